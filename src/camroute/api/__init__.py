@@ -1,0 +1,1 @@
+"""HTTP edge: problem+json rendering and shared dependencies."""

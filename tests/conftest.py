@@ -1,0 +1,102 @@
+"""Shared fixtures: app settings, the SQLite and PostgreSQL/PostGIS stores, shared data."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import Engine
+
+from camroute.settings import Settings
+from camroute.store import make_engine, migrate
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+DATA = SHARED / "data"
+VECTORS = SHARED / "test-vectors" / "location"
+PG_ADMIN_DSN = os.environ.get(
+    "CAMROUTE_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _pg_available() -> bool:
+    try:
+        with psycopg.connect(PG_ADMIN_DSN, connect_timeout=2):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data``: real data sets (CI has them too)."""
+    assert DATA.is_dir(), f"missing {DATA}: ../shared must sit beside the project"
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A throw-away PostgreSQL database with PostGIS; skipped only outside CI when unreachable."""
+    if not _pg_available():
+        if os.environ.get("CAMROUTE_REQUIRE_POSTGRES"):
+            pytest.fail("PostgreSQL is required here (CAMROUTE_REQUIRE_POSTGRES) but unreachable")
+        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
+    name = f"camroute_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_DSN.rsplit("/", 1)[0]
+    with psycopg.connect(f"{base}/{name}", autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    yield f"postgresql+psycopg://{base.split('://', 1)[1]}/{name}"
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The same store contract runs on both: a fresh SQLite file, or a fresh PostGIS database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'camroute.db'}"
+        return
+    pg_url: str = request.getfixturevalue("pg_database")
+    engine = make_engine(pg_url)
+    _reset_postgres(engine)
+    engine.dispose()
+    yield pg_url
+
+
+def _reset_postgres(engine: Engine) -> None:
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        tables = (
+            conn.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'spatial_ref_sys'"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        for table in tables:
+            conn.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+
+
+@pytest.fixture
+def store_engine(store_url: str) -> Iterator[Engine]:
+    """A migrated engine on ``store_url``."""
+    engine = make_engine(store_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for an app on a fresh SQLite file, ignoring any ``.env``."""
+    return Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'camroute.db'}")  # type: ignore[call-arg]
