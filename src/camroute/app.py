@@ -35,6 +35,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    # Callables run after every committed camera-registry change (the routing index
+    # registers its rebuild here; cameras routes call ``registry_changed``).
+    app.state.registry_listeners = []
     install_problem_handlers(app)
     app.include_router(system_router)
     return app
+
+
+def registry_changed(app: FastAPI) -> None:
+    """Tell every listener that the camera registry changed (after the commit)."""
+    for listener in app.state.registry_listeners:
+        listener()
