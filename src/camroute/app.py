@@ -5,13 +5,28 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import FastAPI
 
 from camroute import __version__
 from camroute.api.problems import install_problem_handlers
 from camroute.api.system import router as system_router
+from camroute.areas import AreaLayers
+from camroute.areas.router import router as areas_router
+from camroute.audit.router import router as audit_router
+from camroute.auth.router import router as auth_router
+from camroute.cameras.ogc import router as cameras_ogc_router
+from camroute.cameras.router import router as cameras_router
+from camroute.events import EventBus
+from camroute.events.router import router as events_router
+from camroute.incidents.router import router as incidents_router
+from camroute.live.router import router as live_router
+from camroute.routing.router import router as routing_router
+from camroute.routing.service import IndexHolder
+from camroute.location.router import router as location_router
 from camroute.settings import Settings
 from camroute.store import make_engine, migrate
+from camroute.web import install_web
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -23,9 +38,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.database_url)
         migrate(engine)
         app.state.engine = engine
+        app.state.area_layers = AreaLayers.load(engine)  # admin, services, streets, gazetteer
+        app.state.events = EventBus(engine)  # incident/view events; LISTEN/NOTIFY on PostgreSQL
+        app.state.events.start()
+        app.state.http = httpx.AsyncClient(follow_redirects=False)  # the live relay's upstreams
+        app.state.camera_index.start(engine)  # routing snapshot; viewsheds in the background
+        app.state.registry_listeners.append(app.state.camera_index.listener(engine))
         try:
             yield
         finally:
+            await app.state.http.aclose()
+            app.state.events.stop()
             engine.dispose()
 
     app = FastAPI(
@@ -38,8 +61,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Callables run after every committed camera-registry change (the routing index
     # registers its rebuild here; cameras routes call ``registry_changed``).
     app.state.registry_listeners = []
+    app.state.camera_index = IndexHolder()  # swapped atomically on registry changes
     install_problem_handlers(app)
     app.include_router(system_router)
+    app.include_router(auth_router)  # login is public; /me needs a token
+    app.include_router(audit_router)  # auditors only
+    app.include_router(events_router)  # SSE for the map
+    app.include_router(incidents_router)  # calls and incidents
+    app.include_router(live_router)  # view tickets; /api/live/{ticket}/... is ticket-authenticated
+    app.include_router(routing_router)  # POST /api/route
+    app.include_router(location_router)  # POST /api/locate
+    app.include_router(areas_router)  # GET /api/lookup, GET /api/geocode
+    app.include_router(cameras_router)  # /api/cameras (writes: gis_admin, If-Match)
+    app.include_router(cameras_ogc_router)  # OGC API - Features: /api/collections/cameras/items
+    install_web(app)  # the dispatcher page (public) and its static assets
     return app
 
 

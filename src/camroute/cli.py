@@ -46,7 +46,47 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
+        timeout_graceful_shutdown=5,  # open SSE / MJPEG streams never end by themselves
     )
+
+
+from camroute.sim.cli import app as _sim_app  # noqa: E402
+
+app.add_typer(_sim_app, name="sim")
+
+from camroute.incidents.cli import app as _retention_app  # noqa: E402
+
+app.add_typer(_retention_app, name="retention")
+
+from camroute.cameras.cli import app as _cameras_app  # noqa: E402
+
+app.add_typer(_cameras_app, name="cameras")
+
+from camroute.audit.cli import app as _audit_app  # noqa: E402
+from camroute.auth.cli import apikeys_app as _apikeys_app  # noqa: E402
+from camroute.auth.cli import users_app as _users_app  # noqa: E402
+
+app.add_typer(_users_app, name="users")
+app.add_typer(_apikeys_app, name="apikeys")
+app.add_typer(_audit_app, name="audit")
+
+from camroute.demo.cli import demo as _demo  # noqa: E402
+
+app.command(name="demo")(_demo)
+
+from camroute.location.cli import locate as _locate  # noqa: E402
+
+app.command(name="locate")(_locate)
+
+from camroute.buildings.cli import app as _buildings_app  # noqa: E402
+from camroute.routing.cli import route as _route  # noqa: E402
+
+app.add_typer(_buildings_app, name="buildings")
+app.command(name="route")(_route)
+
+from camroute.areas.cli import register as _register_areas  # noqa: E402
+
+_register_areas(app)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///camroute.db"
@@ -24,3 +24,28 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_body_bytes: int = Field(default=256 * 1024, gt=0)
+    # Live view: ticket lifetime (renewable while the incident is open), the signing key
+    # (unset: one random key kept in the store, shared by every replica), views per user, how
+    # far from the caller an unranked camera may be viewed without a supervisor, upstream
+    # timeout, and when a frame counts as stale.
+    live_ticket_ttl_s: int = Field(default=300, gt=0, le=600)
+    live_ticket_secret: SecretStr | None = None
+    live_max_views_per_user: int = Field(default=4, ge=1)
+    live_max_distance_m: float = Field(default=150.0, ge=0.0)
+    live_upstream_timeout_s: float = Field(default=2.0, gt=0.0, le=30.0)
+    live_stale_after_s: float = Field(default=5.0, gt=0.0)
+    # Retention: precise caller locations of incidents closed longer ago are purged.
+    retention_days: int = Field(default=30, ge=0)
+    # Auth: the HS256 key for login tokens. Unset means a random key per process (logged:
+    # tokens then die with the process); set CAMROUTE_JWT_SECRET for production and replicas.
+    jwt_secret: SecretStr | None = Field(default=None, min_length=32)
+    # A login token lasts one 8-hour dispatcher shift; disabling a user ends it at once.
+    token_ttl_s: int = Field(default=8 * 3600, gt=0, le=24 * 3600)
+    # Secure flag of the login cookie: None = when the request came over https.
+    cookie_secure: bool | None = None
+    # argon2id cost (RFC 9106 low-memory profile by default; tests lower it for speed).
+    password_hash_time_cost: int = Field(default=3, ge=1)
+    password_hash_memory_kib: int = Field(default=64 * 1024, ge=8)
+    # Dispatcher map: an optional city tile server ("https://tiles.example/{z}/{x}/{y}.png");
+    # unset means no tiles at all, only the server's own base layers.
+    tile_url: str | None = None

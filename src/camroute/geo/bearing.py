@@ -21,12 +21,14 @@ def bearing_deg(
     >>> float(bearing_deg(from_lon=106.7, from_lat=10.77, to_lon=106.69, to_lat=10.77).round(1))
     270.0
     """
-    az, _back, _dist = _GEOD.inv(
+    # Broadcast first: pyproj needs equal lengths (one camera against many points, say).
+    lon1, lat1, lon2, lat2 = np.broadcast_arrays(
         np.asarray(from_lon, float),
         np.asarray(from_lat, float),
         np.asarray(to_lon, float),
         np.asarray(to_lat, float),
     )
+    az, _back, _dist = _GEOD.inv(lon1.copy(), lat1.copy(), lon2.copy(), lat2.copy())
     result: NDArray[np.float64] = np.mod(np.asarray(az, float), 360.0)
     return result
 

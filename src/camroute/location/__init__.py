@@ -2,5 +2,13 @@
 
 from camroute.location.errors import LocationParseError, NeedsGeocodingError
 from camroute.location.models import CallerLocation
+from camroute.location.parse import FORMAT_CHOICES, FormatChoice, parse_location
 
-__all__ = ["CallerLocation", "LocationParseError", "NeedsGeocodingError"]
+__all__ = [
+    "FORMAT_CHOICES",
+    "CallerLocation",
+    "FormatChoice",
+    "LocationParseError",
+    "NeedsGeocodingError",
+    "parse_location",
+]

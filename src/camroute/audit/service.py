@@ -1,0 +1,193 @@
+"""Record, query and verify audit events.
+
+``record`` appends inside the caller's transaction, so the event commits or rolls back with the
+change it describes. Writers are serialised by updating the one ``audit_head`` row first: on
+PostgreSQL that row lock is held to the end of the transaction, on SQLite the update takes the
+database write lock. Keep the audited transaction short: appends queue behind it. Do not put
+precise caller locations in ``details`` (the chain forbids purging them later).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection, Engine
+
+from camroute.audit.chain import ChainReport, canonical_json, event_hash, walk_chain
+from camroute.audit.models import Action, AuditEvent, AuditPage, AuditQuery, VerifyRead
+from camroute.audit.tables import audit_events, audit_head
+from camroute.errors import InvalidInputError
+
+__all__ = ["Action", "AuditEvent", "query", "record", "verify"]
+
+_ACTION_RE = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")
+_LIMITS = {"actor": 128, "role": 32, "subject": 256, "incident_id": 64}
+_VERIFY_BATCH = 2000
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
+    return str(value)
+
+
+def _normalise_details(details: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Round-trip through JSON so what is stored is exactly what is hashed."""
+    if details is None:
+        return None
+    try:
+        text = json.dumps(dict(details), default=_json_default, allow_nan=False)
+    except ValueError as exc:
+        raise InvalidInputError(f"audit details are not JSON: {exc}", field="details") from exc
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def _checked_fields(**fields: str | None) -> dict[str, str | None]:
+    for name, value in fields.items():
+        limit = _LIMITS.get(name)
+        if limit is not None and value is not None and len(value) > limit:
+            raise InvalidInputError(
+                f"audit {name} is {len(value)} characters, at most {limit}", field=name
+            )
+    if not fields["actor"]:
+        raise InvalidInputError("audit actor is empty", field="actor")
+    if not _ACTION_RE.match(fields["action"] or ""):
+        raise InvalidInputError(f"audit action {fields['action']!r} is not a name", field="action")
+    return fields
+
+
+def record(
+    conn: Connection,
+    *,
+    actor: str,
+    role: str,
+    action: Action | str,
+    subject: str | None = None,
+    incident_id: str | int | None = None,
+    purpose: str | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain inside ``conn``'s transaction and return it.
+
+    ``actor`` is the user or key name (``cli:<os user>`` for the CLI, ``system`` for jobs),
+    ``role`` its role, ``action`` an :class:`Action`, ``subject`` what it was done to (a camera
+    id, a user name), ``incident_id`` the incident it served, ``purpose`` the stated reason.
+    """
+    fields = _checked_fields(
+        actor=actor,
+        role=str(role),
+        action=str(action),
+        subject=subject,
+        incident_id=None if incident_id is None else str(incident_id),
+        purpose=purpose,
+    )
+    row = conn.execute(
+        sa.update(audit_head)
+        .where(audit_head.c.k == 1)
+        .values(last_id=audit_head.c.last_id + 1)
+        .returning(audit_head.c.last_id, audit_head.c.last_hash)
+    ).one()
+    event: dict[str, Any] = {
+        "id": int(row.last_id),
+        "time": datetime.now(UTC),
+        **fields,
+        "details": _normalise_details(details),
+        "prev_hash": row.last_hash,
+    }
+    event["hash"] = event_hash(event, row.last_hash)
+    conn.execute(sa.insert(audit_events).values(**event))
+    conn.execute(sa.update(audit_head).where(audit_head.c.k == 1).values(last_hash=event["hash"]))
+    return AuditEvent.model_validate(event)
+
+
+def _where(q: AuditQuery) -> list[sa.ColumnElement[bool]]:
+    c = audit_events.c
+    pairs = [
+        (q.subject, c.subject),
+        (q.actor, c.actor),
+        (q.incident_id, c.incident_id),
+        (q.action, c.action),
+    ]
+    clauses: list[sa.ColumnElement[bool]] = [col == value for value, col in pairs if value]
+    if q.time_from is not None:
+        clauses.append(c.time >= q.time_from)
+    if q.time_to is not None:
+        clauses.append(c.time < q.time_to)
+    return clauses
+
+
+def query(engine: Engine, q: AuditQuery) -> AuditPage:
+    """Events matching ``q`` (newest first unless ``order="asc"``) and their total count."""
+    for name in ("time_from", "time_to"):
+        value = getattr(q, name)
+        if value is not None and value.tzinfo is None:
+            raise InvalidInputError(f"{name} {value.isoformat()} has no time zone", field=name)
+    where = _where(q)
+    order = audit_events.c.id.asc() if q.order == "asc" else audit_events.c.id.desc()
+    stmt = sa.select(audit_events).where(*where).order_by(order).limit(q.limit).offset(q.offset)
+    with engine.connect() as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(audit_events).where(*where))
+        rows = conn.execute(stmt).mappings().all()
+        count = int(total.scalar_one())
+    items = [AuditEvent.model_validate(dict(r)) for r in rows]
+    return AuditPage(items=items, total=count, limit=q.limit, offset=q.offset)
+
+
+def _iter_events(conn: Connection) -> Iterator[dict[str, Any]]:
+    last = 0
+    while True:
+        rows = (
+            conn.execute(
+                sa.select(audit_events)
+                .where(audit_events.c.id > last)
+                .order_by(audit_events.c.id)
+                .limit(_VERIFY_BATCH)
+            )
+            .mappings()
+            .all()
+        )
+        if not rows:
+            return
+        yield from (dict(r) for r in rows)
+        last = int(rows[-1]["id"])
+
+
+def verify(engine: Engine, *, anchor: tuple[int, str] | None = None) -> VerifyRead:
+    """Walk the whole chain (in batches) and report the first broken event, if any.
+
+    ``anchor`` is an ``(id, hash)`` kept outside the database (see ``walk_chain``).
+    """
+    with engine.connect() as conn:
+        head = conn.execute(
+            sa.select(audit_head.c.last_id, audit_head.c.last_hash).where(audit_head.c.k == 1)
+        ).first()
+        if head is None:
+            return VerifyRead(
+                ok=False, checked=0, head_id=0, head_hash="", reason="the audit head row is gone"
+            )
+        report: ChainReport = walk_chain(_iter_events(conn), head=(head[0], head[1]), anchor=anchor)
+    broken = report.broken
+    return VerifyRead(
+        ok=report.ok,
+        checked=report.checked,
+        head_id=report.head_id,
+        head_hash=report.head_hash,
+        broken_event_id=broken.event_id if broken else None,
+        reason=broken.reason if broken else None,
+    )
+
+
+def to_canonical_details(details: Mapping[str, Any] | None) -> str:
+    """The details as hashed (for exports)."""
+    return "" if details is None else canonical_json(dict(details))

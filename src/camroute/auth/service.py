@@ -1,0 +1,298 @@
+"""Users, API keys, login and credential checks; every change is written to the audit log."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import logging
+import re
+import secrets
+import threading
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from camroute.audit.service import Action, record
+from camroute.auth import store
+from camroute.auth.models import (
+    ApiKeyRead,
+    NewApiKey,
+    NewUser,
+    Principal,
+    Role,
+    TokenRead,
+    UserRead,
+)
+from camroute.auth.passwords import (
+    check_password,
+    generate_password,
+    hash_password,
+    make_hasher,
+    verify_password,
+)
+from camroute.auth.tokens import decode_token, issue_token, new_secret
+from camroute.errors import AuthenticationError, ConflictError, InvalidInputError, NotFoundError
+from camroute.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+API_KEY_PREFIX = "crk_"
+LOGIN_FAILED = "invalid username or password"
+_secret_lock = threading.Lock()
+_process_secret: list[str] = []
+
+
+def cli_actor() -> str:
+    """The audit actor for CLI changes: ``cli:<os user>``."""
+    return f"cli:{getpass.getuser()}"
+
+
+def signing_secret(settings: Settings) -> str:
+    """``CAMROUTE_JWT_SECRET``, else one random key for this process (logged once)."""
+    if settings.jwt_secret is not None:
+        return settings.jwt_secret.get_secret_value()
+    with _secret_lock:
+        if not _process_secret:
+            _process_secret.append(new_secret())
+            log.warning(
+                "CAMROUTE_JWT_SECRET is not set: using a random key for this process; "
+                "login tokens will not survive a restart or work across replicas"
+            )
+        return _process_secret[0]
+
+
+@lru_cache(maxsize=4)
+def _hasher(time_cost: int, memory_kib: int) -> PasswordHasher:
+    return make_hasher(time_cost=time_cost, memory_kib=memory_kib)
+
+
+def hasher_for(settings: Settings) -> PasswordHasher:
+    """The argon2id hasher with the configured cost."""
+    return _hasher(settings.password_hash_time_cost, settings.password_hash_memory_kib)
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(time_cost: int, memory_kib: int) -> str:
+    return hash_password(_hasher(time_cost, memory_kib), generate_password())
+
+
+def check_name(name: str, *, field: str = "name") -> str:
+    """Refuse names that are empty, too long or carry odd characters."""
+    if not NAME_RE.match(name):
+        raise InvalidInputError(
+            f"name {name!r} must be 1-64 letters, digits or . _ @ - (starting with one "
+            "letter or digit)",
+            field=field,
+        )
+    return name
+
+
+def add_user(
+    engine: Engine,
+    settings: Settings,
+    *,
+    name: str,
+    role: Role,
+    password: str | None = None,
+    actor: str,
+    actor_role: str,
+) -> NewUser:
+    """Create a user; with no password, generate one (returned once, stored only hashed)."""
+    check_name(name)
+    generated = password is None
+    password = generate_password() if password is None else password
+    check_password(password)
+    now = datetime.now(UTC)
+    digest = hash_password(hasher_for(settings), password)
+    try:
+        with engine.begin() as conn:
+            store.insert_user(
+                conn, name=name, role=role.value, password_hash=digest, created_at=now
+            )
+            _audit_user_change(conn, name, "created", actor=actor, actor_role=actor_role, role=role)
+    except IntegrityError as exc:
+        raise ConflictError(f"user {name!r} already exists", field="name") from exc
+    user = UserRead(name=name, role=role, disabled=False, created_at=now)
+    return NewUser(user=user, password=password, generated=generated)
+
+
+def _audit_user_change(
+    conn: Connection, subject: str, change: str, *, actor: str, actor_role: str, role: Role
+) -> None:
+    record(
+        conn,
+        actor=actor,
+        role=actor_role,
+        action=Action.user_changed,
+        subject=subject,
+        details={"change": change, "role": role.value},
+    )
+
+
+def list_users(engine: Engine) -> list[UserRead]:
+    """Every user (no hashes)."""
+    with engine.connect() as conn:
+        rows = store.all_users(conn)
+    return [
+        UserRead(name=r["name"], role=r["role"], disabled=r["disabled"], created_at=r["created_at"])
+        for r in rows
+    ]
+
+
+def disable_user(engine: Engine, name: str, *, actor: str, actor_role: str) -> UserRead:
+    """Disable a user: their tokens stop working on the next request."""
+    with engine.begin() as conn:
+        if not store.update_user(conn, name, disabled=True):
+            raise NotFoundError(f"no user named {name!r}", field="name")
+        row = store.get_user(conn, name)
+        assert row is not None
+        role = Role(row["role"])
+        _audit_user_change(conn, name, "disabled", actor=actor, actor_role=actor_role, role=role)
+    return UserRead(name=name, role=role, disabled=True, created_at=row["created_at"])
+
+
+def key_digest(key: str) -> str:
+    """SHA-256 hex of an API key (keys are 256 random bits, so no slow hash is needed)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def create_api_key(
+    engine: Engine,
+    *,
+    name: str,
+    role: Role = Role.integration,
+    actor: str,
+    actor_role: str,
+) -> NewApiKey:
+    """Create an API key; the key is returned once and stored only as its digest."""
+    check_name(name)
+    key = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    prefix = key[: len(API_KEY_PREFIX) + 6]
+    try:
+        with engine.begin() as conn:
+            store.insert_api_key(
+                conn,
+                name=name,
+                role=role.value,
+                key_hash=key_digest(key),
+                key_prefix=prefix,
+                created_at=now,
+            )
+            _audit_user_change(
+                conn, f"apikey:{name}", "created", actor=actor, actor_role=actor_role, role=role
+            )
+    except IntegrityError as exc:
+        raise ConflictError(f"API key {name!r} already exists", field="name") from exc
+    read = ApiKeyRead(name=name, role=role, prefix=prefix, disabled=False, created_at=now)
+    return NewApiKey(api_key=read, key=key)
+
+
+def list_api_keys(engine: Engine) -> list[ApiKeyRead]:
+    """Every API key (prefix only)."""
+    with engine.connect() as conn:
+        rows = store.all_api_keys(conn)
+    return [
+        ApiKeyRead(
+            name=r["name"],
+            role=r["role"],
+            prefix=r["key_prefix"],
+            disabled=r["disabled"],
+            created_at=r["created_at"],
+        )
+        for r in rows
+    ]
+
+
+def disable_api_key(engine: Engine, name: str, *, actor: str, actor_role: str) -> None:
+    """Disable an API key at once."""
+    with engine.begin() as conn:
+        row = store.get_api_key(conn, name)
+        if row is None:
+            raise NotFoundError(f"no API key named {name!r}", field="name")
+        store.update_api_key(conn, name, disabled=True)
+        role = Role(row["role"])
+        subject = f"apikey:{name}"
+        _audit_user_change(conn, subject, "disabled", actor=actor, actor_role=actor_role, role=role)
+
+
+def _refuse_login(engine: Engine, username: str, reason: str, client: str | None) -> None:
+    with engine.begin() as conn:
+        record(
+            conn,
+            actor=username[:128] or "-",
+            role="none",
+            action=Action.login_failed,
+            details={"reason": reason, "client": client},
+        )
+    raise AuthenticationError(LOGIN_FAILED)
+
+
+def login(
+    engine: Engine, settings: Settings, *, username: str, password: str, client: str | None = None
+) -> TokenRead:
+    """Check the password and issue a token; a failure is audited and gives one vague 401."""
+    hasher = hasher_for(settings)
+    with engine.connect() as conn:
+        row = store.get_user(conn, username)
+    if row is None:
+        # Same work as a real check, so response time does not reveal which names exist.
+        cost = (settings.password_hash_time_cost, settings.password_hash_memory_kib)
+        verify_password(hasher, _dummy_hash(*cost), password)
+        _refuse_login(engine, username, "unknown_user", client)
+    assert row is not None
+    if not verify_password(hasher, row["password_hash"], password):
+        _refuse_login(engine, username, "bad_password", client)
+    if row["disabled"]:
+        _refuse_login(engine, username, "disabled", client)
+    issued = issue_token(
+        subject=username,
+        role=row["role"],
+        secret=signing_secret(settings),
+        ttl_s=settings.token_ttl_s,
+        epoch=row["session_epoch"],
+    )
+    with engine.begin() as conn:
+        if hasher.check_needs_rehash(row["password_hash"]):
+            store.update_user(conn, username, password_hash=hash_password(hasher, password))
+        record(
+            conn,
+            actor=username,
+            role=row["role"],
+            action=Action.login_ok,
+            details={"client": client, "expires_at": issued.expires_at},
+        )
+    return TokenRead(access_token=issued.token, role=row["role"], expires_at=issued.expires_at)
+
+
+def principal_from_token(engine: Engine, settings: Settings, token: str) -> Principal:
+    """The user a token names, if it verifies and the user is still enabled and logged in."""
+    claims = decode_token(token, secret=signing_secret(settings))
+    with engine.connect() as conn:
+        row = store.get_user(conn, claims.subject)
+    if row is None or row["disabled"]:
+        raise AuthenticationError("the token's user is unknown or disabled")
+    if claims.epoch != row["session_epoch"]:
+        raise AuthenticationError("the session has ended (logged out)")
+    return Principal(name=row["name"], role=Role(row["role"]), kind="user")
+
+
+def principal_from_api_key(engine: Engine, key: str) -> Principal:
+    """The API key's principal, if the key exists and is enabled."""
+    with engine.connect() as conn:
+        row = store.find_api_key(conn, key_digest(key))
+    if row is None or row["disabled"]:
+        raise AuthenticationError("unknown or disabled API key")
+    return Principal(name=row["name"], role=Role(row["role"]), kind="apikey")
+
+
+def end_sessions(engine: Engine, principal: Principal) -> None:
+    """Log the user out everywhere: tokens issued before now stop working."""
+    if principal.kind != "user":
+        return
+    with engine.begin() as conn:
+        store.bump_session_epoch(conn, principal.name)

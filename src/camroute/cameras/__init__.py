@@ -1,0 +1,1 @@
+"""Camera registry: the camera model, field of view, importers, store, API and CLI."""

@@ -1,0 +1,236 @@
+"""Bulk upsert of imported cameras: stage, compare, record history, write; one transaction.
+
+Into an empty registry rows go straight to ``cameras`` (``executemany`` on SQLite, ``COPY``
+on PostgreSQL). Otherwise they are streamed into a temporary staging table, then a handful
+of set-based statements mark each row new / changed / same, append the history (for a change,
+before and after as JSON built by the database), update the changed rows (version + 1) and
+insert the new ones. Unchanged rows are not touched, so re-importing the same file changes
+nothing, versions included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from camroute.cameras.tables import (
+    UtcDateTime,
+    camera_credentials,
+    camera_history,
+    cameras,
+    staging_table,
+)
+
+ProgressFn = Callable[[int, int], None]
+CHUNK_ROWS = 50_000
+SQLITE_CACHE_KIB = 256 * 1024
+DATA_COLUMNS = tuple(
+    c.name for c in cameras.columns if c.name not in ("id", "version", "updated_at")
+)
+STAGE_COLUMNS = ("id", *DATA_COLUMNS, "username", "password")
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    """How many staged rows were new, changed, or identical to the stored camera."""
+
+    imported: int
+    updated: int
+    unchanged: int
+
+
+def _column_values(series: pd.Series, *, sqlite: bool) -> list[Any]:
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        utc = series.dt.tz_convert(UTC) if series.dt.tz is not None else series
+        if sqlite:
+            text = utc.dt.strftime("%Y-%m-%d %H:%M:%S.%f").astype(object)
+            return list(text.where(series.notna(), None))
+        return [None if pd.isna(v) else v.to_pydatetime() for v in utc]
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return [bool(v) for v in series.to_numpy()]
+    if pd.api.types.is_float_dtype(series.dtype):
+        values = series.to_numpy(dtype=float)
+        boxed = values.astype(object)
+        boxed[np.isnan(values)] = None
+        return list(boxed)
+    obj = series.astype(object)
+    return list(obj.where(obj.notna(), None))
+
+
+def _rows(
+    frame: pd.DataFrame, columns: tuple[str, ...], *, sqlite: bool
+) -> Iterator[tuple[Any, ...]]:
+    values = [
+        _column_values(frame[c], sqlite=sqlite) if c in frame.columns else [None] * len(frame)
+        for c in columns
+    ]
+    return zip(*values, strict=True)
+
+
+def _load(
+    conn: Connection,
+    table: str,
+    columns: tuple[str, ...],
+    frame: pd.DataFrame,
+    progress: ProgressFn | None,
+) -> None:
+    """Stream ``frame`` into ``table``: ``executemany`` on SQLite, ``COPY`` on PostgreSQL."""
+    sqlite = conn.dialect.name == "sqlite"
+    total, done = len(frame), 0
+    names = ", ".join(columns)
+    cursor = conn.connection.cursor()
+    try:
+        for start in range(0, total, CHUNK_ROWS):
+            chunk = frame.iloc[start : start + CHUNK_ROWS]
+            if sqlite:
+                marks = ", ".join("?" * len(columns))
+                sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+                cursor.executemany(sql, list(_rows(chunk, columns, sqlite=True)))
+            else:
+                with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # psycopg 3
+                    for row in _rows(chunk, columns, sqlite=False):
+                        copy.write_row(row)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+    finally:
+        cursor.close()
+
+
+def _json_of(conn: Connection, table: sa.Table) -> sa.ColumnElement[Any]:
+    pairs: list[Any] = []
+    for name in ("id", *DATA_COLUMNS):
+        pairs += [sa.literal_column(f"'{name}'"), table.c[name]]
+    builder = sa.func.json_object if conn.dialect.name == "sqlite" else sa.func.json_build_object
+    return builder(*pairs)
+
+
+def _mark(conn: Connection, stage: sa.Table) -> None:
+    same_id = cameras.c.id == stage.c.id
+    conn.execute(sa.update(stage).values(op="new").where(~sa.select(1).where(same_id).exists()))
+    differs = sa.or_(*[cameras.c[n].is_distinct_from(stage.c[n]) for n in DATA_COLUMNS])
+    conn.execute(
+        sa.update(stage).values(op="changed").where(sa.select(1).where(same_id, differs).exists())
+    )
+
+
+def _history(conn: Connection, stage: sa.Table, *, actor: str, source: str, now: datetime) -> None:
+    cols = ["camera_id", "action", "actor", "source", "at", "before", "after"]
+    at = sa.literal(now, UtcDateTime())
+    who, src = sa.literal(actor), sa.literal(source)
+    # A created camera's values are its version 1: the current row, or the ``before`` of its
+    # first update. Not copying them keeps a million-row first import fast.
+    created = sa.select(stage.c.id, sa.literal("create"), who, src, at, sa.null(), sa.null()).where(
+        stage.c.op == "new"
+    )
+    changed = sa.select(
+        stage.c.id,
+        sa.literal("update"),
+        who,
+        src,
+        at,
+        _json_of(conn, cameras),
+        _json_of(conn, stage),
+    ).where(stage.c.op == "changed", cameras.c.id == stage.c.id)
+    conn.execute(sa.insert(camera_history).from_select(cols, created))
+    conn.execute(sa.insert(camera_history).from_select(cols, changed))
+
+
+def _write(conn: Connection, stage: sa.Table, *, now: datetime) -> None:
+    at = sa.literal(now, UtcDateTime())
+    conn.execute(
+        sa.update(cameras)
+        .where(cameras.c.id == stage.c.id, stage.c.op == "changed")
+        .values(
+            {
+                **{n: stage.c[n] for n in DATA_COLUMNS},
+                "version": cameras.c.version + 1,
+                "updated_at": at,
+            }
+        )
+    )
+    new_rows = sa.select(stage.c.id, *[stage.c[n] for n in DATA_COLUMNS], sa.literal(1), at).where(
+        stage.c.op == "new"
+    )
+    conn.execute(
+        sa.insert(cameras).from_select(["id", *DATA_COLUMNS, "version", "updated_at"], new_rows)
+    )
+    has_secret = sa.or_(stage.c.username.is_not(None), stage.c.password.is_not(None))
+    conn.execute(
+        sa.delete(camera_credentials).where(
+            camera_credentials.c.camera_id.in_(sa.select(stage.c.id).where(has_secret))
+        )
+    )
+    conn.execute(
+        sa.insert(camera_credentials).from_select(
+            ["camera_id", "username", "password", "updated_at"],
+            sa.select(stage.c.id, stage.c.username, stage.c.password, at).where(has_secret),
+        )
+    )
+
+
+def _is_empty(conn: Connection) -> bool:
+    return conn.execute(sa.select(cameras.c.id).limit(1)).first() is None
+
+
+def _first_load(
+    conn: Connection, frame: pd.DataFrame, *, actor: str, source: str, progress: ProgressFn | None
+) -> UpsertCounts:
+    """Empty registry: every row is new, so write straight into ``cameras`` (one pass)."""
+    now = datetime.now(UTC)
+    rows = frame.assign(version=1, updated_at=pd.Timestamp(now))
+    _load(conn, cameras.name, ("id", *DATA_COLUMNS, "version", "updated_at"), rows, progress)
+    at = sa.literal(now, UtcDateTime())
+    created = sa.select(
+        cameras.c.id, sa.literal("create"), sa.literal(actor), sa.literal(source), at
+    )
+    cols = ["camera_id", "action", "actor", "source", "at"]
+    conn.execute(sa.insert(camera_history).from_select(cols, created))
+    secret = [c for c in ("username", "password") if c in frame.columns]
+    if secret:
+        given = frame[secret].notna().any(axis=1).to_numpy()
+        creds = frame.loc[given, ["id", *secret]].rename(columns={"id": "camera_id"})
+        names = ("camera_id", "username", "password", "updated_at")
+        _load(
+            conn, camera_credentials.name, names, creds.assign(updated_at=pd.Timestamp(now)), None
+        )
+    return UpsertCounts(imported=len(frame), updated=0, unchanged=0)
+
+
+def bulk_upsert(
+    conn: Connection,
+    frame: pd.DataFrame,
+    *,
+    actor: str,
+    source: str,
+    progress: ProgressFn | None = None,
+) -> UpsertCounts:
+    """Upsert ``frame`` (normalised camera rows, unique ids) inside the caller's transaction."""
+    if conn.dialect.name == "sqlite":  # a big page cache keeps index updates off the disk
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        conn.exec_driver_sql("PRAGMA temp_store = MEMORY")
+    if _is_empty(conn):
+        return _first_load(conn, frame, actor=actor, source=source, progress=progress)
+    now = datetime.now(UTC)
+    stage = staging_table()
+    stage.create(conn)  # temporary and transactional: a rollback removes it too
+    _load(conn, stage.name, STAGE_COLUMNS, frame, progress)
+    _mark(conn, stage)
+    counts: dict[str, int] = dict(
+        conn.execute(sa.select(stage.c.op, sa.func.count()).group_by(stage.c.op)).all()
+    )
+    _history(conn, stage, actor=actor, source=source, now=now)
+    _write(conn, stage, now=now)
+    stage.drop(conn)
+    return UpsertCounts(
+        imported=int(counts.get("new", 0)),
+        updated=int(counts.get("changed", 0)),
+        unchanged=int(counts.get("same", 0)),
+    )

@@ -1,0 +1,144 @@
+"""``camroute cameras ...``: import a camera file, export the registry, list cameras."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+import orjson
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from sqlalchemy import Engine
+
+from camroute.errors import CamrouteError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="The camera registry.")
+PROGRESS_MIN_ROWS = 20_000
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (default: CAMROUTE_DATABASE_URL, else sqlite file camroute.db here).",
+    ),
+]
+
+
+def _engine(db: str | None) -> Engine:
+    from camroute.cli import settings_for
+    from camroute.store import make_engine, migrate
+
+    engine = make_engine(settings_for(db).database_url)
+    migrate(engine)
+    return engine
+
+
+@app.command("import")
+def import_cmd(
+    path: Annotated[
+        Path, typer.Argument(help="GeoJSON, GeoPackage, Shapefile, CSV, OSM XML/JSON.")
+    ],
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="JSON column mapping for other schemas.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only; write nothing.")] = False,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Provenance name (default: the file name).")
+    ] = None,
+    id_prefix: Annotated[
+        str | None, typer.Option("--id-prefix", help="Prefix for every id (e.g. 'hp-').")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Import cameras: print each rejected row, then a JSON summary as the last line."""
+    from dataclasses import replace
+
+    from camroute.cameras.mapping import Mapping, load_mapping
+    from camroute.cameras.service import import_file
+
+    out, err = Console(soft_wrap=True), Console(stderr=True)
+    try:
+        loaded = load_mapping(mapping) if mapping else None
+        if id_prefix is not None:
+            loaded = replace(loaded or Mapping(), id_prefix=id_prefix)
+        engine = _engine(db)
+        with _progress(err) as bar:
+            task = bar.add_task("importing", total=None)
+            report = import_file(
+                engine,
+                path,
+                mapping=loaded,
+                source=source,
+                dry_run=dry_run,
+                actor="cli",
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    except CamrouteError as exc:
+        err.print(f"[red]cannot import {path}:[/red] {exc.detail}", markup=True, highlight=False)
+        raise typer.Exit(2) from exc
+    for note in report.notes:
+        out.print(f"note: {note}", markup=False, highlight=False)
+    for issue in report.warnings:
+        out.print(f"warning {issue}", markup=False, highlight=False)
+    for issue in report.rejects:
+        out.print(f"rejected {issue}", markup=False, highlight=False)
+    out.print(
+        f"{report.total} rows: {report.imported} new, {report.updated} changed, "
+        f"{report.unchanged} unchanged, {len(report.rejects)} rejected"
+        + (" (dry run: nothing written)" if dry_run else ""),
+        markup=False,
+        highlight=False,
+    )
+    sys.stdout.write(orjson.dumps(report.summary()).decode() + "\n")
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+
+
+@app.command("export")
+def export_cmd(
+    out: Annotated[Path, typer.Argument(help="Output file.")],
+    fmt: Annotated[
+        Literal["geojson", "gpkg"], typer.Option("--format", help="geojson or gpkg.")
+    ] = "geojson",
+    cones: Annotated[bool, typer.Option("--cones", help="Add view-cone polygons.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Export the registry (credentials never included)."""
+    from camroute.cameras.export import export_registry
+
+    try:
+        count = export_registry(_engine(db), out, fmt=fmt, cones=cones)
+    except CamrouteError as exc:
+        Console(stderr=True).print(f"cannot export: {exc.detail}", markup=False)
+        raise typer.Exit(2) from exc
+    sys.stdout.write(orjson.dumps({"exported": count, "path": str(out)}).decode() + "\n")
+
+
+@app.command("list")
+def list_cmd(
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Print cameras as JSON lines (id, lon, lat, kind, heading, hfov, range, status)."""
+    from camroute.cameras.store import list_cameras
+
+    engine = _engine(db)
+    with engine.connect() as conn:
+        rows, total = list_cameras(conn, status=status, limit=limit)
+    keys = ("id", "lon", "lat", "kind", "heading_deg", "hfov_deg", "range_m", "status")
+    for row in rows:
+        sys.stdout.write(orjson.dumps({k: row[k] for k in keys}).decode() + "\n")
+    sys.stdout.write(orjson.dumps({"listed": len(rows), "total": total}).decode() + "\n")

@@ -1,0 +1,152 @@
+"""Which source column feeds which camera field: built-in aliases, OSM tags, a mapping file.
+
+A mapping file is JSON::
+
+    {"id": "ma_camera", "lon": "kinh_do", "lat": "vi_do",
+     "heading_deg": ["huong", "ghi_chu"],          # first readable value wins
+     "kind_values": {"quay quét": "ptz"},          # extra words for ``kind``
+     "defaults": {"owner": "CSGT Hải Phòng"},      # constants where the file has nothing
+     "id_prefix": "hp-"}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import orjson
+
+from camroute.cameras.importers import SourceFileError
+from camroute.cameras.model import CAMERA_FIELDS
+
+# Built-in aliases (lower case), tried in order. Provenance columns are never taken by name:
+# the importer writes ``imported:<source>`` itself.
+ALIASES: Final[dict[str, tuple[str, ...]]] = {
+    "id": ("id", "camera_id", "cam_id", "code", "ma", "ma_camera", "ref"),
+    "name": ("name", "camera_name", "ten", "title", "label"),
+    "lon": ("lon", "lng", "long", "longitude", "x", "kinh_do"),
+    "lat": ("lat", "latitude", "y", "vi_do"),
+    "wkt": ("wkt", "geometry", "geom", "the_geom"),
+    "heading_deg": (
+        "heading_deg",
+        "heading",
+        "bearing",
+        "azimuth",
+        "camera:direction",
+        "direction",
+        "huong",
+    ),
+    "hfov_deg": ("hfov_deg", "hfov", "fov", "fov_deg", "field_of_view"),
+    "range_m": ("range_m", "range", "view_distance_m"),
+    "mount_height_m": ("mount_height_m", "height_m", "height", "camera:height"),
+    "tilt_deg": ("tilt_deg", "tilt", "camera:angle"),
+    "kind": ("kind", "camera_type", "camera:type", "ptz", "type"),
+    "owner": ("owner", "operator", "agency"),
+    "username": ("username", "user"),
+    "password": ("password",),
+}
+SAME_NAME: Final = (
+    "pan_min_deg",
+    "pan_max_deg",
+    "tilt_min_deg",
+    "tilt_max_deg",
+    "zoom_hfov_min_deg",
+    "zoom_hfov_max_deg",
+    "status",
+    "last_seen",
+    "snapshot_url",
+    "mjpeg_url",
+    "rtsp_url",
+    "access_class",
+)
+# OpenStreetMap tags (``camera:angle`` is tilt, never field of view).
+OSM_TAGS: Final[dict[str, tuple[str, ...]]] = {
+    "name": ("name",),
+    "heading_deg": ("camera:direction", "direction"),
+    "tilt_deg": ("camera:angle",),
+    "mount_height_m": ("height", "camera:height"),
+    "kind": ("camera:type",),
+    "owner": ("operator",),
+}
+PREFERRED_HEADING_PREFIX: Final = "heading_deg_"
+MAPPABLE: Final = frozenset(
+    {*CAMERA_FIELDS, "id", "wkt", "username", "password"}
+    - {"heading_source", "hfov_source", "range_source", "height_source", "fov_assumed"}
+)
+META_KEYS: Final = frozenset({"defaults", "kind_values", "id_prefix"})
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """An explicit column mapping, read from a ``--mapping`` file."""
+
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)
+    kind_values: dict[str, str] = field(default_factory=dict)
+    id_prefix: str = ""
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Read and check a mapping file; unknown keys are an error naming the valid ones."""
+    try:
+        doc = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError) as exc:
+        message = f"mapping {path.name}: not readable JSON ({exc})"
+        raise SourceFileError(message, field="mapping") from exc
+    if not isinstance(doc, dict):
+        raise SourceFileError(f"mapping {path.name}: expected a JSON object", field="mapping")
+    unknown = sorted(set(doc) - MAPPABLE - META_KEYS)
+    if unknown:
+        raise SourceFileError(
+            f"mapping {path.name}: unknown keys {unknown}; valid: {sorted(MAPPABLE | META_KEYS)}",
+            field="mapping",
+        )
+    columns = {
+        k: (v,) if isinstance(v, str) else tuple(str(c) for c in v)
+        for k, v in doc.items()
+        if k in MAPPABLE
+    }
+    defaults = doc.get("defaults", {})
+    bad = sorted(set(defaults) - MAPPABLE)
+    if bad:
+        raise SourceFileError(f"mapping {path.name}: unknown defaults {bad}", field="mapping")
+    return Mapping(
+        columns=columns,
+        defaults=dict(defaults),
+        kind_values={str(k).lower(): str(v) for k, v in doc.get("kind_values", {}).items()},
+        id_prefix=str(doc.get("id_prefix", "")),
+    )
+
+
+def resolve_columns(
+    columns: list[str], mapping: Mapping | None, *, is_osm: bool
+) -> dict[str, tuple[str, ...]]:
+    """Source columns per camera field, present in ``columns``; explicit mapping first.
+
+    Examples
+    --------
+    >>> resolve_columns(["ID", "Heading_deg_2017", "direction"], None, is_osm=False)
+    {'id': ('ID',), 'heading_deg': ('direction', 'Heading_deg_2017')}
+    """
+    by_lower = {c.lower(): c for c in columns}
+    resolved: dict[str, tuple[str, ...]] = {}
+    aliases = dict(ALIASES)
+    if is_osm:
+        aliases.update(OSM_TAGS)
+    aliases.update({name: (name,) for name in SAME_NAME})
+    for name, names in aliases.items():
+        found = tuple(by_lower[a] for a in names if a in by_lower)
+        if name == "heading_deg":
+            found += tuple(c for c in columns if c.lower().startswith(PREFERRED_HEADING_PREFIX))
+        if found:
+            resolved[name] = found if name == "heading_deg" else found[:1]
+    if mapping is not None:
+        missing = [c for cols in mapping.columns.values() for c in cols if c not in columns]
+        if missing:
+            raise SourceFileError(
+                f"mapping names columns the file does not have: {missing}; the file has {columns}",
+                field="mapping",
+            )
+        resolved.update(mapping.columns)
+    return resolved

@@ -1,0 +1,220 @@
+"""The camera: domain fields, validation rules, and the API schemas built on them.
+
+Pure (pydantic only). Field names and units follow docs/CONTRACTS.md "Camera schema".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Kind = Literal["fixed", "ptz", "dome_360"]
+Status = Literal["online", "offline", "maintenance", "unknown"]
+AccessClass = Literal["public_space", "restricted"]
+
+KINDS: Final = ("fixed", "ptz", "dome_360")
+STATUSES: Final = ("online", "offline", "maintenance", "unknown")
+ACCESS_CLASSES: Final = ("public_space", "restricted")
+MAX_RANGE_M: Final = 2000.0
+
+# An agency code: no URL delimiters (/ ? # % \), no leading or trailing space.
+CameraId = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[^\s/?#%\\](?:[^/?#%\\]*[^\s/?#%\\])?$")
+]
+Source = Annotated[str, Field(pattern=r"^(measured|assumed|imported:.{1,120})$")]
+Lon = Annotated[float, Field(ge=-180.0, le=180.0)]
+Lat = Annotated[float, Field(ge=-90.0, le=90.0)]
+Heading = Annotated[float, Field(ge=0.0, lt=360.0)]
+Hfov = Annotated[float, Field(gt=0.0, le=360.0)]
+Range = Annotated[float, Field(gt=0.0, le=MAX_RANGE_M)]
+Tilt = Annotated[float, Field(ge=-90.0, le=90.0)]
+Height = Annotated[float, Field(ge=0.0, le=1000.0)]
+Pan = Annotated[float, Field(ge=0.0, le=360.0)]
+Url = Annotated[str, Field(max_length=2048, pattern=r"^(https?|rtsp|rtsps)://\S+$")]
+ShortText = Annotated[str, Field(max_length=500)]
+
+# Fields that describe what a camera sees (the ones carrying provenance).
+OPTICAL_FIELDS: Final = ("heading_deg", "hfov_deg", "range_m", "mount_height_m")
+# Writable fields, in table order.
+CAMERA_FIELDS: Final = (
+    "name",
+    "lon",
+    "lat",
+    "mount_height_m",
+    "heading_deg",
+    "hfov_deg",
+    "tilt_deg",
+    "range_m",
+    "kind",
+    "pan_min_deg",
+    "pan_max_deg",
+    "tilt_min_deg",
+    "tilt_max_deg",
+    "zoom_hfov_min_deg",
+    "zoom_hfov_max_deg",
+    "status",
+    "last_seen",
+    "snapshot_url",
+    "mjpeg_url",
+    "rtsp_url",
+    "access_class",
+    "owner",
+    "heading_source",
+    "hfov_source",
+    "range_source",
+    "height_source",
+    "fov_assumed",
+)
+
+
+def _check_aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.utcoffset() is None:
+        raise ValueError("must be timezone-aware (UTC)")
+    return value
+
+
+class _Optics(BaseModel):
+    """Fields shared by create and update, all optional here."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: ShortText | None = None
+    mount_height_m: Height | None = None
+    heading_deg: Heading | None = None
+    tilt_deg: Tilt | None = None
+    pan_min_deg: Pan | None = None
+    pan_max_deg: Pan | None = None
+    tilt_min_deg: Tilt | None = None
+    tilt_max_deg: Tilt | None = None
+    zoom_hfov_min_deg: Hfov | None = None
+    zoom_hfov_max_deg: Hfov | None = None
+    last_seen: datetime | None = None
+    snapshot_url: Url | None = None
+    mjpeg_url: Url | None = None
+    rtsp_url: Url | None = None
+    owner: ShortText | None = None
+
+    @field_validator("last_seen")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        return _check_aware(value)
+
+    @model_validator(mode="after")
+    def _ordered_limits(self) -> _Optics:
+        for low, high in (
+            ("pan_min_deg", "pan_max_deg"),
+            ("tilt_min_deg", "tilt_max_deg"),
+            ("zoom_hfov_min_deg", "zoom_hfov_max_deg"),
+        ):
+            a, b = getattr(self, low), getattr(self, high)
+            if a is not None and b is not None and a > b:
+                raise ValueError(f"{low} ({a}) must not exceed {high} ({b})")
+        return self
+
+
+class Credentials(BaseModel):
+    """Stream credentials: written through the API, never read back through it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    username: Annotated[str, Field(max_length=200)] | None = None
+    password: Annotated[str, Field(max_length=200)] | None = None
+
+
+class CameraCreate(_Optics):
+    """A new camera. Unknown ``hfov_deg`` / ``range_m`` get per-kind defaults, ``assumed``."""
+
+    id: CameraId
+    lon: Lon
+    lat: Lat
+    kind: Kind = "fixed"
+    hfov_deg: Hfov | None = None
+    range_m: Range | None = None
+    status: Status = "unknown"
+    access_class: AccessClass = "public_space"
+    heading_source: Source | None = None
+    hfov_source: Source | None = None
+    range_source: Source | None = None
+    height_source: Source | None = None
+    credentials: Credentials | None = None
+
+
+class CameraUpdate(_Optics):
+    """A partial change; fields left out keep their value, ``null`` clears a nullable one."""
+
+    lon: Lon | None = None
+    lat: Lat | None = None
+    kind: Kind | None = None
+    hfov_deg: Hfov | None = None
+    range_m: Range | None = None
+    status: Status | None = None
+    access_class: AccessClass | None = None
+    heading_source: Source | None = None
+    hfov_source: Source | None = None
+    range_source: Source | None = None
+    height_source: Source | None = None
+    credentials: Credentials | None = None
+
+
+class CameraRead(BaseModel):
+    """A stored camera as the API returns it (credentials are never part of it)."""
+
+    id: str
+    name: str | None
+    lon: float
+    lat: float
+    mount_height_m: float | None
+    heading_deg: float | None
+    hfov_deg: float
+    tilt_deg: float | None
+    range_m: float
+    kind: Kind
+    pan_min_deg: float | None
+    pan_max_deg: float | None
+    tilt_min_deg: float | None
+    tilt_max_deg: float | None
+    zoom_hfov_min_deg: float | None
+    zoom_hfov_max_deg: float | None
+    status: Status
+    last_seen: datetime | None
+    snapshot_url: str | None
+    mjpeg_url: str | None
+    rtsp_url: str | None
+    access_class: AccessClass
+    owner: str | None
+    heading_source: str | None
+    hfov_source: str | None
+    range_source: str | None
+    height_source: str | None
+    fov_assumed: bool
+    version: int
+    updated_at: datetime
+
+
+class CameraPage(BaseModel):
+    """One page of cameras and the total that matched."""
+
+    items: list[CameraRead]
+    total: int
+    limit: int
+    offset: int
+
+
+class StreamSource(BaseModel):
+    """Where and how to fetch a camera's stream: server side only, never serialised out."""
+
+    model_config = ConfigDict(frozen=True)
+
+    camera_id: str
+    snapshot_url: str | None
+    mjpeg_url: str | None
+    rtsp_url: str | None
+    username: str | None = None
+    password: str | None = Field(default=None, repr=False)
+
+
+def camera_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """Keep only the writable camera columns of ``values`` (drops ``credentials`` etc.)."""
+    return {k: v for k, v in values.items() if k in CAMERA_FIELDS}

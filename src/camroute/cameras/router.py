@@ -1,0 +1,165 @@
+"""``/api/cameras``: read, create, change and delete cameras, with version ETags.
+
+Reads: dispatcher, supervisor, gis_admin, auditor. Writes: gis_admin, and only with
+``If-Match: "<version>"`` (412 when stale, 428 when missing). Credentials are write-only.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+
+from camroute.api.deps import EngineDep
+from camroute.auth.deps import Principal, Role, require_roles
+from camroute.cameras import service, store
+from camroute.cameras.model import CameraCreate, CameraPage, CameraRead, CameraUpdate, Status
+from camroute.errors import CamrouteError, InvalidInputError, PreconditionFailedError
+
+READ_ROLES = (Role.dispatcher, Role.supervisor, Role.gis_admin, Role.auditor)
+ReadDep = Depends(require_roles(*READ_ROLES))
+WriterDep = Annotated[Principal, Depends(require_roles(Role.gis_admin))]
+
+router = APIRouter(prefix="/api/cameras", tags=["cameras"])
+
+
+class PreconditionRequiredError(CamrouteError):
+    """A write came without ``If-Match``: the client must say which version it changes."""
+
+    status = 428
+    code = "precondition_required"
+    title = "Precondition required"
+
+
+def parse_bbox(text: str | None) -> store.BBox | None:
+    """``minlon,minlat,maxlon,maxlat`` in WGS84 degrees (422 naming the problem otherwise)."""
+    if text is None:
+        return None
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError as exc:
+        raise InvalidInputError(f"bbox {text!r} is not four numbers", field="bbox") from exc
+    if len(values) != 4:
+        raise InvalidInputError(
+            f"bbox needs minlon,minlat,maxlon,maxlat, got {len(values)} numbers", field="bbox"
+        )
+    min_lon, min_lat, max_lon, max_lat = values
+    if not all(-180 <= v <= 180 for v in (min_lon, max_lon)):
+        raise InvalidInputError(
+            f"bbox longitudes {min_lon}, {max_lon} not in [-180, 180]", field="bbox"
+        )
+    if not -90 <= min_lat <= max_lat <= 90:
+        raise InvalidInputError(
+            f"bbox latitudes {min_lat}, {max_lat} not ordered within [-90, 90]", field="bbox"
+        )
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def parse_if_match(value: str | None, *, current: int | None = None) -> int:
+    """The version named by ``If-Match`` (``"3"``, ``W/"3"``; ``*`` means the current one)."""
+    if value is None or not value.strip():
+        raise PreconditionRequiredError(
+            'send If-Match: "<version>" (the ETag you read) to change a camera', field="If-Match"
+        )
+    text = value.strip().removeprefix("W/").strip('"')
+    if text == "*" and current is not None:
+        return current
+    if not text.isdigit():
+        raise PreconditionFailedError(
+            f"If-Match {value!r} is not a camera version", field="If-Match"
+        )
+    return int(text)
+
+
+def _etag(row: dict[str, Any]) -> str:
+    return f'"{row["version"]}"'
+
+
+def _changed(request: Request) -> None:
+    from camroute.app import registry_changed
+
+    registry_changed(request.app)
+
+
+@router.get("", response_model=CameraPage, dependencies=[ReadDep])
+def list_cameras(
+    engine: EngineDep,
+    bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
+    status: Status | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> CameraPage:
+    """Cameras by id, optionally inside a bbox and with one status."""
+    with engine.connect() as conn:
+        rows, total = store.list_cameras(
+            conn, bbox=parse_bbox(bbox), status=status, limit=limit, offset=offset
+        )
+    items = [CameraRead.model_validate(r) for r in rows]
+    return CameraPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/{camera_id}", response_model=CameraRead, dependencies=[ReadDep])
+def get_camera(camera_id: str, engine: EngineDep, response: Response) -> CameraRead:
+    """One camera; its ``ETag`` is the version to send back in ``If-Match``."""
+    with engine.connect() as conn:
+        row = store.require_camera(conn, camera_id)
+    response.headers["ETag"] = _etag(row)
+    return CameraRead.model_validate(row)
+
+
+@router.post("", response_model=CameraRead, status_code=201)
+def create_camera(
+    body: CameraCreate,
+    engine: EngineDep,
+    principal: WriterDep,
+    request: Request,
+    response: Response,
+) -> CameraRead:
+    """Add a camera (409 when the id exists)."""
+    with engine.begin() as conn:
+        row = service.create_camera(conn, body, actor=principal.name, role=principal.role.value)
+    _changed(request)
+    response.headers["ETag"] = _etag(row)
+    response.headers["Location"] = f"/api/cameras/{row['id']}"
+    return CameraRead.model_validate(row)
+
+
+@router.patch("/{camera_id}", response_model=CameraRead)
+def update_camera(
+    camera_id: str,
+    body: CameraUpdate,
+    engine: EngineDep,
+    principal: WriterDep,
+    request: Request,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> CameraRead:
+    """Change the fields sent; refused (412) unless ``If-Match`` names the stored version."""
+    with engine.begin() as conn:
+        current = store.require_camera(conn, camera_id)
+        version = parse_if_match(if_match, current=current["version"])
+        row = service.update_camera(
+            conn, camera_id, body, if_match=version, actor=principal.name, role=principal.role.value
+        )
+    _changed(request)
+    response.headers["ETag"] = _etag(row)
+    return CameraRead.model_validate(row)
+
+
+@router.delete("/{camera_id}", status_code=204)
+def delete_camera(
+    camera_id: str,
+    engine: EngineDep,
+    principal: WriterDep,
+    request: Request,
+    if_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """Delete a camera; refused (412) unless ``If-Match`` names the stored version."""
+    with engine.begin() as conn:
+        current = store.require_camera(conn, camera_id)
+        version = parse_if_match(if_match, current=current["version"])
+        service.delete_camera(
+            conn, camera_id, if_match=version, actor=principal.name, role=principal.role.value
+        )
+    _changed(request)
+    return Response(status_code=204)

@@ -1,0 +1,191 @@
+"""Registry rules: import a file in one transaction, and create / change / delete cameras.
+
+Optical defaults (per kind, marked ``assumed``) and provenance are decided here, so the API,
+the CLI and the importers agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from camroute.audit.service import Action, record
+from camroute.cameras import store
+from camroute.cameras.bulk import ProgressFn, bulk_upsert
+from camroute.cameras.fov import KIND_DEFAULTS
+from camroute.cameras.importers import read_source
+from camroute.cameras.mapping import Mapping
+from camroute.cameras.model import CameraCreate, CameraUpdate
+from camroute.cameras.normalise import RowIssue, normalise
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, on a dry run, would do), and each row it refused and why."""
+
+    total: int
+    imported: int
+    updated: int
+    unchanged: int
+    assumed_fov: int
+    rejects: list[RowIssue]
+    warnings: list[RowIssue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def summary(self) -> dict[str, int]:
+        """The one-line JSON summary of the CLI (its keys are an interface)."""
+        return {
+            "imported": self.imported,
+            "updated": self.updated,
+            "rejected": len(self.rejects),
+            "assumed_fov": self.assumed_fov,
+        }
+
+
+class _DryRunRollbackError(Exception):
+    """Raised inside the import transaction to roll a dry run back."""
+
+
+def import_file(
+    engine: Engine,
+    path: Path,
+    *,
+    mapping: Mapping | None = None,
+    source: str | None = None,
+    dry_run: bool = False,
+    actor: str = "cli",
+    role: str = "gis_admin",
+    progress: ProgressFn | None = None,
+) -> ImportReport:
+    """Import ``path``: all accepted rows in one transaction, or nothing (also on a dry run).
+
+    A dry run performs the same statements and rolls them back, so its counts are exact.
+    """
+    source = (source or path.name)[:120]
+    src = read_source(path)
+    result = normalise(src, mapping=mapping, source=source)
+    rows = result.cameras
+    report = ImportReport(
+        total=result.total,
+        imported=0,
+        updated=0,
+        unchanged=0,
+        assumed_fov=int(rows["fov_assumed"].sum()) if len(rows) else 0,
+        rejects=result.rejects,
+        warnings=result.warnings,
+        notes=result.notes,
+        dry_run=dry_run,
+    )
+    try:
+        with engine.begin() as conn:
+            counts = bulk_upsert(
+                conn, rows, actor=actor, source=source, progress=progress
+            )
+            report.imported, report.updated = counts.imported, counts.updated
+            report.unchanged = counts.unchanged
+            details = {**report.summary(), "source": source}
+            _audit(conn, actor=actor, role=role, op="import", details=details)
+            if dry_run:
+                raise _DryRunRollbackError
+    except _DryRunRollbackError:
+        pass
+    return report
+
+
+def _audit(
+    conn: Connection,
+    *,
+    actor: str,
+    role: str,
+    op: str,
+    subject: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """One ``registry_changed`` event on the hash-chained audit log, in the same transaction.
+
+    The full before/after of each camera is in ``camera_history``; the audit event names the
+    operation and the camera (or, for an import, the counts).
+    """
+    record(
+        conn,
+        actor=actor,
+        role=role,
+        action=Action.registry_changed,
+        subject=subject,
+        details={"op": op, **(details or {})},
+    )
+
+
+def _optics(values: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
+    """Fill per-kind defaults and provenance for the fields a create/update touches."""
+    merged = {**(current or {}), **values}
+    defaults = KIND_DEFAULTS[merged["kind"]]
+    for name, src in (("hfov_deg", "hfov_source"), ("range_m", "range_source")):
+        if name in values and values[name] is not None:
+            values.setdefault(src, values.get(src) or "measured")
+        elif merged.get(name) is None or merged.get(src) == "assumed":
+            values[name], values[src] = getattr(defaults, name), "assumed"
+    for name, src in (("heading_deg", "heading_source"), ("mount_height_m", "height_source")):
+        if name in values:
+            values[src] = None if values[name] is None else (values.get(src) or "measured")
+    if (
+        merged["kind"] == "ptz"
+        and merged.get("pan_min_deg") is None
+        and merged.get("pan_max_deg") is None
+    ):
+        values["pan_min_deg"], values["pan_max_deg"] = defaults.pan_min_deg, defaults.pan_max_deg
+    final = {**merged, **values}
+    values["fov_assumed"] = "assumed" in (final.get("hfov_source"), final.get("range_source"))
+    return values
+
+
+def create_camera(
+    conn: Connection, body: CameraCreate, *, actor: str, role: str = "gis_admin"
+) -> dict[str, Any]:
+    """Create a camera; unknown hfov/range get the per-kind default, marked ``assumed``."""
+    values = body.model_dump(exclude={"credentials"})
+    given = {k: v for k, v in values.items() if v is not None or k in ("hfov_deg", "range_m")}
+    values.update(_optics(given, None))
+    row = store.insert_camera(conn, values, actor=actor)
+    if body.credentials is not None:
+        store.set_credentials(conn, body.id, **body.credentials.model_dump())
+    _audit(conn, actor=actor, role=role, op="create", subject=body.id)
+    return row
+
+
+def update_camera(
+    conn: Connection,
+    camera_id: str,
+    body: CameraUpdate,
+    *,
+    if_match: int,
+    actor: str,
+    role: str = "gis_admin",
+) -> dict[str, Any]:
+    """Change the fields sent (``null`` clears); refused unless ``if_match`` is current."""
+    current = store.require_camera(conn, camera_id)
+    changes = body.model_dump(exclude_unset=True, exclude={"credentials"})
+    for required in ("lon", "lat", "kind", "status", "access_class"):
+        if required in changes and changes[required] is None:
+            changes.pop(required)
+    changes = _optics(changes, current)
+    row = store.update_camera(conn, camera_id, changes, if_match=if_match, actor=actor)
+    if "credentials" in body.model_fields_set:
+        creds = body.credentials.model_dump() if body.credentials else {}
+        store.set_credentials(
+            conn, camera_id, username=creds.get("username"), password=creds.get("password")
+        )
+    _audit(conn, actor=actor, role=role, op="update", subject=camera_id)
+    return row
+
+
+def delete_camera(
+    conn: Connection, camera_id: str, *, if_match: int, actor: str, role: str = "gis_admin"
+) -> None:
+    """Delete a camera; refused unless ``if_match`` is its current version."""
+    store.delete_camera(conn, camera_id, if_match=if_match, actor=actor)
+    _audit(conn, actor=actor, role=role, op="delete", subject=camera_id)

@@ -1,0 +1,180 @@
+"""``camroute demo``: one process that loads a city, simulates cameras and calls, and serves.
+
+Order: open/migrate the store, load the shipped data set, create one user per role and an
+integration API key, start the camera simulator and the app (uvicorn, threads of this process),
+start the call generator, print the logins, then wait for SIGINT/SIGTERM and stop everything
+in reverse order. Without ``--db`` the store is a fresh SQLite file in a temporary directory
+that is removed on exit.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Literal
+
+from camroute.demo.callgen import CallGenerator
+from camroute.demo.loader import DemoDataset, load_city
+from camroute.demo.servers import ServerThread, bind_socket
+from camroute.demo.users import DemoAccounts, create_accounts, login_token
+from camroute.settings import Settings
+from camroute.store import make_engine, migrate
+
+City = Literal["hcmc", "helsinki"]
+Out = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    """What ``camroute demo`` was asked to do."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    db: str | None = None
+    city: City = "hcmc"
+    calls_per_minute: float = 6.0
+    seed: int | None = None
+
+
+def _print(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+@contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGINT and SIGTERM set ``stop``; the previous handlers come back afterwards."""
+
+    def handler(_sig: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+@contextmanager
+def _database(db: str | None, out: Out) -> Iterator[str]:
+    """``db``, or a fresh SQLite file in a temporary directory removed afterwards."""
+    if db:
+        yield db
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="camroute-demo-"))
+    try:
+        out(f"database: {workdir / 'demo.db'} (fresh SQLite, removed on exit; use --db to keep)")
+        yield f"sqlite:///{workdir / 'demo.db'}"
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _prepare(
+    settings: Settings, options: DemoOptions, sim_url: str
+) -> tuple[DemoDataset, DemoAccounts]:
+    engine = make_engine(settings.database_url)
+    try:
+        migrate(engine)
+        dataset = load_city(engine, options.city, sim_base_url=sim_url)
+        accounts = create_accounts(engine, settings)
+    finally:
+        engine.dispose()
+    return dataset, accounts
+
+
+def _banner(options: DemoOptions, dataset: DemoDataset, accounts: DemoAccounts, out: Out) -> None:
+    for line in dataset.summary:
+        out(line)
+    for user in accounts.users:
+        out(f"login: {user.name} / {user.password}")
+    url = f"http://{options.host}:{options.port}"
+    out(f"camroute demo is serving {url}")
+    out(
+        f"open {url} and log in with one of the users above (demo-dispatcher takes calls, "
+        "demo-supervisor may override, demo-auditor reads the audit log); the API is at "
+        f"{url}/docs"
+    )
+    out(f"calls: {options.calls_per_minute:g} per minute near the demo cameras. Ctrl-C stops.")
+
+
+def _local_url(options: DemoOptions) -> str:
+    """Where this process reaches its own app (a wildcard bind is reached on loopback)."""
+    host = "127.0.0.1" if options.host in ("0.0.0.0", "::", "") else options.host
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{options.port}"
+
+
+def _serve(
+    options: DemoOptions,
+    db_url: str,
+    socks: tuple[socket.socket, socket.socket],
+    stop: threading.Event,
+    out: Out,
+) -> int:
+    from camroute.app import create_app
+    from camroute.sim.cameras import create_sim_app
+
+    app_sock, sim_sock = socks
+    sim_url = f"http://127.0.0.1:{sim_sock.getsockname()[1]}"
+    settings = Settings(
+        database_url=db_url,
+        host=options.host,
+        port=options.port,
+        jwt_secret=secrets.token_urlsafe(48),  # one process: a fresh key per demo run
+    )
+    dataset, accounts = _prepare(settings, options, sim_url)
+    sim = ServerThread(create_sim_app(camera_ids=dataset.camera_ids), sim_sock, name="simulator")
+    web = ServerThread(create_app(settings), app_sock, name="camroute app")
+    calls: CallGenerator | None = None
+    try:
+        sim.start()
+        out(f"camera simulator: {sim_url} ({len(dataset.camera_ids)} cameras, drawn frames)")
+        web.start()
+        calls = CallGenerator(
+            base_url=_local_url(options),
+            api_key=accounts.api_key,
+            cameras=dataset.seeing_cameras,
+            calls_per_minute=options.calls_per_minute,
+            close_token=login_token(_local_url(options), accounts.closer),
+            seed=options.seed,
+            report=out,
+        )
+        calls.start()
+        _banner(options, dataset, accounts, out)
+        while not stop.wait(0.5):
+            if not (sim.alive and web.alive):
+                out("a server stopped unexpectedly; shutting down")
+                return 1
+        out("stopping: call generator, app, camera simulator")
+        return 0
+    finally:
+        if calls is not None:
+            calls.stop()
+        sim.request_stop()  # ends the relayed MJPEG streams from their source
+        web.request_stop()
+        web.stop()
+        sim.stop()
+
+
+def run_demo(options: DemoOptions, *, out: Out = _print) -> int:
+    """Run the demo until SIGINT/SIGTERM; return the process exit code."""
+    stop = threading.Event()
+    socks = (bind_socket(options.host, options.port), bind_socket("127.0.0.1", 0))
+    try:
+        with _stop_on_signals(stop), _database(options.db, out) as db_url:
+            return _serve(options, db_url, socks, stop, out)
+    finally:
+        for sock in socks:
+            sock.close()
+        out("camroute demo stopped")

@@ -1,0 +1,168 @@
+"""Publish/subscribe of incident and view events to connected maps.
+
+In one process, subscribers get events straight from ``publish``. On PostgreSQL every
+``publish`` is a ``NOTIFY`` instead, and one listener thread per process ``LISTEN``s and fans the
+events out to its local subscribers, so every replica's maps see every replica's events (the
+publishing process included, exactly once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import psycopg
+from sqlalchemy import Engine, text
+
+from camroute.store import is_postgres
+
+log = logging.getLogger(__name__)
+CHANNEL = "camroute_events"
+MAX_PAYLOAD_BYTES = 7900  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more
+QUEUE_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class Event:
+    """One change a map may want to show: ``kind`` like ``incident.created``, small ``data``."""
+
+    kind: str
+    data: dict[str, Any]
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+
+    def to_json(self) -> bytes:
+        """The event as compact JSON (the SSE ``data`` line and the NOTIFY payload)."""
+        return orjson.dumps({"id": self.id, "kind": self.kind, "at": self.at, "data": self.data})
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> Event:
+        """Parse what :meth:`to_json` wrote."""
+        body = orjson.loads(raw)
+        return cls(kind=body["kind"], data=body["data"], id=body["id"], at=body["at"])
+
+
+@dataclass(eq=False)  # identity: each subscription is its own set member
+class Subscription:
+    """One subscriber's queue, bound to the event loop that reads it."""
+
+    queue: asyncio.Queue[Event]
+    loop: asyncio.AbstractEventLoop
+    dropped: int = 0
+
+    def offer(self, event: Event) -> None:
+        """Queue ``event`` (runs on the subscriber's loop); a full queue drops its oldest."""
+        if self.queue.full():
+            self.queue.get_nowait()
+            self.dropped += 1
+        self.queue.put_nowait(event)
+
+
+class EventBus:
+    """In-process fan-out, carried across processes by LISTEN/NOTIFY on PostgreSQL."""
+
+    def __init__(self, engine: Engine, *, channel: str = CHANNEL) -> None:
+        self.engine = engine
+        self.channel = channel
+        self.cross_process = is_postgres(engine)
+        self._subs: set[Subscription] = set()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self, *, timeout_s: float = 10.0) -> None:
+        """Start listening (PostgreSQL only); returns once ``LISTEN`` is in place."""
+        if not self.cross_process or self._thread is not None:
+            return
+        ready = threading.Event()
+        self._stop.clear()
+        self._thread = threading.Thread(
+            target=self._listen, args=(ready,), name="camroute-events", daemon=True
+        )
+        self._thread.start()
+        if not ready.wait(timeout_s):
+            log.error("event listener did not start within %.1f s", timeout_s)
+
+    def stop(self) -> None:
+        """Stop the listener thread."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5.0)
+            self._thread = None
+
+    def publish(self, kind: str, data: dict[str, Any]) -> Event:
+        """Send one event to every subscriber (of every process, on PostgreSQL)."""
+        event = Event(kind=kind, data=data)
+        payload = event.to_json()
+        if len(payload) > MAX_PAYLOAD_BYTES:
+            small = {k: v for k, v in data.items() if k in ("incident_id", "status", "ticket_id")}
+            event = Event(kind=kind, data={**small, "truncated": True}, id=event.id, at=event.at)
+            payload = event.to_json()
+        if self.cross_process:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    text("SELECT pg_notify(:channel, :payload)"),
+                    {"channel": self.channel, "payload": payload.decode()},
+                )
+        else:
+            self._deliver(event)
+        return event
+
+    @asynccontextmanager
+    async def subscribe(self, *, queue_size: int = QUEUE_SIZE) -> AsyncIterator[Subscription]:
+        """Receive events on the running loop until the context exits."""
+        sub = Subscription(queue=asyncio.Queue(maxsize=queue_size), loop=asyncio.get_running_loop())
+        with self._lock:
+            self._subs.add(sub)
+        try:
+            yield sub
+        finally:
+            with self._lock:
+                self._subs.discard(sub)
+
+    @property
+    def subscriber_count(self) -> int:
+        """How many subscribers this process has now."""
+        with self._lock:
+            return len(self._subs)
+
+    def _deliver(self, event: Event) -> None:
+        with self._lock:
+            subs = list(self._subs)
+        for sub in subs:
+            try:
+                sub.loop.call_soon_threadsafe(sub.offer, event)
+            except RuntimeError:  # the subscriber's loop has closed
+                with self._lock:
+                    self._subs.discard(sub)
+
+    def _dsn(self) -> str:
+        url = self.engine.url.set(drivername="postgresql")
+        return url.render_as_string(hide_password=False)
+
+    def _listen(self, ready: threading.Event) -> None:
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self._dsn(), autocommit=True, connect_timeout=5) as conn:
+                    conn.execute(f'LISTEN "{self.channel}"')
+                    ready.set()
+                    self._pump(conn)
+            except psycopg.Error as exc:
+                log.warning("event listener lost its connection (%s); reconnecting", exc)
+                self._stop.wait(1.0)
+
+    def _pump(self, conn: psycopg.Connection[Any]) -> None:
+        while not self._stop.is_set():
+            for note in conn.notifies(timeout=0.5):
+                try:
+                    self._deliver(Event.from_json(note.payload))
+                except (orjson.JSONDecodeError, KeyError, TypeError):
+                    log.warning("ignored a malformed event on %s", self.channel)

@@ -1,0 +1,1 @@
+"""Calls become incidents: lifecycle, location history, re-ranking, retention."""

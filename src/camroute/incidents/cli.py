@@ -1,0 +1,43 @@
+"""``camroute retention run``: purge precise caller locations after the retention period."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from camroute.cli import DbOption, settings_for
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Data retention.")
+
+
+@app.command("run")
+def run(
+    db: DbOption = None,
+    days: Annotated[
+        int | None,
+        typer.Option(min=0, help="Purge incidents closed more than N days ago "
+                     "(default: CAMROUTE_RETENTION_DAYS)."),
+    ] = None,
+) -> None:
+    """Purge precise locations of incidents closed long ago (ward, hotline, times stay)."""
+    from camroute.auth.service import cli_actor
+    from camroute.incidents.retention import run_retention
+    from camroute.store import make_engine, migrate
+
+    settings = settings_for(db)
+    engine = make_engine(settings.database_url)
+    try:
+        migrate(engine)
+        report = run_retention(
+            engine,
+            days=settings.retention_days if days is None else days,
+            actor=cli_actor(),
+            role="cli",
+        )
+    finally:
+        engine.dispose()
+    typer.echo(
+        f"purged {report.incidents} incidents ({report.locations} locations) closed before "
+        f"{report.cutoff.isoformat()}; deleted {report.tickets} expired tickets"
+    )

@@ -1,0 +1,81 @@
+"""Retention: purge precise caller locations of incidents closed long enough ago.
+
+What goes: ``lon``, ``lat``, ``uncertainty_m``, the parsed location, the spoken address, the
+lookup and the camera ranking, of the incident and of every location update. What stays: the
+ward (code and name), the hotline, the status and the times, for ward-level reports. Expired
+live tickets are deleted. The audit chain is not touched (it never holds precise locations),
+so it stays verifiable; the purge itself is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy import Engine
+
+from camroute.audit.service import Action, record
+from camroute.incidents.tables import incident_locations, incidents
+from camroute.live import store as tickets
+
+PRECISE = ("lon", "lat", "uncertainty_m", "location")
+
+
+@dataclass(frozen=True)
+class RetentionReport:
+    """What one run purged."""
+
+    cutoff: datetime
+    incidents: int
+    locations: int
+    tickets: int
+
+
+def run_retention(
+    engine: Engine, *, days: int, actor: str, role: str = "system", now: datetime | None = None
+) -> RetentionReport:
+    """Purge incidents closed more than ``days`` days before ``now``; delete expired tickets."""
+    if days < 0:
+        raise ValueError(f"days must be >= 0, got {days}")
+    now = now or datetime.now(UTC)
+    cutoff = now - timedelta(days=days)
+    i = incidents.c
+    due = sa.select(i.id).where(
+        i.status == "closed", i.closed_at < cutoff, i.purged_at.is_(None)
+    )
+    with engine.begin() as conn:
+        ids = list(conn.execute(due).scalars())
+        n_loc = 0
+        if ids:
+            conn.execute(
+                sa.update(incidents)
+                .where(i.id.in_(ids))
+                .values(
+                    **dict.fromkeys(PRECISE, None),
+                    address=None,
+                    lookup=None,
+                    cameras=None,
+                    purged_at=now,
+                )
+            )
+            n_loc = conn.execute(
+                sa.update(incident_locations)
+                .where(incident_locations.c.incident_id.in_(ids))
+                .values(**dict.fromkeys(PRECISE, None))
+            ).rowcount
+        n_tickets = tickets.delete_expired(conn, before=now)
+        record(
+            conn,
+            actor=actor,
+            role=role,
+            action=Action.retention_purged,
+            details={
+                "days": days,
+                "cutoff": cutoff,
+                "incidents": len(ids),
+                "locations": n_loc,
+                "tickets": n_tickets,
+            },
+        )
+    return RetentionReport(cutoff, len(ids), n_loc, n_tickets)

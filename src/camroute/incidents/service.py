@@ -1,0 +1,374 @@
+"""Calls become incidents: open, update the location (re-rank), list, change status.
+
+Every change commits together with its audit events; events go to the maps after the commit.
+A call id is the idempotency key: an identical repeat returns the same incident unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy import Connection, Engine, RowMapping
+from sqlalchemy.exc import IntegrityError
+
+from camroute.audit.service import Action, record
+from camroute.auth.models import Principal
+from camroute.errors import ConflictError, NotFoundError
+from camroute.events.bus import EventBus
+from camroute.incidents.locate import Located
+from camroute.incidents.models import (
+    OPEN_STATUSES,
+    CallCreate,
+    IncidentPage,
+    IncidentRead,
+    LocationRead,
+    LonLatIn,
+    Status,
+)
+from camroute.incidents.tables import incident_locations, incidents
+from camroute.live import store as tickets
+
+i = incidents.c
+
+
+class IncidentNotFoundError(NotFoundError):
+    """No incident has this id."""
+
+    code = "incident_not_found"
+    title = "Incident not found"
+
+
+class IncidentClosedError(ConflictError):
+    """The incident is closed: no more location updates or views."""
+
+    code = "incident_closed"
+    title = "Incident closed"
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """What a posted call did: opened an incident, updated one, or repeated one."""
+
+    incident: IncidentRead
+    created: bool
+    changed: bool
+
+
+def fingerprint(call: CallCreate) -> str:
+    """SHA-256 of what a call says about the location (the idempotency comparison)."""
+    loc = call.location.model_dump() if isinstance(call.location, LonLatIn) else call.location
+    body = {"location": loc, "content_type": call.content_type, "address": call.address}
+    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def _read(row: RowMapping, history: list[LocationRead] | None = None) -> IncidentRead:
+    ranking = row["cameras"] or {}
+    return IncidentRead(
+        id=row["id"],
+        call_id=row["call_id"],
+        hotline=row["hotline"],
+        status=row["status"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        closed_at=row["closed_at"],
+        lon=row["lon"],
+        lat=row["lat"],
+        uncertainty_m=row["uncertainty_m"],
+        location=row["location"],
+        address=row["address"],
+        lookup=row["lookup"],
+        cameras=list(ranking.get("cameras", [])),
+        ranking={k: v for k, v in ranking.items() if k != "cameras"} or None,
+        ward_code=row["ward_code"],
+        ward_name=row["ward_name"],
+        location_count=row["location_count"],
+        purged=row["purged_at"] is not None,
+        history=history,
+    )
+
+
+def _row(conn: Connection, incident_id: str) -> RowMapping:
+    row = conn.execute(sa.select(incidents).where(i.id == incident_id)).mappings().first()
+    if row is None:
+        raise IncidentNotFoundError(f"no incident {incident_id!r}", field="incident_id")
+    return row
+
+
+def _located_values(located: Located, fp: str, now: datetime) -> dict[str, Any]:
+    loc = located.location
+    return {
+        "updated_at": now,
+        "lon": loc.lon,
+        "lat": loc.lat,
+        "uncertainty_m": loc.uncertainty_m,
+        "location": loc.model_dump(mode="json"),
+        "lookup": located.lookup,
+        "cameras": located.ranking,
+        "ward_code": located.ward_code,
+        "ward_name": located.ward_name,
+        "fingerprint": fp,
+    }
+
+
+def _history_row(conn: Connection, incident_id: str, located: Located, fp: str) -> None:
+    loc = located.location
+    conn.execute(
+        sa.insert(incident_locations).values(
+            incident_id=incident_id,
+            received_at=datetime.now(UTC),
+            fingerprint=fp,
+            lon=loc.lon,
+            lat=loc.lat,
+            uncertainty_m=loc.uncertainty_m,
+            location=loc.model_dump(mode="json"),
+        )
+    )
+
+
+def _audit_call(
+    conn: Connection, call: CallCreate, actor: Principal, incident_id: str, **details: Any
+) -> None:
+    record(
+        conn,
+        actor=actor.name,
+        role=actor.role.value,
+        action=Action.call_received,
+        subject=call.call_id,
+        incident_id=incident_id,
+        details={"hotline": call.hotline, **details},
+    )
+
+
+def _audit_route(conn: Connection, actor: Principal, incident_id: str, located: Located) -> None:
+    cameras = (located.ranking or {}).get("cameras", [])
+    record(
+        conn,
+        actor=actor.name,
+        role=actor.role.value,
+        action=Action.route_computed,
+        incident_id=incident_id,
+        details={"cameras": [c.get("camera_id", c.get("id")) for c in cameras]},
+    )
+
+
+def _insert(conn: Connection, call: CallCreate, located: Located, fp: str, actor: Principal) -> str:
+    now = datetime.now(UTC)
+    incident_id = str(uuid.uuid4())
+    conn.execute(
+        sa.insert(incidents).values(
+            id=incident_id,
+            call_id=call.call_id,
+            hotline=call.hotline,
+            status="new",
+            created_at=now,
+            closed_at=None,
+            address=call.address,
+            location_count=1,
+            purged_at=None,
+            **_located_values(located, fp, now),
+        )
+    )
+    _history_row(conn, incident_id, located, fp)
+    _audit_call(conn, call, actor, incident_id, format=located.location.format, update=False)
+    record(
+        conn,
+        actor=actor.name,
+        role=actor.role.value,
+        action=Action.incident_opened,
+        subject=call.call_id,
+        incident_id=incident_id,
+        details={"hotline": call.hotline, "ward_code": located.ward_code},
+    )
+    _audit_route(conn, actor, incident_id, located)
+    return incident_id
+
+
+def _check_same_call(row: RowMapping, call: CallCreate) -> None:
+    if row["hotline"] != call.hotline:
+        raise ConflictError(
+            f"call {call.call_id!r} belongs to hotline {row['hotline']}, not {call.hotline}",
+            field="hotline",
+        )
+    if row["status"] == "closed":
+        raise IncidentClosedError(
+            f"incident of call {call.call_id!r} is closed; a new call needs a new call id",
+            field="call_id",
+        )
+
+
+def _update(conn: Connection, call: CallCreate, located: Located, fp: str, actor: Principal) -> str:
+    row = (
+        conn.execute(sa.select(incidents).where(i.call_id == call.call_id).with_for_update())
+        .mappings()
+        .one()
+    )
+    _check_same_call(row, call)
+    values = _located_values(located, fp, datetime.now(UTC))
+    if call.address:
+        values["address"] = call.address
+    conn.execute(
+        sa.update(incidents)
+        .where(i.id == row["id"])
+        .values(location_count=i.location_count + 1, **values)
+    )
+    _history_row(conn, row["id"], located, fp)
+    _audit_call(conn, call, actor, row["id"], format=located.location.format, update=True)
+    _audit_route(conn, actor, row["id"], located)
+    return str(row["id"])
+
+
+def _repeat(engine: Engine, call: CallCreate, row: RowMapping, actor: Principal) -> None:
+    with engine.begin() as conn:
+        _audit_call(conn, call, actor, row["id"], repeat=True)
+
+
+def receive_call(
+    call: CallCreate,
+    *,
+    engine: Engine,
+    locate: Callable[[CallCreate], Located],
+    actor: Principal,
+    bus: EventBus | None = None,
+) -> CallOutcome:
+    """Open the incident of ``call``, or record its location update, or see a repeat."""
+    fp = fingerprint(call)
+    for _attempt in range(3):
+        with engine.connect() as conn:
+            row = conn.execute(sa.select(incidents).where(i.call_id == call.call_id)).mappings()
+            existing = row.first()
+        if existing is not None:
+            _check_same_call(existing, call)
+            if existing["fingerprint"] == fp:
+                _repeat(engine, call, existing, actor)
+                return CallOutcome(_read(existing), created=False, changed=False)
+        located = locate(call)
+        try:
+            with engine.begin() as conn:
+                if existing is None:
+                    incident_id = _insert(conn, call, located, fp, actor)
+                else:
+                    incident_id = _update(conn, call, located, fp, actor)
+                incident = _read(_row(conn, incident_id))
+        except IntegrityError:
+            continue  # another request opened this call first: go round as an update
+        _publish(bus, "incident.created" if existing is None else "incident.updated", incident)
+        return CallOutcome(incident, created=existing is None, changed=True)
+    raise ConflictError(f"call {call.call_id!r} is being changed concurrently", field="call_id")
+
+
+def _publish(bus: EventBus | None, kind: str, incident: IncidentRead) -> None:
+    if bus is None:
+        return
+    top = [c.get("camera_id", c.get("id")) for c in incident.cameras[:10]]
+    bus.publish(
+        kind,
+        {
+            "incident_id": incident.id,
+            "call_id": incident.call_id,
+            "hotline": incident.hotline,
+            "status": incident.status,
+            "lon": incident.lon,
+            "lat": incident.lat,
+            "uncertainty_m": incident.uncertainty_m,
+            "ward_name": incident.ward_name,
+            "cameras": top,
+            "updated_at": incident.updated_at.isoformat(),
+        },
+    )
+
+
+def get_incident(engine: Engine, incident_id: str) -> IncidentRead:
+    """One incident with its location history (oldest first)."""
+    with engine.connect() as conn:
+        row = _row(conn, incident_id)
+        rows = conn.execute(
+            sa.select(incident_locations)
+            .where(incident_locations.c.incident_id == incident_id)
+            .order_by(incident_locations.c.id)
+        ).mappings()
+        history = [LocationRead.model_validate(dict(r)) for r in rows]
+    return _read(row, history)
+
+
+def list_incidents(
+    engine: Engine,
+    *,
+    status: Status | None = None,
+    hotline: str | None = None,
+    open_only: bool = False,
+    since: datetime | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> IncidentPage:
+    """Incidents, open ones first and newest first; filters combine with AND."""
+    where: list[sa.ColumnElement[bool]] = []
+    if status is not None:
+        where.append(i.status == status)
+    if hotline is not None:
+        where.append(i.hotline == hotline)
+    if open_only:
+        where.append(i.status.in_(OPEN_STATUSES))
+    if since is not None:
+        where.append(i.created_at >= since)
+    closed_last = sa.case((i.status == "closed", 1), else_=0)
+    stmt = sa.select(incidents).where(*where).order_by(closed_last, i.created_at.desc(), i.id)
+    with engine.connect() as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(incidents).where(*where))
+        rows = conn.execute(stmt.limit(limit).offset(offset)).mappings().all()
+        count = int(total.scalar_one())
+    return IncidentPage(items=[_read(r) for r in rows], total=count)
+
+
+def change_status(
+    engine: Engine,
+    incident_id: str,
+    status: Status,
+    *,
+    actor: Principal,
+    bus: EventBus | None = None,
+) -> IncidentRead:
+    """Move an open incident to ``status``; closing it revokes every live ticket it has."""
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        row = (
+            conn.execute(sa.select(incidents).where(i.id == incident_id).with_for_update())
+            .mappings()
+            .first()
+        )
+        if row is None:
+            raise IncidentNotFoundError(f"no incident {incident_id!r}", field="incident_id")
+        if row["status"] == "closed":
+            raise IncidentClosedError(f"incident {incident_id} is closed", field="status")
+        closing = status == "closed"
+        conn.execute(
+            sa.update(incidents)
+            .where(i.id == incident_id)
+            .values(status=status, updated_at=now, closed_at=now if closing else None)
+        )
+        revoked = (
+            tickets.revoke_for_incident(conn, incident_id, now=now, because="incident_closed")
+            if closing
+            else []
+        )
+        record(
+            conn,
+            actor=actor.name,
+            role=actor.role.value,
+            action=Action.incident_closed if closing else Action.incident_updated,
+            subject=row["call_id"],
+            incident_id=incident_id,
+            details={"from": row["status"], "to": status, "revoked_tickets": revoked},
+        )
+        incident = _read(_row(conn, incident_id))
+    _publish(bus, "incident.status", incident)
+    for ticket_id in revoked:
+        if bus is not None:
+            bus.publish("view.revoked", {"incident_id": incident_id, "ticket_id": ticket_id})
+    return incident

@@ -1,0 +1,85 @@
+"""HTTP edge of live view: tickets per incident, and the ticket-authenticated relay."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import StreamingResponse
+
+from camroute.auth.deps import PrincipalDep, Role, require_roles
+from camroute.live import service
+from camroute.live.models import ViewCreate, ViewRead
+from camroute.live.session import RelayContext, relay_mjpeg, relay_snapshot
+
+router = APIRouter(tags=["live"])
+VIEWERS = (Role.dispatcher, Role.supervisor)
+JPEG: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"image/jpeg": {}}, "description": "the camera's bytes, unchanged"}
+}
+MJPEG: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"multipart/x-mixed-replace": {}}, "description": "MJPEG, unchanged"}
+}
+
+
+def live_context(request: Request) -> service.LiveContext:
+    """The ticket rules' view of the app (engine, settings, key, event bus)."""
+    state = request.app.state
+    key = service.ticket_key(state.engine, state.settings)
+    return service.LiveContext(state.engine, state.settings, key, state.events)
+
+
+def relay_context(request: Request) -> RelayContext:
+    """The relay's view of the app (adds the shared upstream HTTP client)."""
+    live = live_context(request)
+    return RelayContext(live.engine, live.settings, live.key, request.app.state.http, live.bus)
+
+
+LiveDep = Annotated[service.LiveContext, Depends(live_context)]
+RelayDep = Annotated[RelayContext, Depends(relay_context)]
+
+
+@router.post(
+    "/api/incidents/{incident_id}/views",
+    status_code=201,
+    response_model=ViewRead,
+    dependencies=[Depends(require_roles(*VIEWERS))],
+)
+def open_view(
+    incident_id: str, body: ViewCreate, ctx: LiveDep, principal: PrincipalDep
+) -> ViewRead:
+    """A ticket to watch one camera for this open incident (403 with the reason if not allowed)."""
+    return service.issue_view(ctx, incident_id, body, actor=principal)
+
+
+@router.post(
+    "/api/incidents/{incident_id}/views/{ticket_id}/renew",
+    response_model=ViewRead,
+    dependencies=[Depends(require_roles(*VIEWERS))],
+)
+def renew_view(incident_id: str, ticket_id: str, ctx: LiveDep, principal: PrincipalDep) -> ViewRead:
+    """A new expiry and ticket for a live view, while the incident is open."""
+    return service.renew_view(ctx, incident_id, ticket_id, actor=principal)
+
+
+@router.delete(
+    "/api/incidents/{incident_id}/views/{ticket_id}",
+    status_code=204,
+    dependencies=[Depends(require_roles(*VIEWERS))],
+)
+def end_view(incident_id: str, ticket_id: str, ctx: LiveDep, principal: PrincipalDep) -> Response:
+    """End a live view now: its ticket is revoked and running streams stop."""
+    service.end_view(ctx, incident_id, ticket_id, actor=principal)
+    return Response(status_code=204)
+
+
+@router.get("/api/live/{ticket}/snapshot.jpg", response_class=Response, responses=JPEG)
+async def live_snapshot(ticket: str, ctx: RelayDep) -> Response:
+    """The camera's snapshot through the relay; the ticket is the credential."""
+    return await relay_snapshot(ctx, ticket)
+
+
+@router.get("/api/live/{ticket}/mjpeg", response_class=StreamingResponse, responses=MJPEG)
+async def live_mjpeg(ticket: str, ctx: RelayDep) -> StreamingResponse:
+    """The camera's MJPEG stream through the relay, until the ticket ends."""
+    return await relay_mjpeg(ctx, ticket)

@@ -1,0 +1,354 @@
+"""Live-view rules: who may watch which camera for which incident, for how long.
+
+A ticket is allowed for a camera ranked for the open incident, or one within
+``live_max_distance_m`` of the caller; any other camera, and every ``restricted`` camera, needs
+a supervisor and a written reason. A user holds at most ``live_max_views_per_user`` live tickets.
+Issued and denied tickets, renewals and ends are audited; closing the incident revokes them.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import shapely
+import sqlalchemy as sa
+from sqlalchemy import Connection, Engine, RowMapping
+from sqlalchemy.exc import IntegrityError
+
+from camroute.audit.service import Action, record
+from camroute.auth.models import Principal, Role
+from camroute.cameras.store import CameraNotFoundError, get_camera
+from camroute.errors import CamrouteError, NotFoundError, PermissionDeniedError
+from camroute.events.bus import EventBus
+from camroute.geo import max_distance_m
+from camroute.incidents.service import IncidentClosedError, IncidentNotFoundError
+from camroute.incidents.tables import incidents
+from camroute.live import store
+from camroute.live.models import MIN_REASON_CHARS, ViewCreate, ViewRead
+from camroute.live.tickets import (
+    TicketClaims,
+    TicketExpiredError,
+    TicketRevokedError,
+    expiry,
+    sign_ticket,
+)
+from camroute.settings import Settings
+
+META_KEY = "live_ticket_key"
+_keys: dict[str, bytes] = {}
+
+
+class TicketDeniedError(PermissionDeniedError):
+    """The user may not view this camera for this incident (the detail says why)."""
+
+    code = "ticket_denied"
+    title = "Live view not allowed"
+
+
+class TooManyViewsError(CamrouteError):
+    """The user already holds the maximum number of live views."""
+
+    status: ClassVar[int] = 429
+    code: ClassVar[str] = "too_many_views"
+    title: ClassVar[str] = "Too many live views"
+
+
+@dataclass(frozen=True)
+class CameraFacts:
+    """What the rules need to know about a camera."""
+
+    camera_id: str
+    ranked: bool
+    distance_m: float
+    access_class: str
+
+
+def ticket_key(engine: Engine, settings: Settings) -> bytes:
+    """The HS256 key: ``CAMROUTE_LIVE_TICKET_SECRET``, else one random key kept in the store."""
+    if settings.live_ticket_secret is not None:
+        return settings.live_ticket_secret.get_secret_value().encode()
+    cache_key = engine.url.render_as_string(hide_password=True)
+    if cache_key not in _keys:
+        _keys[cache_key] = _stored_key(engine)
+    return _keys[cache_key]
+
+
+def _stored_key(engine: Engine) -> bytes:
+    meta = sa.table("camroute_meta", sa.column("key"), sa.column("value"))
+    select = sa.select(meta.c.value).where(meta.c.key == META_KEY)
+    with engine.connect() as conn:
+        value = conn.execute(select).scalar()
+    if value is None:
+        try:
+            with engine.begin() as conn:
+                conn.execute(sa.insert(meta).values(key=META_KEY, value=secrets.token_hex(32)))
+        except IntegrityError:
+            pass  # another process stored it first; read theirs
+        with engine.connect() as conn:
+            value = conn.execute(select).scalar_one()
+    return bytes.fromhex(str(value))
+
+
+def _incident(conn: Connection, incident_id: str) -> RowMapping:
+    row = conn.execute(sa.select(incidents).where(incidents.c.id == incident_id)).mappings()
+    found = row.first()
+    if found is None:
+        raise IncidentNotFoundError(f"no incident {incident_id!r}", field="incident_id")
+    if found["status"] == "closed":
+        raise IncidentClosedError(f"incident {incident_id} is closed", field="incident_id")
+    return found
+
+
+def camera_facts(conn: Connection, incident: RowMapping, camera_id: str) -> CameraFacts:
+    """Is ``camera_id`` ranked for the incident, how far is it, and is it restricted."""
+    ranked = {c["camera_id"]: c for c in (incident["cameras"] or {}).get("cameras", [])}
+    row = get_camera(conn, camera_id)
+    if row is None:
+        raise CameraNotFoundError(f"no camera {camera_id!r}", field="camera_id")
+    distance_m = float("inf")
+    if incident["lon"] is not None and incident["lat"] is not None:
+        distance_m = max_distance_m(
+            lon=incident["lon"], lat=incident["lat"], geom=shapely.Point(row["lon"], row["lat"])
+        )
+    return CameraFacts(camera_id, camera_id in ranked, distance_m, str(row["access_class"]))
+
+
+def denial(
+    facts: CameraFacts, req: ViewCreate, actor: Principal, *, max_distance_m: float
+) -> str | None:
+    """Why ``actor`` may not view the camera (None when allowed)."""
+    near = facts.ranked or facts.distance_m <= max_distance_m
+    if near and facts.access_class != "restricted":
+        return None
+    why = (
+        "camera is restricted"
+        if facts.access_class == "restricted"
+        else f"camera is not ranked for this incident and is {facts.distance_m:.0f} m away "
+        f"(more than {max_distance_m:.0f} m)"
+    )
+    if actor.role != Role.supervisor:
+        return f"{why}: a supervisor must open it, with a written reason"
+    if not req.reason or len(req.reason) < MIN_REASON_CHARS:
+        return f"{why}: a written reason of at least {MIN_REASON_CHARS} characters is required"
+    return None
+
+
+@dataclass(frozen=True)
+class LiveContext:
+    """What the ticket rules need from the running app."""
+
+    engine: Engine
+    settings: Settings
+    key: bytes
+    bus: EventBus | None = None
+
+
+def _audit(conn: Connection, actor: Principal, action: Action | str, **fields: Any) -> None:
+    record(conn, actor=actor.name, role=actor.role.value, action=action, **fields)
+
+
+def _deny(ctx: LiveContext, incident_id: str, req: ViewCreate, actor: Principal, why: str) -> None:
+    with ctx.engine.begin() as conn:
+        _audit(
+            conn,
+            actor,
+            Action.ticket_denied,
+            subject=req.camera_id,
+            incident_id=incident_id,
+            purpose=req.purpose,
+            details={"why": why},
+        )
+
+
+def _view(claims: TicketClaims, key: bytes) -> ViewRead:
+    token = sign_ticket(claims, key=key)
+    return ViewRead(
+        ticket=token,
+        ticket_id=claims.ticket_id,
+        incident_id=claims.incident_id,
+        camera_id=claims.camera_id,
+        purpose=claims.purpose,
+        expires_at=claims.expires_at,
+        snapshot_url=f"/api/live/{token}/snapshot.jpg",
+        mjpeg_url=f"/api/live/{token}/mjpeg",
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)  # tickets carry whole seconds
+
+
+def issue_view(
+    ctx: LiveContext, incident_id: str, req: ViewCreate, *, actor: Principal
+) -> ViewRead:
+    """Grant a ticket to view ``req.camera_id`` for the open incident, or refuse and audit."""
+    now = _now()
+    with ctx.engine.connect() as conn:
+        incident = _incident(conn, incident_id)
+        facts = camera_facts(conn, incident, req.camera_id)
+    why = denial(facts, req, actor, max_distance_m=ctx.settings.live_max_distance_m)
+    if why is not None:
+        _deny(ctx, incident_id, req, actor, why)
+        raise TicketDeniedError(why, field="camera_id")
+    claims = TicketClaims(
+        ticket_id=str(uuid.uuid4()),
+        incident_id=incident_id,
+        camera_id=req.camera_id,
+        user=actor.name,
+        role=actor.role.value,
+        purpose=req.purpose,
+        expires_at=expiry(now=now, ttl_s=ctx.settings.live_ticket_ttl_s),
+    )
+    limit = ctx.settings.live_max_views_per_user
+    with ctx.engine.begin() as conn:
+        _incident(conn, incident_id)
+        if store.count_live(conn, user_name=actor.name, now=now) >= limit:
+            why = f"{actor.name} already holds {limit} live views; end one first"
+            _deny_inside(conn, incident_id, req, actor, why)
+        else:
+            _store_ticket(conn, claims, req, actor, now)
+            why = None
+    if why is not None:
+        raise TooManyViewsError(why, field="camera_id")
+    _publish(ctx, "view.opened", claims)
+    return _view(claims, ctx.key)
+
+
+def _deny_inside(
+    conn: Connection, incident_id: str, req: ViewCreate, actor: Principal, why: str
+) -> None:
+    _audit(
+        conn,
+        actor,
+        Action.ticket_denied,
+        subject=req.camera_id,
+        incident_id=incident_id,
+        purpose=req.purpose,
+        details={"why": why},
+    )
+
+
+def _store_ticket(
+    conn: Connection, claims: TicketClaims, req: ViewCreate, actor: Principal, now: datetime
+) -> None:
+    store.insert_ticket(
+        conn,
+        id=claims.ticket_id,
+        incident_id=claims.incident_id,
+        camera_id=claims.camera_id,
+        user_name=actor.name,
+        role=actor.role.value,
+        purpose=req.purpose,
+        reason=req.reason,
+        issued_at=now,
+        expires_at=claims.expires_at,
+    )
+    _audit(
+        conn,
+        actor,
+        Action.ticket_issued,
+        subject=claims.camera_id,
+        incident_id=claims.incident_id,
+        purpose=req.purpose,
+        details={
+            "ticket_id": claims.ticket_id,
+            "expires_at": claims.expires_at,
+            "reason": req.reason,
+        },
+    )
+
+
+def _publish(ctx: LiveContext, kind: str, claims: TicketClaims) -> None:
+    if ctx.bus is not None:
+        ctx.bus.publish(
+            kind,
+            {
+                "incident_id": claims.incident_id,
+                "ticket_id": claims.ticket_id,
+                "camera_id": claims.camera_id,
+                "user": claims.user,
+                "expires_at": claims.expires_at.isoformat(),
+            },
+        )
+
+
+def _own_ticket(conn: Connection, incident_id: str, ticket_id: str, actor: Principal) -> RowMapping:
+    row = store.get_ticket(conn, ticket_id)
+    if row is None or row["incident_id"] != incident_id:
+        raise NotFoundError(
+            f"no ticket {ticket_id!r} for incident {incident_id}", field="ticket_id"
+        )
+    if row["user_name"] != actor.name and actor.role != Role.supervisor:
+        raise PermissionDeniedError("only the ticket's holder or a supervisor may change it")
+    return row
+
+
+def renew_view(ctx: LiveContext, incident_id: str, ticket_id: str, *, actor: Principal) -> ViewRead:
+    """A fresh expiry (and token) for a live ticket while its incident is open."""
+    now = _now()
+    with ctx.engine.begin() as conn:
+        _incident(conn, incident_id)
+        row = _own_ticket(conn, incident_id, ticket_id, actor)
+        if row["revoked_at"] is not None:
+            raise TicketRevokedError(f"ticket {ticket_id} was revoked", field="ticket_id")
+        if row["expires_at"] <= now:
+            raise TicketExpiredError(f"ticket {ticket_id} has expired", field="ticket_id")
+        expires_at = expiry(now=now, ttl_s=ctx.settings.live_ticket_ttl_s)
+        store.renew(conn, ticket_id, expires_at=expires_at)
+        _audit(
+            conn,
+            actor,
+            "ticket_renewed",
+            subject=row["camera_id"],
+            incident_id=incident_id,
+            purpose=row["purpose"],
+            details={"ticket_id": ticket_id, "expires_at": expires_at},
+        )
+    claims = _claims(row, expires_at=expires_at)
+    _publish(ctx, "view.renewed", claims)
+    return _view(claims, ctx.key)
+
+
+def _claims(row: RowMapping, *, expires_at: datetime) -> TicketClaims:
+    return TicketClaims(
+        ticket_id=row["id"],
+        incident_id=row["incident_id"],
+        camera_id=row["camera_id"],
+        user=row["user_name"],
+        role=row["role"],
+        purpose=row["purpose"],
+        expires_at=expires_at,
+    )
+
+
+def end_view(ctx: LiveContext, incident_id: str, ticket_id: str, *, actor: Principal) -> None:
+    """Revoke a ticket before its time (the view was closed); frees one of the user's slots."""
+    with ctx.engine.begin() as conn:
+        row = _own_ticket(conn, incident_id, ticket_id, actor)
+        if not store.revoke(conn, ticket_id, now=datetime.now(UTC), because="ended"):
+            return
+        _audit(
+            conn,
+            actor,
+            "ticket_revoked",
+            subject=row["camera_id"],
+            incident_id=incident_id,
+            details={"ticket_id": ticket_id, "because": "ended"},
+        )
+    _publish(ctx, "view.ended", _claims(row, expires_at=row["expires_at"]))
+
+
+def live_deadline(engine: Engine, claims: TicketClaims, *, now: datetime) -> datetime:
+    """The ticket's current expiry from the store; raises if revoked, expired or unknown."""
+    with engine.connect() as conn:
+        row = store.get_ticket(conn, claims.ticket_id)
+    if row is None or row["revoked_at"] is not None:
+        raise TicketRevokedError(f"ticket {claims.ticket_id} was revoked", field="ticket")
+    if row["expires_at"] <= now:
+        raise TicketExpiredError(f"ticket {claims.ticket_id} has expired", field="ticket")
+    expires_at: datetime = row["expires_at"]
+    return expires_at

@@ -1,0 +1,214 @@
+"""One relayed view: check the ticket, fetch from the REGISTERED camera url, audit, pass bytes.
+
+The ticket is checked on every request and, during an MJPEG stream, against the store every
+``RECHECK_S`` (so a renewal extends the stream and a revocation or expiry ends it). The stream
+also ends when no frame has started for ``live_stale_after_s``. Stream close is audited with
+the bytes relayed and the duration, also when the client goes away.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import anyio
+import httpx
+from fastapi.responses import Response, StreamingResponse
+
+from camroute.audit.service import Action, record
+from camroute.cameras.store import get_stream_source
+from camroute.errors import CamrouteError, UpstreamError
+from camroute.events.bus import EventBus
+from camroute.live.relay import MjpegUpstream, Upstream, fetch_snapshot, open_mjpeg
+from camroute.live.service import live_deadline
+from camroute.live.tickets import TicketClaims, verify_ticket
+from camroute.settings import Settings
+
+RECHECK_S = 1.0
+
+
+@dataclass(frozen=True)
+class RelayContext:
+    """What the relay needs from the running app."""
+
+    engine: Any
+    settings: Settings
+    key: bytes
+    client: httpx.AsyncClient
+    bus: EventBus | None = None
+
+
+def stamp(at: datetime) -> str:
+    """ISO 8601 UTC with milliseconds, for the ``Last-Frame-At`` header.
+
+    Examples
+    --------
+    >>> stamp(datetime(2026, 11, 22, 1, 2, 3, 456789, tzinfo=UTC))
+    '2026-11-22T01:02:03.456Z'
+    """
+    return at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _upstream(ctx: RelayContext, camera_id: str, *, kind: str) -> Upstream:
+    source = get_stream_source(ctx.engine, camera_id)
+    url = source.snapshot_url if kind == "snapshot" else source.mjpeg_url
+    if not url:
+        raise UpstreamError(f"camera {camera_id} has no {kind} url registered", field="camera_id")
+    auth = (source.username, source.password or "") if source.username else None
+    return Upstream(url=url, auth=auth)
+
+
+def _audit(ctx: RelayContext, claims: TicketClaims, action: Action | str, **details: Any) -> None:
+    with ctx.engine.begin() as conn:
+        record(
+            conn,
+            actor=claims.user,
+            role=claims.role,
+            action=action,
+            subject=claims.camera_id,
+            incident_id=claims.incident_id,
+            purpose=claims.purpose,
+            details={"ticket_id": claims.ticket_id, **details},
+        )
+
+
+async def _admit(ctx: RelayContext, token: str) -> tuple[TicketClaims, datetime]:
+    claims = verify_ticket(token, key=ctx.key)
+    deadline = await anyio.to_thread.run_sync(
+        lambda: live_deadline(ctx.engine, claims, now=datetime.now(UTC))
+    )
+    return claims, deadline
+
+
+async def relay_snapshot(ctx: RelayContext, token: str) -> Response:
+    """The camera's current snapshot, bytes untouched, with ``Last-Frame-At``."""
+    claims, _deadline = await _admit(ctx, token)
+    upstream = await anyio.to_thread.run_sync(
+        lambda: _upstream(ctx, claims.camera_id, kind="snapshot")
+    )
+    started = time.monotonic()
+    snap = await fetch_snapshot(
+        ctx.client,
+        upstream,
+        camera_id=claims.camera_id,
+        timeout_s=ctx.settings.live_upstream_timeout_s,
+    )
+    await anyio.to_thread.run_sync(
+        lambda: _audit(
+            ctx,
+            claims,
+            "snapshot_relayed",
+            bytes=len(snap.content),
+            duration_s=round(time.monotonic() - started, 3),
+        )
+    )
+    headers = {"Last-Frame-At": stamp(snap.received_at), "Cache-Control": "no-store"}
+    return Response(snap.content, media_type=snap.media_type, headers=headers)
+
+
+async def relay_mjpeg(ctx: RelayContext, token: str) -> StreamingResponse:
+    """The camera's MJPEG stream, bytes untouched, for as long as the ticket lives."""
+    claims, deadline = await _admit(ctx, token)
+    upstream = await anyio.to_thread.run_sync(
+        lambda: _upstream(ctx, claims.camera_id, kind="mjpeg")
+    )
+    opened = await open_mjpeg(
+        ctx.client,
+        upstream,
+        camera_id=claims.camera_id,
+        timeout_s=ctx.settings.live_upstream_timeout_s,
+        read_timeout_s=ctx.settings.live_stale_after_s,
+    )
+    await anyio.to_thread.run_sync(lambda: _audit(ctx, claims, Action.stream_opened))
+    now = datetime.now(UTC)
+    first = opened.clock.last_frame_at or now
+    headers = {
+        "Last-Frame-At": stamp(first),
+        "Frame-Age-S": f"{opened.clock.age_s(now=now) or 0.0:.3f}",
+        "Cache-Control": "no-store",
+        "X-Accel-Buffering": "no",
+    }
+    return StreamingResponse(
+        _pump(ctx, opened, claims, deadline), media_type=opened.media_type, headers=headers
+    )
+
+
+@dataclass
+class _Tally:
+    sent: int = 0
+    ended: str = "client_left"
+
+
+async def _pump(
+    ctx: RelayContext, up: MjpegUpstream, claims: TicketClaims, deadline: datetime
+) -> AsyncIterator[bytes]:
+    tally, started = _Tally(), time.monotonic()
+    reader: asyncio.Task[bytes] | None = None
+    try:
+        for chunk in up.head:
+            tally.sent += len(chunk)
+            yield chunk
+        next_check = time.monotonic() + RECHECK_S
+        while True:
+            reader = reader or asyncio.create_task(_next(up.chunks))
+            await asyncio.wait({reader}, timeout=RECHECK_S)
+            if time.monotonic() >= next_check or datetime.now(UTC) >= deadline:
+                deadline = await _recheck(ctx, claims)
+                next_check = time.monotonic() + RECHECK_S
+            if _stale(ctx, up):
+                tally.ended = "stale"
+                return
+            if not reader.done():
+                continue
+            chunk, reader = reader.result(), None
+            up.clock.feed(chunk, at=datetime.now(UTC))
+            tally.sent += len(chunk)
+            yield chunk
+    except StopAsyncIteration:
+        tally.ended = "upstream_ended"
+    except httpx.HTTPError:
+        tally.ended = "upstream_failed"
+    except CamrouteError as exc:  # the ticket expired or was revoked mid-stream
+        tally.ended = exc.code
+    finally:
+        with anyio.CancelScope(shield=True):
+            if reader is not None and not reader.done():
+                reader.cancel()
+                await asyncio.wait({reader})
+            await _close(ctx, up, claims, tally, time.monotonic() - started)
+
+
+async def _next(chunks: AsyncIterator[bytes]) -> bytes:
+    return await anext(chunks)
+
+
+def _stale(ctx: RelayContext, up: MjpegUpstream) -> bool:
+    age = up.clock.age_s(now=datetime.now(UTC))
+    return age is not None and age > ctx.settings.live_stale_after_s
+
+
+async def _recheck(ctx: RelayContext, claims: TicketClaims) -> datetime:
+    return await anyio.to_thread.run_sync(
+        lambda: live_deadline(ctx.engine, claims, now=datetime.now(UTC))
+    )
+
+
+async def _close(
+    ctx: RelayContext, up: MjpegUpstream, claims: TicketClaims, tally: _Tally, duration_s: float
+) -> None:
+    await up.aclose()
+    await anyio.to_thread.run_sync(
+        lambda: _audit(
+            ctx,
+            claims,
+            Action.stream_closed,
+            bytes=tally.sent,
+            duration_s=round(duration_s, 3),
+            frames=up.clock.frames,
+            ended=tally.ended,
+        )
+    )

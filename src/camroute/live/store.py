@@ -1,0 +1,78 @@
+"""Ticket rows: insert, read, count the live ones, renew and revoke (inside the caller's txn)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection, RowMapping
+
+from camroute.live.tables import live_tickets
+
+t = live_tickets.c
+
+
+def insert_ticket(conn: Connection, **values: Any) -> None:
+    """Store a new ticket row."""
+    conn.execute(sa.insert(live_tickets).values(renewals=0, **values))
+
+
+def get_ticket(conn: Connection, ticket_id: str) -> RowMapping | None:
+    """The ticket row, or None."""
+    return conn.execute(sa.select(live_tickets).where(t.id == ticket_id)).mappings().first()
+
+
+def count_live(conn: Connection, *, user_name: str, now: datetime) -> int:
+    """How many unexpired, unrevoked tickets ``user_name`` holds."""
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(live_tickets)
+        .where(t.user_name == user_name, t.revoked_at.is_(None), t.expires_at > now)
+    )
+    return int(conn.execute(stmt).scalar_one())
+
+
+def renew(conn: Connection, ticket_id: str, *, expires_at: datetime) -> None:
+    """Push a ticket's expiry out."""
+    conn.execute(
+        sa.update(live_tickets)
+        .where(t.id == ticket_id)
+        .values(expires_at=expires_at, renewals=t.renewals + 1)
+    )
+
+
+def revoke(conn: Connection, ticket_id: str, *, now: datetime, because: str) -> bool:
+    """Revoke one live ticket; False when it was already revoked."""
+    result = conn.execute(
+        sa.update(live_tickets)
+        .where(t.id == ticket_id, t.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_because=because)
+    )
+    return result.rowcount > 0
+
+
+def revoke_for_incident(
+    conn: Connection, incident_id: str, *, now: datetime, because: str
+) -> list[str]:
+    """Revoke every unrevoked ticket of an incident; return their ids."""
+    ids = list(
+        conn.execute(
+            sa.select(t.id).where(t.incident_id == incident_id, t.revoked_at.is_(None))
+        ).scalars()
+    )
+    if ids:
+        conn.execute(
+            sa.update(live_tickets)
+            .where(t.id.in_(ids))
+            .values(revoked_at=now, revoked_because=because)
+        )
+    return ids
+
+
+def delete_expired(conn: Connection, *, before: datetime) -> int:
+    """Delete tickets that expired or were revoked before ``before``; return how many."""
+    result = conn.execute(
+        sa.delete(live_tickets).where(sa.or_(t.expires_at < before, t.revoked_at < before))
+    )
+    return result.rowcount

@@ -1,0 +1,33 @@
+"""Live-view tickets: one row per ticket, so closing an incident can revoke its views."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from camroute.audit.tables import UtcDateTime
+from camroute.store.metadata import metadata
+
+live_tickets = sa.Table(
+    "live_tickets",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "incident_id",
+        sa.String(36),
+        sa.ForeignKey("incidents.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("camera_id", sa.String(128), nullable=False),
+    sa.Column("user_name", sa.String(128), nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("purpose", sa.Text(), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=True),
+    sa.Column("issued_at", UtcDateTime(), nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
+    sa.Column("revoked_at", UtcDateTime(), nullable=True),
+    sa.Column("revoked_because", sa.String(64), nullable=True),
+    sa.Column("renewals", sa.Integer(), nullable=False),
+    sa.Index("ix_live_tickets_incident_id", "incident_id"),
+    sa.Index("ix_live_tickets_user_name", "user_name"),
+    sa.Index("ix_live_tickets_expires_at", "expires_at"),
+)

@@ -1,0 +1,280 @@
+"""``CameraIndex``: an immutable, query-ready snapshot of the cameras and the buildings.
+
+Cameras are kept as numpy arrays in one metric CRS (picked by ``camroute.geo`` from the
+cameras' median position) with an STRtree over their points; buildings as metric footprints
+with heights and their own STRtree. Viewsheds (sector minus building shadows) are computed in a
+batch step off the request path (:meth:`CameraIndex.with_viewsheds`) which returns a new index;
+queries fall back to per-sample line of sight for cameras without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from numpy.typing import NDArray
+from pyproj import Transformer
+from rich.progress import track
+
+from camroute.geo import LocalProjection, local_projection
+from camroute.routing.sector import sector_polygons
+from camroute.routing.viewshed import viewshed
+
+ALL_ROUND_KINDS = frozenset({"ptz", "dome_360"})
+OFFLINE_STATUSES = ("offline", "maintenance")
+DEFAULT_HFOV_DEG = 90.0
+DEFAULT_RANGE_M = 50.0
+FALLBACK_LON, FALLBACK_LAT = 106.70, 10.77  # HCMC: the CRS of an empty index
+
+FloatArray = NDArray[np.float64]
+ObjArray = NDArray[np.object_]
+
+
+def _col(df: pd.DataFrame, name: str, default: Any) -> pd.Series:
+    if name in df.columns:
+        return df[name]
+    return pd.Series([default] * len(df), index=df.index, dtype=object)
+
+
+def _floats(df: pd.DataFrame, name: str, default: float = np.nan) -> FloatArray:
+    values = pd.to_numeric(_col(df, name, default), errors="coerce").to_numpy(
+        float, na_value=np.nan
+    )
+    return np.where(np.isnan(values), default, values)
+
+
+def _strings(df: pd.DataFrame, name: str, default: str) -> ObjArray:
+    s = _col(df, name, default).astype(object)
+    return np.asarray(s.where(s.notna(), default).astype(str).to_numpy(object), dtype=object)
+
+
+def grid_convergence_deg(
+    projection: LocalProjection, lon: FloatArray, lat: FloatArray
+) -> FloatArray:
+    """Angle from true north to grid north of a UTM projection (true = grid + convergence).
+
+    Examples
+    --------
+    >>> p = local_projection(lon=24.94, lat=60.17)
+    >>> round(float(grid_convergence_deg(p, np.array([24.94]), np.array([60.17]))[0]), 2)
+    -1.79
+    """
+    zone = projection.epsg % 100
+    lon0 = -183.0 + 6.0 * zone
+    gamma = np.arctan(np.tan(np.radians(lon - lon0)) * np.sin(np.radians(lat)))
+    result: FloatArray = np.degrees(gamma)
+    return result
+
+
+@dataclass(frozen=True, eq=False)
+class CameraIndex:
+    """Immutable snapshot; build it with :meth:`CameraIndex.build`."""
+
+    projection: LocalProjection
+    ids: ObjArray
+    names: ObjArray
+    kinds: ObjArray
+    statuses: ObjArray
+    access: ObjArray
+    lon: FloatArray
+    lat: FloatArray
+    x: FloatArray
+    y: FloatArray
+    heading_deg: FloatArray
+    heading_grid_deg: FloatArray
+    hfov_deg: FloatArray
+    half_fov_deg: FloatArray
+    range_m: FloatArray
+    height_m: FloatArray
+    fov_assumed: NDArray[np.bool_]
+    zoom_min_deg: FloatArray
+    zoom_max_deg: FloatArray
+    tree: shapely.STRtree | None
+    max_range_m: float
+    buildings: ObjArray
+    building_height_m: FloatArray
+    building_tree: shapely.STRtree | None
+    viewsheds: ObjArray
+    has_viewshed: NDArray[np.bool_]
+    offline: NDArray[np.bool_]
+
+    def __len__(self) -> int:
+        return int(self.x.shape[0])
+
+    @classmethod
+    def build(
+        cls,
+        cameras: gpd.GeoDataFrame,
+        buildings: gpd.GeoDataFrame | None = None,
+        *,
+        projection: LocalProjection | None = None,
+    ) -> CameraIndex:
+        """Snapshot ``cameras`` (registry camera schema, WGS84) and ``buildings`` (footprints).
+
+        Examples
+        --------
+        >>> cams = gpd.GeoDataFrame({"id": ["C1"], "lon": [106.7], "lat": [10.77],
+        ...     "heading_deg": [90.0], "hfov_deg": [60.0], "range_m": [80.0], "kind": ["fixed"]},
+        ...     geometry=gpd.points_from_xy([106.7], [10.77]), crs=4326)
+        >>> index = CameraIndex.build(cams)
+        >>> len(index), index.projection.epsg, index.max_range_m
+        (1, 32648, 80.0)
+        """
+        lon, lat = _lon_lat(cameras)
+        if projection is None:
+            if lon.size:
+                projection = local_projection(lon=float(np.median(lon)), lat=float(np.median(lat)))
+            else:
+                projection = local_projection(lon=FALLBACK_LON, lat=FALLBACK_LAT)
+        x, y = projection.to_metric(lon, lat)
+        optics = _optics(cameras, projection, lon, lat)
+        tree = shapely.STRtree(shapely.points(x, y)) if lon.size else None
+        bld, bld_h = _metric_buildings(buildings, projection)
+        return cls(
+            projection=projection,
+            ids=_strings(cameras, "id", ""),
+            names=_strings(cameras, "name", ""),
+            kinds=optics.pop("kinds"),
+            statuses=_strings(cameras, "status", "unknown"),
+            access=_strings(cameras, "access_class", "public_space"),
+            lon=lon,
+            lat=lat,
+            x=x,
+            y=y,
+            tree=tree,
+            max_range_m=float(np.max(optics["range_m"])) if lon.size else 0.0,
+            buildings=bld,
+            building_height_m=bld_h,
+            building_tree=shapely.STRtree(bld) if bld.size else None,
+            viewsheds=np.full(lon.shape, None, dtype=object),
+            has_viewshed=np.zeros(lon.shape, bool),
+            offline=np.isin(_strings(cameras, "status", "unknown"), list(OFFLINE_STATUSES)),
+            **optics,
+        )
+
+    def to_metric_xy(self, *, lon: float, lat: float) -> tuple[float, float]:
+        """One WGS84 point in the index's metric CRS (scalar fast path, about 1 µs)."""
+        x, y = _forward(self.projection.epsg).transform(lon, lat, errcheck=True)
+        return float(x), float(y)
+
+    def candidates(self, *, x_m: float, y_m: float, radius_m: float) -> NDArray[np.intp]:
+        """Cameras whose range could reach a disc of ``radius_m`` about ``x_m, y_m``."""
+        if self.tree is None:
+            return np.empty(0, np.intp)
+        reach = radius_m + self.max_range_m
+        found: NDArray[np.intp] = self.tree.query(
+            shapely.box(x_m - reach, y_m - reach, x_m + reach, y_m + reach)
+        )
+        return found
+
+    def sectors(self, idx: NDArray[np.intp]) -> ObjArray:
+        """Plain view sectors (metres) of cameras ``idx``; all-round cameras get a disc."""
+        return sector_polygons(
+            x_m=self.x[idx],
+            y_m=self.y[idx],
+            heading_deg=np.nan_to_num(self.heading_grid_deg[idx]),
+            hfov_deg=np.minimum(2.0 * self.half_fov_deg[idx], 360.0),
+            range_m=self.range_m[idx],
+        )
+
+    def views(self, idx: NDArray[np.intp]) -> ObjArray:
+        """What cameras ``idx`` see: the viewshed where computed, else the plain sector."""
+        stored = self.viewsheds[idx]
+        missing = ~self.has_viewshed[idx]
+        if missing.any():
+            stored = stored.copy()
+            stored[missing] = self.sectors(idx[missing])
+        return stored
+
+    def with_viewsheds(
+        self, which: NDArray[np.intp] | None = None, *, progress: bool = False
+    ) -> CameraIndex:
+        """A new index with viewsheds computed for cameras ``which`` (default: all).
+
+        The batch step: one camera at a time, each vectorised over its buildings. Cameras with
+        an unknown heading that cannot look all round get none (they cannot be said to see).
+        """
+        idx = np.arange(len(self)) if which is None else np.asarray(which, np.intp)
+        idx = idx[np.isfinite(self.heading_grid_deg[idx]) | (self.half_fov_deg[idx] >= 180.0)]
+        sectors = self.sectors(idx)
+        out = self.viewsheds.copy()
+        ready = self.has_viewshed.copy()
+        steps: Iterable[tuple[int, shapely.Geometry]] = zip(idx.tolist(), sectors, strict=True)
+        if progress:
+            steps = track(steps, total=idx.size, description="viewsheds", transient=True)
+        for i, sec in steps:
+            out[i] = viewshed(
+                sec,
+                x_m=float(self.x[i]),
+                y_m=float(self.y[i]),
+                height_m=float(self.height_m[i]),
+                range_m=float(self.range_m[i]),
+                buildings=self.buildings,
+                building_height_m=self.building_height_m,
+                tree=self.building_tree,
+            )
+            ready[i] = True
+        shapely.prepare(out[idx])
+        return replace(self, viewsheds=out, has_viewshed=ready)
+
+
+@lru_cache(maxsize=16)
+def _forward(epsg: int) -> Transformer:
+    return Transformer.from_crs(4326, epsg, always_xy=True)
+
+
+def _lon_lat(cameras: gpd.GeoDataFrame) -> tuple[FloatArray, FloatArray]:
+    if len(cameras) == 0:
+        return np.empty(0), np.empty(0)
+    if {"lon", "lat"} <= set(cameras.columns):
+        return _floats(cameras, "lon"), _floats(cameras, "lat")
+    geom = cameras.geometry
+    if geom.crs is not None and geom.crs.to_epsg() != 4326:
+        geom = geom.to_crs(4326)
+    return geom.x.to_numpy(float), geom.y.to_numpy(float)
+
+
+def _optics(
+    cameras: gpd.GeoDataFrame, projection: LocalProjection, lon: FloatArray, lat: FloatArray
+) -> dict[str, Any]:
+    kinds = _strings(cameras, "kind", "fixed")
+    heading = _floats(cameras, "heading_deg")
+    hfov = _floats(cameras, "hfov_deg", DEFAULT_HFOV_DEG)
+    rng = _floats(cameras, "range_m", DEFAULT_RANGE_M)
+    all_round = np.isin(kinds, list(ALL_ROUND_KINDS)) | (hfov >= 360.0)
+    assumed = _col(cameras, "fov_assumed", False).fillna(False).astype(bool).to_numpy(bool)
+    missing = ~np.isin(["hfov_deg", "range_m"], list(cameras.columns))
+    return {
+        "kinds": kinds,
+        "heading_deg": np.mod(heading, 360.0),
+        "heading_grid_deg": np.mod(heading - grid_convergence_deg(projection, lon, lat), 360.0),
+        "hfov_deg": hfov,
+        "half_fov_deg": np.where(all_round, 180.0, np.clip(hfov, 0.0, 360.0) / 2.0),
+        "range_m": rng,
+        "height_m": _floats(cameras, "mount_height_m"),
+        "fov_assumed": assumed | bool(missing.any()),
+        "zoom_min_deg": _floats(cameras, "zoom_hfov_min_deg", 2.0),
+        "zoom_max_deg": _floats(cameras, "zoom_hfov_max_deg", 90.0),
+    }
+
+
+def _metric_buildings(
+    buildings: gpd.GeoDataFrame | None, projection: LocalProjection
+) -> tuple[ObjArray, FloatArray]:
+    if buildings is None or len(buildings) == 0:
+        return np.empty(0, dtype=object), np.empty(0)
+    frame = buildings
+    if frame.crs is None or frame.crs.to_epsg() != projection.epsg:
+        frame = frame.set_crs(4326) if frame.crs is None else frame
+        frame = frame.to_crs(projection.epsg)
+    geoms = frame.geometry.to_numpy()
+    polygonal = shapely.get_type_id(geoms) >= 3
+    keep = polygonal & ~shapely.is_empty(geoms)
+    heights = _floats(frame, "height_m")[keep]
+    return np.asarray(geoms[keep], dtype=object), heights

@@ -1,0 +1,74 @@
+"""Short bilingual (Vietnamese, English) explanations of why a camera does or does not see."""
+
+from __future__ import annotations
+
+from camroute.routing.models import Reason
+
+
+def seeing(*, fraction: float, distance_m: float, offset_deg: float | None, point: bool) -> Reason:
+    """Why a camera is listed as seeing the caller.
+
+    Examples
+    --------
+    >>> seeing(fraction=0.84, distance_m=42.2, offset_deg=-15.4, point=False).en
+    'sees 84% of the area, 42 m away, 15° off axis'
+    >>> seeing(fraction=1.0, distance_m=8.0, offset_deg=None, point=True).vi
+    'nhìn thấy vị trí, cách 8 m, xoay được'
+    """
+    pct = round(100 * fraction)
+    what_en = "sees the location" if point else f"sees {pct}% of the area"
+    what_vi = "nhìn thấy vị trí" if point else f"nhìn thấy {pct}% khu vực"
+    if offset_deg is None:
+        axis_en, axis_vi = "can pan", "xoay được"
+    else:
+        axis_en = f"{abs(round(offset_deg))}° off axis"
+        axis_vi = f"lệch trục {abs(round(offset_deg))}°"
+    d = round(distance_m)
+    return Reason(vi=f"{what_vi}, cách {d} m, {axis_vi}", en=f"{what_en}, {d} m away, {axis_en}")
+
+
+def not_seeing(
+    *, heading_known: bool, in_fov: bool, in_range: bool, distance_m: float, range_m: float
+) -> Reason:
+    """Why a nearby camera does not see the caller (the first reason that applies).
+
+    Examples
+    --------
+    >>> not_seeing(heading_known=True, in_fov=False, in_range=True, distance_m=30, range_m=50).en
+    'faces away (30 m away)'
+    >>> not_seeing(heading_known=True, in_fov=True, in_range=True, distance_m=30, range_m=50).vi
+    'bị nhà che khuất (cách 30 m)'
+    """
+    d = round(distance_m)
+    if not heading_known:
+        return Reason(
+            vi=f"không rõ hướng camera, không thể khẳng định (cách {d} m)",
+            en=f"heading unknown, cannot say it sees (distance {d} m)",
+        )
+    if not in_range:
+        return Reason(
+            vi=f"ngoài tầm nhìn {round(range_m)} m (cách {d} m)",
+            en=f"out of range {round(range_m)} m ({d} m away)",
+        )
+    if not in_fov:
+        return Reason(vi=f"quay hướng khác (cách {d} m)", en=f"faces away ({d} m away)")
+    return Reason(vi=f"bị nhà che khuất (cách {d} m)", en=f"blocked by buildings ({d} m away)")
+
+
+def summary(*, visible: int, considered: int) -> Reason:
+    """One line for the whole result, including the empty answer.
+
+    Examples
+    --------
+    >>> summary(visible=0, considered=3).en
+    'no camera sees this location (3 nearby considered)'
+    """
+    if visible == 0:
+        return Reason(
+            vi=f"không camera nào nhìn thấy vị trí này (đã xét {considered} camera gần)",
+            en=f"no camera sees this location ({considered} nearby considered)",
+        )
+    return Reason(
+        vi=f"{visible} camera nhìn thấy vị trí (đã xét {considered})",
+        en=f"{visible} camera(s) see the location ({considered} considered)",
+    )

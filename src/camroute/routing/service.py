@@ -1,0 +1,154 @@
+"""``IndexHolder``: the app's current ``CameraIndex``, rebuilt off the request path.
+
+Copy-on-write: a rebuild makes a whole new index (first without viewsheds, answering with
+per-sample line of sight, then with viewsheds) and swaps the reference; a query holds the
+snapshot it started with and never sees a half-built one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import geopandas as gpd
+import orjson
+import shapely
+from sqlalchemy import Engine
+
+from camroute.buildings.store import load_buildings
+from camroute.errors import InvalidInputError
+from camroute.geo import circle
+from camroute.location import CallerLocation
+from camroute.routing.index import CameraIndex
+
+log = logging.getLogger(__name__)
+MAX_UNCERTAINTY_M = 50_000.0
+VIEWSHED_BATCH_LIMIT = 200_000  # above this many cameras, viewsheds are left to a batch job
+
+
+def load_registry(engine: Engine) -> gpd.GeoDataFrame:
+    """Cameras from the registry (``camroute.cameras.store.load_cameras``), empty when absent."""
+    try:
+        store = importlib.import_module("camroute.cameras.store")
+    except ImportError:
+        log.warning("camera registry not available yet: routing starts with no cameras")
+        return gpd.GeoDataFrame({"id": []}, geometry=[], crs=4326)
+    loader: Callable[[Engine], gpd.GeoDataFrame] = store.load_cameras
+    return loader(engine)
+
+
+class IndexHolder:
+    """Holds ``.current`` and swaps it atomically on :meth:`rebuild`."""
+
+    def __init__(self, index: CameraIndex | None = None) -> None:
+        self._current = index if index is not None else CameraIndex.build(_empty())
+        self._lock = threading.Lock()
+        self._pending: threading.Thread | None = None
+        self.generation = 0
+
+    @property
+    def current(self) -> CameraIndex:
+        """The snapshot to answer with (never half-built)."""
+        return self._current
+
+    def swap(self, index: CameraIndex) -> None:
+        """Replace the snapshot (a single reference assignment)."""
+        self._current = index
+        self.generation += 1
+
+    def rebuild(self, engine: Engine, *, viewsheds: bool = True) -> CameraIndex:
+        """Build a fresh index from the store and swap it in; then again with viewsheds."""
+        with self._lock:
+            index = CameraIndex.build(load_registry(engine), load_buildings(engine))
+            self.swap(index)
+            if viewsheds and 0 < len(index) <= VIEWSHED_BATCH_LIMIT:
+                index = index.with_viewsheds()
+                self.swap(index)
+            return index
+
+    def start(self, engine: Engine) -> None:
+        """App start: a quick index now (line-of-sight fallback), viewsheds in the background."""
+        self.rebuild(engine, viewsheds=False)
+        self.rebuild_in_background(engine)
+
+    def listener(self, engine: Engine) -> Callable[[], None]:
+        """The callable for ``app.state.registry_listeners``: rebuild in the background."""
+
+        def _changed() -> None:
+            self.rebuild_in_background(engine)
+
+        return _changed
+
+    def rebuild_in_background(self, engine: Engine) -> threading.Thread:
+        """Start :meth:`rebuild` in a daemon thread (the registry-change listener)."""
+        thread = threading.Thread(
+            target=self._rebuild_logged, args=(engine,), name="camera-index", daemon=True
+        )
+        self._pending = thread
+        thread.start()
+        return thread
+
+    def wait(self, timeout_s: float | None = None) -> None:
+        """Wait for the last background rebuild (tests, shutdown)."""
+        if self._pending is not None:
+            self._pending.join(timeout_s)
+
+    def _rebuild_logged(self, engine: Engine) -> None:
+        try:
+            index = self.rebuild(engine)
+            log.info("camera index rebuilt: %d cameras", len(index))
+        except Exception:
+            log.exception("camera index rebuild failed; keeping the previous snapshot")
+
+
+def _empty() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"id": []}, geometry=[], crs=4326)
+
+
+def point_location(*, lon: float, lat: float, uncertainty_m: float = 0.0) -> CallerLocation:
+    """A ``CallerLocation`` for a point, or a circle of ``uncertainty_m`` about it."""
+    if not (-180.0 <= lon <= 180.0):
+        raise InvalidInputError(f"lon {lon} is outside [-180, 180] degrees", field="lon")
+    if not (-90.0 <= lat <= 90.0):
+        raise InvalidInputError(f"lat {lat} is outside [-90, 90] degrees", field="lat")
+    if not (0.0 <= uncertainty_m <= MAX_UNCERTAINTY_M):
+        raise InvalidInputError(
+            f"uncertainty_m {uncertainty_m} must be within [0, {MAX_UNCERTAINTY_M:g}] metres",
+            field="uncertainty_m",
+        )
+    if uncertainty_m == 0.0:
+        region: dict[str, Any] = {"type": "Point", "coordinates": [lon, lat]}
+        shape = "point"
+    else:
+        region = shapely.geometry.mapping(circle(lon=lon, lat=lat, radius_m=uncertainty_m))
+        shape = "circle"
+    return CallerLocation(
+        format="json", shape=shape, lon=lon, lat=lat, region=region, uncertainty_m=uncertainty_m
+    )
+
+
+def parse_route_body(body: bytes, *, content_type: str | None) -> CallerLocation:
+    """Any intake format via ``camroute.location.parse_location``; plain JSON as a fallback."""
+    location_pkg = importlib.import_module("camroute.location")
+    parse = getattr(location_pkg, "parse_location", None)
+    if parse is not None:
+        parsed: CallerLocation = parse(body, content_type=content_type)
+        return parsed
+    try:
+        doc = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidInputError(f"body is not JSON ({exc})", field="body") from None
+    if not isinstance(doc, dict) or not {"lon", "lat"} <= doc.keys():
+        raise InvalidInputError("body must be a JSON object with lon and lat", field="body")
+    values = {k: doc.get(k, 0.0) for k in ("lon", "lat", "uncertainty_m")}
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InvalidInputError(f"{name} must be a number, got {value!r}", field=name)
+    return point_location(
+        lon=float(values["lon"]),
+        lat=float(values["lat"]),
+        uncertainty_m=float(values["uncertainty_m"]),
+    )

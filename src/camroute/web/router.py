@@ -1,0 +1,97 @@
+"""The dispatcher page at ``/``, its assets at ``/static/``, Leaflet at ``/static/leaflet/``.
+
+The page and its assets are public (they hold no data); every data call the page makes goes
+to ``/api/...`` routes that require a login. Nothing is fetched from another origin: Leaflet
+comes from the ``xstatic-leaflet`` package and the optional tile server is the only other
+origin the Content-Security-Policy admits.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import xstatic.pkg.leaflet as xstatic_leaflet
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from camroute.api.deps import SettingsDep
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+LEAFLET_DIR = Path(xstatic_leaflet.BASE_DIR)
+TILE_URL_MARKER = "{{tile_url}}"
+
+router = APIRouter(tags=["web"], include_in_schema=False)
+
+
+@lru_cache(maxsize=1)
+def _index_template() -> str:
+    return (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+
+
+def tile_origin(tile_url: str | None) -> str:
+    """The ``scheme://host[:port]`` of a tile URL template, or ``""`` when unset or relative.
+
+    Examples
+    --------
+    >>> tile_origin("https://tiles.city.vn/osm/{z}/{x}/{y}.png")
+    'https://tiles.city.vn'
+    >>> tile_origin("/tiles/{z}/{x}/{y}.png")
+    ''
+    >>> tile_origin(None)
+    ''
+    """
+    if not tile_url:
+        return ""
+    parts = urlsplit(tile_url)
+    if not parts.scheme or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def content_security_policy(*, tile_url: str | None) -> str:
+    """The page's CSP: same origin only, plus the tile server's origin for images.
+
+    Examples
+    --------
+    >>> "connect-src 'self'" in content_security_policy(tile_url=None)
+    True
+    >>> "img-src 'self' data: blob: https://t.vn;" in content_security_policy(
+    ...     tile_url="https://t.vn/{z}/{x}/{y}.png")
+    True
+    """
+    extra = tile_origin(tile_url)
+    img_src = f"'self' data: blob: {extra}".rstrip()
+    return (
+        "default-src 'self'; "
+        f"img-src {img_src}; "
+        "style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; "
+        "connect-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(settings: SettingsDep) -> HTMLResponse:
+    """The dispatcher map page (public: it carries no data, only the tile URL template)."""
+    body = _index_template().replace(
+        TILE_URL_MARKER, html.escape(settings.tile_url or "", quote=True)
+    )
+    headers = {
+        "Content-Security-Policy": content_security_policy(tile_url=settings.tile_url),
+        "Cache-Control": "no-cache",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    }
+    return HTMLResponse(body, headers=headers)
+
+
+def install_web(app: FastAPI) -> None:
+    """Add the page route and mount the static assets (Leaflet first: the longer prefix)."""
+    app.include_router(router)
+    app.mount("/static/leaflet", StaticFiles(directory=LEAFLET_DIR), name="leaflet")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="web-static")

@@ -1,0 +1,146 @@
+// camroute dispatcher map: wires the parts together. Plain ES modules, no build step.
+
+import { api, problemText, setBearer, setUnauthorizedHandler } from "./js/api.js";
+import { editCamera, stopEditing } from "./js/admin.js";
+import { initCameraLayer, refreshCameras } from "./js/cameras.js";
+import { toast } from "./js/dom.js";
+import { currentLang, initialLanguage, loadLanguage, onLanguageChange, t } from "./js/i18n.js";
+import { attachCones, cameraGroups, drawSubject, initIncidentLayer, renderPanel } from "./js/incident.js";
+import { closeLastTile, incidentStatusSeen, onServerEvent, requestView } from "./js/live.js";
+import { connectEvents, disconnectEvents, initQueue, refreshQueue, selectNext } from "./js/queue.js";
+import { initSearch } from "./js/search.js";
+import { isAdmin, on, state } from "./js/state.js";
+
+const HCMC = [10.776, 106.701];
+const HANDLERS = ["dispatcher", "supervisor"]; // the roles that see calls and open live views
+
+function initMap() {
+  const map = L.map("map", { preferCanvas: false, zoomControl: true, attributionControl: false });
+  map.setView(HCMC, 13);
+  state.tileUrl = document.querySelector("meta[name=camroute-tile-url]").content.trim();
+  if (state.tileUrl && !state.tileUrl.includes("{{")) {
+    L.tileLayer(state.tileUrl, { maxZoom: 20 }).addTo(map);
+    document.getElementById("tile-attribution").textContent = ` · ${new URL(state.tileUrl, location.href).host}`;
+  }
+  L.control.scale({ imperial: false }).addTo(map);
+  state.map = map;
+  window.camroute = { state }; // for the browser tests and the console; holds no secrets
+  return map;
+}
+
+async function selectIncident(id, { fit = true } = {}) {
+  stopEditing();
+  state.selectedId = id;
+  for (const li of document.querySelectorAll("#queue li")) li.classList.toggle("selected", li.dataset.id === id);
+  try {
+    const incident = await api(`/api/incidents/${encodeURIComponent(id)}`);
+    if (state.selectedId !== id) return;
+    state.detail = incident;
+    incidentStatusSeen(incident);
+    drawSubject(incident, { fit });
+    renderPanel(incident, { kind: "incident", onOpen: (cam) => requestView(id, cam) });
+    await attachCones(incident).catch((err) => console.warn("cones:", problemText(err)));
+    if (state.selectedId === id && state.detail === incident) drawSubject(incident, { fit: false });
+  } catch (err) {
+    toast(t("error"), problemText(err));
+  }
+}
+
+// O: the best ranked camera that is online.
+function openBestCamera() {
+  if (!state.detail || !state.selectedId) return;
+  const best = cameraGroups(state.detail).ranked.find((c) => c.status !== "offline") || null;
+  if (best) requestView(state.selectedId, best);
+}
+
+function onKey(ev) {
+  const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement?.tagName);
+  if (ev.key === "Escape") {
+    if (document.getElementById("purpose-dialog").open) return;
+    closeLastTile();
+    return;
+  }
+  if (typing || ev.ctrlKey || ev.metaKey || ev.altKey || !state.user) return;
+  const key = ev.key.toLowerCase();
+  if (key === "j") selectNext(1);
+  else if (key === "k") selectNext(-1);
+  else if (key === "o") openBestCamera();
+  else return;
+  ev.preventDefault();
+}
+
+function showLogin(message = "") {
+  disconnectEvents();
+  state.user = null;
+  document.getElementById("login").hidden = false;
+  const box = document.getElementById("login-error");
+  box.textContent = message;
+  box.hidden = !message;
+  document.querySelector("#login-form input[name=username]").focus();
+}
+
+async function startSession(user) {
+  state.user = user;
+  document.getElementById("login").hidden = true;
+  document.getElementById("whoami").textContent = `${user.name || ""} · ${user.role}`;
+  document.getElementById("logout").hidden = false;
+  document.getElementById("search-form").hidden = false;
+  document.body.dataset.role = user.role;
+  const handlesCalls = HANDLERS.includes(user.role);
+  document.getElementById("queue-pane").classList.toggle("inactive", !handlesCalls);
+  if (handlesCalls) connectEvents();
+  await Promise.all([handlesCalls ? refreshQueue() : null, refreshCameras()]);
+}
+
+async function login(ev) {
+  ev.preventDefault();
+  const form = ev.target;
+  try {
+    const token = await api("/api/auth/login", { method: "POST", form: { username: form.username.value, password: form.password.value } });
+    setBearer(token.access_token);
+    form.password.value = "";
+    await startSession({ name: form.username.value, role: token.role });
+  } catch (err) {
+    showLogin(`${t("login.failed")}: ${problemText(err)}`);
+  }
+}
+
+async function logout() {
+  try { await api("/api/auth/logout", { method: "POST" }); } catch { /* token expires anyway */ }
+  setBearer(null);
+  location.reload();
+}
+
+async function main() {
+  await loadLanguage(initialLanguage());
+  const map = initMap();
+  initIncidentLayer(map);
+  initQueue(map);
+  initCameraLayer(map);
+  initSearch();
+  setUnauthorizedHandler(() => { if (state.user) showLogin(t("login.failed")); });
+  on("select-incident", (id) => selectIncident(id));
+  on("open-camera", (cam) => { if (state.selectedId) requestView(state.selectedId, cam); });
+  on("camera-click", (cam) => { if (isAdmin()) editCamera(cam); });
+  on("server-event", (ev) => {
+    onServerEvent(ev);
+    const id = ev.data && ev.data.incident_id;
+    if (ev.kind.startsWith("incident.") && id && id === state.selectedId) selectIncident(id, { fit: false });
+  });
+  onLanguageChange(() => {
+    if (state.detail && state.selectedId) renderPanel(state.detail, { kind: "incident", onOpen: (cam) => requestView(state.selectedId, cam) });
+    if (state.user) refreshQueue();
+  });
+  document.getElementById("lang-toggle").addEventListener("click", () => loadLanguage(currentLang() === "vi" ? "en" : "vi"));
+  document.getElementById("login-form").addEventListener("submit", login);
+  document.getElementById("logout").addEventListener("click", logout);
+  document.addEventListener("keydown", onKey);
+  try {
+    await startSession(await api("/api/auth/me"));
+  } catch {
+    showLogin();
+  }
+  document.body.dataset.ready = "1";
+}
+
+main();

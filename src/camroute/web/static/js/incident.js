@@ -1,0 +1,206 @@
+// The selected incident (or a searched place): its panel and what it draws on the map.
+
+import { api, problemText } from "./api.js";
+import { el, formatDistance, hotlineClass, toast } from "./dom.js";
+import { pick, t } from "./i18n.js";
+import { destination } from "./geo.js";
+import { emit, state } from "./state.js";
+import { STATUS_COLOURS } from "./cameras.js";
+
+let layer = null;
+
+export function initIncidentLayer(map) {
+  map.createPane("cones").style.zIndex = 390;
+  layer = L.layerGroup().addTo(map);
+}
+
+// Ranked, context and offline cameras: an incident keeps the ranked ones in ``cameras`` and the
+// rest in ``ranking``; a route result (search) has all three at the top.
+export function cameraGroups(subject) {
+  const rest = subject.ranking || subject.route || subject;
+  const ranked = subject.cameras || rest.cameras || [];
+  return { ranked, context: rest.context || [], offline: rest.offline || [], reason: rest.reason || null };
+}
+
+// The incident's stored ranking carries no cones; ask the router (same cameras, same viewsheds)
+// and attach each camera's ``view_geojson`` by id.
+export async function attachCones(subject) {
+  const loc = subject.location || {};
+  const lon = subject.lon ?? loc.lon;
+  const lat = subject.lat ?? loc.lat;
+  if (lon == null || lat == null) return subject;
+  const route = await api("/api/route?limit=50&context=20&k=0", {
+    method: "POST", json: { lon, lat, uncertainty_m: subject.uncertainty_m ?? loc.uncertainty_m ?? 0 },
+  });
+  const views = new Map();
+  for (const cam of [...route.cameras, ...route.context, ...route.offline]) views.set(cam.camera_id, cam.view_geojson);
+  const { ranked, context, offline } = cameraGroups(subject);
+  for (const cam of [...ranked, ...context, ...offline]) {
+    if (cam.view_geojson == null && views.get(cameraId(cam))) cam.view_geojson = views.get(cameraId(cam));
+  }
+  return subject;
+}
+
+export function cameraId(cam) { return cam.camera_id ?? cam.id; }
+
+export function clearIncidentLayer() {
+  if (layer) layer.clearLayers();
+}
+
+// Draw the uncertainty region, cones, ranked markers and PTZ arrows; fit the view.
+export function drawSubject(subject, { fit = true } = {}) {
+  layer.clearLayers();
+  const loc = subject.location || {};
+  const bounds = L.latLngBounds([]);
+  const colour = { 113: "#1f5fd1", 114: "#d12b1f", 115: "#178a3c" }[subject.hotline] || "#333";
+  const circle = loc.region && loc.region.type === "Point" && loc.uncertainty_m > 0;
+  if (circle) {
+    const region = L.circle([loc.lat, loc.lon], { radius: loc.uncertainty_m, color: colour, weight: 2, fillOpacity: 0.12, className: "uncertainty" });
+    layer.addLayer(region);
+    bounds.extend(region.getBounds());
+  } else if (loc.region) {
+    const region = L.geoJSON(loc.region, {
+      style: { color: colour, weight: 2, fillOpacity: 0.12, className: "uncertainty" },
+      pointToLayer: (_f, ll) => L.circleMarker(ll, { radius: 7, color: colour, fillOpacity: 0.5 }),
+    });
+    layer.addLayer(region);
+    bounds.extend(region.getBounds());
+  }
+  if (loc.lon != null) {
+    const ll = [loc.lat, loc.lon];
+    layer.addLayer(L.circleMarker(ll, { radius: 4, color: colour, fillColor: colour, fillOpacity: 1, className: "caller" }));
+    bounds.extend(ll);
+  }
+  const { ranked, context, offline } = cameraGroups(subject);
+  context.forEach((cam) => drawCamera(cam, { rank: null, faint: true }));
+  offline.forEach((cam) => drawCamera(cam, { rank: null, faint: true, offline: true }));
+  ranked.forEach((cam, i) => {
+    drawCamera(cam, { rank: i + 1 }, loc);
+    if (i < 5) bounds.extend([cam.lat, cam.lon]);
+  });
+  if (fit && bounds.isValid()) state.map.fitBounds(bounds.pad(0.25), { maxZoom: 18 });
+}
+
+function drawCamera(cam, { rank, faint = false, offline = false }, loc = null) {
+  if (cam.view_geojson) {
+    const dashed = Boolean(cam.fov_assumed);
+    layer.addLayer(L.geoJSON(cam.view_geojson, {
+      pane: "cones",
+      style: {
+        color: offline ? "#7a7a7a" : faint ? "#6b7a90" : "#e07b00", weight: rank === 1 ? 2.5 : 1.5,
+        dashArray: dashed ? "6 5" : null, fillOpacity: faint ? 0.05 : 0.18,
+        className: `cone${dashed ? " cone-assumed" : ""}`,
+      },
+      interactive: false,
+    }));
+  }
+  if (cam.kind === "ptz" && cam.pan_deg != null && loc && !faint) layer.addLayer(ptzArrow(cam));
+  const colour = offline ? STATUS_COLOURS.offline : STATUS_COLOURS[cam.status] || "#e07b00";
+  const marker = L.circleMarker([cam.lat, cam.lon], {
+    radius: rank ? 8 : 5, color: "#000", weight: 1, fillColor: colour, fillOpacity: 1,
+    className: rank ? "ranked-camera" : "context-camera",
+  });
+  if (rank) marker.bindTooltip(String(rank), { permanent: true, direction: "top", className: "rank-label" });
+  marker.on("click", () => emit("open-camera", cam));
+  layer.addLayer(marker);
+}
+
+// An arrow from a PTZ camera along the pan it should turn to.
+function ptzArrow(cam) {
+  const length = Math.max(25, Math.min(cam.distance_m || 60, 400));
+  const tip = destination(cam, cam.pan_deg, length);
+  const left = destination(tip, cam.pan_deg + 150, length * 0.18);
+  const right = destination(tip, cam.pan_deg - 150, length * 0.18);
+  const style = { color: "#7b1fa2", weight: 3, className: "ptz-arrow" };
+  return L.layerGroup([
+    L.polyline([[cam.lat, cam.lon], [tip.lat, tip.lon]], style),
+    L.polyline([[left.lat, left.lon], [tip.lat, tip.lon], [right.lat, right.lon]], style),
+  ]);
+}
+
+const withDistance = (name, d) => (name ? `${name}${d != null ? ` (${formatDistance(d)})` : ""}` : "");
+
+// The area lookup (``LocationReport``): 2025 ward, legacy ward/district, street, corner, units.
+function lookupBlock(lookup) {
+  if (!lookup) return null;
+  const admin = lookup.admin || {};
+  const name = (key) => (admin[key] ? admin[key].name : "");
+  const crossing = lookup.intersection;
+  const rows = [
+    [t("detail.ward"), [name("ward") || name("commune"), name("province")].filter(Boolean).join(", ")],
+    [t("detail.legacy"), [name("legacy_ward"), name("legacy_district")].filter(Boolean).join(", ")],
+    [t("detail.street"), lookup.street && withDistance(lookup.street.name, lookup.street.distance_m)],
+    [t("detail.intersection"), crossing && withDistance((crossing.names || []).join(" / "), crossing.distance_m)],
+    ["POI", lookup.poi && withDistance(lookup.poi.name, lookup.poi.distance_m)],
+  ].filter(([, v]) => v);
+  const units = Object.entries(lookup.services || {}).sort(([a], [b]) => a.localeCompare(b));
+  return el("section", { class: "lookup" },
+    el("dl", { class: "kv" }, rows.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
+    units.length ? el("h3", {}, t("detail.units")) : null,
+    units.length ? el("ul", { class: "units" }, units.map(([hotline, u]) => el("li", {},
+      el("span", { class: `badge ${hotlineClass(hotline)}` }, hotline), " ", u.name,
+      u.distance_m != null ? ` — ${formatDistance(u.distance_m)}` : "",
+      u.phone ? ` · ${u.phone}` : ""))) : null);
+}
+
+export function cameraItem(cam, { rank = null, onOpen } = {}) {
+  const fraction = cam.visible_fraction != null ? Math.round(cam.visible_fraction * 100) : null;
+  return el("li", { class: `${rank === 1 ? "best " : ""}${cam.status === "offline" ? "offline" : ""}`, dataset: { camera: cameraId(cam) } },
+    el("div", { class: "row" },
+      el("span", {}, rank ? el("span", { class: "rank" }, `${rank}. `) : null, el("strong", {}, cameraId(cam))),
+      el("span", { class: "meta" }, fraction != null ? t("cam.visible", { p: fraction }) : "", " · ", formatDistance(cam.distance_m))),
+    cam.name ? el("div", { class: "name" }, cam.name) : null,
+    cam.reason ? el("div", { class: "reason" }, pick(cam.reason)) : null,
+    el("div", { class: "row" },
+      el("span", {},
+        cam.fov_assumed ? el("span", { class: "chip assumed" }, t("cam.fov_assumed")) : null, " ",
+        cam.access_class === "restricted" ? el("span", { class: "chip restricted" }, t("cam.restricted")) : null, " ",
+        cam.kind === "ptz" && cam.pan_deg != null ? el("span", { class: "chip" }, t("cam.ptz", { d: Math.round(cam.pan_deg) })) : null),
+      onOpen ? el("button", { type: "button", class: "open-live", onclick: () => onOpen(cam) }, t("cam.open")) : null));
+}
+
+function cameraLists(subject, onOpen) {
+  const { ranked, context, offline, reason } = cameraGroups(subject);
+  return [
+    el("h3", {}, t("detail.cameras")),
+    ranked.length
+      ? el("ol", { class: "cams ranked" }, ranked.map((cam, i) => cameraItem(cam, { rank: i + 1, onOpen })))
+      : el("p", { class: "muted no-camera" }, pick(reason) || t("detail.nocamera")),
+    context.length ? el("h3", {}, t("detail.context")) : null,
+    context.length ? el("ul", { class: "cams context" }, context.map((cam) => cameraItem(cam, { onOpen }))) : null,
+    offline.length ? el("h3", {}, t("detail.offline")) : null,
+    offline.length ? el("ul", { class: "cams offline" }, offline.map((cam) => cameraItem(cam))) : null,
+  ];
+}
+
+function statusActions(incident) {
+  const next = [["acknowledged", "detail.acknowledge"], ["dispatched", "detail.dispatch"], ["closed", "detail.close"]];
+  return el("div", { class: "actions" }, next.filter(([s]) => s !== incident.status && incident.status !== "closed").map(([s, key]) =>
+    el("button", { type: "button", dataset: { status: s }, onclick: () => setStatus(incident.id, s) }, t(key))));
+}
+
+async function setStatus(id, status) {
+  try {
+    await api(`/api/incidents/${encodeURIComponent(id)}`, { method: "PATCH", json: { status } });
+    emit("incident-changed", { id });
+  } catch (err) {
+    toast(t("error"), problemText(err));
+  }
+}
+
+// The right-hand panel for an incident (``kind`` "incident") or a search hit ("place").
+export function renderPanel(subject, { kind = "incident", onOpen, extra = null } = {}) {
+  const loc = subject.location || {};
+  const head = kind === "incident"
+    ? el("h2", {}, el("span", { class: `badge ${hotlineClass(subject.hotline)}` }, subject.hotline || ""), " ",
+      subject.call_id || subject.id, " ", el("span", { class: "status-chip" }, t(`status.${subject.status}`)))
+    : el("h2", {}, t("search.results"));
+  const where = el("p", { class: "muted" },
+    loc.lon != null ? `${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}` : "",
+    loc.uncertainty_m != null ? ` · ${t("detail.uncertainty", { m: Math.round(loc.uncertainty_m) })}` : "",
+    subject.address ? ` · ${subject.address}` : "");
+  document.getElementById("detail").replaceChildren(
+    el("div", { class: `subject ${kind}`, dataset: { id: subject.id || "" } },
+      head, where, kind === "incident" ? statusActions(subject) : null, extra,
+      lookupBlock(subject.lookup), cameraLists(subject, onOpen)));
+}

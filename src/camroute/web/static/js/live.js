@@ -1,0 +1,207 @@
+// Live tiles: purpose -> ticket -> MJPEG (or refreshed snapshots) with the frame age.
+// Amber after 2 s, red STALE after 5 s, at most 4 tiles, closed when the incident closes.
+
+import { ProblemError, api, problemText } from "./api.js";
+import { el, toast } from "./dom.js";
+import { t } from "./i18n.js";
+import { streamMjpeg } from "./mjpeg.js";
+import { state } from "./state.js";
+
+export const MAX_TILES = 4;
+const AMBER_S = 2;
+const STALE_S = 5;
+const SNAPSHOT_EVERY_MS = 1000;
+const tiles = []; // {key, incidentId, cameraId, node, abort, lastFrameAt, url, ...}
+
+function frameTime(value) {
+  if (!value) return null;
+  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+// Ask for the purpose (and a reason when the camera is restricted), then open the tile.
+export function requestView(incidentId, cam) {
+  const dialog = document.getElementById("purpose-dialog");
+  const form = document.getElementById("purpose-form");
+  const error = document.getElementById("purpose-error");
+  const id = cam.camera_id ?? cam.id;
+  if (tiles.some((x) => x.cameraId === id && x.incidentId === incidentId)) return;
+  if (tiles.length >= MAX_TILES) {
+    toast(t("denied"), t("live.max"));
+    return;
+  }
+  document.getElementById("purpose-camera").textContent = `${id}${cam.name ? ` — ${cam.name}` : ""}`;
+  error.hidden = true;
+  form.reason.value = "";
+  form.onsubmit = async (ev) => {
+    ev.preventDefault();
+    const purpose = form.querySelector("input[name=purpose]:checked").value;
+    const reason = form.reason.value.trim();
+    const ok = await openView(incidentId, id, { purpose, reason, errorBox: error });
+    if (ok) dialog.close();
+  };
+  document.getElementById("purpose-cancel").onclick = () => dialog.close();
+  dialog.showModal();
+  document.getElementById("purpose-ok").focus();
+}
+
+// POST the view; on success add a tile, on refusal show the server's reason.
+export async function openView(incidentId, cameraId, { purpose, reason = "", errorBox = null }) {
+  const body = { camera_id: cameraId, purpose };
+  if (reason) body.reason = reason;
+  try {
+    const view = await api(`/api/incidents/${encodeURIComponent(incidentId)}/views`, { method: "POST", json: body });
+    addTile(incidentId, cameraId, purpose, view);
+    return true;
+  } catch (err) {
+    const text = problemText(err);
+    if (errorBox) {
+      errorBox.textContent = `${t("denied")}: ${text}`;
+      errorBox.hidden = false;
+    }
+    toast(err instanceof ProblemError && err.status < 500 ? t("denied") : t("error"), text);
+    return false;
+  }
+}
+
+function addTile(incidentId, cameraId, purpose, view) {
+  const img = el("img", { alt: cameraId });
+  const age = el("div", { class: "age" }, t("live.waiting"));
+  const tile = { incidentId, cameraId, view, lastFrameAt: null, abort: new AbortController(), img, age, objectUrl: null };
+  tile.node = el("div", { class: "tile", dataset: { camera: cameraId, incident: incidentId } },
+    el("header", {}, el("strong", {}, cameraId), el("span", {}, t(`purpose.${purposeKey(purpose)}`)),
+      el("button", { type: "button", class: "close-tile", title: t("live.close"), onclick: () => closeTile(tile) }, "×")),
+    img, age);
+  tiles.push(tile);
+  document.getElementById("tiles").append(tile.node);
+  tile.ticker = setInterval(() => showAge(tile), 250);
+  scheduleRenewal(tile);
+  run(tile);
+}
+
+function purposeKey(purpose) {
+  return { verify_incident: "verify", locate_caller: "locate", guide_responders: "guide" }[purpose] || "other";
+}
+
+function showFrame(tile, blob, at) {
+  const url = URL.createObjectURL(blob);
+  tile.img.src = url;
+  if (tile.objectUrl) URL.revokeObjectURL(tile.objectUrl);
+  tile.objectUrl = url;
+  tile.lastFrameAt = at;
+  showAge(tile);
+}
+
+// The frame age (seconds) now; null before the first frame.
+export function frameAgeS(tile, nowMs = Date.now()) {
+  return tile.lastFrameAt == null ? null : Math.max(0, (nowMs - tile.lastFrameAt) / 1000);
+}
+
+function showAge(tile) {
+  const age = frameAgeS(tile);
+  if (age == null) return;
+  tile.node.classList.toggle("amber", age > AMBER_S && age <= STALE_S);
+  tile.node.classList.toggle("stale", age > STALE_S);
+  tile.age.textContent = `${age > STALE_S ? `${t("live.stale")} · ` : ""}${t("live.age", { s: age.toFixed(1) })}`;
+  tile.age.dataset.ageS = age.toFixed(2);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// MJPEG read with fetch (each frame's arrival is its time); snapshots when there is no stream.
+// A stream that ends (ticket renewed or upstream hiccup) is reopened with the current ticket.
+async function run(tile) {
+  while (!tile.abort.signal.aborted) {
+    const view = tile.view;
+    let response = null;
+    try {
+      response = await streamMjpeg(view.mjpeg_url, {
+        signal: tile.abort.signal,
+        onResponse: (r) => { tile.lastFrameAt ??= frameTime(r.headers.get("last-frame-at")); },
+        onFrame: ({ blob, headers }) => showFrame(tile, blob, frameTime(headers["last-frame-at"]) ?? Date.now()),
+      });
+    } catch {
+      if (tile.abort.signal.aborted) return;
+    }
+    if (response && [401, 403, 404, 410].includes(response.status) && tile.view === view) {
+      await ended(tile, response);
+      return;
+    }
+    if (response && response.ok && !/multipart/i.test(response.headers.get("content-type") || "")) {
+      await pollSnapshots(tile);
+      return;
+    }
+    await sleep(response && response.ok ? 300 : 1000);
+  }
+}
+
+async function pollSnapshots(tile) {
+  while (!tile.abort.signal.aborted && tile.view.snapshot_url) {
+    const started = Date.now();
+    try {
+      const response = await fetch(tile.view.snapshot_url, { signal: tile.abort.signal, cache: "no-store", credentials: "same-origin" });
+      if (await ended(tile, response)) return;
+      if (response.ok) showFrame(tile, await response.blob(), frameTime(response.headers.get("last-frame-at")) ?? Date.now());
+    } catch (err) {
+      if (tile.abort.signal.aborted) return;
+    }
+    await new Promise((r) => setTimeout(r, Math.max(100, SNAPSHOT_EVERY_MS - (Date.now() - started))));
+  }
+}
+
+// Renew the ticket a minute before it expires (while the incident is open).
+function scheduleRenewal(tile) {
+  const dueMs = Date.parse(tile.view.expires_at) - Date.now() - 60000;
+  tile.renewTimer = setTimeout(async () => {
+    const { incident_id: incidentId, ticket_id: ticketId } = tile.view;
+    try {
+      tile.view = await api(`/api/incidents/${encodeURIComponent(incidentId)}/views/${encodeURIComponent(ticketId)}/renew`, { method: "POST" });
+      scheduleRenewal(tile);
+    } catch (err) {
+      closeTile(tile, `${t("live.ended")}: ${problemText(err)}`);
+    }
+  }, Math.max(5000, dueMs));
+}
+
+// ``serverSide``: the server already ended the view (revoked, expired): do not DELETE it.
+export function closeTile(tile, message = "", { serverSide = false } = {}) {
+  const at = tiles.indexOf(tile);
+  if (at < 0) return;
+  tiles.splice(at, 1);
+  tile.abort.abort();
+  clearInterval(tile.ticker);
+  clearTimeout(tile.renewTimer);
+  if (!serverSide && tile.view.ticket_id) {
+    const { incident_id: incidentId, ticket_id: ticketId } = tile.view;
+    api(`/api/incidents/${encodeURIComponent(incidentId)}/views/${encodeURIComponent(ticketId)}`, { method: "DELETE" }).catch(() => {});
+  }
+  if (tile.objectUrl) URL.revokeObjectURL(tile.objectUrl);
+  tile.node.remove();
+  if (message) toast(tile.cameraId, message, "info");
+}
+
+export function closeLastTile() {
+  if (tiles.length) closeTile(tiles[tiles.length - 1]);
+}
+
+export function closeTilesOf(incidentId, message = "") {
+  for (const tile of [...tiles]) if (tile.incidentId === incidentId) closeTile(tile, message, { serverSide: true });
+}
+
+export function tileCount() { return tiles.length; }
+
+// Keep state in step with the server: a closed incident takes its tiles with it, and a revoked
+// or ended ticket closes its tile.
+export function onServerEvent({ kind, data }) {
+  if (!data) return;
+  if (kind === "incident.status" && data.status === "closed") closeTilesOf(data.incident_id, t("live.ended"));
+  if (kind === "view.revoked" || kind === "view.ended") {
+    for (const tile of [...tiles]) if (tile.view.ticket_id === data.ticket_id) closeTile(tile, t("live.ended"), { serverSide: true });
+  }
+}
+
+export function incidentStatusSeen(incident) {
+  if (incident && incident.status === "closed") closeTilesOf(incident.id, t("live.ended"));
+}
+
+export function selectedIncidentId() { return state.selectedId; }

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from camroute.buildings.importer import BuildingImportError, parse_height_m, read_buildings
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("12", 12.0),
+        ("12.5 m", 12.5),
+        ("7,5", 7.5),
+        (9, 9.0),
+        ("0", np.nan),
+        ("40 ft", np.nan),
+        (None, np.nan),
+        ("tall", np.nan),
+    ],
+)
+def test_parse_height(value: object, expected: float) -> None:
+    got = parse_height_m(value)
+    assert (np.isnan(got) and np.isnan(expected)) or got == expected
+
+
+def _square(x: float) -> list[list[list[float]]]:
+    return [[[x, 10.0], [x + 0.0002, 10.0], [x + 0.0002, 10.0002], [x, 10.0002], [x, 10.0]]]
+
+
+def test_geojson_heights_from_height_then_levels(tmp_path: Path) -> None:
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"building": "yes", "height": "15 m", "building:levels": "2"},
+            "geometry": {"type": "Polygon", "coordinates": _square(105.0)},
+        },
+        {
+            "type": "Feature",
+            "properties": {"building": "yes", "building:levels": "4"},
+            "geometry": {"type": "Polygon", "coordinates": _square(105.001)},
+        },
+        {
+            "type": "Feature",
+            "properties": {"building": "yes"},
+            "geometry": {"type": "Polygon", "coordinates": _square(105.002)},
+        },
+        {
+            "type": "Feature",
+            "properties": {"name": "a road"},
+            "geometry": {"type": "LineString", "coordinates": [[105, 10], [105.1, 10]]},
+        },
+    ]
+    path = tmp_path / "b.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    frame = read_buildings(path)
+    assert len(frame) == 3  # the line is dropped
+    assert frame["height_m"].tolist()[:2] == [15.0, 12.0]
+    assert np.isnan(frame["height_m"].iloc[2])
+    assert frame["height_source"].tolist()[:2] == ["height", "levels"]
+    assert frame["height_source"].isna().tolist() == [False, False, True]
+    assert frame.crs.to_epsg() == 4326
+
+
+def test_real_helsinki_buildings(shared_data: Path) -> None:
+    frame = read_buildings(shared_data / "helsinki_osm" / "buildings.geojson")
+    assert len(frame) == 572
+    assert frame.geometry.is_valid.all()
+    assert 0 < np.isfinite(frame["height_m"]).sum() < 572
+    assert frame["source_id"].notna().all()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "match"),
+    [
+        ("missing.geojson", None, "no such file"),
+        ("junk.geojson", "this is not geojson", "cannot read"),
+        (
+            "lines.geojson",
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "type": "Feature",
+                            "properties": {},
+                            "geometry": {"type": "Point", "coordinates": [1, 2]},
+                        }
+                    ],
+                }
+            ),
+            "no building polygons",
+        ),
+    ],
+)
+def test_bad_files(tmp_path: Path, name: str, content: str | None, match: str) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(BuildingImportError, match=match):
+        read_buildings(path)

@@ -1,0 +1,76 @@
+"""``camroute cameras import / export / list``: the summary line, exit codes, files written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+from typer.testing import CliRunner
+
+from camroute.cli import app
+
+runner = CliRunner()
+
+
+def test_import_prints_rejects_then_summary_last(tmp_path: Path, shared_data: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    path = shared_data / "zurich_osm" / "overpass_surveillance_CH_raw.json"
+    result = runner.invoke(app, ["cameras", "import", str(path), "--db", db])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert orjson.loads(lines[-1]) == {
+        "imported": 2142, "updated": 0, "rejected": 2, "assumed_fov": 2142}
+    assert sum(line.startswith("rejected element ") for line in lines) == 2
+    again = runner.invoke(app, ["cameras", "import", str(path), "--db", db])
+    assert orjson.loads(again.output.strip().splitlines()[-1])["imported"] == 0
+
+
+def test_dry_run_then_list_is_empty(tmp_path: Path, shared_data: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    path = shared_data / "helsinki_osm" / "surveillance.geojson"
+    result = runner.invoke(app, ["cameras", "import", str(path), "--dry-run", "--db", db])
+    assert orjson.loads(result.output.strip().splitlines()[-1])["imported"] == 221
+    listed = runner.invoke(app, ["cameras", "list", "--db", db])
+    assert orjson.loads(listed.output.strip().splitlines()[-1]) == {"listed": 0, "total": 0}
+
+
+def test_unreadable_file_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"id,lon,lat\nA,1,\xff\n")
+    result = runner.invoke(app, ["cameras", "import", str(bad), "--db", f"sqlite:///{tmp_path / 'c.db'}"])
+    assert result.exit_code == 2
+    assert "not UTF-8" in result.output
+
+
+def test_id_prefix_option(tmp_path: Path) -> None:
+    csv = tmp_path / "c.csv"
+    csv.write_text("id,lon,lat\n7,106.7,10.77\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    runner.invoke(app, ["cameras", "import", str(csv), "--id-prefix", "hcm-", "--db", db])
+    listed = runner.invoke(app, ["cameras", "list", "--db", db])
+    assert orjson.loads(listed.output.strip().splitlines()[0])["id"] == "hcm-7"
+
+
+def test_export_geojson_with_cones_and_gpkg(tmp_path: Path, shared_data: Path) -> None:
+    import pyogrio
+
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    path = shared_data / "hcmc_traffic_cameras" / "hcmc_traffic_cameras.geojson"
+    runner.invoke(app, ["cameras", "import", str(path), "--db", db])
+    out = tmp_path / "out.geojson"
+    result = runner.invoke(app, ["cameras", "export", "--cones", str(out), "--db", db])
+    assert result.exit_code == 0, result.output
+    features = orjson.loads(out.read_bytes())["features"]
+    points = [f for f in features if f["properties"]["feature"] == "camera"]
+    cones = [f for f in features if f["properties"]["feature"] == "view_cone"]
+    assert len(points) == 848
+    # a cone for every PTZ (pans all round: 337) and every fixed camera with a heading
+    # (197 headings, of which 17 are on PTZ cameras: 180); 331 fixed without heading get none
+    assert len(cones) == 337 + 180
+    assert all(f["geometry"]["type"] == "Polygon" for f in cones)
+    assert "password" not in out.read_text(encoding="utf-8")
+    gpkg = tmp_path / "out.gpkg"
+    runner.invoke(app, ["cameras", "export", "--format", "gpkg", "--cones", str(gpkg), "--db", db])
+    layers = {name for name, _ in pyogrio.list_layers(gpkg)}
+    assert layers == {"cameras", "view_cones"}
+    assert pyogrio.read_info(gpkg, layer="cameras")["features"] == 848

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+
+from camroute.app import create_app
+from camroute.auth.models import Role
+from camroute.auth.service import create_api_key
+from camroute.settings import Settings
+from camroute.sim.server import ServeProcess, serve_in_thread
+from camroute.store import make_engine, migrate
+
+CALL = {"call_id": "E-1", "hotline": "114",
+        "location": {"lon": 106.698, "lat": 10.7725, "uncertainty_m": 30}}
+
+
+def make_keys(url: str, suffix: str = "") -> dict[str, dict[str, str]]:
+    engine = make_engine(url)
+    migrate(engine)
+    keys = {
+        name: {"X-API-Key": create_api_key(engine, name=name + suffix, role=role, actor="t",
+                                            actor_role="t").key}
+        for name, role in {"cad": Role.integration, "ann": Role.dispatcher,
+                           "aud": Role.auditor}.items()
+    }
+    engine.dispose()
+    return keys
+
+
+class SseReader:
+    """Reads ``GET /api/events`` in a thread; ``next_event`` returns parsed events."""
+
+    def __init__(self, base: str, headers: dict[str, str]) -> None:
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.status: int | None = None
+        self.media_type = ""
+        self._thread = threading.Thread(target=self._run, args=(base, headers), daemon=True)
+        self._thread.start()
+        self.wait_line(": subscribed")
+
+    def _run(self, base: str, headers: dict[str, str]) -> None:
+        try:
+            with httpx.stream("GET", f"{base}/api/events", headers=headers, timeout=None) as r:
+                self.status, self.media_type = r.status_code, r.headers["content-type"]
+                for line in r.iter_lines():
+                    self.lines.put(line)
+        except httpx.HTTPError:
+            pass
+
+    def wait_line(self, wanted: str, timeout_s: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                if self.lines.get(timeout=0.2) == wanted:
+                    return
+            except queue.Empty:
+                continue
+        raise AssertionError(f"no line {wanted!r} within {timeout_s} s")
+
+    def next_event(self, timeout_s: float = 10.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if line.startswith("data: "):
+                return dict(orjson.loads(line[6:]))
+        raise AssertionError(f"no event within {timeout_s} s")
+
+    def quiet(self, wait_s: float = 0.5) -> bool:
+        time.sleep(wait_s)
+        return not any(line.startswith("data: ") for line in list(self.lines.queue))
+
+
+@pytest.fixture
+def server(store_url: str) -> Iterator[tuple[str, dict[str, dict[str, str]]]]:
+    keys = make_keys(store_url)
+    app = create_app(Settings(_env_file=None, database_url=store_url))  # type: ignore[call-arg]
+    with serve_in_thread(app, lifespan="on") as base:
+        yield base, keys
+
+
+def test_maps_see_incidents_open_and_change(server) -> None:
+    base, keys = server
+    sse = SseReader(base, keys["ann"])
+    assert sse.status == 200
+    assert sse.media_type.startswith("text/event-stream")
+    incident = httpx.post(f"{base}/api/calls", json=CALL, headers=keys["cad"]).json()
+    created = sse.next_event()
+    assert created["kind"] == "incident.created"
+    assert created["data"]["incident_id"] == incident["id"]
+    assert created["data"]["hotline"] == "114"
+    httpx.patch(f"{base}/api/incidents/{incident['id']}", json={"status": "acknowledged"},
+                headers=keys["ann"])
+    changed = sse.next_event()
+    assert (changed["kind"], changed["data"]["status"]) == ("incident.status", "acknowledged")
+    httpx.post(f"{base}/api/calls", json=CALL, headers=keys["cad"])  # identical repeat
+    assert sse.quiet()
+
+
+@pytest.mark.parametrize(("who", "status"), [("aud", 403), (None, 401)])
+def test_events_need_a_map_role(server, who, status) -> None:
+    base, keys = server
+    resp = httpx.get(f"{base}/api/events", headers=keys[who] if who else {})
+    assert resp.status_code == status
+    assert resp.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_events_cross_two_app_processes(pg_database: str) -> None:
+    keys = make_keys(pg_database, suffix=uuid.uuid4().hex[:8])
+    a, b = (ServeProcess(database_url=pg_database).launch() for _ in range(2))
+    try:
+        a.wait_ready()
+        b.wait_ready()
+        on_b = SseReader(b.url, keys["ann"])
+        on_a = SseReader(a.url, keys["ann"])
+        incident = httpx.post(f"{a.url}/api/calls", json=CALL, headers=keys["cad"]).json()
+        for reader in (on_b, on_a):
+            event = reader.next_event()
+            assert event["kind"] == "incident.created"
+            assert event["data"]["incident_id"] == incident["id"]
+        httpx.patch(f"{b.url}/api/incidents/{incident['id']}", json={"status": "closed"},
+                    headers=keys["ann"])
+        for reader in (on_a, on_b):
+            assert reader.next_event()["data"]["status"] == "closed"
+        assert on_a.quiet()
+        assert on_b.quiet(0.0)
+    finally:
+        a.kill()
+        b.kill()

@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from camroute.incidents.models import IncidentPage, IncidentRead
+
+PROBLEM = "application/problem+json"
+BEN_THANH = {"lon": 106.698, "lat": 10.7725, "uncertainty_m": 35}
+MOVED = {"lon": 106.6990, "lat": 10.7730, "uncertainty_m": 20}
+
+
+def call(call_id: str = "C-1", **over: Any) -> dict[str, Any]:
+    return {"call_id": call_id, "hotline": "113", "location": BEN_THANH, **over}
+
+
+def post(api, body: dict[str, Any], who: str = "cad") -> Any:
+    return api.client.post("/api/calls", json=body, headers=api.as_(who))
+
+
+def test_call_opens_an_incident(api) -> None:
+    resp = post(api, call())
+    assert resp.status_code == 201, resp.text
+    assert resp.headers["content-type"] == "application/json"
+    body = IncidentRead.model_validate(resp.json())
+    assert body.status == "new"
+    assert body.hotline == "113"
+    assert (body.lon, body.lat) == (106.698, 10.7725)
+    assert body.location is not None
+    assert body.location["format"] == "json"
+    assert body.location_count == 1
+    assert body.ranking is not None  # the ranking ran (an empty registry: no cameras)
+    assert body.cameras == []
+
+
+def test_lookup_and_ward_are_stored(api_with_layers) -> None:
+    body = post(api_with_layers, call()).json()
+    assert body["ward_name"] == "Phường Bến Thành"
+    assert body["ward_code"] == "26734"
+    assert body["lookup"]["admin"]["ward"]["name"] == "Phường Bến Thành"
+
+
+def test_spoken_address_is_geocoded(api_with_layers) -> None:
+    body = {"call_id": "A-1", "hotline": "114", "address": "đường Lê Lợi"}
+    resp = post(api_with_layers, body)
+    assert resp.status_code == 201, resp.text
+    incident = resp.json()
+    assert incident["address"] == "đường Lê Lợi"
+    assert 106.698 < incident["lon"] < 106.704
+    assert incident["uncertainty_m"] > 0
+
+
+def test_unknown_address_is_a_422_naming_the_field(api_with_layers) -> None:
+    resp = post(api_with_layers, {"call_id": "A-2", "hotline": "114", "address": "zzqx yyy"})
+    assert resp.status_code == 422
+    assert resp.json()["errors"][0]["field"] == "address"
+
+
+@pytest.mark.parametrize(
+    ("location", "content_type", "fmt"),
+    [
+        ("geo:10.7725,106.698;u=20", None, "geo-uri"),
+        ('{"lon": 106.698, "lat": 10.7725, "uncertainty_m": 5}', "application/json", "json"),
+    ],
+)
+def test_raw_location_text_is_parsed(api, location, content_type, fmt) -> None:
+    body = call(location=location, content_type=content_type)
+    resp = post(api, body)
+    assert resp.status_code == 201, resp.text
+    assert resp.json()["location"]["format"] == fmt
+
+
+def test_identical_repeat_is_the_same_incident_without_an_update(api) -> None:
+    first = post(api, call()).json()
+    again = post(api, call())
+    assert again.status_code == 200
+    assert again.json()["id"] == first["id"]
+    detail = api.client.get(f"/api/incidents/{first['id']}", headers=api.as_("ann")).json()
+    assert detail["location_count"] == 1
+    assert len(detail["history"]) == 1
+
+
+def test_new_location_for_a_known_call_is_an_update(api) -> None:
+    first = post(api, call()).json()
+    resp = post(api, call(location=MOVED))
+    assert resp.status_code == 200
+    moved = resp.json()
+    assert moved["id"] == first["id"]
+    assert (moved["lon"], moved["lat"]) == (MOVED["lon"], MOVED["lat"])
+    assert moved["location_count"] == 2
+    detail = api.client.get(f"/api/incidents/{first['id']}", headers=api.as_("ann")).json()
+    assert [h["lon"] for h in detail["history"]] == [BEN_THANH["lon"], MOVED["lon"]]
+
+
+def test_a_call_id_keeps_its_hotline(api) -> None:
+    post(api, call())
+    resp = post(api, call(hotline="115", location=MOVED))
+    assert resp.status_code == 409
+    assert resp.json()["errors"][0]["field"] == "hotline"
+
+
+def test_no_updates_after_closing(api) -> None:
+    first = post(api, call()).json()
+    api.client.patch(f"/api/incidents/{first['id']}", json={"status": "closed"},
+                     headers=api.as_("ann"))
+    resp = post(api, call(location=MOVED))
+    assert resp.status_code == 409
+    assert resp.json()["code"] == "incident_closed"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"call_id": "X", "hotline": "113"}, "body"),
+        ({"call_id": "X", "hotline": "112", "location": BEN_THANH}, "hotline"),
+        ({"call_id": "", "hotline": "113", "location": BEN_THANH}, "call_id"),
+        ({"call_id": "a b", "hotline": "113", "location": BEN_THANH}, "call_id"),
+        ({"call_id": "X", "hotline": "113", "location": {"lon": 200, "lat": 1}}, "location"),
+        ({"call_id": "X", "hotline": "113", "location": BEN_THANH, "extra": 1}, "extra"),
+        ({"call_id": "X", "hotline": "113", "location": "<nonsense"}, "body"),
+    ],
+)
+def test_bad_calls_are_422_problems(api, body, field) -> None:
+    resp = post(api, body)
+    assert resp.status_code == 422, resp.text
+    assert resp.headers["content-type"] == PROBLEM
+    fields = [e["field"] for e in resp.json()["errors"]]
+    assert any(f == field or f.startswith(field) for f in fields), fields
+
+
+def test_not_json_is_a_422(api) -> None:
+    resp = api.client.post("/api/calls", content=b"{oops", headers=api.as_("cad"))
+    assert resp.status_code == 422
+    assert resp.headers["content-type"] == PROBLEM
+
+
+def test_oversized_body_is_a_413(api) -> None:
+    big = call(location="x" * (300 * 1024))
+    resp = post(api, big)
+    assert resp.status_code == 413
+
+
+@pytest.mark.parametrize(("who", "status"), [("aud", 403), ("ann", 201), ("sue", 201)])
+def test_who_may_post_calls(api, who, status) -> None:
+    assert post(api, call(call_id=f"C-{who}"), who=who).status_code == status
+
+
+def test_no_credentials_is_401(api) -> None:
+    assert api.client.post("/api/calls", json=call()).status_code == 401
+
+
+def test_list_puts_open_incidents_first_and_filters(api) -> None:
+    ids = [post(api, call(call_id=f"L-{n}", hotline=h)).json()["id"]
+           for n, h in enumerate(["113", "114", "115"])]
+    api.client.patch(f"/api/incidents/{ids[2]}", json={"status": "closed"},
+                     headers=api.as_("ann"))
+    page = IncidentPage.model_validate(
+        api.client.get("/api/incidents", headers=api.as_("ann")).json()
+    )
+    assert page.total == 3
+    assert [i.id for i in page.items] == [ids[1], ids[0], ids[2]]
+    only = api.client.get("/api/incidents?hotline=114", headers=api.as_("ann")).json()
+    assert [i["id"] for i in only["items"]] == [ids[1]]
+    open_ = api.client.get("/api/incidents?open=true", headers=api.as_("ann")).json()
+    assert {i["id"] for i in open_["items"]} == {ids[0], ids[1]}
+    closed = api.client.get("/api/incidents?status=closed", headers=api.as_("ann")).json()
+    assert [i["id"] for i in closed["items"]] == [ids[2]]
+
+
+def test_naive_since_is_a_422(api) -> None:
+    resp = api.client.get("/api/incidents?since=2026-01-01T00:00:00", headers=api.as_("ann"))
+    assert resp.status_code == 422
+    assert resp.json()["errors"][0]["field"] == "since"
+
+
+def test_unknown_incident_is_404(api) -> None:
+    resp = api.client.get("/api/incidents/nope", headers=api.as_("ann"))
+    assert resp.status_code == 404
+    assert resp.json()["code"] == "incident_not_found"
+
+
+@pytest.mark.parametrize(
+    ("steps", "final_status"),
+    [
+        (["acknowledged"], 200),
+        (["acknowledged", "dispatched", "closed"], 200),
+        (["closed", "new"], 409),
+        (["closed", "closed"], 409),
+        (["bogus"], 422),
+    ],
+)
+def test_status_changes(api, steps, final_status) -> None:
+    incident = post(api, call()).json()
+    for status in steps:
+        resp = api.client.patch(f"/api/incidents/{incident['id']}", json={"status": status},
+                                headers=api.as_("ann"))
+    assert resp.status_code == final_status, resp.text
+    if final_status == 200:
+        assert resp.json()["status"] == steps[-1]
+        assert (resp.json()["closed_at"] is not None) == (steps[-1] == "closed")
+
+
+def test_integration_may_not_change_status(api) -> None:
+    incident = post(api, call()).json()
+    resp = api.client.patch(f"/api/incidents/{incident['id']}", json={"status": "closed"},
+                            headers=api.as_("cad"))
+    assert resp.status_code == 403

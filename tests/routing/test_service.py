@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from tests.routing.conftest import camera_frame
+
+from camroute.app import create_app, registry_changed
+from camroute.buildings.importer import read_buildings
+from camroute.buildings.store import replace_buildings
+from camroute.routing import CameraIndex
+from camroute.routing.service import IndexHolder, point_location
+from camroute.settings import Settings
+
+
+def test_rebuild_loads_buildings_from_the_store(store_engine: Engine, shared_data: Path) -> None:
+    replace_buildings(
+        store_engine, read_buildings(shared_data / "helsinki_osm" / "buildings.geojson")
+    )
+    holder = IndexHolder()
+    before = holder.current
+    index = holder.rebuild(store_engine)
+    assert holder.current is index
+    assert holder.current is not before
+    assert index.buildings.size == 572
+    assert before.buildings.size == 0  # the old snapshot is untouched
+
+
+def test_swap_is_atomic_for_readers() -> None:
+    holder = IndexHolder()
+    a = CameraIndex.build(camera_frame([{"id": "A"}]))
+    b = CameraIndex.build(camera_frame([{"id": "B"}, {"id": "C"}]))
+    seen: set[int] = set()
+    stop = threading.Event()
+
+    def reader() -> None:
+        while not stop.is_set():
+            snap = holder.current
+            seen.add(len(snap))
+            assert len(snap.ids) == len(snap.x)  # never a mix of two snapshots
+
+    t = threading.Thread(target=reader)
+    t.start()
+    for _ in range(200):
+        holder.swap(a)
+        holder.swap(b)
+    stop.set()
+    t.join()
+    assert seen <= {0, 1, 2}
+    assert holder.generation == 400
+
+
+def test_app_registers_a_background_rebuild(settings: Settings) -> None:
+    app = create_app(settings)
+    with TestClient(app):
+        holder: IndexHolder = app.state.camera_index
+        holder.wait(30)
+        generation = holder.generation
+        registry_changed(app)
+        holder.wait(30)
+        assert holder.generation > generation
+
+
+def test_point_location_builds_a_circle() -> None:
+    loc = point_location(lon=105.0, lat=10.77, uncertainty_m=20.0)
+    assert loc.shape == "circle"
+    assert loc.region_geometry().geom_type == "Polygon"
+    assert point_location(lon=105.0, lat=10.77).region["type"] == "Point"

@@ -1,0 +1,308 @@
+"""The dispatcher page in Debian's Chromium: login, live queue, cones, live tiles, denials, i18n."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+CALLER_LON, CALLER_LAT = 106.6985, 10.7731
+
+pytestmark = pytest.mark.browser
+
+
+def _open_incident(page: Any, incident_id: str) -> None:
+    page.click(f"#queue li[data-id='{incident_id}']")
+    page.wait_for_selector(f"#detail .subject[data-id='{incident_id}'] ol.cams li")
+
+
+def _open_live(page: Any, camera_id: str) -> None:
+    page.click(f"#detail ol.cams li[data-camera='{camera_id}'] button.open-live")
+    page.wait_for_selector("#purpose-dialog[open]")
+    page.click("#purpose-ok")
+
+
+def _map_point(page: Any, lon: float, lat: float) -> tuple[float, float]:
+    """Page pixel of a map position."""
+    point = page.evaluate(
+        f"window.camroute.state.map.latLngToContainerPoint([{lat}, {lon}])"
+    )
+    box = page.locator("#map").bounding_box()
+    return box["x"] + point["x"], box["y"] + point["y"]
+
+
+def _wait_for_frame(page: Any, tile: str) -> None:
+    page.wait_for_selector(f"{tile} img[src^='blob:']")
+    page.wait_for_function(f'document.querySelector("{tile} img")?.naturalWidth === 320')
+
+
+def test_login_shows_the_camera_layer(page: Any, login: Any) -> None:
+    login("ann")
+    assert page.inner_text("#whoami").endswith("dispatcher")
+    assert page.evaluate("window.camrouteMetrics.camerasDrawn") > 100
+    assert page.is_visible("#search-form")
+
+
+def test_page_runs_under_its_own_csp(page: Any, login: Any, stack: Any) -> None:
+    violations: list[str] = []
+    page.on(
+        "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+    )
+    incident = stack.post_call(hotline="113")
+    login("ann")
+    _open_incident(page, incident["id"])
+    page.wait_for_selector("path.cone")
+    assert not violations
+
+
+def test_wrong_password_is_refused_with_the_reason(page: Any, stack: Any) -> None:
+    page.goto(f"{stack.url}/")
+    page.wait_for_selector("body[data-ready='1']")
+    page.fill("#login-form input[name=username]", "ann")
+    page.fill("#login-form input[name=password]", "not the password at all")
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#login-error:not([hidden])")
+    assert page.is_visible("#login")
+    assert "Đăng nhập không thành công" in page.inner_text("#login-error")
+
+
+def test_posted_call_appears_in_queue_and_on_map_within_1s(
+    page: Any, login: Any, stack: Any
+) -> None:
+    login("ann")
+    page.wait_for_selector("#conn:not(.lost)")
+    incident = stack.post_call(hotline="114")
+    posted = time.monotonic()
+    page.wait_for_selector(f"#queue li[data-id='{incident['id']}']", timeout=5000)
+    page.wait_for_selector(f".inc-marker[data-incident='{incident['id']}']", timeout=5000)
+    elapsed_s = time.monotonic() - posted
+    assert elapsed_s < 1.0, f"call took {elapsed_s:.2f} s to reach the page"
+    item = page.locator(f"#queue li[data-id='{incident['id']}']")
+    assert "h114" in (item.get_attribute("class") or "")
+    assert item.locator(".badge").inner_text() == "114"
+
+
+def test_selected_incident_shows_ranking_cones_and_lookup(
+    page: Any, login: Any, stack: Any
+) -> None:
+    incident = stack.post_call(hotline="115")
+    login("ann")
+    _open_incident(page, incident["id"])
+    ranked = page.locator("#detail ol.cams > li").evaluate_all(
+        "items => items.map(li => li.dataset.camera)"
+    )
+    assert ranked[0] == "WEB-SEE"
+    assert {"WEB-PTZ", "WEB-ASSUMED"} <= set(ranked)
+    assert "WEB-OFF" not in ranked
+    assert "WEB-OFF" in page.inner_text("#detail ul.cams.offline")
+    best = page.locator("#detail ol.cams > li").first.inner_text()
+    assert "%" in best
+    assert " m" in best
+    page.wait_for_function("document.querySelectorAll('path.cone').length >= 3")
+    assert page.locator("path.cone-assumed").count() >= 1
+    arrows = page.locator("path.ptz-arrow").count()  # shaft + head per ranked PTZ camera
+    assert arrows >= 2
+    assert arrows % 2 == 0
+    assert page.locator("path.uncertainty").count() == 1
+    assert page.locator("#detail .lookup dd").count() >= 1
+
+
+def test_live_tile_shows_simulator_frames_and_its_age_updates(
+    page: Any, login: Any, stack: Any
+) -> None:
+    incident = stack.post_call(hotline="113")
+    login("ann")
+    _open_incident(page, incident["id"])
+    _open_live(page, "WEB-SEE")
+    tile = "#tiles .tile[data-camera='WEB-SEE']"
+    page.wait_for_selector(f"{tile} .age[data-age-s]")
+    _wait_for_frame(page, tile)
+    first = page.get_attribute(f"{tile} img", "src")
+    page.wait_for_function(f'document.querySelector("{tile} img").src !== {first!r}', timeout=3000)
+    age_s = float(page.get_attribute(f"{tile} .age", "data-age-s") or "nan")
+    assert 0.0 <= age_s < 2.0
+    assert "stale" not in (page.get_attribute(tile, "class") or "")
+
+
+def test_tile_turns_amber_then_stale_when_the_camera_dies(
+    page: Any, login: Any, stack: Any
+) -> None:
+    incident = stack.post_call(hotline="113")
+    login("ann")
+    _open_incident(page, incident["id"])
+    _open_live(page, "WEB-DIES")
+    tile = "#tiles .tile[data-camera='WEB-DIES']"
+    _wait_for_frame(page, tile)
+    stack.dying_sim.close()  # the camera's server goes away mid-stream
+    page.wait_for_selector(f"{tile}.amber", timeout=6000)
+    page.wait_for_selector(f"{tile}.stale", timeout=8000)
+    assert "CŨ" in page.inner_text(f"{tile} .age")
+    assert float(page.get_attribute(f"{tile} .age", "data-age-s") or "0") > 5.0
+
+
+def test_restricted_camera_is_refused_for_a_dispatcher_with_the_reason(
+    page: Any, login: Any, stack: Any
+) -> None:
+    incident = stack.post_call(hotline="113")
+    login("ann")
+    _open_incident(page, incident["id"])
+    page.wait_for_selector("#detail li[data-camera='WEB-RESTR'] button.open-live")
+    _open_live(page, "WEB-RESTR")
+    page.wait_for_selector("#purpose-error:not([hidden])")
+    reason = page.inner_text("#purpose-error")
+    assert "camera is restricted" in reason
+    assert "supervisor" in reason
+    assert page.locator("#tiles .tile").count() == 0
+
+
+def test_closing_the_incident_closes_its_tiles(page: Any, login: Any, stack: Any) -> None:
+    incident = stack.post_call(hotline="115")
+    login("ann")
+    _open_incident(page, incident["id"])
+    _open_live(page, "WEB-SEE")
+    page.wait_for_selector("#tiles .tile[data-camera='WEB-SEE']")
+    page.click("#detail button[data-status='closed']")
+    page.wait_for_selector("#tiles .tile", state="detached", timeout=5000)
+
+
+def test_english_toggle_translates_and_is_remembered(page: Any, login: Any) -> None:
+    login("ann")
+    assert page.inner_text(".queue-pane h2") == "Cuộc gọi"
+    page.click("#lang-toggle")
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert page.inner_text(".queue-pane h2") == "Calls"
+    assert page.get_attribute("#search-input", "placeholder").startswith("Address")
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.inner_text(".queue-pane h2") == "Calls"
+    assert page.inner_text("#lang-toggle") == "Tiếng Việt"
+
+
+def test_keyboard_next_incident_open_best_camera_and_close_tile(
+    page: Any, login: Any, stack: Any
+) -> None:
+    stack.post_call(hotline="115")
+    login("sue")
+    page.wait_for_selector("#queue li")
+    page.keyboard.press("j")
+    page.wait_for_selector("#queue li.selected")
+    selected = page.get_attribute("#queue li.selected", "data-id")
+    page.wait_for_selector(f"#detail .subject[data-id='{selected}'] ol.cams li")
+    page.keyboard.press("o")
+    page.wait_for_selector("#purpose-dialog[open]")
+    assert "WEB-SEE" in page.inner_text("#purpose-camera")
+    page.click("#purpose-ok")
+    page.wait_for_selector("#tiles .tile[data-camera='WEB-SEE']")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#tiles .tile", state="detached")
+    if page.locator("#queue li").count() > 1:
+        page.keyboard.press("j")
+        page.wait_for_function(
+            f"document.querySelector('#queue li.selected')?.dataset.id !== {selected!r}"
+        )
+
+
+def test_search_shows_the_place_and_opens_a_walk_in_incident(
+    page: Any, login: Any, stack: Any
+) -> None:
+    login("ann")
+    page.fill("#search-input", f"{CALLER_LAT}, {CALLER_LON}")
+    page.click("#search-form button[type=submit]")
+    page.wait_for_selector("#detail .subject.place ol.cams li[data-camera='WEB-SEE']")
+    assert "Bến Thành" in page.inner_text("#detail .lookup")
+    page.select_option("#detail .walk-in select", "114")
+    page.click("#detail .walk-in button")
+    page.wait_for_selector("#detail .subject.incident ol.cams li")
+    incident_id = page.get_attribute("#detail .subject.incident", "data-id")
+    page.wait_for_selector(f"#queue li.h114[data-id='{incident_id}']")
+
+
+def test_gis_admin_drags_and_rotates_a_camera_then_saves_and_sees_conflicts(
+    page: Any, login: Any, stack: Any
+) -> None:
+    login("gus")
+    assert page.is_hidden("#conn")  # no call stream for this role
+    cam = httpx.get(f"{stack.url}/api/cameras/WEB-ADMIN", headers=stack.gis_admin()).json()
+    page.evaluate(f"window.camroute.state.map.setView([{cam['lat']}, {cam['lon']}], 18)")
+    page.wait_for_function("window.camrouteMetrics.clusters === 0")
+    page.wait_for_timeout(300)
+    x, y = _map_point(page, cam["lon"], cam["lat"])
+    page.mouse.click(x, y)
+    page.wait_for_selector(".admin-editor[data-camera='WEB-ADMIN']")
+    page.mouse.move(x, y - 15)  # the pin's body sits above its tip
+    page.mouse.down()
+    page.mouse.move(x + 30, y - 15, steps=5)
+    page.mouse.move(x + 60, y - 15, steps=5)
+    page.mouse.up()
+    handle = page.locator(".rot-handle").bounding_box()
+    hx, hy = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
+    page.mouse.move(hx, hy)
+    page.mouse.down()
+    page.mouse.move(x + 60 + 100, y, steps=8)  # east of the camera's new position
+    page.mouse.up()
+    page.click("#admin-save")
+    page.wait_for_selector("#toast.info")
+    saved = httpx.get(f"{stack.url}/api/cameras/WEB-ADMIN", headers=stack.gis_admin()).json()
+    assert saved["version"] == cam["version"] + 1
+    assert saved["lon"] > cam["lon"]
+    assert 80.0 < saved["heading_deg"] < 100.0
+    # someone else changes the camera; this editor's next save must show the conflict
+    other = httpx.patch(
+        f"{stack.url}/api/cameras/WEB-ADMIN",
+        json={"name": "changed elsewhere"},
+        headers={**stack.gis_admin(), "If-Match": f'"{saved["version"]}"'},
+    )
+    assert other.status_code == 200, other.text
+    page.click("#admin-save")
+    page.wait_for_selector("#admin-problem:not([hidden])")
+    assert "Xung đột" in page.inner_text("#admin-problem")
+
+
+def test_layout_fits_1366x768(page: Any, login: Any, stack: Any) -> None:
+    incident = stack.post_call(hotline="113")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    login("ann")
+    _open_incident(page, incident["id"])
+    _open_live(page, "WEB-SEE")
+    _wait_for_frame(page, "#tiles .tile[data-camera='WEB-SEE']")
+    width, height = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+    )
+    assert (width, height) == (1366, 768)
+    for selector in ("#queue-pane", "#map", "#detail-pane", ".attribution", "#tiles .tile"):
+        box = page.locator(selector).bounding_box()
+        assert box is not None
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= 1366
+        assert box["y"] + box["height"] <= 768
+    assert "OpenStreetMap" in page.inner_text(".attribution")
+
+
+def test_mjpeg_parts_are_cut_at_any_chunk_boundary(page: Any, stack: Any) -> None:
+    page.goto(f"{stack.url}/")
+    counts = page.evaluate(
+        """async () => {
+        const { takeParts } = await import('/static/js/mjpeg.js');
+        const enc = new TextEncoder();
+        const part = (body, withLength) => enc.encode('--b\\r\\nContent-Type: image/jpeg\\r\\n' +
+          (withLength ? `Content-Length: ${body.length}\\r\\n` : '') + '\\r\\n' + body + '\\r\\n');
+        const out = [];
+        for (const withLength of [true, false]) {
+          const all = [...part('JPEG-ONE', withLength), ...part('JPEG-TWO!', withLength),
+                       ...enc.encode('--b\\r\\n')];
+          for (const cut of [1, 7, 20, 33, all.length - 1]) {
+            let frames = [], rest, got;
+            [got, rest] = takeParts(new Uint8Array(all.slice(0, cut)), 'b');
+            frames.push(...got);
+            const tail = new Uint8Array([...rest, ...all.slice(cut)]);
+            [got, rest] = takeParts(tail, 'b');
+            frames.push(...got);
+            out.push(frames.map(f => new TextDecoder().decode(f.jpeg)).join('|'));
+          }
+        }
+        return out;
+      }"""
+    )
+    assert counts == ["JPEG-ONE|JPEG-TWO!"] * 10
