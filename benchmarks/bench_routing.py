@@ -20,6 +20,7 @@ postgresql://postgres@127.0.0.1:5432/postgres), dropped afterwards.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import os
 import resource
@@ -95,7 +96,9 @@ def gen_cameras(rng: np.random.Generator, box: tuple[float, ...], n: int) -> dic
     }
 
 
-def gen_buildings(rng: np.random.Generator, box: tuple[float, ...], n: int) -> tuple[np.ndarray, np.ndarray]:
+def gen_buildings(
+    rng: np.random.Generator, box: tuple[float, ...], n: int
+) -> tuple[np.ndarray, np.ndarray]:
     minx, miny, maxx, maxy = box
     out = np.empty((0, 4))
     while len(out) < n:
@@ -136,8 +139,10 @@ def make_scene(name: str, n_cams: int, n_blds: int, n_cities: int, seed: int = 1
     bparts = [gen_buildings(rng, boxes[0], n_hcmc)]
     if rest and n_cities > 1:
         each = rest // (n_cities - 1)
-        bparts += [gen_buildings(rng, b, each + (rest - each * (n_cities - 1) if i == 0 else 0))
-                   for i, b in enumerate(boxes[1:])]
+        bparts += [
+            gen_buildings(rng, b, each + (rest - each * (n_cities - 1) if i == 0 else 0))
+            for i, b in enumerate(boxes[1:])
+        ]
     bbox = np.vstack([p[0] for p in bparts])
     bh = np.concatenate([p[1] for p in bparts])
     frame = gpd.GeoDataFrame(
@@ -159,7 +164,9 @@ def make_scene(name: str, n_cams: int, n_blds: int, n_cities: int, seed: int = 1
         crs=4326,
     )
     blds = gpd.GeoDataFrame(
-        {"height_m": bh}, geometry=shapely.box(bbox[:, 0], bbox[:, 1], bbox[:, 2], bbox[:, 3]), crs=PROJ.epsg
+        {"height_m": bh},
+        geometry=shapely.box(bbox[:, 0], bbox[:, 1], bbox[:, 2], bbox[:, 3]),
+        crs=PROJ.epsg,
     )
     return Scene(name, frame, np.column_stack([cams["x"], cams["y"]]), bbox, bh, blds)
 
@@ -180,13 +187,24 @@ def to_locations(xy: np.ndarray, radius: np.ndarray | None) -> list[CallerLocati
     out = []
     for i in range(len(xy)):
         if radius is None:
-            region: dict[str, Any] = {"type": "Point", "coordinates": [float(lon[i]), float(lat[i])]}
+            region: dict[str, Any] = {
+                "type": "Point",
+                "coordinates": [float(lon[i]), float(lat[i])],
+            }
             shape, r = "point", 0.0
         else:
             disc = PROJ.geometry_to_wgs84(shapely.Point(xy[i]).buffer(float(radius[i]), 16))
             region, shape, r = shapely.geometry.mapping(disc), "circle", float(radius[i])
-        out.append(CallerLocation(format="json", shape=shape, lon=float(lon[i]), lat=float(lat[i]),
-                                  region=region, uncertainty_m=r))
+        out.append(
+            CallerLocation(
+                format="json",
+                shape=shape,
+                lon=float(lon[i]),
+                lat=float(lat[i]),
+                region=region,
+                uncertainty_m=r,
+            )
+        )
     return out
 
 
@@ -203,13 +221,22 @@ def timed(fn: Callable[[Any], Any], items: list[Any], warmup: int = 100) -> np.n
     return out
 
 
-def report(rows: list[tuple[str, str, np.ndarray | None, str]], name: str, label: str,
-           us: np.ndarray | None, note: str = "") -> None:
+def report(
+    rows: list[tuple[str, str, np.ndarray | None, str]],
+    name: str,
+    label: str,
+    us: np.ndarray | None,
+    note: str = "",
+) -> None:
     rows.append((name, label, us, note))
     if us is None:
         print(f"{name:6} {label:58} {note}", flush=True)
     else:
-        print(f"{name:6} {label:58} p50 {np.percentile(us, 50):9.1f} us  p99 {np.percentile(us, 99):9.1f} us  {note}", flush=True)
+        print(
+            f"{name:6} {label:58} p50 {np.percentile(us, 50):9.1f} us  "
+            f"p99 {np.percentile(us, 99):9.1f} us  {note}",
+            flush=True,
+        )
 
 
 def brute_force(scene: Scene, index: CameraIndex) -> Callable[[tuple[float, float]], np.ndarray]:
@@ -225,11 +252,20 @@ def brute_force(scene: Scene, index: CameraIndex) -> Callable[[tuple[float, floa
         d = np.hypot(dx, dy)
         near = np.flatnonzero(d <= rng_m)
         off = offset_deg(grid_bearing_deg(dx[near], dy[near]), head[near])
-        fov, _ = in_sector(distance_m=d[near], offset_deg=off, half_fov_deg=half[near], range_m=rng_m[near])
+        fov, _ = in_sector(
+            distance_m=d[near], offset_deg=off, half_fov_deg=half[near], range_m=rng_m[near]
+        )
         c = near[fov]
-        clear = ~blocked(cam_x_m=x[c], cam_y_m=y[c], cam_height_m=hgt[c], target_x_m=np.full(c.size, q[0]),
-                         target_y_m=np.full(c.size, q[1]), buildings=index.buildings,
-                         building_height_m=index.building_height_m, tree=index.building_tree)
+        clear = ~blocked(
+            cam_x_m=x[c],
+            cam_y_m=y[c],
+            cam_height_m=hgt[c],
+            target_x_m=np.full(c.size, q[0]),
+            target_y_m=np.full(c.size, q[1]),
+            buildings=index.buildings,
+            building_height_m=index.building_height_m,
+            tree=index.building_tree,
+        )
         seen = c[clear]
         return seen[np.argsort(d[seen])[:10]]
 
@@ -241,7 +277,9 @@ WITH q AS (SELECT ST_SetSRID(ST_MakePoint(%(x)s, %(y)s), 32648) AS p)
 SELECT c.id, ST_Distance(c.geom, q.p) AS d FROM cams c, q
 WHERE ST_DWithin(c.geom, q.p, 150)
   AND ST_Distance(c.geom, q.p) <= c.range_m
-  AND (c.half >= 180 OR abs(mod((degrees(ST_Azimuth(c.geom, q.p)) - c.heading + 540.0)::numeric, 360) - 180) <= c.half)
+  AND (c.half >= 180
+       OR abs(mod((degrees(ST_Azimuth(c.geom, q.p)) - c.heading + 540.0)::numeric, 360) - 180)
+          <= c.half)
   AND NOT EXISTS (
     SELECT 1 FROM blds b
     WHERE ST_Intersects(b.geom, ST_MakeLine(c.geom, q.p)) AND NOT ST_DWithin(b.geom, c.geom, 1.5)
@@ -275,20 +313,37 @@ def pg_load(conn: Any, scene: Scene, index: CameraIndex, ready: np.ndarray) -> f
     t0 = time.perf_counter()
     cur = conn.cursor()
     cur.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    cur.execute("CREATE TABLE cams (id int, geom geometry(Point, 32648), heading float8, half float8, range_m float8, h float8)")
+    cur.execute(
+        "CREATE TABLE cams (id int, geom geometry(Point, 32648), heading float8, half float8,"
+        " range_m float8, h float8)"
+    )
     cur.execute("CREATE TABLE blds (id int, geom geometry(Polygon, 32648), h float8)")
-    cur.execute("CREATE TABLE views (id int, cam geometry(Point, 32648), geom geometry(Geometry, 32648))")
+    cur.execute(
+        "CREATE TABLE views (id int, cam geometry(Point, 32648), geom geometry(Geometry, 32648))"
+    )
     x, y = scene.cam_xy[:, 0], scene.cam_xy[:, 1]
     h = np.where(np.isfinite(index.height_m), index.height_m, 5.0)
-    lines = [f"{i}\tSRID=32648;POINT({a:.3f} {b:.3f})\t{hd:.3f}\t{hf:.3f}\t{r:.3f}\t{hh:.2f}\n"
-             for i, (a, b, hd, hf, r, hh) in enumerate(zip(x, y, index.heading_grid_deg, index.half_fov_deg, index.range_m, h, strict=True))]
+    lines = [
+        f"{i}\tSRID=32648;POINT({a:.3f} {b:.3f})\t{hd:.3f}\t{hf:.3f}\t{r:.3f}\t{hh:.2f}\n"
+        for i, (a, b, hd, hf, r, hh) in enumerate(
+            zip(x, y, index.heading_grid_deg, index.half_fov_deg, index.range_m, h, strict=True)
+        )
+    ]
     _copy(cur, "COPY cams FROM STDIN", lines)
     b = scene.boxes
-    lines = [f"{i}\tSRID=32648;POLYGON(({a:.2f} {c:.2f},{a:.2f} {d:.2f},{e:.2f} {d:.2f},{e:.2f} {c:.2f},{a:.2f} {c:.2f}))\t{NULL if np.isnan(hh) else f'{hh:.1f}'}\n"
-             for i, (a, c, e, d, hh) in enumerate(zip(b[:, 0], b[:, 1], b[:, 2], b[:, 3], scene.heights, strict=True))]
+    lines = [
+        f"{i}\tSRID=32648;POLYGON(({a:.2f} {c:.2f},{a:.2f} {d:.2f},{e:.2f} {d:.2f},"
+        f"{e:.2f} {c:.2f},{a:.2f} {c:.2f}))\t{NULL if np.isnan(hh) else f'{hh:.1f}'}\n"
+        for i, (a, c, e, d, hh) in enumerate(
+            zip(b[:, 0], b[:, 1], b[:, 2], b[:, 3], scene.heights, strict=True)
+        )
+    ]
     _copy(cur, "COPY blds FROM STDIN", lines)
     wkb = shapely.to_wkb(index.viewsheds[ready], hex=True)
-    lines = [f"{i}\tSRID=32648;POINT({x[i]:.3f} {y[i]:.3f})\t{w}\n" for i, w in zip(ready.tolist(), wkb, strict=True)]
+    lines = [
+        f"{i}\tSRID=32648;POINT({x[i]:.3f} {y[i]:.3f})\t{w}\n"
+        for i, w in zip(ready.tolist(), wkb, strict=True)
+    ]
     _copy(cur, "COPY views (id, cam, geom) FROM STDIN", lines)
     cur.execute("UPDATE views SET geom = ST_SetSRID(geom, 32648)")
     for t in ("cams", "blds", "views"):
@@ -298,8 +353,15 @@ def pg_load(conn: Any, scene: Scene, index: CameraIndex, ready: np.ndarray) -> f
     return time.perf_counter() - t0
 
 
-def pg_section(rows: list[Any], scene: Scene, index: CameraIndex, ready: np.ndarray,
-               pts: np.ndarray, discs: np.ndarray, radii: np.ndarray) -> None:
+def pg_section(
+    rows: list[Any],
+    scene: Scene,
+    index: CameraIndex,
+    ready: np.ndarray,
+    pts: np.ndarray,
+    discs: np.ndarray,
+    radii: np.ndarray,
+) -> None:
     import psycopg
 
     name = f"bench_routing_{uuid.uuid4().hex[:8]}"
@@ -313,42 +375,102 @@ def pg_section(rows: list[Any], scene: Scene, index: CameraIndex, ready: np.ndar
             took = pg_load(conn, scene, index, ready)
             report(rows, scene.name, "PostGIS load (COPY + GiST + ANALYZE)", None, f"{took:.1f} s")
             cur = conn.cursor()
+
             def one(sql: str) -> Callable[[dict[str, float]], Any]:
                 return lambda p: cur.execute(sql, p).fetchall()
-            report(rows, scene.name, "PostGIS SELECT 1 round trip", timed(one("SELECT 1"), [{}] * 1000), "floor")
+
+            report(
+                rows,
+                scene.name,
+                "PostGIS SELECT 1 round trip",
+                timed(one("SELECT 1"), [{}] * 1000),
+                "floor",
+            )
             pp = [{"x": float(a), "y": float(b)} for a, b in pts[:1000]]
-            report(rows, scene.name, "PostGIS point: FOV + LOS + top10 (1 SQL)", timed(one(PG_POINT_LOS), pp), "on-the-fly LOS")
-            report(rows, scene.name, "PostGIS point: stored viewsheds (1 SQL)", timed(one(PG_VIEWSHED_POINT), pp), "")
-            dd = [{"x": float(a), "y": float(b), "r": float(r)} for (a, b), r in zip(discs[:1000], radii[:1000], strict=True)]
-            report(rows, scene.name, "PostGIS disc 10-100 m: stored viewsheds (1 SQL)", timed(one(PG_VIEWSHED), dd), "exact areas")
+            report(
+                rows,
+                scene.name,
+                "PostGIS point: FOV + LOS + top10 (1 SQL)",
+                timed(one(PG_POINT_LOS), pp),
+                "on-the-fly LOS",
+            )
+            report(
+                rows,
+                scene.name,
+                "PostGIS point: stored viewsheds (1 SQL)",
+                timed(one(PG_VIEWSHED_POINT), pp),
+                "",
+            )
+            dd = [
+                {"x": float(a), "y": float(b), "r": float(r)}
+                for (a, b), r in zip(discs[:1000], radii[:1000], strict=True)
+            ]
+            report(
+                rows,
+                scene.name,
+                "PostGIS disc 10-100 m: stored viewsheds (1 SQL)",
+                timed(one(PG_VIEWSHED), dd),
+                "exact areas",
+            )
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def run_size(name: str, n_cams: int, n_blds: int, n_cities: int, n_queries: int, rows: list[Any], *, pg: bool) -> None:
+def run_size(
+    name: str, n_cams: int, n_blds: int, n_cities: int, n_queries: int, rows: list[Any], *, pg: bool
+) -> None:
     base_rss = rss_mb()
     t0 = time.perf_counter()
     scene = make_scene(name, n_cams, n_blds, n_cities)
-    report(rows, name, "generate scene", None, f"{time.perf_counter() - t0:.1f} s, {n_cams:,} cameras, {len(scene.boxes):,} buildings")
+    report(
+        rows,
+        name,
+        "generate scene",
+        None,
+        f"{time.perf_counter() - t0:.1f} s, {n_cams:,} cameras, {len(scene.boxes):,} buildings",
+    )
     t0 = time.perf_counter()
     cams_only = CameraIndex.build(scene.cameras)
-    report(rows, name, "CameraIndex.build (cameras only)", None, f"{time.perf_counter() - t0:.2f} s")
+    report(
+        rows, name, "CameraIndex.build (cameras only)", None, f"{time.perf_counter() - t0:.2f} s"
+    )
     del cams_only
     gc.collect()
     t0 = time.perf_counter()
     index = CameraIndex.build(scene.cameras, scene.buildings)
-    report(rows, name, "CameraIndex.build (cameras + buildings)", None, f"{time.perf_counter() - t0:.2f} s")
+    report(
+        rows,
+        name,
+        "CameraIndex.build (cameras + buildings)",
+        None,
+        f"{time.perf_counter() - t0:.2f} s",
+    )
     box = district(scene)
     reach = index.max_range_m + 100.0
-    near = index.tree.query(shapely.box(box[0] - reach, box[1] - reach, box[2] + reach, box[3] + reach))  # type: ignore[union-attr]
+    near = index.tree.query(
+        shapely.box(box[0] - reach, box[1] - reach, box[2] + reach, box[3] + reach)
+    )  # type: ignore[union-attr]
     t0 = time.perf_counter()
     ready_index = index.with_viewsheds(near)
     took = time.perf_counter() - t0
-    report(rows, name, "viewshed batch (district cameras)", None, f"{near.size:,} cameras in {took:.1f} s = {1000 * took / max(near.size, 1):.2f} ms/camera")
+    report(
+        rows,
+        name,
+        "viewshed batch (district cameras)",
+        None,
+        f"{near.size:,} cameras in {took:.1f} s = {1000 * took / max(near.size, 1):.2f} ms/camera",
+    )
     del scene.cameras, scene.buildings
     gc.collect()
-    report(rows, name, "RSS with index (scene frames dropped)", None, f"{rss_mb():.0f} MB (process before scene {base_rss:.0f} MB), peak {peak_mb():.0f} MB")
+    ctypes.CDLL("libc.so.6").malloc_trim(0)  # hand freed scene memory back before measuring
+    report(
+        rows,
+        name,
+        "RSS with index (scene frames dropped)",
+        None,
+        f"{rss_mb():.0f} MB (process before scene {base_rss:.0f} MB), peak {peak_mb():.0f} MB",
+    )
     pts, radii = make_queries(box, n_queries)
     discs, _ = make_queries(box, n_queries, seed=10)
     point_locs = to_locations(pts, None)
@@ -368,7 +490,35 @@ def run_size(name: str, n_cams: int, n_blds: int, n_cities: int, n_queries: int,
     q = [tuple(p) for p in pts[: min(1000, n_queries)]]
     report(rows, name, "brute-force numpy scan point (+LOS on hits)", timed(bf, q, warmup=10), "")
     if pg:
-        pg_section(rows, scene, ready_index, np.flatnonzero(ready_index.has_viewshed), pts, discs, radii)
+        pg_section(
+            rows, scene, ready_index, np.flatnonzero(ready_index.has_viewshed), pts, discs, radii
+        )
+
+
+def ratios(rows: list[Any], name: str) -> None:
+    """Print speed-ups of the in-process paths against PostGIS and the numpy scan."""
+    got = {label: us for n, label, us, _ in rows if n == name and us is not None}
+    pairs = [
+        ("core rank_arrays point, viewsheds", "PostGIS point: stored viewsheds (1 SQL)"),
+        (
+            "core rank_arrays point, line-of-sight fallback",
+            "PostGIS point: FOV + LOS + top10 (1 SQL)",
+        ),
+        ("rank_cameras point, viewsheds", "PostGIS point: FOV + LOS + top10 (1 SQL)"),
+        (
+            "core rank_arrays disc 10-100 m, viewsheds",
+            "PostGIS disc 10-100 m: stored viewsheds (1 SQL)",
+        ),
+        (
+            "core rank_arrays point, line-of-sight fallback",
+            "brute-force numpy scan point (+LOS on hits)",
+        ),
+    ]
+    for ours, theirs in pairs:
+        if ours in got and theirs in got:
+            p50 = np.percentile(got[theirs], 50) / np.percentile(got[ours], 50)
+            p99 = np.percentile(got[theirs], 99) / np.percentile(got[ours], 99)
+            print(f"{name:6} ratio {theirs} / {ours}: p50 {p50:.1f}x  p99 {p99:.1f}x", flush=True)
 
 
 def main() -> None:
@@ -382,6 +532,7 @@ def main() -> None:
     for size in args.sizes:
         n_cams, n_blds, n_cities = specs[size]
         run_size(size, n_cams, n_blds, n_cities, args.queries, rows, pg=not args.no_pg)
+        ratios(rows, size)
         gc.collect()
 
 

@@ -90,3 +90,10 @@ def test_mapping_names_legacy_ward_and_district_from_the_package() -> None:
 
 def test_empty_index() -> None:
     assert AdminIndex([]).resolve(QueryPoint(106.0, 10.0), NOW) == {}
+
+
+def test_explicit_legacy_level_is_reported_under_its_own_key() -> None:
+    legacy = _unit("Quận 1", "760", WEST, level="legacy-district")
+    found = AdminIndex([*UNITS, legacy]).resolve(QueryPoint(106.65, 10.75), NOW)
+    assert found["legacy_district"].name == "Quận 1"  # an explicit layer wins over expired ones
+    assert found["legacy_district"].level == "legacy_district"

@@ -170,3 +170,15 @@ def test_admin_links_refuses_other_json(tmp_path: Path) -> None:
     path.write_text("[1, 2]", encoding="utf-8")
     with pytest.raises(LayerImportError, match="not a dvhcvn merges file"):
         read_admin_links(path)
+
+
+def test_package_wards_need_no_file() -> None:
+    features, rejected = read_layer(
+        Path("vietnamadminunits"),
+        ImportOptions(kind="admin", level="ward", valid_from=datetime(2025, 7, 1, tzinfo=UTC)),
+    )
+    assert (len(features), rejected) == (3321, 0)
+    hcmc = [f for f in features if f.props["provinceCode"] == "79"]
+    assert len(hcmc) == 168
+    assert all(f.geometry.geom_type == "Point" and f.code for f in hcmc)
+    assert {f.name for f in hcmc} >= {"Phường Sài Gòn", "Phường Bến Thành"}

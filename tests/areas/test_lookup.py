@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from pyproj import Geod
 
 from camroute.areas import AreaLayers, geocode, lookup
 from camroute.areas.errors import AreaQueryError
+from camroute.areas.importers import ImportOptions, read_layer
 from camroute.areas.models import AreaFeature
 from camroute.areas.textnorm import fold
 
@@ -206,7 +208,7 @@ def test_every_hcmc_camera_name_finds_its_corner(shared_data: Path, layers: Area
     names = [f["properties"]["name"] for f in cameras if " - " in (f["properties"]["name"] or "")]
     found = 0
     for name in names:
-        streets = sorted(fold(p.strip()) for p in name.split(" - "))
+        streets = sorted(fold(re.sub(r"\s*\([^)]*\)$", "", p.strip())) for p in name.split(" - "))
         candidates = geocode(fold(name), layers=layers, limit=3).candidates
         found += any(
             c.kind == "intersection" and sorted(fold(p) for p in c.label.split(" × ")) == streets
@@ -274,3 +276,49 @@ def test_bad_limit(layers: AreaLayers, limit: int, field: str) -> None:
 
 def test_limit_caps_the_candidates(layers: AreaLayers) -> None:
     assert len(geocode("Phường Thạnh", layers=layers, limit=2).candidates) <= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "city_lat"),
+    [
+        ("123 Lê Lợi, P. Bến Thành, Q.1", 10.77),
+        ("123 Le Loi, Phuong Ben Thanh", 10.77),
+        ("45 Lê Lợi, Phường Hồng Bàng", 20.86),
+        ("Lê Lợi, phường Hồng Bàng", 20.86),
+    ],
+)
+def test_comma_context_picks_the_street_in_the_named_ward(
+    real_features: list[AreaFeature], text: str, city_lat: float
+) -> None:
+    # Two streets called Lê Lợi (the one in Hai Phong first, so order alone cannot pass)
+    streets = [
+        AreaFeature(
+            kind="streets",
+            name="Lê Lợi",
+            geometry=shapely.LineString([(106.680, 20.860), (106.684, 20.861)]),
+        ),
+        AreaFeature(
+            kind="streets",
+            name="Lê Lợi",
+            geometry=shapely.LineString([(106.698, 10.772), (106.703, 10.775)]),
+        ),
+    ]
+    layers = AreaLayers.build([*real_features, *streets])
+    candidates = geocode(text, layers=layers).candidates
+    assert len(candidates) >= 2
+    assert candidates[0].label.startswith("Lê Lợi")
+    assert candidates[0].lat == pytest.approx(city_lat, abs=0.02)
+
+
+def test_every_2025_ward_name_is_found_without_diacritics(shared_data: Path) -> None:
+    wards, _ = read_layer(
+        shared_data / "vn_admin" / "wards_2025_all_vietnam.csv",
+        ImportOptions(kind="admin", level="ward", code_field="wardCode"),
+    )
+    layers = AreaLayers.build(wards)
+    found = 0
+    for ward in wards:
+        candidates = geocode(fold(ward.name), layers=layers, limit=10).candidates
+        found += any(c.label.startswith(f"{ward.name} (") for c in candidates)
+    assert len(wards) == 3321
+    assert found / len(wards) > 0.995  # misses: names that differ only by diacritics

@@ -263,3 +263,29 @@ def test_query_time_window(store_engine: Engine) -> None:
 def test_query_refuses_naive_times(store_engine: Engine) -> None:
     with pytest.raises(InvalidInputError, match="time zone"):
         query(store_engine, AuditQuery(time_from=datetime(2026, 11, 22)))
+
+
+def test_details_are_stored_exactly_as_hashed(store_engine: Engine) -> None:
+    import uuid
+
+    details = {
+        "at": datetime(2026, 11, 22, 8, 0, tzinfo=UTC),
+        "cameras": ("HCM-2", "HCM-1"),
+        "wards": {"26734"},
+        "ticket": uuid.UUID(int=7),
+        "ratio": 0.1 + 0.2,
+        "nested": {"b": [1, None, True], "a": "Thủ Đức"},
+    }
+    with store_engine.begin() as conn:
+        event = record(conn, actor="an", role="dispatcher", action="ticket_issued", details=details)
+    assert event.details == {
+        "at": "2026-11-22T08:00:00+00:00",
+        "cameras": ["HCM-2", "HCM-1"],
+        "wards": ["26734"],
+        "ticket": "00000000-0000-0000-0000-000000000007",
+        "ratio": 0.30000000000000004,
+        "nested": {"b": [1, None, True], "a": "Thủ Đức"},
+    }
+    stored = query(store_engine, AuditQuery()).items[0]
+    assert stored.details == event.details
+    assert verify(store_engine).ok

@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from camroute.auth import service
 from camroute.cli import app
+from camroute.errors import AuthenticationError
 from camroute.store import make_engine
 
 runner = CliRunner()
@@ -101,3 +102,41 @@ def test_apikey_is_printed_once_and_works(db: str, extra: list[str], role: str) 
     assert key not in listed.stdout
     assert key[:10] in listed.stdout
     assert runner.invoke(app, ["apikeys", "disable", "cad", "--db", db]).exit_code == 0
+
+
+def test_passwd_sets_a_new_password_and_ends_sessions(db: str) -> None:
+    runner.invoke(app, ["users", "add", "an", "--role", "dispatcher", "--db", db])
+    settings = fast_settings(db)
+    engine = make_engine(db)
+    try:
+        r = runner.invoke(app, ["users", "passwd", "an", "--db", db])
+        assert r.exit_code == 0, r.output
+        new_password = r.stdout.strip().splitlines()[-1]
+        token = service.login(engine, settings, username="an", password=new_password)
+        r = runner.invoke(
+            app,
+            ["users", "passwd", "an", "--password-stdin", "--db", db],
+            input="another fine phrase\n",
+        )
+        assert r.exit_code == 0, r.output
+        assert r.stdout == ""
+        with pytest.raises(AuthenticationError, match="session has ended"):
+            service.principal_from_token(engine, settings, token.access_token)
+        with pytest.raises(AuthenticationError):
+            service.login(engine, settings, username="an", password=new_password)
+        assert service.login(engine, settings, username="an", password="another fine phrase")
+    finally:
+        engine.dispose()
+
+
+def test_enable_reverses_disable(db: str) -> None:
+    r = runner.invoke(app, ["users", "add", "an", "--role", "dispatcher", "--db", db])
+    password = r.stdout.strip().splitlines()[-1]
+    runner.invoke(app, ["users", "disable", "an", "--db", db])
+    assert runner.invoke(app, ["users", "enable", "an", "--db", db]).exit_code == 0
+    engine = make_engine(db)
+    try:
+        assert service.login(engine, fast_settings(db), username="an", password=password)
+    finally:
+        engine.dispose()
+    assert runner.invoke(app, ["users", "enable", "ghost", "--db", db]).exit_code == 1

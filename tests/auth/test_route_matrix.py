@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import Mount, iter_route_contexts
+from fastapi.routing import Mount
 from fastapi.testclient import TestClient
 from tests.auth.conftest import fast_settings
 
@@ -57,6 +57,7 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("POST", "/api/route"): LOCATE,
     ("GET", "/api/lookup"): LOCATE,
     ("GET", "/api/geocode"): LOCATE,
+    ("GET", "/api/layers/{name}"): CAMERA_READ,  # the map's base layers by bbox (web)
     # Camera registry and OGC API - Features.
     ("GET", "/api/cameras"): CAMERA_READ,
     ("GET", "/api/cameras/{camera_id}"): CAMERA_READ,
@@ -86,6 +87,13 @@ MATRIX: dict[tuple[str, str], Access] = {
 STREAMS = {("GET", "/api/events")}
 PASSWORD = "matrix password 2026"
 
+try:  # FastAPI keeps included routers as contexts; older releases flatten ``app.routes``.
+    from fastapi.routing import iter_route_contexts
+except ImportError:  # pragma: no cover - older FastAPI
+
+    def iter_route_contexts(routes):  # type: ignore[no-untyped-def]
+        return routes
+
 
 @dataclass(frozen=True)
 class Found:
@@ -110,12 +118,11 @@ def _declared_roles(dependant: object) -> frozenset[Role]:
 def _routes(app: FastAPI) -> list[Found]:
     found: list[Found] = []
     for rc in iter_route_contexts(app.routes):
-        if isinstance(rc.original_route, Mount):
+        original = getattr(rc, "original_route", rc)
+        if isinstance(original, Mount):
             found.append(Found(MOUNT, str(rc.path), None))
             continue
-        dependant = (
-            getattr(rc, "dependant", None) if hasattr(rc.original_route, "dependant") else None
-        )
+        dependant = getattr(rc, "dependant", None) if hasattr(original, "dependant") else None
         declared = _declared_roles(dependant) if dependant is not None else None
         for method in sorted((rc.methods or set()) - {"HEAD"}):
             found.append(Found(method, str(rc.path), declared))

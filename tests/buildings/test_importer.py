@@ -102,3 +102,34 @@ def test_bad_files(tmp_path: Path, name: str, content: str | None, match: str) -
         path.write_text(content)
     with pytest.raises(BuildingImportError, match=match):
         read_buildings(path)
+
+
+OSM_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="test">
+  <node id="1" lat="10.0000" lon="105.0000"/>
+  <node id="2" lat="10.0000" lon="105.0002"/>
+  <node id="3" lat="10.0002" lon="105.0002"/>
+  <node id="4" lat="10.0002" lon="105.0000"/>
+  <node id="5" lat="10.0010" lon="105.0010"/>
+  <node id="6" lat="10.0010" lon="105.0012"/>
+  <node id="7" lat="10.0012" lon="105.0012"/>
+  <node id="8" lat="10.0012" lon="105.0010"/>
+  <way id="100">
+    <nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/>
+    <tag k="building" v="yes"/><tag k="height" v="21"/>
+  </way>
+  <way id="101">
+    <nd ref="5"/><nd ref="6"/><nd ref="7"/><nd ref="8"/><nd ref="5"/>
+    <tag k="landuse" v="grass"/>
+  </way>
+</osm>
+"""
+
+
+def test_raw_osm_keeps_buildings_and_reads_height_from_other_tags(tmp_path: Path) -> None:
+    path = tmp_path / "area.osm"
+    path.write_text(OSM_XML)
+    frame = read_buildings(path)
+    assert len(frame) == 1  # the grass area is not a building
+    assert frame["height_m"].tolist() == [21.0]
+    assert frame["height_source"].tolist() == ["height"]

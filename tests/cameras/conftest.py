@@ -34,16 +34,27 @@ class Api:
 def _fresh_postgres(url: str) -> None:
     engine = make_engine(url)
     with engine.begin() as conn:
-        names = conn.execute(sa.text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-            "AND tablename <> 'spatial_ref_sys'")).scalars().all()
+        names = (
+            conn.execute(
+                sa.text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'spatial_ref_sys'"
+                )
+            )
+            .scalars()
+            .all()
+        )
         for name in names:
             conn.execute(sa.text(f'DROP TABLE IF EXISTS "{name}" CASCADE'))
     engine.dispose()
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def api_module(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def api_module(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Api]:
     if request.param == "sqlite":
         url = f"sqlite:///{Path(tmp_path_factory.mktemp('cameras-api')) / 'camroute.db'}"
     else:
@@ -53,8 +64,11 @@ def api_module(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     with TestClient(create_app(settings)) as client:
         engine = client.app.state.engine  # type: ignore[attr-defined]
         keys = {
-            role.value: {"X-API-Key": create_api_key(
-                engine, name=f"k-{role.value}", role=role, actor="test", actor_role="test").key}
+            role.value: {
+                "X-API-Key": create_api_key(
+                    engine, name=f"k-{role.value}", role=role, actor="test", actor_role="test"
+                ).key
+            }
             for role in Role
         }
         yield Api(client=client, keys=keys)

@@ -19,7 +19,11 @@ def test_import_prints_rejects_then_summary_last(tmp_path: Path, shared_data: Pa
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert orjson.loads(lines[-1]) == {
-        "imported": 2142, "updated": 0, "rejected": 2, "assumed_fov": 2142}
+        "imported": 2142,
+        "updated": 0,
+        "rejected": 2,
+        "assumed_fov": 2142,
+    }
     assert sum(line.startswith("rejected element ") for line in lines) == 2
     again = runner.invoke(app, ["cameras", "import", str(path), "--db", db])
     assert orjson.loads(again.output.strip().splitlines()[-1])["imported"] == 0
@@ -37,7 +41,9 @@ def test_dry_run_then_list_is_empty(tmp_path: Path, shared_data: Path) -> None:
 def test_unreadable_file_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"id,lon,lat\nA,1,\xff\n")
-    result = runner.invoke(app, ["cameras", "import", str(bad), "--db", f"sqlite:///{tmp_path / 'c.db'}"])
+    result = runner.invoke(
+        app, ["cameras", "import", str(bad), "--db", f"sqlite:///{tmp_path / 'c.db'}"]
+    )
     assert result.exit_code == 2
     assert "not UTF-8" in result.output
 

@@ -80,20 +80,30 @@ def test_view_cone_area(
     expected_m2: float,
 ) -> None:
     cone = view_cone(
-        lon=106.7, lat=10.77, kind=kind, heading_deg=heading, hfov_deg=hfov, range_m=100.0,
-        pan_min_deg=pan[0], pan_max_deg=pan[1],
+        lon=106.7,
+        lat=10.77,
+        kind=kind,
+        heading_deg=heading,
+        hfov_deg=hfov,
+        range_m=100.0,
+        pan_min_deg=pan[0],
+        pan_max_deg=pan[1],
     )
     assert cone is not None
     assert _area_m2(cone, 106.7, 10.77) == pytest.approx(expected_m2, rel=0.01)
 
 
 def test_view_cone_points_its_heading() -> None:
-    cone = view_cone(lon=106.7, lat=10.77, kind="fixed", heading_deg=180.0, hfov_deg=40.0,
-                     range_m=100.0)
-    assert cone is not None and cone.centroid.y < 10.77 and abs(cone.centroid.x - 106.7) < 1e-5
+    cone = view_cone(
+        lon=106.7, lat=10.77, kind="fixed", heading_deg=180.0, hfov_deg=40.0, range_m=100.0
+    )
+    assert cone is not None
+    assert cone.centroid.y < 10.77
+    assert abs(cone.centroid.x - 106.7) < 1e-5
 
 
 def test_fixed_camera_without_heading_has_no_cone() -> None:
-    cone = view_cone(lon=106.7, lat=10.77, kind="fixed", heading_deg=None, hfov_deg=60.0,
-                     range_m=100.0)
+    cone = view_cone(
+        lon=106.7, lat=10.77, kind="fixed", heading_deg=None, hfov_deg=60.0, range_m=100.0
+    )
     assert cone is None

@@ -40,7 +40,8 @@ def test_vector_formats_round_trip(tmp_path: Path, suffix: str, driver: str) -> 
     assert cams["lon"].tolist() == pytest.approx([106.70, 106.701, 106.702])
     assert cams["heading_deg"].tolist() == [0.0, 10.0, 20.0]
     assert cams["fov_assumed"].all()  # hfov imported, but range assumed
-    assert set(cams["range_source"]) == {"assumed"} and set(cams["hfov_source"]) == {"imported:t"}
+    assert set(cams["range_source"]) == {"assumed"}
+    assert set(cams["hfov_source"]) == {"imported:t"}
 
 
 def test_projected_file_is_reprojected(tmp_path: Path) -> None:
@@ -57,7 +58,9 @@ def test_shapefile_without_crs_in_metres_is_refused(tmp_path: Path) -> None:
     (tmp_path / "nocrs.prj").unlink(missing_ok=True)
     frame.to_file(path, engine="pyogrio")
     (tmp_path / "nocrs.prj").unlink()  # the .prj is what a careless export leaves out
-    with pytest.raises(SourceFileError, match="declares no CRS and its coordinates are not degrees"):
+    with pytest.raises(
+        SourceFileError, match="declares no CRS and its coordinates are not degrees"
+    ):
         read_source(path)
 
 
@@ -93,7 +96,8 @@ def test_csv_wkt(tmp_path: Path) -> None:
     assert list(result.cameras["id"]) == ["A"]
     reasons = [str(r) for r in result.rejects]
     assert reasons[0] == "line 3: WKT 'POINT (106.7': no geometry"
-    assert reasons[1].startswith("line 4: WKT") and "expected a Point" in reasons[1]
+    assert reasons[1].startswith("line 4: WKT")
+    assert "expected a Point" in reasons[1]
 
 
 def test_csv_without_position_columns_is_refused(tmp_path: Path) -> None:
@@ -113,7 +117,7 @@ def test_file_without_id_column_is_refused(tmp_path: Path) -> None:
 def test_non_utf8_is_refused_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes("id,lon,lat,name\nA,106.7,10.77,Café\n".encode("latin-1"))
-    with pytest.raises(SourceFileError, match="not UTF-8 text: byte 0x.. at line 2"):
+    with pytest.raises(SourceFileError, match=r"not UTF-8 text: byte 0xe9 at line 2"):
         read_source(path)
 
 
@@ -129,13 +133,22 @@ def test_unreadable_and_missing_files(tmp_path: Path) -> None:
 def test_bad_geometry_rows_are_rejected_with_feature_numbers(tmp_path: Path) -> None:
     path = tmp_path / "geoms.geojson"
     features = [
-        {"type": "Feature", "properties": {"id": "ok"},
-         "geometry": {"type": "Point", "coordinates": [106.7, 10.77]}},
+        {
+            "type": "Feature",
+            "properties": {"id": "ok"},
+            "geometry": {"type": "Point", "coordinates": [106.7, 10.77]},
+        },
         {"type": "Feature", "properties": {"id": "none"}, "geometry": None},
-        {"type": "Feature", "properties": {"id": "poly"},
-         "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}},
-        {"type": "Feature", "properties": {"id": "ok"},  # duplicate of feature 1
-         "geometry": {"type": "Point", "coordinates": [106.8, 10.77]}},
+        {
+            "type": "Feature",
+            "properties": {"id": "poly"},
+            "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]},
+        },
+        {
+            "type": "Feature",
+            "properties": {"id": "ok"},  # duplicate of feature 1
+            "geometry": {"type": "Point", "coordinates": [106.8, 10.77]},
+        },
     ]
     path.write_bytes(orjson.dumps({"type": "FeatureCollection", "features": features}))
     result = normalise(read_source(path), mapping=None, source="g")
@@ -176,13 +189,24 @@ def test_osm_xml_reads_only_surveillance_nodes(tmp_path: Path) -> None:
 
 def test_overpass_json_with_elements_and_way_centres(tmp_path: Path) -> None:
     path = tmp_path / "overpass.json"
-    doc = {"elements": [
-        {"type": "node", "id": 5, "lat": 47.0, "lon": 8.0,
-         "tags": {"man_made": "surveillance", "camera:type": "dome"}},
-        {"type": "way", "id": 6, "center": {"lat": 47.1, "lon": 8.1},
-         "tags": {"man_made": "surveillance", "surveillance": "indoor"}},
-        {"type": "way", "id": 7, "tags": {"man_made": "surveillance"}},
-    ]}
+    doc = {
+        "elements": [
+            {
+                "type": "node",
+                "id": 5,
+                "lat": 47.0,
+                "lon": 8.0,
+                "tags": {"man_made": "surveillance", "camera:type": "dome"},
+            },
+            {
+                "type": "way",
+                "id": 6,
+                "center": {"lat": 47.1, "lon": 8.1},
+                "tags": {"man_made": "surveillance", "surveillance": "indoor"},
+            },
+            {"type": "way", "id": 7, "tags": {"man_made": "surveillance"}},
+        ]
+    }
     path.write_bytes(orjson.dumps(doc))
     result = normalise(read_source(path), mapping=None, source="overpass")
     cams = result.cameras
@@ -196,4 +220,5 @@ def test_points_of_reports_empty_points() -> None:
     from camroute.cameras.importers import points_of
 
     lon, _lat, why = points_of(np.array([shapely.Point(), None], dtype=object))
-    assert np.isnan(lon).all() and why == ["geometry is empty, expected a Point", "no geometry"]
+    assert np.isnan(lon).all()
+    assert why == ["geometry is empty, expected a Point", "no geometry"]

@@ -28,14 +28,23 @@ def _write(tmp_path: Path, name: str, doc: object) -> Path:
 def test_mapping_renames_coalesces_and_defaults(tmp_path: Path) -> None:
     csv = tmp_path / "hp.csv"
     csv.write_text(CSV, encoding="utf-8")
-    mapping = load_mapping(_write(tmp_path, "m.json", {
-        "id": "ma_cam", "lon": "kinh_do", "lat": "vi_do",
-        "heading_deg": ["huong", "ghi_chu"],  # the free text first, then the note
-        "kind": "loai", "hfov_deg": "goc",
-        "kind_values": {"quay quét": "ptz"},
-        "defaults": {"owner": "CSGT Hải Phòng"},
-        "id_prefix": "hp:",
-    }))
+    mapping = load_mapping(
+        _write(
+            tmp_path,
+            "m.json",
+            {
+                "id": "ma_cam",
+                "lon": "kinh_do",
+                "lat": "vi_do",
+                "heading_deg": ["huong", "ghi_chu"],  # the free text first, then the note
+                "kind": "loai",
+                "hfov_deg": "goc",
+                "kind_values": {"quay quét": "ptz"},
+                "defaults": {"owner": "CSGT Hải Phòng"},
+                "id_prefix": "hp:",
+            },
+        )
+    )
     result = normalise(read_source(csv), mapping=mapping, source="survey")
     cams = result.cameras.set_index("id")
     assert list(cams.index) == ["hp:HP-1", "hp:HP-2", "hp:HP-3"]
@@ -69,8 +78,9 @@ def test_mapping_naming_a_missing_column(tmp_path: Path) -> None:
 
 
 def test_osm_columns_use_tags() -> None:
-    cols = resolve_columns(["osm_id", "camera:angle", "camera:direction", "height"], None,
-                           is_osm=True)
+    cols = resolve_columns(
+        ["osm_id", "camera:angle", "camera:direction", "height"], None, is_osm=True
+    )
     assert cols["tilt_deg"] == ("camera:angle",)
     assert "hfov_deg" not in cols  # camera:angle is tilt, never the field of view
     assert cols["mount_height_m"] == ("height",)

@@ -64,6 +64,12 @@ def test_unknown_field_is_refused() -> None:
 def test_password_is_not_in_repr() -> None:
     from camroute.cameras.model import StreamSource
 
-    src = StreamSource(camera_id="x", snapshot_url=None, mjpeg_url=None, rtsp_url=None,
-                       username="u", password="s3cret")
+    src = StreamSource(
+        camera_id="x",
+        snapshot_url=None,
+        mjpeg_url=None,
+        rtsp_url=None,
+        username="u",
+        password="s3cret",
+    )
     assert "s3cret" not in repr(src)

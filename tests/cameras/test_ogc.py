@@ -12,8 +12,10 @@ GEOJSON = "application/geo+json"
 def _seed(api: Api) -> None:
     for i, lon in enumerate([106.70, 106.71, 106.72, 106.90]):
         body: dict[str, Any] = {"id": f"C{i}", "lon": lon, "lat": 10.77, "heading_deg": 45.0}
-        assert api.client.post("/api/cameras", json=body,
-                               headers=api.as_("gis_admin")).status_code == 201
+        assert (
+            api.client.post("/api/cameras", json=body, headers=api.as_("gis_admin")).status_code
+            == 201
+        )
 
 
 def test_landing_conformance_and_collections(api: Api) -> None:
@@ -31,10 +33,13 @@ def test_landing_conformance_and_collections(api: Api) -> None:
 
 def test_items_with_bbox_and_paging(api: Api) -> None:
     _seed(api)
-    resp = api.client.get("/api/collections/cameras/items",
-                          params={"bbox": "106.69,10.7,106.75,10.8", "limit": 2},
-                          headers=api.as_("gis_admin"))
-    assert resp.status_code == 200 and resp.headers["content-type"] == GEOJSON
+    resp = api.client.get(
+        "/api/collections/cameras/items",
+        params={"bbox": "106.69,10.7,106.75,10.8", "limit": 2},
+        headers=api.as_("gis_admin"),
+    )
+    assert resp.status_code == 200
+    assert resp.headers["content-type"] == GEOJSON
     body = resp.json()
     assert body["type"] == "FeatureCollection"
     assert (body["numberMatched"], body["numberReturned"]) == (3, 2)
@@ -42,7 +47,8 @@ def test_items_with_bbox_and_paging(api: Api) -> None:
     assert body["features"][0]["geometry"] == {"type": "Point", "coordinates": [106.70, 10.77]}
     assert body["features"][0]["properties"]["heading_deg"] == 45.0
     nxt = next(link["href"] for link in body["links"] if link["rel"] == "next")
-    assert "offset=2" in nxt and "bbox=" in nxt
+    assert "offset=2" in nxt
+    assert "bbox=" in nxt
     second = api.client.get(nxt, headers=api.as_("gis_admin")).json()
     assert [f["id"] for f in second["features"]] == ["C2"]
     assert "next" not in {link["rel"] for link in second["links"]}
@@ -52,8 +58,10 @@ def test_item_and_missing_item(api: Api) -> None:
     _seed(api)
     headers = api.as_("auditor")
     one = api.client.get("/api/collections/cameras/items/C3", headers=headers)
-    assert one.status_code == 200 and one.headers["content-type"] == GEOJSON
-    assert one.json()["id"] == "C3" and one.headers["etag"] == '"1"'
+    assert one.status_code == 200
+    assert one.headers["content-type"] == GEOJSON
+    assert one.json()["id"] == "C3"
+    assert one.headers["etag"] == '"1"'
     missing = api.client.get("/api/collections/cameras/items/NOPE", headers=headers)
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"

@@ -11,9 +11,15 @@ from camroute.cameras.model import CameraPage, CameraRead
 from .conftest import Api
 
 PROBLEM = "application/problem+json"
-CAM: dict[str, Any] = {"id": "HCM-1", "lon": 106.70, "lat": 10.77, "heading_deg": 90.0,
-                       "kind": "fixed", "snapshot_url": "http://10.0.0.5/snap.jpg",
-                       "credentials": {"username": "admin", "password": "s3cret"}}
+CAM: dict[str, Any] = {
+    "id": "HCM-1",
+    "lon": 106.70,
+    "lat": 10.77,
+    "heading_deg": 90.0,
+    "kind": "fixed",
+    "snapshot_url": "http://10.0.0.5/snap.jpg",
+    "credentials": {"username": "admin", "password": "s3cret"},
+}
 
 
 def _create(api: Api, body: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -24,20 +30,28 @@ def _create(api: Api, body: dict[str, Any] | None = None) -> dict[str, Any]:
 
 def test_create_fills_assumed_defaults_and_hides_credentials(api: Api) -> None:
     resp = api.client.post("/api/cameras", json=CAM, headers=api.as_("gis_admin"))
-    assert resp.status_code == 201 and resp.headers["etag"] == '"1"'
+    assert resp.status_code == 201
+    assert resp.headers["etag"] == '"1"'
     assert resp.headers["location"] == "/api/cameras/HCM-1"
     body = CameraRead.model_validate(resp.json())
     assert (body.hfov_deg, body.range_m, body.hfov_source, body.fov_assumed) == (
-        60.0, 100.0, "assumed", True)
+        60.0,
+        100.0,
+        "assumed",
+        True,
+    )
     assert body.heading_source == "measured"
-    assert "s3cret" not in resp.text and "password" not in resp.text
+    assert "s3cret" not in resp.text
+    assert "password" not in resp.text
 
 
 def test_get_has_etag_and_no_credentials(api: Api) -> None:
     _create(api)
     resp = api.client.get("/api/cameras/HCM-1", headers=api.as_("dispatcher"))
-    assert resp.status_code == 200 and resp.headers["etag"] == '"1"'
-    assert "s3cret" not in resp.text and "admin" not in resp.text
+    assert resp.status_code == 200
+    assert resp.headers["etag"] == '"1"'
+    assert "s3cret" not in resp.text
+    assert "admin" not in resp.text
 
 
 @pytest.mark.parametrize(
@@ -52,52 +66,72 @@ def test_get_has_etag_and_no_credentials(api: Api) -> None:
         ({"id": "a/b"}, "id"),
     ],
 )
-def test_create_invalid_is_422_naming_the_field(api: Api, change: dict[str, Any], field: str) -> None:
+def test_create_invalid_is_422_naming_the_field(
+    api: Api, change: dict[str, Any], field: str
+) -> None:
     resp = api.client.post("/api/cameras", json={**CAM, **change}, headers=api.as_("gis_admin"))
-    assert resp.status_code == 422 and resp.headers["content-type"] == PROBLEM
+    assert resp.status_code == 422
+    assert resp.headers["content-type"] == PROBLEM
     assert field in {e["field"] for e in resp.json()["errors"]}
 
 
 def test_duplicate_id_is_409(api: Api) -> None:
     _create(api)
     resp = api.client.post("/api/cameras", json=CAM, headers=api.as_("gis_admin"))
-    assert resp.status_code == 409 and resp.headers["content-type"] == PROBLEM
+    assert resp.status_code == 409
+    assert resp.headers["content-type"] == PROBLEM
 
 
 def test_patch_needs_if_match(api: Api) -> None:
     _create(api)
-    resp = api.client.patch("/api/cameras/HCM-1", json={"heading_deg": 10},
-                            headers=api.as_("gis_admin"))
-    assert resp.status_code == 428 and resp.headers["content-type"] == PROBLEM
+    resp = api.client.patch(
+        "/api/cameras/HCM-1", json={"heading_deg": 10}, headers=api.as_("gis_admin")
+    )
+    assert resp.status_code == 428
+    assert resp.headers["content-type"] == PROBLEM
 
 
 def test_two_admins_never_silently_overwrite(api: Api) -> None:
     _create(api)
     admin = api.as_("gis_admin")
-    first = api.client.patch("/api/cameras/HCM-1", json={"heading_deg": 10},
-                             headers={**admin, "If-Match": '"1"'})
-    assert first.status_code == 200 and first.headers["etag"] == '"2"'
-    stale = api.client.patch("/api/cameras/HCM-1", json={"heading_deg": 20},
-                             headers={**admin, "If-Match": '"1"'})
-    assert stale.status_code == 412 and stale.headers["content-type"] == PROBLEM
+    first = api.client.patch(
+        "/api/cameras/HCM-1", json={"heading_deg": 10}, headers={**admin, "If-Match": '"1"'}
+    )
+    assert first.status_code == 200
+    assert first.headers["etag"] == '"2"'
+    stale = api.client.patch(
+        "/api/cameras/HCM-1", json={"heading_deg": 20}, headers={**admin, "If-Match": '"1"'}
+    )
+    assert stale.status_code == 412
+    assert stale.headers["content-type"] == PROBLEM
     assert "version 2" in stale.json()["detail"]
     now = api.client.get("/api/cameras/HCM-1", headers=admin).json()
-    assert now["heading_deg"] == 10.0 and now["version"] == 2
+    assert now["heading_deg"] == 10.0
+    assert now["version"] == 2
 
 
 def test_patch_measured_fov_clears_assumed(api: Api) -> None:
     _create(api)
-    resp = api.client.patch("/api/cameras/HCM-1", json={"hfov_deg": 45, "range_m": 80},
-                            headers={**api.as_("gis_admin"), "If-Match": '"1"'})
+    resp = api.client.patch(
+        "/api/cameras/HCM-1",
+        json={"hfov_deg": 45, "range_m": 80},
+        headers={**api.as_("gis_admin"), "If-Match": '"1"'},
+    )
     body = resp.json()
     assert (body["hfov_source"], body["range_source"], body["fov_assumed"]) == (
-        "measured", "measured", False)
+        "measured",
+        "measured",
+        False,
+    )
 
 
 def test_patch_kind_moves_assumed_defaults(api: Api) -> None:
     _create(api)
-    resp = api.client.patch("/api/cameras/HCM-1", json={"kind": "dome_360"},
-                            headers={**api.as_("gis_admin"), "If-Match": 'W/"1"'})
+    resp = api.client.patch(
+        "/api/cameras/HCM-1",
+        json={"kind": "dome_360"},
+        headers={**api.as_("gis_admin"), "If-Match": 'W/"1"'},
+    )
     body = resp.json()
     assert (body["hfov_deg"], body["range_m"], body["fov_assumed"]) == (360.0, 50.0, True)
 
@@ -106,34 +140,53 @@ def test_delete_with_if_match(api: Api) -> None:
     _create(api)
     admin = api.as_("gis_admin")
     assert api.client.delete("/api/cameras/HCM-1", headers=admin).status_code == 428
-    assert api.client.delete("/api/cameras/HCM-1", headers={**admin, "If-Match": '"7"'}).status_code == 412
-    assert api.client.delete("/api/cameras/HCM-1", headers={**admin, "If-Match": '"1"'}).status_code == 204
+    assert (
+        api.client.delete("/api/cameras/HCM-1", headers={**admin, "If-Match": '"7"'}).status_code
+        == 412
+    )
+    assert (
+        api.client.delete("/api/cameras/HCM-1", headers={**admin, "If-Match": '"1"'}).status_code
+        == 204
+    )
     assert api.client.get("/api/cameras/HCM-1", headers=admin).status_code == 404
 
 
 def test_list_with_bbox_status_and_paging(api: Api) -> None:
     for i, lon in enumerate([106.70, 106.71, 106.90]):
-        _create(api, {"id": f"C{i}", "lon": lon, "lat": 10.77,
-                      "status": "online" if i else "offline"})
+        _create(
+            api, {"id": f"C{i}", "lon": lon, "lat": 10.77, "status": "online" if i else "offline"}
+        )
     headers = api.as_("auditor")
-    page = CameraPage.model_validate(api.client.get(
-        "/api/cameras", params={"bbox": "106.69,10.76,106.72,10.78"}, headers=headers).json())
-    assert [c.id for c in page.items] == ["C0", "C1"] and page.total == 2
-    online = api.client.get("/api/cameras", params={"status": "online", "limit": 1, "offset": 1},
-                            headers=headers).json()
-    assert [c["id"] for c in online["items"]] == ["C2"] and online["total"] == 2
+    page = CameraPage.model_validate(
+        api.client.get(
+            "/api/cameras", params={"bbox": "106.69,10.76,106.72,10.78"}, headers=headers
+        ).json()
+    )
+    assert [c.id for c in page.items] == ["C0", "C1"]
+    assert page.total == 2
+    online = api.client.get(
+        "/api/cameras", params={"status": "online", "limit": 1, "offset": 1}, headers=headers
+    ).json()
+    assert [c["id"] for c in online["items"]] == ["C2"]
+    assert online["total"] == 2
 
 
 @pytest.mark.parametrize("bbox", ["1,2,3", "a,b,c,d", "0,50,1,40", "0,0,200,1"])
 def test_bad_bbox_is_422(api: Api, bbox: str) -> None:
     resp = api.client.get("/api/cameras", params={"bbox": bbox}, headers=api.as_("dispatcher"))
-    assert resp.status_code == 422 and resp.json()["errors"][0]["field"] == "bbox"
+    assert resp.status_code == 422
+    assert resp.json()["errors"][0]["field"] == "bbox"
 
 
 @pytest.mark.parametrize(
     ("role", "read", "write"),
-    [("dispatcher", 200, 403), ("supervisor", 200, 403), ("auditor", 200, 403),
-     ("gis_admin", 200, 201), ("integration", 403, 403)],
+    [
+        ("dispatcher", 200, 403),
+        ("supervisor", 200, 403),
+        ("auditor", 200, 403),
+        ("gis_admin", 200, 201),
+        ("integration", 403, 403),
+    ],
 )
 def test_roles(api: Api, role: str, read: int, write: int) -> None:
     assert api.client.get("/api/cameras", headers=api.as_(role)).status_code == read

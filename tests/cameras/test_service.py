@@ -32,7 +32,12 @@ DATASETS = {
     # or a range, so all 848 get the per-kind default (assumed). 197 have the 2017 heading.
     # ptz=True -> ptz (337); ptz=False (384) and unknown (127, the 2017-only cameras) -> fixed.
     "hcmc": Dataset(
-        "hcmc_traffic_cameras/hcmc_traffic_cameras.geojson", 848, 848, 0, 848, 197,
+        "hcmc_traffic_cameras/hcmc_traffic_cameras.geojson",
+        848,
+        848,
+        0,
+        848,
+        197,
         {"fixed": 511, "ptz": 337},
     ),
     # Hai Phong survey: ids 1194-1197 are each used by two different cameras (features
@@ -41,20 +46,36 @@ DATASETS = {
     # ("độ" = degrees) that the "°"-only regex of the derived column missed = 839.
     # The survey's types (giám sát, AI, tốc độ) say nothing of the optics: all fixed.
     "haiphong": Dataset(
-        "haiphong/cameras_with_heading.geojson", 4283, 4275, 8, 4275, 839, {"fixed": 4275},
+        "haiphong/cameras_with_heading.geojson",
+        4283,
+        4275,
+        8,
+        4275,
+        839,
+        {"fixed": 4275},
     ),
     # Raw Swiss Overpass JSON: 2 nodes are surveillance:type=guard (a guard, not a camera).
     # 529 carry camera:direction or direction; 2 of them are the guards, and 3 name several
     # directions ("190-100", "180, 270", "90;160;270") -> unknown: 524 headings.
     # camera:type dome (624) and 360 (3) -> dome_360; panning (60) -> ptz; the rest fixed.
     "zurich": Dataset(
-        "zurich_osm/overpass_surveillance_CH_raw.json", 2144, 2142, 2, 2142, 524,
+        "zurich_osm/overpass_surveillance_CH_raw.json",
+        2144,
+        2142,
+        2,
+        2142,
+        524,
         {"fixed": 1455, "dome_360": 627, "ptz": 60},
     ),
     # Helsinki OSM extract: all 221 usable, none with a direction. revolving=yes (34) -> ptz,
     # camera:type=dome (6) -> dome_360, the rest fixed.
     "helsinki": Dataset(
-        "helsinki_osm/surveillance.geojson", 221, 221, 0, 221, 0,
+        "helsinki_osm/surveillance.geojson",
+        221,
+        221,
+        0,
+        221,
+        0,
         {"fixed": 181, "ptz": 34, "dome_360": 6},
     ),
 }
@@ -98,8 +119,11 @@ def test_second_import_changes_nothing(store_engine: Engine, shared_data: Path, 
 
 def _geojson(path: Path, rows: list[tuple[str, float, float | None]]) -> Path:
     features = [
-        {"type": "Feature", "properties": {"id": i, "heading_deg": h},
-         "geometry": {"type": "Point", "coordinates": [lon, 10.77]}}
+        {
+            "type": "Feature",
+            "properties": {"id": i, "heading_deg": h},
+            "geometry": {"type": "Point", "coordinates": [lon, 10.77]},
+        }
         for i, lon, h in rows
     ]
     path.write_bytes(orjson.dumps({"type": "FeatureCollection", "features": features}))
@@ -107,14 +131,19 @@ def _geojson(path: Path, rows: list[tuple[str, float, float | None]]) -> Path:
 
 
 def test_reimport_updates_changed_rows_only(store_engine: Engine, tmp_path: Path) -> None:
-    import_file(store_engine, _geojson(tmp_path / "a.geojson", [("A", 106.7, 10.0), ("B", 106.8, None)]))
+    import_file(
+        store_engine, _geojson(tmp_path / "a.geojson", [("A", 106.7, 10.0), ("B", 106.8, None)])
+    )
     report = import_file(
         store_engine,
-        _geojson(tmp_path / "b.geojson", [("A", 106.7, 20.0), ("B", 106.8, None), ("C", 106.9, 5.0)]),
+        _geojson(
+            tmp_path / "b.geojson", [("A", 106.7, 20.0), ("B", 106.8, None), ("C", 106.9, 5.0)]
+        ),
     )
     assert (report.imported, report.updated, report.unchanged) == (1, 1, 1)
     stored = load_cameras(store_engine).set_index("id")
-    assert stored.loc["A", "heading_deg"] == 20.0 and stored.loc["A", "version"] == 2
+    assert stored.loc["A", "heading_deg"] == 20.0
+    assert stored.loc["A", "version"] == 2
     assert stored.loc["B", "version"] == 1
     with store_engine.connect() as conn:
         changes = history(conn, "A")
@@ -126,7 +155,8 @@ def test_reimport_updates_changed_rows_only(store_engine: Engine, tmp_path: Path
 
 def test_dry_run_writes_nothing(store_engine: Engine, shared_data: Path) -> None:
     report = import_file(store_engine, shared_data / DATASETS["helsinki"].path, dry_run=True)
-    assert report.imported == 221 and report.dry_run
+    assert report.imported == 221
+    assert report.dry_run
     assert _count(store_engine, cameras) == 0
     assert _count(store_engine, camera_history) == 0
 
@@ -150,4 +180,28 @@ def test_rows_with_errors_do_not_block_the_others(store_engine: Engine, tmp_path
 
 def test_empty_registry_loads_as_empty_frame(store_engine: Engine) -> None:
     frame = load_cameras(store_engine)
-    assert len(frame) == 0 and frame.crs.to_epsg() == 4326 and "heading_deg" in frame.columns
+    assert len(frame) == 0
+    assert frame.crs.to_epsg() == 4326
+    assert "heading_deg" in frame.columns
+
+
+@pytest.mark.parametrize("preload", [False, True])  # first load, then the staging path
+def test_imported_credentials_stay_server_side(
+    store_engine: Engine, tmp_path: Path, preload: bool
+) -> None:
+    from camroute.cameras.store import get_stream_source
+
+    if preload:
+        import_file(store_engine, _geojson(tmp_path / "a.geojson", [("OTHER", 106.6, None)]))
+    path = tmp_path / "creds.csv"
+    path.write_text(
+        "id,lon,lat,rtsp_url,username,password\n"
+        "A,106.7,10.77,rtsp://10.0.0.9/ch1,viewer,pw1\n"
+        "B,106.8,10.77,,,\n",
+        encoding="utf-8",
+    )
+    import_file(store_engine, path)
+    src = get_stream_source(store_engine, "A")
+    assert (src.rtsp_url, src.username, src.password) == ("rtsp://10.0.0.9/ch1", "viewer", "pw1")
+    assert get_stream_source(store_engine, "B").username is None
+    assert "password" not in load_cameras(store_engine).columns

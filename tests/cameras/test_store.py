@@ -13,10 +13,20 @@ from camroute.cameras.store import CameraNotFoundError, get_stream_source, load_
 from camroute.errors import ConflictError, PreconditionFailedError
 
 ROW: dict[str, Any] = {
-    "id": "HP-9", "name": "Cầu Rào", "lon": 106.68, "lat": 20.83, "heading_deg": 126.0,
-    "hfov_deg": 60.0, "range_m": 100.0, "kind": "fixed", "status": "online",
-    "access_class": "public_space", "fov_assumed": True, "hfov_source": "assumed",
-    "range_source": "assumed", "heading_source": "measured",
+    "id": "HP-9",
+    "name": "Cầu Rào",
+    "lon": 106.68,
+    "lat": 20.83,
+    "heading_deg": 126.0,
+    "hfov_deg": 60.0,
+    "range_m": 100.0,
+    "kind": "fixed",
+    "status": "online",
+    "access_class": "public_space",
+    "fov_assumed": True,
+    "hfov_source": "assumed",
+    "range_source": "assumed",
+    "heading_source": "measured",
     "rtsp_url": "rtsp://10.1.2.3/stream1",
 }
 
@@ -42,8 +52,10 @@ def test_load_cameras_columns_and_types(store_engine: Engine) -> None:
     assert frame.crs.to_epsg() == 4326
     assert (row.geometry.x, row.geometry.y) == (106.68, 20.83)
     assert row["updated_at"].tzinfo is not None
-    assert frame["mount_height_m"].dtype == float and frame["fov_assumed"].dtype == bool
-    assert "password" not in frame.columns and "username" not in frame.columns
+    assert frame["mount_height_m"].dtype == float
+    assert frame["fov_assumed"].dtype == bool
+    assert "password" not in frame.columns
+    assert "username" not in frame.columns
 
 
 def test_stale_version_and_duplicate(store_engine: Engine) -> None:
@@ -63,7 +75,8 @@ def test_delete_keeps_history_and_drops_credentials(store_engine: Engine) -> Non
         store.delete_camera(conn, "HP-9", if_match=1, actor="a")
         actions = [h["action"] for h in store.history(conn, "HP-9")]
         creds = conn.execute(sa.text("SELECT count(*) FROM camera_credentials")).scalar_one()
-    assert actions == ["create", "delete"] and creds == 0
+    assert actions == ["create", "delete"]
+    assert creds == 0
 
 
 @pytest.mark.postgres
@@ -73,11 +86,13 @@ def test_postgis_geometry_follows_lon_lat_and_qgis_edits(store_engine: Engine) -
     with store_engine.begin() as conn:
         geom = conn.execute(sa.text("SELECT ST_AsText(geom), ST_SRID(geom) FROM cameras")).one()
         assert tuple(geom) == ("POINT(106.68 20.83)", 4326)
-        gist = conn.execute(sa.text(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_cameras_geom'")).scalar_one()
+        gist = conn.execute(
+            sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_cameras_geom'")
+        ).scalar_one()
         assert "gist" in gist.lower()
         # QGIS moves the point: lon/lat follow and the version goes up (the ETag changes)
-        conn.execute(sa.text(
-            "UPDATE cameras SET geom = ST_SetSRID(ST_MakePoint(106.7, 20.9), 4326)"))
+        conn.execute(
+            sa.text("UPDATE cameras SET geom = ST_SetSRID(ST_MakePoint(106.7, 20.9), 4326)")
+        )
         row = conn.execute(sa.text("SELECT lon, lat, version FROM cameras")).one()
     assert tuple(row) == (106.7, 20.9, 2)

@@ -1,12 +1,21 @@
 from __future__ import annotations
 
 import random
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 
+import httpx
 import pytest
 
+from camroute.app import create_app
 from camroute.demo.callgen import CallGenerator, SeeingCamera, plan_call
+from camroute.demo.loader import load_city
+from camroute.demo.servers import ServerThread, bind_socket
+from camroute.demo.users import create_accounts, login_token
 from camroute.geo import angle_diff_deg, bearing_deg, local_projection
+from camroute.settings import Settings
+from camroute.store import make_engine, migrate
 
 AT = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 
@@ -90,3 +99,55 @@ def test_generator_refuses_bad_options(
         CallGenerator(
             base_url="http://127.0.0.1:9", api_key="k", cameras=cameras, calls_per_minute=per_minute
         )
+
+
+def test_generator_posts_updates_and_closes_calls_on_the_real_app(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'calls.db'}"
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=url,
+        password_hash_time_cost=1,
+        password_hash_memory_kib=8,
+        jwt_secret="k" * 40,
+    )
+    engine = make_engine(url)
+    migrate(engine)
+    dataset = load_city(engine, "hcmc", sim_base_url="http://127.0.0.1:9")
+    accounts = create_accounts(engine, settings)
+    engine.dispose()
+    server = ServerThread(create_app(settings), bind_socket("127.0.0.1", 0), name="app")
+    server.start(timeout_s=60)
+    base = f"http://127.0.0.1:{server.port}"
+    lines: list[str] = []
+    token = login_token(base, accounts.closer)
+    assert token is not None
+    calls = CallGenerator(
+        base_url=base,
+        api_key=accounts.api_key,
+        cameras=dataset.seeing_cameras[:30],
+        calls_per_minute=600,
+        close_token=token,
+        seed=1,
+        report=lines.append,
+    )
+    try:
+        calls.start()
+        deadline = time.monotonic() + 30
+        while (calls.stats.closed < 2 or calls.stats.updates < 2) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        calls.stop()
+        assert not calls.is_alive()
+        stats = calls.stats
+        assert stats.failed == 0, lines
+        assert stats.closed >= 2, stats
+        assert stats.updates >= 2, stats
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as client:
+            items = client.get("/api/incidents", params={"limit": 1000}).json()["items"]
+    finally:
+        calls.stop()
+        server.stop()
+    assert len(items) == stats.posted
+    assert sum(i["status"] == "closed" for i in items) == stats.closed
+    assert sum(i["location_count"] - 1 for i in items) == stats.updates
+    assert {i["call_id"] for i in items} == set(stats.incidents)
+    assert sum(1 for line in lines if " closed (incident " in line) == stats.closed

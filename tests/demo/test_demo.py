@@ -32,7 +32,9 @@ def _free_port() -> int:
 
 
 def _port_free(port: int) -> bool:
+    """Nothing listens on ``port`` (closed connections in TIME_WAIT do not count)."""
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -143,7 +145,9 @@ def _lively(items: list[dict[str, Any]]) -> bool:
     return len(items) >= 5 and closed and any(i["location_count"] > 1 for i in items)
 
 
-def _open_live_view(client: httpx.Client, auth: dict[str, str], incident: dict[str, Any]) -> None:
+def _open_live_view(
+    client: httpx.Client, auth: dict[str, str], incident: dict[str, Any]
+) -> dict[str, Any]:
     best = _seen(incident)[0]
     view = client.post(
         f"/api/incidents/{incident['id']}/views",
@@ -155,6 +159,24 @@ def _open_live_view(client: httpx.Client, auth: dict[str, str], incident: dict[s
     assert snapshot.status_code == 200, snapshot.text
     assert snapshot.headers["content-type"] == "image/jpeg"
     assert snapshot.content[:2] == b"\xff\xd8"
+    result: dict[str, Any] = view.json()
+    return result
+
+
+def _watch(url: str, headers: dict[str, str], received: list[int]) -> threading.Thread:
+    """Keep an endless stream (MJPEG, SSE) open, as a browser would, until the server ends it."""
+
+    def run() -> None:
+        try:
+            with httpx.stream("GET", url, headers=headers, timeout=60) as response:
+                for chunk in response.iter_bytes():
+                    received.append(len(chunk))
+        except httpx.HTTPError:
+            pass
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
 
 
 @pytest.mark.slow
@@ -179,8 +201,19 @@ def test_demo_hcmc_serves_calls_cameras_live_views_and_stops_on_sigint(tmp_path:
             ranked = [d for d in details if _seen(d) and d["status"] != "closed"]
             assert ranked, f"no open incident has a camera that sees it: {details[:2]}"
             assert all(c["fov_assumed"] for d in ranked for c in _seen(d))
-            _open_live_view(client, auth, ranked[0])
+            view = _open_live_view(client, auth, ranked[0])
+            mjpeg: list[int] = []
+            streams = [
+                _watch(str(httpx.URL(demo.url).join(view["mjpeg_url"])), {}, mjpeg),
+                _watch(demo.url + "/api/events", auth, []),
+            ]
+            _poll(lambda: sum(mjpeg), lambda n: n > 10_000, timeout_s=20)
+            assert sum(mjpeg) > 10_000
         _check_stopped(demo, signal.SIGINT)
+        for stream in streams:
+            stream.join(5)
+            assert not stream.is_alive()
+        assert not [line for line in demo.lines if "Traceback" in line or "ERROR" in line]
 
 
 @pytest.mark.slow

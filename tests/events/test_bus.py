@@ -89,7 +89,9 @@ def test_events_cross_processes_on_postgres(pg_database: str) -> None:
     async def scenario() -> tuple[list[str], list[str]]:
         async with here.subscribe() as mine, there.subscribe() as theirs:
             await asyncio.to_thread(here.publish, "incident.created", {"incident_id": "from-here"})
-            await asyncio.to_thread(there.publish, "incident.created", {"incident_id": "from-there"})
+            await asyncio.to_thread(
+                there.publish, "incident.created", {"incident_id": "from-there"}
+            )
             got_mine = sorted([(await _next(mine)).data["incident_id"] for _ in range(2)])
             got_theirs = sorted([(await _next(theirs)).data["incident_id"] for _ in range(2)])
             await asyncio.sleep(0.3)

@@ -18,18 +18,27 @@ from camroute.settings import Settings
 from camroute.sim.server import ServeProcess, serve_in_thread
 from camroute.store import make_engine, migrate
 
-CALL = {"call_id": "E-1", "hotline": "114",
-        "location": {"lon": 106.698, "lat": 10.7725, "uncertainty_m": 30}}
+CALL = {
+    "call_id": "E-1",
+    "hotline": "114",
+    "location": {"lon": 106.698, "lat": 10.7725, "uncertainty_m": 30},
+}
 
 
 def make_keys(url: str, suffix: str = "") -> dict[str, dict[str, str]]:
     engine = make_engine(url)
     migrate(engine)
     keys = {
-        name: {"X-API-Key": create_api_key(engine, name=name + suffix, role=role, actor="t",
-                                            actor_role="t").key}
-        for name, role in {"cad": Role.integration, "ann": Role.dispatcher,
-                           "aud": Role.auditor}.items()
+        name: {
+            "X-API-Key": create_api_key(
+                engine, name=name + suffix, role=role, actor="t", actor_role="t"
+            ).key
+        }
+        for name, role in {
+            "cad": Role.integration,
+            "ann": Role.dispatcher,
+            "aud": Role.auditor,
+        }.items()
     }
     engine.dispose()
     return keys
@@ -99,8 +108,11 @@ def test_maps_see_incidents_open_and_change(server) -> None:
     assert created["kind"] == "incident.created"
     assert created["data"]["incident_id"] == incident["id"]
     assert created["data"]["hotline"] == "114"
-    httpx.patch(f"{base}/api/incidents/{incident['id']}", json={"status": "acknowledged"},
-                headers=keys["ann"])
+    httpx.patch(
+        f"{base}/api/incidents/{incident['id']}",
+        json={"status": "acknowledged"},
+        headers=keys["ann"],
+    )
     changed = sse.next_event()
     assert (changed["kind"], changed["data"]["status"]) == ("incident.status", "acknowledged")
     httpx.post(f"{base}/api/calls", json=CALL, headers=keys["cad"])  # identical repeat
@@ -115,14 +127,55 @@ def test_events_need_a_map_role(server, who, status) -> None:
     assert resp.headers["content-type"] == "application/problem+json"
 
 
+def _ticket_from_a_works_on_b(a: str, b: str, keys: dict[str, dict[str, str]], cam: str) -> None:
+    """Replicas share the ticket key (kept in the store): a ticket from A opens on B."""
+    call = {**CALL, "call_id": f"T-{uuid.uuid4().hex[:6]}"}
+    incident = httpx.post(f"{a}/api/calls", json=call, headers=keys["cad"]).json()
+    view = httpx.post(
+        f"{a}/api/incidents/{incident['id']}/views",
+        headers=keys["ann"],
+        json={"camera_id": cam, "purpose": "replica check"},
+    )
+    assert view.status_code == 201, view.text
+    snap = httpx.get(f"{b}{view.json()['snapshot_url']}", timeout=10.0)
+    assert snap.status_code == 200, snap.text
+    assert snap.content[:2] == b"\xff\xd8"
+
+
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_events_cross_two_app_processes(pg_database: str) -> None:
+    from camroute.cameras.store import insert_camera
+    from camroute.sim.cameras import create_sim_app
+
     keys = make_keys(pg_database, suffix=uuid.uuid4().hex[:8])
+    cam_id = f"CAM-X-{uuid.uuid4().hex[:6]}"
     a, b = (ServeProcess(database_url=pg_database).launch() for _ in range(2))
     try:
-        a.wait_ready()
-        b.wait_ready()
+        with serve_in_thread(create_sim_app()) as sim:
+            engine = make_engine(pg_database)
+            with engine.begin() as conn:
+                insert_camera(
+                    conn,
+                    {
+                        "id": cam_id,
+                        "lon": 106.698,
+                        "lat": 10.7722,
+                        "heading_deg": 0.0,
+                        "hfov_deg": 60.0,
+                        "range_m": 100.0,
+                        "kind": "fixed",
+                        "status": "online",
+                        "access_class": "public_space",
+                        "fov_assumed": False,
+                        "snapshot_url": f"{sim}/cameras/{cam_id}/snapshot.jpg",
+                    },
+                    actor="test",
+                )
+            engine.dispose()
+            a.wait_ready()
+            b.wait_ready()
+            _ticket_from_a_works_on_b(a.url, b.url, keys, cam_id)
         on_b = SseReader(b.url, keys["ann"])
         on_a = SseReader(a.url, keys["ann"])
         incident = httpx.post(f"{a.url}/api/calls", json=CALL, headers=keys["cad"]).json()
@@ -130,8 +183,11 @@ def test_events_cross_two_app_processes(pg_database: str) -> None:
             event = reader.next_event()
             assert event["kind"] == "incident.created"
             assert event["data"]["incident_id"] == incident["id"]
-        httpx.patch(f"{b.url}/api/incidents/{incident['id']}", json={"status": "closed"},
-                    headers=keys["ann"])
+        httpx.patch(
+            f"{b.url}/api/incidents/{incident['id']}",
+            json={"status": "closed"},
+            headers=keys["ann"],
+        )
         for reader in (on_a, on_b):
             assert reader.next_event()["data"]["status"] == "closed"
         assert on_a.quiet()
@@ -139,3 +195,50 @@ def test_events_cross_two_app_processes(pg_database: str) -> None:
     finally:
         a.kill()
         b.kill()
+
+
+@pytest.fixture
+def server_with_camera(store_url: str) -> Iterator[tuple[str, dict[str, dict[str, str]]]]:
+    from camroute.cameras.store import insert_camera
+
+    keys = make_keys(store_url)
+    app = create_app(Settings(_env_file=None, database_url=store_url))  # type: ignore[call-arg]
+    with serve_in_thread(app, lifespan="on") as base:
+        cam = {
+            "id": "CAM-E",
+            "name": "E",
+            "lon": 106.698,
+            "lat": 10.7722,
+            "heading_deg": 0.0,
+            "hfov_deg": 60.0,
+            "range_m": 100.0,
+            "kind": "fixed",
+            "status": "online",
+            "access_class": "public_space",
+            "fov_assumed": False,
+        }
+        with app.state.engine.begin() as conn:
+            insert_camera(conn, cam, actor="test")
+        yield base, keys
+
+
+def test_maps_see_views_open_and_die_with_the_incident(server_with_camera) -> None:
+    base, keys = server_with_camera
+    sse = SseReader(base, keys["ann"])
+    incident = httpx.post(f"{base}/api/calls", json=CALL, headers=keys["cad"]).json()
+    assert sse.next_event()["kind"] == "incident.created"
+    view = httpx.post(
+        f"{base}/api/incidents/{incident['id']}/views",
+        headers=keys["ann"],
+        json={"camera_id": "CAM-E", "purpose": "see the fire"},
+    ).json()
+    opened = sse.next_event()
+    assert opened["kind"] == "view.opened"
+    assert opened["data"]["ticket_id"] == view["ticket_id"]
+    assert opened["data"]["camera_id"] == "CAM-E"
+    assert "ticket" not in opened["data"]  # the signed ticket itself never goes to the bus
+    httpx.patch(
+        f"{base}/api/incidents/{incident['id']}", json={"status": "closed"}, headers=keys["ann"]
+    )
+    kinds = {sse.next_event()["kind"], sse.next_event()["kind"]}
+    assert kinds == {"incident.status", "view.revoked"}

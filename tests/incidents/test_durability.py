@@ -20,22 +20,26 @@ WORKERS = 6
 def _key(url: str) -> dict[str, str]:
     engine = make_engine(url)
     migrate(engine)
-    key = create_api_key(engine, name=f"cad-{uuid.uuid4().hex[:6]}", role=Role.integration,
-                         actor="t", actor_role="t").key
+    key = create_api_key(
+        engine, name=f"cad-{uuid.uuid4().hex[:6]}", role=Role.integration, actor="t", actor_role="t"
+    ).key
     engine.dispose()
     return {"X-API-Key": key}
 
 
-def _burst(base: str, headers: dict[str, str], acked: list[str], stop: threading.Event,
-           worker: int) -> None:
+def _burst(
+    base: str, headers: dict[str, str], acked: list[str], stop: threading.Event, worker: int
+) -> None:
     with httpx.Client(base_url=base, headers=headers, timeout=5.0) as client:
         n = 0
         while not stop.is_set():
             call_id = f"D-{worker}-{n}"
             n += 1
-            body = {"call_id": call_id, "hotline": "115",
-                    "location": {"lon": 106.698 + n * 1e-5, "lat": 10.7725,
-                                 "uncertainty_m": 20}}
+            body = {
+                "call_id": call_id,
+                "hotline": "115",
+                "location": {"lon": 106.698 + n * 1e-5, "lat": 10.7725, "uncertainty_m": 20},
+            }
             try:
                 resp = client.post("/api/calls", json=body)
             except httpx.HTTPError:
@@ -50,8 +54,10 @@ def test_every_acknowledged_call_survives_sigkill(store_url: str) -> None:
     server = ServeProcess(database_url=store_url).start()
     acked: list[str] = []
     stop = threading.Event()
-    threads = [threading.Thread(target=_burst, args=(server.url, headers, acked, stop, w))
-               for w in range(WORKERS)]
+    threads = [
+        threading.Thread(target=_burst, args=(server.url, headers, acked, stop, w))
+        for w in range(WORKERS)
+    ]
     try:
         for t in threads:
             t.start()
@@ -64,8 +70,9 @@ def test_every_acknowledged_call_survives_sigkill(store_url: str) -> None:
             t.join(timeout=10.0)
         assert len(acked) >= 40
         server.start()
-        resp = httpx.get(f"{server.url}/api/incidents", params={"limit": 1000},
-                         headers=headers, timeout=10.0)
+        resp = httpx.get(
+            f"{server.url}/api/incidents", params={"limit": 1000}, headers=headers, timeout=10.0
+        )
         assert resp.status_code == 200
         stored = {item["call_id"] for item in resp.json()["items"]}
         missing = set(acked) - stored

@@ -19,8 +19,9 @@ def _open(api, call_id: str) -> str:
 
 
 def _close(api, incident_id: str) -> None:
-    resp = api.client.patch(f"/api/incidents/{incident_id}", json={"status": "closed"},
-                            headers=api.as_("ann"))
+    resp = api.client.patch(
+        f"/api/incidents/{incident_id}", json={"status": "closed"}, headers=api.as_("ann")
+    )
     assert resp.status_code == 200
 
 
@@ -34,8 +35,11 @@ def test_closed_incidents_lose_precise_locations_after_the_period(
     api = api_with_layers
     engine = api.app.state.engine
     closed, still_open = _open(api, "R-1"), _open(api, "R-2")
-    api.client.post("/api/calls", headers=api.as_("cad"), json={
-        "call_id": "R-1", "hotline": "114", "location": {**LOC, "lon": 106.699}})
+    api.client.post(
+        "/api/calls",
+        headers=api.as_("cad"),
+        json={"call_id": "R-1", "hotline": "114", "location": {**LOC, "lon": 106.699}},
+    )
     _close(api, closed)
     now = datetime.now(UTC) + age + timedelta(seconds=1)
     report = run_retention(engine, days=days, actor="test", now=now)

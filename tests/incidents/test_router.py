@@ -102,11 +102,15 @@ def test_a_call_id_keeps_its_hotline(api) -> None:
 
 def test_no_updates_after_closing(api) -> None:
     first = post(api, call()).json()
-    api.client.patch(f"/api/incidents/{first['id']}", json={"status": "closed"},
-                     headers=api.as_("ann"))
+    api.client.patch(
+        f"/api/incidents/{first['id']}", json={"status": "closed"}, headers=api.as_("ann")
+    )
     resp = post(api, call(location=MOVED))
     assert resp.status_code == 409
     assert resp.json()["code"] == "incident_closed"
+    retry = post(api, call())  # a late retry of the first message is still idempotent
+    assert retry.status_code == 200
+    assert retry.json()["status"] == "closed"
 
 
 @pytest.mark.parametrize(
@@ -151,10 +155,11 @@ def test_no_credentials_is_401(api) -> None:
 
 
 def test_list_puts_open_incidents_first_and_filters(api) -> None:
-    ids = [post(api, call(call_id=f"L-{n}", hotline=h)).json()["id"]
-           for n, h in enumerate(["113", "114", "115"])]
-    api.client.patch(f"/api/incidents/{ids[2]}", json={"status": "closed"},
-                     headers=api.as_("ann"))
+    ids = [
+        post(api, call(call_id=f"L-{n}", hotline=h)).json()["id"]
+        for n, h in enumerate(["113", "114", "115"])
+    ]
+    api.client.patch(f"/api/incidents/{ids[2]}", json={"status": "closed"}, headers=api.as_("ann"))
     page = IncidentPage.model_validate(
         api.client.get("/api/incidents", headers=api.as_("ann")).json()
     )
@@ -193,8 +198,9 @@ def test_unknown_incident_is_404(api) -> None:
 def test_status_changes(api, steps, final_status) -> None:
     incident = post(api, call()).json()
     for status in steps:
-        resp = api.client.patch(f"/api/incidents/{incident['id']}", json={"status": status},
-                                headers=api.as_("ann"))
+        resp = api.client.patch(
+            f"/api/incidents/{incident['id']}", json={"status": status}, headers=api.as_("ann")
+        )
     assert resp.status_code == final_status, resp.text
     if final_status == 200:
         assert resp.json()["status"] == steps[-1]
@@ -203,6 +209,7 @@ def test_status_changes(api, steps, final_status) -> None:
 
 def test_integration_may_not_change_status(api) -> None:
     incident = post(api, call()).json()
-    resp = api.client.patch(f"/api/incidents/{incident['id']}", json={"status": "closed"},
-                            headers=api.as_("cad"))
+    resp = api.client.patch(
+        f"/api/incidents/{incident['id']}", json={"status": "closed"}, headers=api.as_("cad")
+    )
     assert resp.status_code == 403

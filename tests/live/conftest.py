@@ -8,7 +8,6 @@ import shutil
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,8 +25,12 @@ from camroute.sim.server import free_port, serve_in_thread
 
 CALLER = {"lon": 106.698, "lat": 10.7725, "uncertainty_m": 10}
 M_PER_DEG_LAT = 111_320.0
-ROLES = {"cad": Role.integration, "ann": Role.dispatcher, "bob": Role.dispatcher,
-         "sue": Role.supervisor}
+ROLES = {
+    "cad": Role.integration,
+    "ann": Role.dispatcher,
+    "bob": Role.dispatcher,
+    "sue": Role.supervisor,
+}
 
 
 @dataclass
@@ -55,12 +58,21 @@ class Api:
 def camera(camera_id: str, *, south_m: float, base: str, **over: Any) -> dict[str, Any]:
     """A camera ``south_m`` south of the caller, looking north at it."""
     return {
-        "id": camera_id, "name": camera_id, "lon": CALLER["lon"],
-        "lat": CALLER["lat"] - south_m / M_PER_DEG_LAT, "heading_deg": 0.0, "hfov_deg": 60.0,
-        "range_m": 120.0, "kind": "fixed", "status": "online", "access_class": "public_space",
-        "fov_assumed": False, "mount_height_m": 6.0,
+        "id": camera_id,
+        "name": camera_id,
+        "lon": CALLER["lon"],
+        "lat": CALLER["lat"] - south_m / M_PER_DEG_LAT,
+        "heading_deg": 0.0,
+        "hfov_deg": 60.0,
+        "range_m": 120.0,
+        "kind": "fixed",
+        "status": "online",
+        "access_class": "public_space",
+        "fov_assumed": False,
+        "mount_height_m": 6.0,
         "snapshot_url": f"{base}/cameras/{camera_id}/snapshot.jpg",
-        "mjpeg_url": f"{base}/cameras/{camera_id}/mjpeg", **over,
+        "mjpeg_url": f"{base}/cameras/{camera_id}/mjpeg",
+        **over,
     }
 
 
@@ -113,8 +125,11 @@ def ffmpeg_url(ffmpeg_media: dict[str, bytes]) -> Iterator[str]:
 def make_api(app: FastAPI, client: TestClient) -> Api:
     engine = app.state.engine
     keys = {
-        name: {"X-API-Key": create_api_key(
-            engine, name=name, role=role, actor="test", actor_role="test").key}
+        name: {
+            "X-API-Key": create_api_key(
+                engine, name=name, role=role, actor="test", actor_role="test"
+            ).key
+        }
         for name, role in ROLES.items()
     }
     return Api(client=client, app=app, keys=keys)
@@ -139,12 +154,15 @@ def api(live_settings: Settings, sim_url: str, ffmpeg_url: str) -> Iterator[Api]
     app = create_app(live_settings)
     dead = f"http://127.0.0.1:{free_port()}"
     with TestClient(app) as client:
-        add_cameras(app, [
-            camera("SIM-1", south_m=30, base=sim_url),
-            camera("FF-1", south_m=40, base=ffmpeg_url),
-            camera("DEAD-1", south_m=35, base=dead),
-            camera("RESTR-1", south_m=25, base=sim_url, access_class="restricted"),
-            camera("FAR-1", south_m=2000, base=sim_url),
-            camera("NEAR-BACK", south_m=-60, base=sim_url),  # north of the caller, facing away
-        ])
+        add_cameras(
+            app,
+            [
+                camera("SIM-1", south_m=30, base=sim_url),
+                camera("FF-1", south_m=40, base=ffmpeg_url),
+                camera("DEAD-1", south_m=35, base=dead),
+                camera("RESTR-1", south_m=25, base=sim_url, access_class="restricted"),
+                camera("FAR-1", south_m=2000, base=sim_url),
+                camera("NEAR-BACK", south_m=-60, base=sim_url),  # north of the caller, facing away
+            ],
+        )
         yield make_api(app, client)

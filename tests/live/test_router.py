@@ -134,8 +134,9 @@ def test_forged_tickets_are_refused(api, ticket) -> None:
 def test_a_ticket_signed_with_another_key_is_refused(api) -> None:
     from camroute.live.tickets import TicketClaims, sign_ticket
 
-    claims = TicketClaims("t", "i", "SIM-1", "ann", "dispatcher", "p",
-                          datetime.now(UTC) + timedelta(minutes=5))
+    claims = TicketClaims(
+        "t", "i", "SIM-1", "ann", "dispatcher", "p", datetime.now(UTC) + timedelta(minutes=5)
+    )
     resp = api.client.get(f"/api/live/{sign_ticket(claims, key=b'x' * 32)}/snapshot.jpg")
     assert resp.status_code == 403
     assert resp.json()["code"] == "ticket_invalid"
@@ -145,15 +146,17 @@ def test_closing_the_incident_revokes_its_tickets(api) -> None:
     incident = api.open_incident()
     view = api.view(incident["id"], "SIM-1").json()
     assert api.client.get(view["snapshot_url"]).status_code == 200
-    patch = api.client.patch(f"/api/incidents/{incident['id']}", json={"status": "closed"},
-                             headers=api.as_("ann"))
+    patch = api.client.patch(
+        f"/api/incidents/{incident['id']}", json={"status": "closed"}, headers=api.as_("ann")
+    )
     assert patch.status_code == 200
     resp = api.client.get(view["snapshot_url"])
     assert resp.status_code == 403
     assert resp.json()["code"] == "ticket_revoked"
     assert api.view(incident["id"], "SIM-1").status_code == 409
-    renew = api.client.post(f"/api/incidents/{incident['id']}/views/{view['ticket_id']}/renew",
-                            headers=api.as_("ann"))
+    renew = api.client.post(
+        f"/api/incidents/{incident['id']}/views/{view['ticket_id']}/renew", headers=api.as_("ann")
+    )
     assert renew.status_code == 409
 
 
@@ -177,8 +180,9 @@ def test_views_are_audited(api) -> None:
     api.view(incident["id"], "FAR-1")
     with api.app.state.engine.connect() as conn:
         rows = conn.execute(
-            sa.select(audit_events.c.action, audit_events.c.subject, audit_events.c.purpose)
-            .where(audit_events.c.incident_id == incident["id"])
+            sa.select(audit_events.c.action, audit_events.c.subject, audit_events.c.purpose).where(
+                audit_events.c.incident_id == incident["id"]
+            )
         ).all()
     assert ("ticket_issued", "SIM-1", "check the scene") in rows
     assert ("ticket_denied", "FAR-1", "check the scene") in rows
@@ -209,3 +213,12 @@ def test_retention_deletes_expired_tickets(api) -> None:
     resp = api.client.get(view["snapshot_url"])
     assert resp.status_code == 403
     assert resp.json()["code"] == "ticket_revoked"
+
+
+def test_the_view_limit_holds_under_concurrent_requests(api) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    incident = api.open_incident()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(lambda _: api.view(incident["id"], "SIM-1").status_code, range(8)))
+    assert sorted(codes) == [201] * 4 + [429] * 4

@@ -19,7 +19,9 @@ def live_settings(store_url: str) -> Settings:
     return Settings(_env_file=None, database_url=store_url, live_ticket_ttl_s=3)  # type: ignore[call-arg]
 
 
-def _read_stream(api, url: str, *, on_first_frames=None, limit_s: float = 15.0) -> tuple[int, float]:
+def _read_stream(
+    api, url: str, *, on_first_frames=None, limit_s: float = 15.0
+) -> tuple[int, float]:
     started = time.monotonic()
     size, helper = 0, None
     with api.client.stream("GET", url) as resp:
@@ -38,11 +40,15 @@ def _read_stream(api, url: str, *, on_first_frames=None, limit_s: float = 15.0) 
 
 def _last_close(api) -> dict:
     with api.app.state.engine.connect() as conn:
-        return conn.execute(
-            sa.select(audit_events.c.details)
-            .where(audit_events.c.action == "stream_closed")
-            .order_by(audit_events.c.id.desc())
-        ).scalars().first()
+        return (
+            conn.execute(
+                sa.select(audit_events.c.details)
+                .where(audit_events.c.action == "stream_closed")
+                .order_by(audit_events.c.id.desc())
+            )
+            .scalars()
+            .first()
+        )
 
 
 def test_an_expired_ticket_ends_the_stream(api) -> None:
@@ -60,8 +66,9 @@ def test_closing_the_incident_ends_its_streams(api) -> None:
     view = api.view(incident["id"], "SIM-1").json()
 
     def close() -> None:
-        api.client.patch(f"/api/incidents/{incident['id']}", json={"status": "closed"},
-                         headers=api.as_("ann"))
+        api.client.patch(
+            f"/api/incidents/{incident['id']}", json={"status": "closed"}, headers=api.as_("ann")
+        )
 
     _size, took_s = _read_stream(api, view["mjpeg_url"], on_first_frames=close)
     assert took_s < 4.0

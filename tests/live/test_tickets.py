@@ -56,8 +56,14 @@ def _forge(payload: dict, *, key: bytes = KEY, alg: str = "HS256") -> str:
     return jwt.encode(payload, key, algorithm=alg)
 
 
-BASE = {"jti": "t", "inc": "i", "cam": "c", "sub": "u", "aud": AUDIENCE,
-        "exp": int((NOW + timedelta(minutes=5)).timestamp())}
+BASE = {
+    "jti": "t",
+    "inc": "i",
+    "cam": "c",
+    "sub": "u",
+    "aud": AUDIENCE,
+    "exp": int((NOW + timedelta(minutes=5)).timestamp()),
+}
 
 
 @pytest.mark.parametrize(
@@ -72,9 +78,34 @@ BASE = {"jti": "t", "inc": "i", "cam": "c", "sub": "u", "aud": AUDIENCE,
         sign_ticket(CLAIMS, key=KEY)[:-3] + "AAA",
         "not-a-ticket",
     ],
-    ids=["other-key", "audience", "no-camera", "no-expiry", "hs512", "alg-none", "tampered",
-         "garbage"],
+    ids=[
+        "other-key",
+        "audience",
+        "no-camera",
+        "no-expiry",
+        "hs512",
+        "alg-none",
+        "tampered",
+        "garbage",
+    ],
 )
 def test_forgeries_are_refused(token: str) -> None:
     with pytest.raises(TicketInvalidError):
         verify_ticket(token, key=KEY, now=NOW)
+
+
+def test_configured_and_stored_keys(tmp_path) -> None:
+    from camroute.live.service import ticket_key
+    from camroute.settings import Settings
+    from camroute.store import make_engine, migrate
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'k.db'}")
+    migrate(engine)
+    short = Settings(_env_file=None, database_url="sqlite://", live_ticket_secret="short")  # type: ignore[call-arg]
+    assert len(ticket_key(engine, short)) == 32
+    unset = Settings(_env_file=None, database_url="sqlite://")  # type: ignore[call-arg]
+    stored = ticket_key(engine, unset)
+    assert len(stored) == 32
+    assert ticket_key(engine, unset) == stored
+    assert stored != ticket_key(engine, short)
+    engine.dispose()

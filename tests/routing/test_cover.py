@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import shapely
 
-from camroute.routing.cover import greedy_cover_polygons, greedy_cover_samples
+from camroute.routing.cover import greedy_cover_samples, union_fraction
 
 
 @pytest.mark.parametrize(
@@ -20,15 +20,12 @@ def test_greedy_samples(rows: list[list[int]], k: int, chosen: list[int], fracti
     assert greedy_cover_samples(np.array(rows, bool), k=k) == (chosen, fraction)
 
 
-def test_greedy_polygons_union_not_sum() -> None:
-    seen = np.array(
-        [shapely.box(0, 0, 3, 1), shapely.box(2, 0, 5, 1), shapely.box(0, 0, 1, 1)], dtype=object
-    )
-    chosen, frac = greedy_cover_polygons(seen, region_area_m2=5.0, k=3)
-    assert chosen == [0, 1]
-    assert frac == pytest.approx(1.0)
+def test_union_fraction_counts_overlap_once() -> None:
+    seen = np.array([shapely.box(0, 0, 3, 1), shapely.box(2, 0, 5, 1)], dtype=object)
+    assert union_fraction(seen, region_area_m2=5.0) == pytest.approx(1.0)
+    assert union_fraction(seen[:1], region_area_m2=5.0) == pytest.approx(0.6)
 
 
 def test_empty_inputs() -> None:
-    assert greedy_cover_polygons(np.empty(0, object), region_area_m2=1.0, k=3) == ([], 0.0)
+    assert union_fraction(np.empty(0, object), region_area_m2=1.0) == 0.0
     assert greedy_cover_samples(np.zeros((0, 5), bool), k=3) == ([], 0.0)

@@ -221,3 +221,29 @@ def test_view_geojson_is_the_clipped_cone(scene: Callable[..., Any]) -> None:
         cone.area < index.projection.geometry_to_wgs84(plain).area
     )  # the wall's shadow is cut out
     assert cone.contains(shapely.Point(point_at(20.0, 30.0).lon, point_at(20.0, 30.0).lat))
+
+
+@pytest.mark.parametrize("viewsheds", [True, False], ids=["viewshed", "line-of-sight"])
+def test_polygon_region_is_projected_and_sampled(
+    scene: Callable[..., Any], viewsheds: bool
+) -> None:
+    import shapely
+    from tests.routing.conftest import to_lonlat
+
+    from camroute.location import CallerLocation
+
+    ring = [to_lonlat(x, y) for x, y in [(-10, 30), (10, 30), (10, 50), (-10, 50), (-10, 30)]]
+    loc = CallerLocation(
+        format="geojson",
+        shape="polygon",
+        lon=to_lonlat(0, 40)[0],
+        lat=to_lonlat(0, 40)[1],
+        region=shapely.geometry.mapping(shapely.Polygon(ring)),
+        uncertainty_m=15.0,
+    )
+    # A tall wall hides the western half of the square.
+    index = _index(
+        scene, {"hfov_deg": 120.0, "range_m": 100.0}, [(-30, 20, 0, 21, NAN)], viewsheds=viewsheds
+    )
+    row = rank_cameras(loc, index).cameras[0]
+    assert row.visible_fraction == pytest.approx(0.5, abs=0.05)

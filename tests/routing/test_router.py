@@ -109,3 +109,31 @@ def test_roles(client: TestClient) -> None:
         ).status_code
         == 403
     )
+
+
+def test_registry_change_reaches_the_route(settings: Settings) -> None:
+    app = create_app(settings)
+    with TestClient(app) as c:
+        holder = app.state.camera_index
+        holder.wait(30)
+        admin = create_api_key(
+            app.state.engine, name="gis", role=Role.gis_admin, actor="test", actor_role="gis_admin"
+        ).key
+        lon, lat = to_lonlat(0.0, 0.0)
+        camera = {
+            "id": "NEW-1",
+            "lon": lon,
+            "lat": lat,
+            "heading_deg": 0.0,
+            "hfov_deg": 90.0,
+            "range_m": 50.0,
+            "status": "online",
+        }
+        created = c.post("/api/cameras", json=camera, headers={"X-API-Key": admin})
+        assert created.status_code == 201, created.text
+        holder.wait(30)  # the listener rebuilt the snapshot in the background
+        tlon, tlat = to_lonlat(0.0, 30.0)
+        r = c.post("/api/route", json={"lon": tlon, "lat": tlat}, headers={"X-API-Key": admin})
+        assert r.status_code == 200, r.text
+        assert [row["camera_id"] for row in r.json()["cameras"]] == ["NEW-1"]
+        assert r.json()["cameras"][0]["method"] == "viewshed"

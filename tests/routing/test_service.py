@@ -68,3 +68,39 @@ def test_point_location_builds_a_circle() -> None:
     assert loc.shape == "circle"
     assert loc.region_geometry().geom_type == "Polygon"
     assert point_location(lon=105.0, lat=10.77).region["type"] == "Point"
+
+
+def test_rebuild_from_the_camera_registry_on_both_stores(store_engine: Engine) -> None:
+    from tests.routing.conftest import building_frame, point_at, to_lonlat
+
+    from camroute.cameras.model import CameraCreate
+    from camroute.cameras.service import create_camera
+    from camroute.routing import rank_cameras
+
+    with store_engine.begin() as conn:
+        for cid, x, heading in (
+            ("R-SEES", 0.0, 0.0),
+            ("R-WALLED", 20.0, 0.0),
+            ("R-NOHEAD", -10.0, None),
+        ):
+            lon, lat = to_lonlat(x, 0.0)
+            body = CameraCreate(
+                id=cid,
+                lon=lon,
+                lat=lat,
+                heading_deg=heading,
+                hfov_deg=90.0,
+                range_m=50.0,
+                status="online",
+            )
+            create_camera(conn, body, actor="test")
+    replace_buildings(store_engine, building_frame([(5.0, 10.0, 25.0, 12.0, float("nan"))]))
+    holder = IndexHolder()
+    index = holder.rebuild(store_engine)
+    assert len(index) == 3
+    assert index.has_viewshed.tolist() == [False, True, True]  # sorted by id: NOHEAD first
+    result = rank_cameras(point_at(0.0, 30.0), holder.current)
+    assert [c.camera_id for c in result.cameras] == ["R-SEES"]
+    context = {c.camera_id: c for c in result.context}
+    assert context["R-WALLED"].occluded is True
+    assert context["R-NOHEAD"].in_fov is None

@@ -34,7 +34,12 @@ CHROMIUM = "/usr/bin/chromium"
 CALLER = {"lon": 106.6985, "lat": 10.7731, "uncertainty_m": 15.0}
 M_PER_DEG_LAT = 111_320.0
 PASSWORD = "correct horse battery staple 42"
-USERS = {"ann": Role.dispatcher, "sue": Role.supervisor, "gus": Role.gis_admin}
+USERS = {
+    "ann": Role.dispatcher,
+    "dan": Role.dispatcher,
+    "sue": Role.supervisor,
+    "gus": Role.gis_admin,
+}
 ARTIFACTS = Path(os.environ.get("CAMROUTE_ARTIFACTS", "tmp/artifacts")).resolve()
 
 
@@ -209,6 +214,9 @@ def page(browser: Any, stack: Stack, request: pytest.FixtureRequest) -> Iterator
     yield tab
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+    for _ in range(tab.locator("#tiles .tile").count()):  # end the views (DELETE) before leaving
+        tab.keyboard.press("Escape")
+    tab.wait_for_timeout(100)
     context.close()
     foreign = [u for u in requested if not u.startswith((stack.url + "/", "data:", "blob:"))]
     assert not foreign, f"requests left the app's origin: {foreign[:5]}"

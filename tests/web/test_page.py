@@ -8,6 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
+from camroute.app import create_app
+from camroute.settings import Settings
+from camroute.sim.server import serve_in_thread
+
 CALLER_LON, CALLER_LAT = 106.6985, 10.7731
 
 pytestmark = pytest.mark.browser
@@ -26,11 +30,14 @@ def _open_live(page: Any, camera_id: str) -> None:
 
 def _map_point(page: Any, lon: float, lat: float) -> tuple[float, float]:
     """Page pixel of a map position."""
-    point = page.evaluate(
-        f"window.camroute.state.map.latLngToContainerPoint([{lat}, {lon}])"
-    )
+    point = page.evaluate(f"window.camroute.state.map.latLngToContainerPoint([{lat}, {lon}])")
     box = page.locator("#map").bounding_box()
     return box["x"] + point["x"], box["y"] + point["y"]
+
+
+def _pause(page: Any, ms: int = 120) -> bool:
+    page.wait_for_timeout(ms)
+    return True
 
 
 def _wait_for_frame(page: Any, tile: str) -> None:
@@ -43,6 +50,7 @@ def test_login_shows_the_camera_layer(page: Any, login: Any) -> None:
     assert page.inner_text("#whoami").endswith("dispatcher")
     assert page.evaluate("window.camrouteMetrics.camerasDrawn") > 100
     assert page.is_visible("#search-form")
+    assert page.locator("img.leaflet-tile").count() == 0  # no tile server configured: no tiles
 
 
 def test_page_runs_under_its_own_csp(page: Any, login: Any, stack: Any) -> None:
@@ -123,6 +131,8 @@ def test_live_tile_shows_simulator_frames_and_its_age_updates(
     page.wait_for_function(f'document.querySelector("{tile} img").src !== {first!r}', timeout=3000)
     age_s = float(page.get_attribute(f"{tile} .age", "data-age-s") or "nan")
     assert 0.0 <= age_s < 2.0
+    ages = {page.get_attribute(f"{tile} .age", "data-age-s") for _ in range(8) if _pause(page)}
+    assert len(ages) > 1, "the frame age never changed"
     assert "stale" not in (page.get_attribute(tile, "class") or "")
 
 
@@ -155,6 +165,46 @@ def test_restricted_camera_is_refused_for_a_dispatcher_with_the_reason(
     assert "camera is restricted" in reason
     assert "supervisor" in reason
     assert page.locator("#tiles .tile").count() == 0
+
+
+def test_at_most_four_tiles(page: Any, login: Any, stack: Any) -> None:
+    incident = stack.post_call(hotline="115")
+    login("dan")
+    _open_incident(page, incident["id"])
+    for camera_id in ("WEB-SEE", "WEB-PTZ", "WEB-ASSUMED", "hcmc-699"):
+        _open_live(page, camera_id)
+        page.wait_for_selector(f"#tiles .tile[data-camera='{camera_id}']")
+    page.click("#detail ol.cams li[data-camera='WEB-DIES'] button.open-live")
+    page.wait_for_selector("#toast:not([hidden])")
+    assert "4" in page.inner_text("#toast")
+    assert page.locator("#tiles .tile").count() == 4
+    assert not page.locator("#purpose-dialog[open]").count()
+    for camera_id in ("WEB-SEE", "WEB-PTZ", "WEB-ASSUMED", "hcmc-699"):
+        _wait_for_frame(page, f"#tiles .tile[data-camera='{camera_id}']")
+
+
+def test_camera_from_the_layer_needs_an_incident_and_a_ranking(
+    page: Any, login: Any, stack: Any
+) -> None:
+    cam = httpx.get(f"{stack.url}/api/cameras/WEB-ADMIN", headers=stack.gis_admin()).json()
+    login("ann")
+    page.evaluate(f"void window.camroute.state.map.setView([{cam['lat']}, {cam['lon']}], 18)")
+    page.wait_for_function("window.camrouteMetrics.clusters === 0")
+    page.wait_for_timeout(300)
+    page.mouse.click(*_map_point(page, cam["lon"], cam["lat"]))
+    page.wait_for_selector("#toast:not([hidden])")
+    assert "sự vụ" in page.inner_text("#toast")
+    incident = stack.post_call(hotline="113")
+    page.wait_for_selector(f"#queue li[data-id='{incident['id']}']")
+    page.click(f"#queue li[data-id='{incident['id']}']")
+    page.wait_for_selector(f"#detail .subject[data-id='{incident['id']}'] ol.cams li")
+    page.evaluate(f"void window.camroute.state.map.setView([{cam['lat']}, {cam['lon']}], 18)")
+    page.wait_for_timeout(500)
+    page.mouse.click(*_map_point(page, cam["lon"], cam["lat"]))
+    page.wait_for_selector("#purpose-dialog[open]")
+    page.click("#purpose-ok")
+    page.wait_for_selector("#purpose-error:not([hidden])")
+    assert "not ranked for this incident" in page.inner_text("#purpose-error")
 
 
 def test_closing_the_incident_closes_its_tiles(page: Any, login: Any, stack: Any) -> None:
@@ -225,7 +275,7 @@ def test_gis_admin_drags_and_rotates_a_camera_then_saves_and_sees_conflicts(
     login("gus")
     assert page.is_hidden("#conn")  # no call stream for this role
     cam = httpx.get(f"{stack.url}/api/cameras/WEB-ADMIN", headers=stack.gis_admin()).json()
-    page.evaluate(f"window.camroute.state.map.setView([{cam['lat']}, {cam['lon']}], 18)")
+    page.evaluate(f"void window.camroute.state.map.setView([{cam['lat']}, {cam['lon']}], 18)")
     page.wait_for_function("window.camrouteMetrics.clusters === 0")
     page.wait_for_timeout(300)
     x, y = _map_point(page, cam["lon"], cam["lat"])
@@ -263,16 +313,20 @@ def test_gis_admin_drags_and_rotates_a_camera_then_saves_and_sees_conflicts(
 def test_layout_fits_1366x768(page: Any, login: Any, stack: Any) -> None:
     incident = stack.post_call(hotline="113")
     page.set_viewport_size({"width": 1366, "height": 768})
-    login("ann")
+    login("sue")
     _open_incident(page, incident["id"])
-    _open_live(page, "WEB-SEE")
-    _wait_for_frame(page, "#tiles .tile[data-camera='WEB-SEE']")
+    for camera_id in ("WEB-SEE", "WEB-PTZ", "WEB-ASSUMED", "hcmc-699"):
+        _open_live(page, camera_id)
+        _wait_for_frame(page, f"#tiles .tile[data-camera='{camera_id}']")
     width, height = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
     )
     assert (width, height) == (1366, 768)
-    for selector in ("#queue-pane", "#map", "#detail-pane", ".attribution", "#tiles .tile"):
-        box = page.locator(selector).bounding_box()
+    boxes = [page.locator(s).bounding_box() for s in ("#queue-pane", "#map", "#detail-pane")]
+    boxes += [page.locator(".attribution").bounding_box()]
+    boxes += [t.bounding_box() for t in page.locator("#tiles .tile").all()]
+    assert len(boxes) == 8
+    for box in boxes:
         assert box is not None
         assert box["x"] >= 0
         assert box["x"] + box["width"] <= 1366
@@ -306,3 +360,26 @@ def test_mjpeg_parts_are_cut_at_any_chunk_boundary(page: Any, stack: Any) -> Non
       }"""
     )
     assert counts == ["JPEG-ONE|JPEG-TWO!"] * 10
+
+
+def test_tile_server_is_used_only_when_configured(
+    browser: Any, tmp_path: Any, page: Any, stack: Any
+) -> None:
+    assert page.evaluate("1 + 1") == 2  # the stack's page (no tile layer) is checked on teardown
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=f"sqlite:///{tmp_path / 'tiles.db'}",
+        tile_url="/tiles/{z}/{x}/{y}.png",
+    )
+    with serve_in_thread(create_app(settings), lifespan="on") as base:
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        tab = context.new_page()
+        requested: list[str] = []
+        tab.on("request", lambda r: requested.append(r.url))
+        tab.goto(f"{base}/")
+        tab.wait_for_selector("body[data-ready='1']")
+        tab.wait_for_selector("img.leaflet-tile", state="attached")
+        context.close()
+    tiles = [u for u in requested if u.startswith(f"{base}/tiles/")]
+    assert tiles
+    assert all(u.startswith(base) for u in requested)

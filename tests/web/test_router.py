@@ -44,9 +44,9 @@ def test_tile_url_is_injected_escaped_and_admitted_by_the_csp(tmp_path: Path) ->
     with _client_with_tiles(tmp_path, url) as c:
         r = c.get("/")
     assert "https://tiles.city.vn/osm/{z}/{x}/{y}.png?a=1&amp;b=&quot;x&quot;" in r.text
-    assert "img-src 'self' data: blob: https://tiles.city.vn;" in r.headers[
-        "content-security-policy"
-    ]
+    assert (
+        "img-src 'self' data: blob: https://tiles.city.vn;" in r.headers["content-security-policy"]
+    )
 
 
 @pytest.mark.parametrize(

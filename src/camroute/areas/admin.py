@@ -23,9 +23,8 @@ from numpy.typing import NDArray
 
 from camroute.areas.models import AdminLink, AdminUnitRead, AreaFeature
 from camroute.areas.services import code_key
-from camroute.areas.spatial import QueryPoint, ZonedIndex
-from camroute.areas.vnref import VnReference
-from camroute.geo.crs import local_projection
+from camroute.areas.spatial import QueryPoint, ZonedIndex, zone_projection
+from camroute.areas.vnref import LegacyWard, VnReference
 
 REFORM = datetime(2025, 7, 1, tzinfo=UTC)
 _EVE = REFORM.timestamp() - 1.0
@@ -82,6 +81,7 @@ class AdminIndex:
         self._reach = np.array([_reach_m(u.props) for u in self.units])
         self._level = [_level_key(u.level) for u in self.units]
         self._groups = self._centroid_groups()
+        self._has_expired = bool((self._to <= REFORM.timestamp()).any())
         order = sorted(range(len(self.units)), key=self._sort_key)
         self._rank = np.empty(len(self.units), dtype=np.int64)
         self._rank[order] = np.arange(len(self.units))
@@ -89,6 +89,7 @@ class AdminIndex:
         for link in links:
             self._links.setdefault(link.new_code, []).append(link)
         self._ref = reference
+        self._legacy_cache: dict[tuple[str, int], tuple[list[LegacyWard], NDArray[np.float64]]] = {}
 
     def _centroid_groups(self) -> list[_Group]:
         """Centroid units grouped by (level, validity): one metric index each."""
@@ -112,7 +113,7 @@ class AdminIndex:
 
     def _read(self, i: int, *, approximate: bool, distance_m: float | None) -> AdminUnitRead:
         unit = self.units[i]
-        return AdminUnitRead(
+        return AdminUnitRead.model_construct(
             level=_level_key(unit.level),
             name=unit.name,
             code=unit.code,
@@ -145,7 +146,7 @@ class AdminIndex:
             level: self._read(i, approximate=a, distance_m=d)
             for level, (i, a, d) in self.at(point, t).items()
         }
-        if t >= REFORM.timestamp():
+        if self._has_expired and t >= REFORM.timestamp():
             for level, (i, a, d) in self.at(point, _EVE).items():
                 if self._to[i] <= REFORM.timestamp():
                     key = level if level.startswith("legacy_") else f"legacy_{level}"
@@ -163,32 +164,42 @@ class AdminIndex:
         if found is None:
             return
         name, code = found
-        out["province"] = AdminUnitRead(
+        out["province"] = AdminUnitRead.model_construct(
             level="province", name=name, code=code, approximate=ward.approximate
         )
+
+    def _old_wards(self, code: str, epsg: int) -> tuple[list[LegacyWard], NDArray[np.float64]]:
+        """Known pre-2025 wards of a 2025 ward, with their centroids in metres (cached)."""
+        cached = self._legacy_cache.get((code, epsg))
+        if cached is None:
+            assert self._ref is not None
+            found = [self._ref.legacy_wards.get(k.old_code) for k in self._links.get(code, [])]
+            olds = [o for o in found if o is not None]
+            xy = np.empty((0, 2))
+            if olds:
+                proj = zone_projection(epsg)
+                xs, ys = proj.to_metric([o.lon for o in olds], [o.lat for o in olds])
+                xy = np.column_stack([xs, ys])
+            cached = (olds, xy)
+            self._legacy_cache[(code, epsg)] = cached
+        return cached
 
     def _add_mapped_legacy(self, out: dict[str, AdminUnitRead], point: QueryPoint) -> None:
         ward = out.get("ward")
         if ward is None or self._ref is None or "legacy_ward" in out:
             return
-        olds = [
-            self._ref.legacy_wards.get(k.old_code) for k in self._links.get(ward.code or "", [])
-        ]
-        olds_known = [o for o in olds if o is not None]
-        if not olds_known:
+        olds, xy = self._old_wards(ward.code or "", point.epsg)
+        if not olds:
             return
-        proj = local_projection(lon=point.lon, lat=point.lat)
-        xs, ys = proj.to_metric(
-            [point.lon, *(o.lon for o in olds_known)], [point.lat, *(o.lat for o in olds_known)]
-        )
-        best = olds_known[int(np.argmin(np.hypot(xs[1:] - xs[0], ys[1:] - ys[0])))]
-        single = len(olds_known) == 1 and not ward.approximate
-        out["legacy_ward"] = AdminUnitRead(
+        here = shapely.get_coordinates(point.metric(zone_projection(point.epsg)))[0]
+        best = olds[int(np.argmin(np.hypot(xy[:, 0] - here[0], xy[:, 1] - here[1])))]
+        single = len(olds) == 1 and not ward.approximate
+        out["legacy_ward"] = AdminUnitRead.model_construct(
             level="legacy_ward", name=best.name, code=best.code, approximate=not single
         )
         if "legacy_district" not in out:
-            same = len({o.district_code for o in olds_known}) == 1 and not ward.approximate
-            out["legacy_district"] = AdminUnitRead(
+            same = len({o.district_code for o in olds}) == 1 and not ward.approximate
+            out["legacy_district"] = AdminUnitRead.model_construct(
                 level="legacy_district",
                 name=best.district,
                 code=best.district_code,

@@ -21,7 +21,9 @@ import shapely
 from camroute.areas.errors import LayerImportError
 from camroute.areas.models import HOTLINES, LAYER_KINDS, AdminLink, AreaFeature
 from camroute.areas.osm import read_osm
+from camroute.areas.vnref import ward_rows_2025
 
+PACKAGE_WARDS = "vietnamadminunits"
 NAME_FIELDS = ("name", "ten", "ten_xa", "ward", "NAME", "Name")
 CODE_FIELDS = ("code", "ma", "ma_xa", "wardCode", "id", "osm_id")
 PHONE_FIELDS = ("phone", "tel", "contact:phone", "dien_thoai", "so_dien_thoai")
@@ -84,7 +86,13 @@ def _points_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
 
 
 def read_table(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
-    """Attributes and WGS84 geometries of every feature in ``path``."""
+    """Attributes and WGS84 geometries of every feature in ``path``.
+
+    The special path ``vietnamadminunits`` reads the 2025 ward centroids shipped in that
+    package (MIT), so a fresh install can answer ward questions without any file.
+    """
+    if str(path) == PACKAGE_WARDS:
+        return _points_frame(_frame_from_records(ward_rows_2025()))
     suffix = path.suffix.lower()
     if suffix in (".osm", ".xml"):
         return read_osm(path)
@@ -171,7 +179,7 @@ def to_features(
 def read_layer(path: Path, options: ImportOptions) -> tuple[list[AreaFeature], int]:
     """Read ``path`` as a layer of ``options.kind``."""
     options.check()
-    if not path.is_file():
+    if str(path) != PACKAGE_WARDS and not path.is_file():
         raise LayerImportError(f"no such file: {path}", field="path")
     frame, geoms = read_table(path)
     if "osm_type" in frame.columns:

@@ -5,14 +5,18 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
+import numpy as np
+
 from camroute.areas.errors import AreaQueryError
 from camroute.areas.gazetteer import pair_score
 from camroute.areas.layers import AreaLayers, Snapshot
 from camroute.areas.models import GeocodeCandidate, GeocodeResult, LocationReport
 from camroute.areas.spatial import QueryPoint
 from camroute.areas.textnorm import ParsedQuery, normalise, parse_coordinates, parse_query
+from camroute.geo.crs import local_projection
 
 MAX_LIMIT = 50
+CONTEXT_RADIUS_M = 10_000.0
 _OUTSIDE = "outside every loaded administrative unit"
 
 
@@ -95,8 +99,39 @@ def _intersection_hits(
     return kept[:limit]
 
 
+def _context_points(snap: Snapshot, context: tuple[str, ...]) -> list[tuple[float, float]]:
+    points = []
+    for part in context:
+        for i, _ in snap.names.search(part, kinds={"admin_unit"}, limit=3, min_score=90.0):
+            entry = snap.names.entries[i]
+            points.append((entry.lon, entry.lat))
+    return points
+
+
+def _near_context_first(
+    snap: Snapshot, hits: list[tuple[int, float]], context: tuple[str, ...], limit: int
+) -> list[tuple[int, float]]:
+    """Put first the hits within ``CONTEXT_RADIUS_M`` of a unit the text names after a comma.
+
+    ``"Lê Lợi, P. Bến Thành, Q.1"``: of several streets named Lê Lợi, the one near Bến Thành
+    ward / Quận 1 comes first. Scores are left as matched.
+    """
+    points = _context_points(snap, context) if context and len(hits) > 1 else []
+    if not points:
+        return hits[:limit]
+    proj = local_projection(lon=points[0][0], lat=points[0][1])
+    entries = [snap.names.entries[i] for i, _ in hits]
+    ex, ey = proj.to_metric([e.lon for e in entries], [e.lat for e in entries])
+    px, py = proj.to_metric([p[0] for p in points], [p[1] for p in points])
+    dist_m = np.hypot(ex[:, None] - px[None, :], ey[:, None] - py[None, :]).min(axis=1)
+    near = dist_m <= CONTEXT_RADIUS_M
+    order = sorted(range(len(hits)), key=lambda k: (not near[k], -hits[k][1]))
+    return [hits[k] for k in order][:limit]
+
+
 def _search(snap: Snapshot, parsed: ParsedQuery, limit: int) -> list[GeocodeCandidate]:
     names = snap.names
+    wide = limit * 4 if parsed.context else limit
     if parsed.intersection is not None:
         hits = _intersection_hits(snap, parsed.intersection, limit)
         if hits:
@@ -104,13 +139,15 @@ def _search(snap: Snapshot, parsed: ParsedQuery, limit: int) -> list[GeocodeCand
         # "Phường Văn Miếu - Quốc Tử Giám", "Xã Giao Ninh": a name, not two streets
         return _candidates(snap, names.search(normalise(parsed.raw), limit=limit))
     if parsed.house_number is not None:
-        hits = names.search(parsed.key, kinds={"street"}, limit=limit)
+        hits = names.search(parsed.key, kinds={"street"}, limit=wide)
+        hits = _near_context_first(snap, hits, parsed.context, limit)
         if hits:
             label = f"{{}} (street of house number {parsed.house_number}; number not located)"
             return _candidates(snap, hits, kind="street_of_address", label=label)
         return _candidates(snap, names.search(f"{parsed.house_number} {parsed.key}", limit=limit))
     kinds = {"poi", "admin_unit", "street"} if parsed.near else None
-    return _candidates(snap, names.search(parsed.key, kinds=kinds, limit=limit))
+    hits = names.search(parsed.key, kinds=kinds, limit=wide)
+    return _candidates(snap, _near_context_first(snap, hits, parsed.context, limit))
 
 
 def geocode(text: str, *, layers: AreaLayers, limit: int = 5) -> GeocodeResult:

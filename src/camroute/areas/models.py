@@ -9,9 +9,7 @@ from typing import Any, Literal
 import shapely
 from pydantic import BaseModel, Field
 
-LayerKind = Literal["admin", "service-areas", "stations", "streets", "pois"]
 LAYER_KINDS: tuple[str, ...] = ("admin", "service-areas", "stations", "streets", "pois")
-Hotline = Literal["113", "114", "115"]
 HOTLINES: tuple[str, ...] = ("113", "114", "115")
 
 

@@ -9,14 +9,15 @@ with the smallest code wins.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 
 from camroute.areas.models import HOTLINES, AreaFeature, ServiceUnitRead
-from camroute.areas.spatial import QueryPoint, ZonedIndex
-from camroute.geo.crs import local_projection
+from camroute.areas.spatial import QueryPoint, ZonedIndex, zone_projection
+from camroute.geo.crs import LocalProjection
 
 
 def code_key(code: str | None, name: str) -> tuple[int, int, str, str]:
@@ -41,6 +42,16 @@ class _Unit:
     phone: str | None
     lon: float
     lat: float
+    _metric: dict[int, NDArray[np.float64]] = field(default_factory=dict, compare=False)
+
+    def metric(self, projection: LocalProjection) -> NDArray[np.float64]:
+        """``x, y`` in ``projection``'s metres (cached per CRS)."""
+        xy = self._metric.get(projection.epsg)
+        if xy is None:
+            x, y = projection.to_metric(self.lon, self.lat)
+            xy = np.array([float(x), float(y)])
+            self._metric[projection.epsg] = xy
+        return xy
 
 
 def _station_unit(station: AreaFeature) -> _Unit:
@@ -105,10 +116,10 @@ class ServiceIndex:
         distance_m: float | None = None,
     ) -> ServiceUnitRead:
         if distance_m is None:
-            proj = local_projection(lon=point.lon, lat=point.lat)
-            x, y = proj.to_metric([point.lon, unit.lon], [point.lat, unit.lat])
-            distance_m = float(np.hypot(x[1] - x[0], y[1] - y[0]))
-        return ServiceUnitRead(
+            proj = zone_projection(point.epsg)
+            here = shapely.get_coordinates(point.metric(proj))[0]
+            distance_m = float(np.hypot(*(unit.metric(proj) - here)))
+        return ServiceUnitRead.model_construct(
             service=service,
             name=unit.name,
             code=unit.code,

@@ -55,7 +55,8 @@ class _Partition:
     ids: IntArray
 
 
-def _zone_projection(epsg: int) -> LocalProjection:
+def zone_projection(epsg: int) -> LocalProjection:
+    """The metric projection of a UTM zone EPSG code (cached by ``camroute.geo``)."""
     zone = epsg % 100
     lon = -180.0 + (zone - 0.5) * 6.0
     return local_projection(lon=lon, lat=1.0 if epsg < 32700 else -1.0)
@@ -101,7 +102,7 @@ class ZonedIndex:
         partitions: dict[int, _Partition] = {}
         for epsg in np.unique(zones):
             ids = np.flatnonzero(zones == epsg).astype(np.int64)
-            projection = _zone_projection(int(epsg))
+            projection = zone_projection(int(epsg))
             metric = shapely.transform(arr[ids], projection._forward_xy)
             partitions[int(epsg)] = _Partition(projection, shapely.STRtree(metric), ids)
         return cls(partitions, int(arr.size), shapely.STRtree(arr))

@@ -8,6 +8,7 @@ intersections where no street geometry exists.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from camroute.areas.spatial import QueryPoint, ZonedIndex
 from camroute.areas.textnorm import normalise
 
 _PAIR_SPLIT = " - "
+_TAG = re.compile(r"\s*\([^)]*\)\s*$")  # "Điện Biên Phủ (1)", "Hùng Vương (PTZ)"
 REPORT_MAX_M = 2_000.0  # a street, corner or landmark farther than this is not "nearby"
 
 
@@ -96,7 +98,7 @@ def named_point_intersections(pois: Sequence[AreaFeature]) -> Intersections:
     """
     rows = []
     for poi in pois:
-        parts = [p.strip() for p in poi.name.split(_PAIR_SPLIT)]
+        parts = [_TAG.sub("", p).strip() for p in poi.name.split(_PAIR_SPLIT)]
         if len(parts) == 2 and all(parts) and normalise(parts[0]) != normalise(parts[1]):
             point = shapely.point_on_surface(poi.geometry)
             rows.append((*sorted(parts), point.x, point.y))
@@ -146,7 +148,9 @@ class StreetIndex:
         gid = int(ids.min())
         lon, lat = self._streets.nearest_point_on(point, gid)
         name = self.streets[gid].name
-        return StreetRead(name=name, distance_m=round(float(dist[0]), 1), lon=lon, lat=lat)
+        return StreetRead.model_construct(
+            name=name, distance_m=round(float(dist[0]), 1), lon=lon, lat=lat
+        )
 
     def intersection(self, point: QueryPoint) -> IntersectionRead | None:
         """The nearest intersection of two differently named streets."""
@@ -155,7 +159,7 @@ class StreetIndex:
             return None
         i = int(ids.min())
         c = self.intersections
-        return IntersectionRead(
+        return IntersectionRead.model_construct(
             names=[str(c.name_a[i]), str(c.name_b[i])],
             lon=float(c.lon[i]),
             lat=float(c.lat[i]),
@@ -171,7 +175,7 @@ class StreetIndex:
         poi = self.pois[int(ids.min())]
         where = shapely.point_on_surface(poi.geometry)
         category = poi.props.get("category")
-        return PoiRead(
+        return PoiRead.model_construct(
             name=poi.name,
             category=None if category is None else str(category),
             lon=where.x,

@@ -68,3 +68,26 @@ def vn_reference() -> VnReference:
             if lo is not None and la is not None
         },
     )
+
+
+def ward_rows_2025() -> list[dict[str, object]]:
+    """The 3321 wards of the 2025 system as rows with centroids (``wardLon``, ``wardLat``).
+
+    Examples
+    --------
+    >>> rows = ward_rows_2025()
+    >>> len(rows), sorted(rows[0])[:3]
+    (3321, ['province', 'provinceCode', 'ward'])
+    """
+    path = resources.files("vietnamadminunits") / "data" / "dataset.db"
+    with resources.as_file(path) as db_path:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            cursor = conn.execute(
+                "SELECT province, provinceCode, ward, wardType, wardCode, wardLon, wardLat, "
+                "wardAreaKm2 FROM admin_units ORDER BY provinceCode, wardCode"
+            )
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        finally:
+            conn.close()

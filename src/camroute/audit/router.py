@@ -14,6 +14,7 @@ from camroute.audit import service
 from camroute.audit.models import AuditEvent, AuditPage, AuditQuery, VerifyRead
 from camroute.auth.deps import require_roles
 from camroute.auth.models import Role
+from camroute.errors import InvalidInputError
 
 AUDIT_ROLES = (Role.auditor,)
 CSV_COLUMNS = (
@@ -77,6 +78,9 @@ def list_events(
     fmt: Annotated[Literal["json", "csv"] | None, Query(alias="format")] = None,
 ) -> AuditPage | Response:
     """Audit events matching every given filter; ``format=csv`` or ``Accept: text/csv`` for CSV."""
+    for name, moment in (("from", time_from), ("to", time_to)):
+        if moment is not None and moment.tzinfo is None:
+            raise InvalidInputError(f"{name} {moment.isoformat()} has no time zone", field=name)
     q = AuditQuery(
         subject=camera,
         actor=user,

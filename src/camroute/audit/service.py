@@ -36,8 +36,8 @@ def _json_default(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, set | frozenset | tuple):
-        return sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
     return str(value)
 
 

@@ -93,6 +93,41 @@ def disable_user(name: Annotated[str, typer.Argument()], db: DbOption = None) ->
     err.print(f"user {name} disabled")
 
 
+@users_app.command("enable")
+def enable_user(name: Annotated[str, typer.Argument()], db: DbOption = None) -> None:
+    """Re-enable a disabled user."""
+    with _store(db) as (engine, _):
+        service.set_user_disabled(
+            engine, name, disabled=False, actor=service.cli_actor(), actor_role=ACTOR_ROLE
+        )
+    err.print(f"user {name} enabled")
+
+
+@users_app.command("passwd")
+def reset_password(
+    name: Annotated[str, typer.Argument()],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from the first stdin line.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Set a new password (printed once when generated); the user's sessions end."""
+    with _store(db) as (engine, settings):
+        password = _read_password() if password_stdin else None
+        new = service.reset_password(
+            engine,
+            settings,
+            name,
+            password=password,
+            actor=service.cli_actor(),
+            actor_role=ACTOR_ROLE,
+        )
+    err.print(f"password of {name} changed; their sessions have ended")
+    if new.generated:
+        err.print("generated password (shown once):")
+        typer.echo(new.password)
+
+
 @apikeys_app.command("create")
 def create_key(
     name: Annotated[str, typer.Argument(help="Name of the integration.")],

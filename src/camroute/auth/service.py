@@ -145,14 +145,50 @@ def list_users(engine: Engine) -> list[UserRead]:
 
 def disable_user(engine: Engine, name: str, *, actor: str, actor_role: str) -> UserRead:
     """Disable a user: their tokens stop working on the next request."""
+    return set_user_disabled(engine, name, disabled=True, actor=actor, actor_role=actor_role)
+
+
+def set_user_disabled(
+    engine: Engine, name: str, *, disabled: bool, actor: str, actor_role: str
+) -> UserRead:
+    """Disable or re-enable a user (audited)."""
     with engine.begin() as conn:
-        if not store.update_user(conn, name, disabled=True):
+        if not store.update_user(conn, name, disabled=disabled):
             raise NotFoundError(f"no user named {name!r}", field="name")
         row = store.get_user(conn, name)
         assert row is not None
         role = Role(row["role"])
-        _audit_user_change(conn, name, "disabled", actor=actor, actor_role=actor_role, role=role)
-    return UserRead(name=name, role=role, disabled=True, created_at=row["created_at"])
+        change = "disabled" if disabled else "enabled"
+        _audit_user_change(conn, name, change, actor=actor, actor_role=actor_role, role=role)
+    return UserRead(name=name, role=role, disabled=disabled, created_at=row["created_at"])
+
+
+def reset_password(
+    engine: Engine,
+    settings: Settings,
+    name: str,
+    *,
+    password: str | None = None,
+    actor: str,
+    actor_role: str,
+) -> NewUser:
+    """Set a new password (generated when none is given) and end the user's sessions."""
+    generated = password is None
+    password = generate_password() if password is None else password
+    check_password(password)
+    digest = hash_password(hasher_for(settings), password)
+    with engine.begin() as conn:
+        if not store.update_user(conn, name, password_hash=digest):
+            raise NotFoundError(f"no user named {name!r}", field="name")
+        store.bump_session_epoch(conn, name)
+        row = store.get_user(conn, name)
+        assert row is not None
+        role = Role(row["role"])
+        _audit_user_change(
+            conn, name, "password_reset", actor=actor, actor_role=actor_role, role=role
+        )
+    user = UserRead(name=name, role=role, disabled=row["disabled"], created_at=row["created_at"])
+    return NewUser(user=user, password=password, generated=generated)
 
 
 def key_digest(key: str) -> str:

@@ -30,7 +30,7 @@ from camroute.cameras.tables import (
 
 ProgressFn = Callable[[int, int], None]
 CHUNK_ROWS = 50_000
-SQLITE_CACHE_KIB = 256 * 1024
+SQLITE_CACHE_KIB = 64 * 1024
 DATA_COLUMNS = tuple(
     c.name for c in cameras.columns if c.name not in ("id", "version", "updated_at")
 )
@@ -156,12 +156,13 @@ def _write(conn: Connection, stage: sa.Table, *, now: datetime) -> None:
             }
         )
     )
-    new_rows = sa.select(stage.c.id, *[stage.c[n] for n in DATA_COLUMNS], sa.literal(1), at).where(
-        stage.c.op == "new"
-    )
-    conn.execute(
-        sa.insert(cameras).from_select(["id", *DATA_COLUMNS, "version", "updated_at"], new_rows)
-    )
+    names, select = _new_rows(stage, now, pg=conn.dialect.name == "postgresql")
+    conn.execute(sa.insert(_target(names)).from_select(names, select.where(stage.c.op == "new")))
+    _credentials(conn, stage, now)
+
+
+def _credentials(conn: Connection, stage: sa.Table, now: datetime) -> None:
+    at = sa.literal(now, UtcDateTime())
     has_secret = sa.or_(stage.c.username.is_not(None), stage.c.password.is_not(None))
     conn.execute(
         sa.delete(camera_credentials).where(
@@ -180,28 +181,71 @@ def _is_empty(conn: Connection) -> bool:
     return conn.execute(sa.select(cameras.c.id).limit(1)).first() is None
 
 
+SECONDARY_INDEXES = {
+    "ix_cameras_lon_lat": "CREATE INDEX ix_cameras_lon_lat ON cameras (lon, lat)",
+    "ix_cameras_status": "CREATE INDEX ix_cameras_status ON cameras (status)",
+}
+PG_INDEXES = {"ix_cameras_geom": "CREATE INDEX ix_cameras_geom ON cameras USING GIST (geom)"}
+
+
+def _new_rows(stage: sa.Table, now: datetime, *, pg: bool) -> tuple[list[str], sa.Select[Any]]:
+    """Columns and SELECT inserting staged rows as version 1 (with ``geom`` on PostGIS)."""
+    names = ["id", *DATA_COLUMNS, "version", "updated_at"]
+    values: list[Any] = [stage.c[n] for n in ("id", *DATA_COLUMNS)]
+    values += [sa.literal(1), sa.literal(now, UtcDateTime())]
+    if pg:  # computed set-based here, so the row trigger stays out of the way
+        names.append("geom")
+        values.append(sa.func.ST_SetSRID(sa.func.ST_MakePoint(stage.c.lon, stage.c.lat), 4326))
+    return names, sa.select(*values)
+
+
 def _first_load(
     conn: Connection, frame: pd.DataFrame, *, actor: str, source: str, progress: ProgressFn | None
 ) -> UpsertCounts:
-    """Empty registry: every row is new, so write straight into ``cameras`` (one pass)."""
+    """Empty registry: every row is new; indexes are rebuilt once after the load."""
     now = datetime.now(UTC)
-    rows = frame.assign(version=1, updated_at=pd.Timestamp(now))
-    _load(conn, cameras.name, ("id", *DATA_COLUMNS, "version", "updated_at"), rows, progress)
-    at = sa.literal(now, UtcDateTime())
+    pg = conn.dialect.name == "postgresql"
+    indexes = {**SECONDARY_INDEXES, **(PG_INDEXES if pg else {})}
+    for name in indexes:
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+    stage = staging_table()
+    if pg:  # COPY into an unindexed stage, then one INSERT ... SELECT
+        stage.create(conn)
+        _load(conn, stage.name, STAGE_COLUMNS, frame, progress)
+        names, select = _new_rows(stage, now, pg=True)
+        conn.execute(sa.insert(_target(names)).from_select(names, select))
+        _credentials(conn, stage, now)
+        stage.drop(conn)
+    else:
+        rows = frame.assign(version=1, updated_at=pd.Timestamp(now))
+        _load(conn, cameras.name, ("id", *DATA_COLUMNS, "version", "updated_at"), rows, progress)
+        _first_credentials(conn, frame, now)
+    for sql in indexes.values():
+        conn.exec_driver_sql(sql)
     created = sa.select(
-        cameras.c.id, sa.literal("create"), sa.literal(actor), sa.literal(source), at
+        cameras.c.id,
+        sa.literal("create"),
+        sa.literal(actor),
+        sa.literal(source),
+        sa.literal(now, UtcDateTime()),
     )
     cols = ["camera_id", "action", "actor", "source", "at"]
     conn.execute(sa.insert(camera_history).from_select(cols, created))
-    secret = [c for c in ("username", "password") if c in frame.columns]
-    if secret:
-        given = frame[secret].notna().any(axis=1).to_numpy()
-        creds = frame.loc[given, ["id", *secret]].rename(columns={"id": "camera_id"})
-        names = ("camera_id", "username", "password", "updated_at")
-        _load(
-            conn, camera_credentials.name, names, creds.assign(updated_at=pd.Timestamp(now)), None
-        )
     return UpsertCounts(imported=len(frame), updated=0, unchanged=0)
+
+
+def _target(names: list[str]) -> sa.TableClause:
+    return sa.table(cameras.name, *[sa.column(n) for n in names])
+
+
+def _first_credentials(conn: Connection, frame: pd.DataFrame, now: datetime) -> None:
+    secret = [c for c in ("username", "password") if c in frame.columns]
+    if not secret:
+        return
+    given = frame[secret].notna().any(axis=1).to_numpy()
+    creds = frame.loc[given, ["id", *secret]].rename(columns={"id": "camera_id"})
+    names = ("camera_id", "username", "password", "updated_at")
+    _load(conn, camera_credentials.name, names, creds.assign(updated_at=pd.Timestamp(now)), None)
 
 
 def bulk_upsert(

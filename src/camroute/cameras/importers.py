@@ -9,6 +9,7 @@ columns (that is :mod:`camroute.cameras.mapping`); a file that cannot be read at
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,8 +67,14 @@ def _check_utf8(path: Path) -> None:
         ) from exc
 
 
-def read_source(path: Path) -> SourceFrame:
-    """Read ``path`` (format chosen by its suffix and, for ``.json``, its content)."""
+def read_source(
+    path: Path, *, select: Callable[[list[str]], list[str]] | None = None
+) -> SourceFrame:
+    """Read ``path`` (format chosen by its suffix and, for ``.json``, its content).
+
+    ``select`` picks, from the file's field names, the ones worth reading (GDAL formats);
+    a wide inventory then costs no memory for columns no camera field uses.
+    """
     if not path.is_file():
         raise SourceFileError(f"{path} does not exist or is not a file", field="file")
     suffix = path.suffix.lower()
@@ -79,7 +86,7 @@ def read_source(path: Path) -> SourceFrame:
         return _read_osm(path)
     if suffix == ".json" and _looks_like_overpass(path):
         return _read_overpass(path)
-    return _read_vector(path)
+    return _read_vector(path, select)
 
 
 def _read_frame(path: Path, **kwargs: object) -> gpd.GeoDataFrame | pd.DataFrame:
@@ -109,8 +116,17 @@ def _read_csv(path: Path) -> SourceFrame:
     )
 
 
-def _read_vector(path: Path) -> SourceFrame:
-    gdf = _read_frame(path)
+def _read_vector(path: Path, select: Callable[[list[str]], list[str]] | None) -> SourceFrame:
+    columns = None
+    if select is not None:
+        try:
+            fields = [str(f) for f in pyogrio.read_info(path)["fields"]]
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+            raise SourceFileError(
+                f"{path.name}: GDAL cannot read it ({exc})", field="file"
+            ) from exc
+        columns = select(fields)
+    gdf = _read_frame(path, columns=columns)
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise SourceFileError(f"{path.name} has no geometry column", field="file")
     gdf, notes = _to_wgs84(gdf, path.name)

@@ -11,6 +11,7 @@ A mapping file is JSON::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -150,3 +151,25 @@ def resolve_columns(
             )
         resolved.update(mapping.columns)
     return resolved
+
+
+OSM_EXTRA: Final = (
+    "osm_id",
+    "osm_type",
+    "man_made",
+    "surveillance",
+    "surveillance:type",
+    "revolving",
+)
+
+
+def wanted_columns(mapping: Mapping | None) -> Callable[[list[str]], list[str]]:
+    """A column picker for :func:`camroute.cameras.importers.read_source`."""
+
+    def pick(fields: list[str]) -> list[str]:
+        osm = "man_made" in fields or "osm_id" in fields
+        used = {c for cols in resolve_columns(fields, mapping, is_osm=osm).values() for c in cols}
+        used |= {f for f in fields if f in OSM_EXTRA}
+        return [f for f in fields if f in used]
+
+    return pick

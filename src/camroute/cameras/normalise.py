@@ -111,7 +111,7 @@ def _column(frame: pd.DataFrame, cols: tuple[str, ...] | None) -> pd.Series:
 def _blank(series: pd.Series) -> NDArray[np.bool_]:
     if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
         return np.asarray(series.isna(), dtype=bool)
-    if pd.api.types.is_string_dtype(series.dtype) and not series.dtype == object:
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
         text = series  # pandas str dtype: compare without a Python loop first
     else:
         text = series.astype(str)
@@ -170,7 +170,7 @@ def normalise(src: SourceFrame, *, mapping: Mapping | None, source: str) -> Norm
     ]
     out["row"] = src.row_numbers
     return Normalised(
-        cameras=out[~rejected].reset_index(drop=True),
+        cameras=out[~rejected].reset_index(drop=True) if rejected.any() else out,
         rejects=rejects,
         warnings=[w for w in warnings if w.row not in {r.row for r in rejects}],
         notes=list(src.notes),

@@ -17,7 +17,7 @@ from camroute.cameras import store
 from camroute.cameras.bulk import ProgressFn, bulk_upsert
 from camroute.cameras.fov import KIND_DEFAULTS
 from camroute.cameras.importers import read_source
-from camroute.cameras.mapping import Mapping
+from camroute.cameras.mapping import Mapping, wanted_columns
 from camroute.cameras.model import CameraCreate, CameraUpdate
 from camroute.cameras.normalise import RowIssue, normalise
 
@@ -66,9 +66,10 @@ def import_file(
     A dry run performs the same statements and rolls them back, so its counts are exact.
     """
     source = (source or path.name)[:120]
-    src = read_source(path)
+    src = read_source(path, select=wanted_columns(mapping))
     result = normalise(src, mapping=mapping, source=source)
-    rows = result.cameras
+    del src
+    rows = result.cameras  # the source columns are freed here: only camera rows stay
     report = ImportReport(
         total=result.total,
         imported=0,
@@ -82,9 +83,7 @@ def import_file(
     )
     try:
         with engine.begin() as conn:
-            counts = bulk_upsert(
-                conn, rows, actor=actor, source=source, progress=progress
-            )
+            counts = bulk_upsert(conn, rows, actor=actor, source=source, progress=progress)
             report.imported, report.updated = counts.imported, counts.updated
             report.unchanged = counts.unchanged
             details = {**report.summary(), "source": source}

@@ -72,6 +72,7 @@ def plan_call(
     at: datetime,
     update_share: float = 0.3,
     close_share: float = 0.4,
+    update_after_s: tuple[float, float] = (4.0, 15.0),
     close_after_s: tuple[float, float] = (20.0, 90.0),
 ) -> PlannedCall:
     """Plan call number ``seq``: hotline, format, where (near one camera), updates, closing.
@@ -107,11 +108,11 @@ def plan_call(
     if rng.random() < update_share:
         delay = 0.0
         for _ in range(rng.randint(1, 2)):
-            delay += rng.uniform(4.0, 15.0)
+            delay += rng.uniform(*update_after_s)
             updates.append((delay, body(5.0, 50.0)))
     closing = rng.uniform(*close_after_s) if rng.random() < close_share else None
     if closing is not None and updates:
-        closing = max(closing, updates[-1][0] + 2.0)
+        closing = max(closing, updates[-1][0] + 1.0)
     return PlannedCall(call_id, hotline, fmt, camera.id, first, tuple(updates), closing)
 
 
@@ -120,15 +121,23 @@ def _seeing(incident: dict[str, Any]) -> int:
     return sum(1 for c in incident.get("cameras") or [] if (c.get("visible_fraction") or 0) > 0)
 
 
-def close_window_s(interval_s: float) -> tuple[float, float]:
-    """When closed calls close: 20-90 s at a call every 10 s, sooner when calls come faster.
+def follow_up_windows_s(interval_s: float) -> tuple[tuple[float, float], tuple[float, float]]:
+    """When location updates and closings come after their call.
+
+    At a call every 10 s (or slower): updates 4-15 s and closings 20-90 s after the call;
+    proportionally sooner when calls come faster.
 
     Examples
     --------
-    >>> close_window_s(10.0), close_window_s(60.0), close_window_s(0.25)
-    ((20.0, 90.0), (20.0, 90.0), (2.5, 11.25))
+    >>> follow_up_windows_s(10.0)
+    ((4.0, 15.0), (20.0, 90.0))
+    >>> follow_up_windows_s(60.0) == follow_up_windows_s(10.0)
+    True
+    >>> follow_up_windows_s(0.2)
+    ((0.4, 1.5), (2.0, 9.0))
     """
-    return min(20.0, 10.0 * interval_s), min(90.0, 45.0 * interval_s)
+    update = (min(4.0, 2.0 * interval_s), min(15.0, 7.5 * interval_s))
+    return update, (min(20.0, 10.0 * interval_s), min(90.0, 45.0 * interval_s))
 
 
 @dataclass
@@ -164,6 +173,7 @@ class CallGenerator(threading.Thread):
             raise ValueError("the call generator needs at least one camera that can see")
         self.base_url, self.api_key, self.close_token = base_url, api_key, close_token
         self.cameras, self.interval_s = list(cameras), 60.0 / calls_per_minute
+        self.update_window_s, self.close_window_s = follow_up_windows_s(self.interval_s)
         self.rng = random.Random(seed)
         self.report = report or (lambda line: None)
         self.stats = CallStats()
@@ -182,11 +192,14 @@ class CallGenerator(threading.Thread):
             seq, next_call = 0, time.monotonic()
             while not self._stop_event.is_set():
                 now = time.monotonic()
-                if now >= next_call:
-                    seq += 1
-                    next_call = now + self.interval_s
-                    self._post_new(client, seq)
-                self._run_due(client, time.monotonic())
+                try:
+                    if now >= next_call:
+                        seq += 1
+                        next_call = now + self.interval_s
+                        self._post_new(client, seq)
+                    self._run_due(client, time.monotonic())
+                except Exception as exc:  # a demo keeps going; say what went wrong
+                    self._failed(f"{type(exc).__name__}: {exc}")
                 wake = min([next_call, *(p[0] for p in self._pending)])
                 self._stop_event.wait(max(0.0, min(wake - time.monotonic(), 0.5)))
 
@@ -196,7 +209,8 @@ class CallGenerator(threading.Thread):
             self.rng,
             seq=seq,
             at=datetime.now(UTC),
-            close_after_s=close_window_s(self.interval_s),
+            update_after_s=self.update_window_s,
+            close_after_s=self.close_window_s,
         )
         incident = self._post(client, plan.body)
         if incident is None:

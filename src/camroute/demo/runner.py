@@ -101,18 +101,45 @@ def _banner(options: DemoOptions, dataset: DemoDataset, accounts: DemoAccounts, 
     url = f"http://{options.host}:{options.port}"
     out(f"camroute demo is serving {url}")
     out(
-        f"open {url} and log in with one of the users above (demo-dispatcher takes calls, "
-        "demo-supervisor may override, demo-auditor reads the audit log); the API is at "
-        f"{url}/docs"
+        f"open {url} and log in as demo-dispatcher to work the queue (demo-supervisor may open "
+        "other or restricted cameras with a reason, demo-gis-admin may move cameras, "
+        f"demo-auditor reads the audit log); API docs: {url}/docs"
     )
     out(f"calls: {options.calls_per_minute:g} per minute near the demo cameras. Ctrl-C stops.")
 
 
 def _local_url(options: DemoOptions) -> str:
-    """Where this process reaches its own app (a wildcard bind is reached on loopback)."""
+    """Where this process reaches its own app (a wildcard bind is reached on loopback).
+
+    Examples
+    --------
+    >>> _local_url(DemoOptions(host="0.0.0.0", port=8000))
+    'http://127.0.0.1:8000'
+    >>> _local_url(DemoOptions(host="::1", port=9))
+    'http://[::1]:9'
+    >>> _local_url(DemoOptions(host="10.1.2.3", port=80))
+    'http://10.1.2.3:80'
+    """
     host = "127.0.0.1" if options.host in ("0.0.0.0", "::", "") else options.host
     host = f"[{host}]" if ":" in host else host
     return f"http://{host}:{options.port}"
+
+
+def _start_calls(
+    options: DemoOptions, dataset: DemoDataset, accounts: DemoAccounts, out: Out
+) -> CallGenerator:
+    """Start the call generator against the running app (it closes calls as the supervisor)."""
+    calls = CallGenerator(
+        base_url=_local_url(options),
+        api_key=accounts.api_key,
+        cameras=dataset.seeing_cameras,
+        calls_per_minute=options.calls_per_minute,
+        close_token=login_token(_local_url(options), accounts.closer),
+        seed=options.seed,
+        report=out,
+    )
+    calls.start()
+    return calls
 
 
 def _serve(
@@ -141,16 +168,7 @@ def _serve(
         sim.start()
         out(f"camera simulator: {sim_url} ({len(dataset.camera_ids)} cameras, drawn frames)")
         web.start()
-        calls = CallGenerator(
-            base_url=_local_url(options),
-            api_key=accounts.api_key,
-            cameras=dataset.seeing_cameras,
-            calls_per_minute=options.calls_per_minute,
-            close_token=login_token(_local_url(options), accounts.closer),
-            seed=options.seed,
-            report=out,
-        )
-        calls.start()
+        calls = _start_calls(options, dataset, accounts, out)
         _banner(options, dataset, accounts, out)
         while not stop.wait(0.5):
             if not (sim.alive and web.alive):

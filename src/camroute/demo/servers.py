@@ -116,6 +116,8 @@ class _CancelledStreamFilter(logging.Filter):
     """Drop uvicorn's report of a response cancelled by the shutdown itself."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if "timeout graceful shutdown exceeded" in record.getMessage():
+            return False
         exc = record.exc_info[1] if record.exc_info else None
         while exc is not None:
             if isinstance(exc, asyncio.CancelledError):

@@ -8,7 +8,7 @@ import typer
 
 from camroute.cli import DbOption, settings_for
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Data retention.")
+app: typer.Typer = typer.Typer(no_args_is_help=True, add_completion=False, help="Data retention.")
 
 
 @app.command("run")
@@ -16,8 +16,10 @@ def run(
     db: DbOption = None,
     days: Annotated[
         int | None,
-        typer.Option(min=0, help="Purge incidents closed more than N days ago "
-                     "(default: CAMROUTE_RETENTION_DAYS)."),
+        typer.Option(
+            min=0,
+            help="Purge incidents closed more than N days ago (default: CAMROUTE_RETENTION_DAYS).",
+        ),
     ] = None,
 ) -> None:
     """Purge precise locations of incidents closed long ago (ward, hotline, times stay)."""

@@ -41,9 +41,7 @@ def run_retention(
     now = now or datetime.now(UTC)
     cutoff = now - timedelta(days=days)
     i = incidents.c
-    due = sa.select(i.id).where(
-        i.status == "closed", i.closed_at < cutoff, i.purged_at.is_(None)
-    )
+    due = sa.select(i.id).where(i.status == "closed", i.closed_at < cutoff, i.purged_at.is_(None))
     with engine.begin() as conn:
         ids = list(conn.execute(due).scalars())
         n_loc = 0

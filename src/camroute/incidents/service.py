@@ -190,12 +190,15 @@ def _insert(conn: Connection, call: CallCreate, located: Located, fp: str, actor
     return incident_id
 
 
-def _check_same_call(row: RowMapping, call: CallCreate) -> None:
+def _check_hotline(row: RowMapping, call: CallCreate) -> None:
     if row["hotline"] != call.hotline:
         raise ConflictError(
             f"call {call.call_id!r} belongs to hotline {row['hotline']}, not {call.hotline}",
             field="hotline",
         )
+
+
+def _check_open(row: RowMapping, call: CallCreate) -> None:
     if row["status"] == "closed":
         raise IncidentClosedError(
             f"incident of call {call.call_id!r} is closed; a new call needs a new call id",
@@ -209,7 +212,8 @@ def _update(conn: Connection, call: CallCreate, located: Located, fp: str, actor
         .mappings()
         .one()
     )
-    _check_same_call(row, call)
+    _check_hotline(row, call)
+    _check_open(row, call)
     values = _located_values(located, fp, datetime.now(UTC))
     if call.address:
         values["address"] = call.address
@@ -244,10 +248,11 @@ def receive_call(
             row = conn.execute(sa.select(incidents).where(i.call_id == call.call_id)).mappings()
             existing = row.first()
         if existing is not None:
-            _check_same_call(existing, call)
-            if existing["fingerprint"] == fp:
+            _check_hotline(existing, call)
+            if existing["fingerprint"] == fp:  # a retry: the same incident, even if closed
                 _repeat(engine, call, existing, actor)
                 return CallOutcome(_read(existing), created=False, changed=False)
+            _check_open(existing, call)
         located = locate(call)
         try:
             with engine.begin() as conn:

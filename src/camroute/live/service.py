@@ -8,6 +8,7 @@ Issued and denied tickets, renewals and ends are audited; closing the incident r
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -70,7 +71,8 @@ class CameraFacts:
 def ticket_key(engine: Engine, settings: Settings) -> bytes:
     """The HS256 key: ``CAMROUTE_LIVE_TICKET_SECRET``, else one random key kept in the store."""
     if settings.live_ticket_secret is not None:
-        return settings.live_ticket_secret.get_secret_value().encode()
+        # Hashed to 32 bytes: any configured secret makes a full-length HS256 key.
+        return hashlib.sha256(settings.live_ticket_secret.get_secret_value().encode()).digest()
     cache_key = engine.url.render_as_string(hide_password=True)
     if cache_key not in _keys:
         _keys[cache_key] = _stored_key(engine)
@@ -205,6 +207,7 @@ def issue_view(
     )
     limit = ctx.settings.live_max_views_per_user
     with ctx.engine.begin() as conn:
+        store.lock_user(conn, actor.name)
         _incident(conn, incident_id)
         if store.count_live(conn, user_name=actor.name, now=now) >= limit:
             why = f"{actor.name} already holds {limit} live views; end one first"

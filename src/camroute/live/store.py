@@ -23,6 +23,18 @@ def get_ticket(conn: Connection, ticket_id: str) -> RowMapping | None:
     return conn.execute(sa.select(live_tickets).where(t.id == ticket_id)).mappings().first()
 
 
+def lock_user(conn: Connection, user_name: str) -> None:
+    """Serialise ticket issuing per user until the transaction ends (the view limit holds).
+
+    PostgreSQL: a transaction-scoped advisory lock on the user name. SQLite: a write that
+    matches no row takes the database write lock, so the count that follows is current.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(user_name))))
+    else:
+        conn.execute(sa.update(live_tickets).where(sa.false()).values(renewals=t.renewals))
+
+
 def count_live(conn: Connection, *, user_name: str, now: datetime) -> int:
     """How many unexpired, unrevoked tickets ``user_name`` holds."""
     stmt = (

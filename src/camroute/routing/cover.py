@@ -1,6 +1,8 @@
 """Greedy coverage: the at most ``k`` cameras whose views together see most of the region.
 
-Greedy maximum coverage is within ``1 - 1/e`` of the optimum and exact for ``k = 1``.
+The choice is greedy maximum coverage over sample points of the region (within ``1 - 1/e``
+of the optimum, exact for ``k = 1``); the combined share of the chosen set is then exact
+where the seen parts are polygons (one union).
 """
 
 from __future__ import annotations
@@ -37,32 +39,15 @@ def greedy_cover_samples(seen: NDArray[np.bool_], *, k: int) -> tuple[list[int],
     return chosen, float(covered.mean())
 
 
-def greedy_cover_polygons(
-    seen: NDArray[np.object_], *, region_area_m2: float, k: int
-) -> tuple[list[int], float]:
-    """Pick polygons greedily by the area they add to the union; exact areas.
+def union_fraction(seen: NDArray[np.object_], *, region_area_m2: float) -> float:
+    """Exact share of the region covered by the union of ``seen`` polygons (metres).
 
     Examples
     --------
-    >>> seen = np.array([shapely.box(0, 0, 2, 1), shapely.box(1, 0, 3, 1), shapely.box(2, 0, 4, 1)])
-    >>> greedy_cover_polygons(seen, region_area_m2=4.0, k=3)
-    ([0, 2], 1.0)
+    >>> seen = np.array([shapely.box(0, 0, 2, 1), shapely.box(1, 0, 3, 1)])
+    >>> union_fraction(seen, region_area_m2=4.0)
+    0.75
     """
-    if seen.size == 0 or k <= 0 or region_area_m2 <= 0:
-        return [], 0.0
-    union: shapely.Geometry = shapely.Polygon()
-    chosen: list[int] = []
-    area = 0.0
-    for _ in range(min(k, seen.shape[0])):
-        if area >= region_area_m2 * (1.0 - 1e-9):
-            break  # the region is covered: no camera can add anything
-        merged = shapely.union(union, seen) if chosen else seen  # round one needs no union
-        gain = shapely.area(merged) - area
-        gain[chosen] = 0.0
-        best = int(np.flatnonzero(gain >= gain.max() - 1e-9 * region_area_m2)[0])  # ties: rank
-        if gain[best] <= 1e-9 * region_area_m2:
-            break
-        chosen.append(best)
-        union = shapely.union(union, seen[best])
-        area = float(shapely.area(union))
-    return chosen, min(area / region_area_m2, 1.0)
+    if seen.size == 0 or region_area_m2 <= 0:
+        return 0.0
+    return min(float(shapely.area(shapely.union_all(seen))) / region_area_m2, 1.0)

@@ -168,9 +168,8 @@ class CameraIndex:
         if self.tree is None:
             return np.empty(0, np.intp)
         reach = radius_m + self.max_range_m
-        found: NDArray[np.intp] = self.tree.query(
-            shapely.box(x_m - reach, y_m - reach, x_m + reach, y_m + reach)
-        )
+        query = np.array([shapely.box(x_m - reach, y_m - reach, x_m + reach, y_m + reach)])
+        found: NDArray[np.intp] = self.tree.query(query)[1]  # array form: no expand_dims
         return found
 
     def sectors(self, idx: NDArray[np.intp]) -> ObjArray:

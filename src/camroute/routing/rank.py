@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 from camroute.geo import bearing_deg
 from camroute.location import CallerLocation
 from camroute.routing import reason
-from camroute.routing.cover import greedy_cover_polygons, greedy_cover_samples
+from camroute.routing.cover import greedy_cover_samples, union_fraction
 from camroute.routing.index import CameraIndex
 from camroute.routing.los import effective_height_m
 from camroute.routing.models import Cover, RankedCamera, RouteResult
@@ -27,6 +27,7 @@ CONTEXT_MARGIN_M = 25.0  # context cameras: out of range by at most this much
 _UNIT_CIRCLE = np.column_stack(
     [np.sin(np.linspace(0, 2 * np.pi, 65)), np.cos(np.linspace(0, 2 * np.pi, 65))]
 )
+_POINT = shapely.Point(0.0, 0.0)
 _K = np.arange(SUNFLOWER_SAMPLES) + 0.5
 _SUNFLOWER = np.sqrt(_K / SUNFLOWER_SAMPLES)[:, None] * np.column_stack(
     [np.sin(np.pi * (1 + 5**0.5) * _K), np.cos(np.pi * (1 + 5**0.5) * _K)]
@@ -55,7 +56,7 @@ def metric_region(
     """
     x, y = index.to_metric_xy(lon=location.lon, lat=location.lat)
     if location.shape == "point" or location.uncertainty_m == 0.0:
-        return x, y, shapely.Point(x, y), 0.0, None
+        return x, y, _POINT, 0.0, None  # a stand-in: point regions are tested by x, y
     if location.shape == "circle":
         r = location.uncertainty_m
         disc = shapely.Polygon(_UNIT_CIRCLE * r + (x, y))
@@ -130,16 +131,17 @@ def _order(rows: NDArray[np.intp], a: Assessment, *, by_fraction: bool) -> NDArr
 def _cover(
     index: CameraIndex, a: Assessment, rows: NDArray[np.intp], region_m: shapely.Geometry, k: int
 ) -> Cover:
-    if a.seen_polygons is not None:
-        chosen, frac = greedy_cover_polygons(
-            a.seen_polygons[rows], region_area_m2=float(region_m.area), k=k
-        )
+    if a.seen_polygons is not None and a.samples is not None:
+        polys = a.seen_polygons[rows]
+        pts = a.samples
+        seen = shapely.contains_xy(polys[:, None], pts[None, :, 0], pts[None, :, 1])
+        chosen, _ = greedy_cover_samples(seen, k=k)
+        frac = union_fraction(polys[chosen], region_area_m2=float(region_m.area))
     else:
         assert a.seen_samples is not None
         chosen, frac = greedy_cover_samples(a.seen_samples[rows], k=k)
-    return Cover(
-        camera_ids=[str(index.ids[a.idx[rows[c]]]) for c in chosen], combined_fraction=frac
-    )
+    ids = [str(index.ids[a.idx[rows[c]]]) for c in chosen]
+    return Cover(camera_ids=ids, combined_fraction=frac)
 
 
 def _rows(

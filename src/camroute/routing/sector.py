@@ -68,9 +68,11 @@ def in_sector(
     off = np.abs(np.asarray(offset_deg, float))
     half = np.asarray(half_fov_deg, float)
     slack = np.asarray(slack_m, float)
-    widen = np.degrees(np.arcsin(np.clip(np.divide(slack, np.maximum(d, 1e-9)), 0.0, 1.0)))
     all_round = half >= 180.0
-    with np.errstate(invalid="ignore"):
+    if slack.ndim == 0 and slack == 0.0:  # a point: the exact test, no widening
+        fov = all_round | (off <= half + 1e-6)
+    else:
+        widen = np.degrees(np.arcsin(np.minimum(slack / np.maximum(d, 1e-9), 1.0)))
         fov = all_round | (off <= half + widen + 1e-6) | (d <= slack)
     rng = d <= np.asarray(range_m, float) + slack + 1e-6
     return np.asarray(fov, bool), np.asarray(rng, bool)

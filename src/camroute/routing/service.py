@@ -45,8 +45,10 @@ class IndexHolder:
 
     def __init__(self, index: CameraIndex | None = None) -> None:
         self._current = index if index is not None else CameraIndex.build(_empty())
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one rebuild at a time
+        self._state = threading.Lock()  # guards _pending / _again
         self._pending: threading.Thread | None = None
+        self._again = False
         self.generation = 0
 
     @property
@@ -83,25 +85,39 @@ class IndexHolder:
         return _changed
 
     def rebuild_in_background(self, engine: Engine) -> threading.Thread:
-        """Start :meth:`rebuild` in a daemon thread (the registry-change listener)."""
-        thread = threading.Thread(
-            target=self._rebuild_logged, args=(engine,), name="camera-index", daemon=True
-        )
-        self._pending = thread
+        """Rebuild in a daemon thread (the registry-change listener).
+
+        Changes that arrive while a rebuild runs are coalesced into one more rebuild.
+        """
+        with self._state:
+            if self._pending is not None and self._pending.is_alive():
+                self._again = True
+                return self._pending
+            thread = threading.Thread(
+                target=self._worker, args=(engine,), name="camera-index", daemon=True
+            )
+            self._pending = thread
+            self._again = False
         thread.start()
         return thread
 
     def wait(self, timeout_s: float | None = None) -> None:
-        """Wait for the last background rebuild (tests, shutdown)."""
-        if self._pending is not None:
-            self._pending.join(timeout_s)
+        """Wait for the background rebuilds (tests, shutdown)."""
+        thread = self._pending
+        if thread is not None:
+            thread.join(timeout_s)
 
-    def _rebuild_logged(self, engine: Engine) -> None:
-        try:
-            index = self.rebuild(engine)
-            log.info("camera index rebuilt: %d cameras", len(index))
-        except Exception:
-            log.exception("camera index rebuild failed; keeping the previous snapshot")
+    def _worker(self, engine: Engine) -> None:
+        while True:
+            try:
+                index = self.rebuild(engine)
+                log.info("camera index rebuilt: %d cameras", len(index))
+            except Exception:
+                log.exception("camera index rebuild failed; keeping the previous snapshot")
+            with self._state:
+                if not self._again:
+                    return
+                self._again = False
 
 
 def _empty() -> gpd.GeoDataFrame:

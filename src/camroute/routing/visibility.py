@@ -38,6 +38,7 @@ class Assessment:
     has_viewshed: Bools
     seen_polygons: NDArray[np.object_] | None
     seen_samples: Bools | None
+    samples: Floats | None  # the sample points of an areal region (metres)
 
 
 def region_samples(region_m: shapely.Geometry, *, target: int = TARGET_SAMPLES) -> Floats:
@@ -91,6 +92,7 @@ def assess(
     has_vs = index.has_viewshed[idx]
     polys: NDArray[np.object_] | None
     seen: Bools | None
+    pts: Floats | None = None
     if shapely.get_type_id(region_m) == 0:
         sec, vis = _point(index, idx, fov & rng, has_vs, x_m, y_m)
         polys, seen = None, vis[:, None] > 0
@@ -103,11 +105,12 @@ def assess(
         in_fov=fov,
         in_range=rng,
         heading_known=known,
-        sector_fraction=np.clip(sec, 0.0, 1.0),
-        visible_fraction=np.clip(vis, 0.0, 1.0),
+        sector_fraction=np.minimum(sec, 1.0),
+        visible_fraction=np.minimum(vis, 1.0),
         has_viewshed=has_vs,
         seen_polygons=polys,
         seen_samples=seen,
+        samples=pts,
     )
 
 
@@ -117,7 +120,10 @@ def _point(
     vis = np.zeros(idx.size, bool)
     by_vs = possible & has_vs
     views = index.viewsheds[idx[by_vs]]
-    vis[by_vs] = shapely.dwithin(views, shapely.Point(x, y), BOUNDARY_TOLERANCE_M)
+    hit = shapely.intersects_xy(views, x, y)  # prepared viewsheds: no Point object needed
+    if not hit.all():  # a point on an edge may miss by rounding: allow a millimetre
+        hit |= shapely.dwithin(views, shapely.Point(x, y), BOUNDARY_TOLERANCE_M)
+    vis[by_vs] = hit
     by_los = possible & ~has_vs
     if by_los.any():
         c = idx[by_los]

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Simulators for demo and tests.")
+app: typer.Typer = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="Simulators for demo and tests."
+)
 
 
 def split_ids(values: list[str] | None) -> list[str]:

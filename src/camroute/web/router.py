@@ -11,20 +11,26 @@ from __future__ import annotations
 import html
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import urlsplit
 
+import orjson
 import xstatic.pkg.leaflet as xstatic_leaflet
-from fastapi import APIRouter, FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from camroute.api.deps import SettingsDep
+from camroute.api.deps import EngineDep, SettingsDep
+from camroute.auth.deps import Role, require_roles
+from camroute.web.layers import MAX_FEATURES, LayerCache, layer, parse_bbox
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 LEAFLET_DIR = Path(xstatic_leaflet.BASE_DIR)
 TILE_URL_MARKER = "{{tile_url}}"
 
 router = APIRouter(tags=["web"], include_in_schema=False)
+layers_router = APIRouter(tags=["web"])
+LAYER_READERS = (Role.dispatcher, Role.supervisor, Role.gis_admin, Role.auditor)
 
 
 @lru_cache(maxsize=1)
@@ -90,8 +96,33 @@ def index(settings: SettingsDep) -> HTMLResponse:
     return HTMLResponse(body, headers=headers)
 
 
+@layers_router.get(
+    "/api/layers/{name}",
+    dependencies=[Depends(require_roles(*LAYER_READERS))],
+    responses={200: {"content": {"application/geo+json": {}}}},
+    response_class=Response,
+)
+def get_layer(
+    name: str,
+    request: Request,
+    engine: EngineDep,
+    bbox: Annotated[str, Query(description="minlon,minlat,maxlon,maxlat (WGS84)")],
+    limit: Annotated[int, Query(ge=1, le=MAX_FEATURES)] = MAX_FEATURES,
+) -> Response:
+    """A base layer (admin, service-areas, stations, streets, pois, buildings) in the bbox."""
+    cache: LayerCache = request.app.state.web_layers
+    body = layer(engine, cache, name, parse_bbox(bbox), limit=limit)
+    return Response(
+        orjson.dumps(body),
+        media_type="application/geo+json",
+        headers={"Cache-Control": "private, max-age=60"},
+    )
+
+
 def install_web(app: FastAPI) -> None:
-    """Add the page route and mount the static assets (Leaflet first: the longer prefix)."""
+    """Add the page and layer routes and mount the static assets (Leaflet first)."""
+    app.state.web_layers = LayerCache()
     app.include_router(router)
+    app.include_router(layers_router)
     app.mount("/static/leaflet", StaticFiles(directory=LEAFLET_DIR), name="leaflet")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="web-static")

@@ -2,6 +2,7 @@
 
 import { api, problemText, setBearer, setUnauthorizedHandler } from "./js/api.js";
 import { editCamera, stopEditing } from "./js/admin.js";
+import { initBaseLayers, refreshBaseLayers } from "./js/basemap.js";
 import { initCameraLayer, refreshCameras } from "./js/cameras.js";
 import { toast } from "./js/dom.js";
 import { currentLang, initialLanguage, loadLanguage, onLanguageChange, t } from "./js/i18n.js";
@@ -14,9 +15,27 @@ import { isAdmin, on, state } from "./js/state.js";
 const HCMC = [10.776, 106.701];
 const HANDLERS = ["dispatcher", "supervisor"]; // the roles that see calls and open live views
 
+const VIEW_KEY = "camroute.view";
+
+// The last map view on this workstation (a centre works one city).
+function savedView() {
+  try {
+    const view = JSON.parse(localStorage.getItem(VIEW_KEY) || "null");
+    const ok = view && Array.isArray(view.center) && view.center.every(Number.isFinite) && Number.isFinite(view.zoom);
+    return ok ? view : null;
+  } catch {
+    return null;
+  }
+}
+
 function initMap() {
   const map = L.map("map", { preferCanvas: false, zoomControl: true, attributionControl: false });
-  map.setView(HCMC, 13);
+  const saved = savedView();
+  map.setView(saved ? saved.center : HCMC, saved ? saved.zoom : 13);
+  map.on("moveend", () => {
+    const c = map.getCenter();
+    try { localStorage.setItem(VIEW_KEY, JSON.stringify({ center: [c.lat, c.lng], zoom: map.getZoom() })); } catch { /* not kept */ }
+  });
   state.tileUrl = document.querySelector("meta[name=camroute-tile-url]").content.trim();
   if (state.tileUrl && !state.tileUrl.includes("{{")) {
     L.tileLayer(state.tileUrl, { maxZoom: 20 }).addTo(map);
@@ -89,6 +108,7 @@ async function startSession(user) {
   const handlesCalls = HANDLERS.includes(user.role);
   document.getElementById("queue-pane").classList.toggle("inactive", !handlesCalls);
   if (handlesCalls) connectEvents();
+  refreshBaseLayers();
   await Promise.all([handlesCalls ? refreshQueue() : null, refreshCameras()]);
 }
 
@@ -114,6 +134,7 @@ async function logout() {
 async function main() {
   await loadLanguage(initialLanguage());
   const map = initMap();
+  initBaseLayers(map);
   initIncidentLayer(map);
   initQueue(map);
   initCameraLayer(map);
@@ -121,7 +142,11 @@ async function main() {
   setUnauthorizedHandler(() => { if (state.user) showLogin(t("login.failed")); });
   on("select-incident", (id) => selectIncident(id));
   on("open-camera", (cam) => { if (state.selectedId) requestView(state.selectedId, cam); });
-  on("camera-click", (cam) => { if (isAdmin()) editCamera(cam); });
+  on("camera-click", (cam) => {
+    if (isAdmin()) editCamera(cam);
+    else if (state.selectedId) requestView(state.selectedId, cam); // the server says if it may
+    else toast(t("denied"), t("live.need_incident"));
+  });
   on("server-event", (ev) => {
     onServerEvent(ev);
     const id = ev.data && ev.data.incident_id;

@@ -25,8 +25,9 @@ depends_on: str | Sequence[str] | None = None
 _PG_SYNC = """
 CREATE OR REPLACE FUNCTION cameras_sync() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND NEW.geom IS DISTINCT FROM OLD.geom
-       AND NEW.lon = OLD.lon AND NEW.lat = OLD.lat AND NEW.geom IS NOT NULL THEN
+    IF NEW.geom IS NOT NULL AND (NEW.lon IS NULL OR NEW.lat IS NULL OR (
+           TG_OP = 'UPDATE' AND NEW.geom IS DISTINCT FROM OLD.geom
+           AND NEW.lon = OLD.lon AND NEW.lat = OLD.lat)) THEN
         NEW.lon := ST_X(NEW.geom);
         NEW.lat := ST_Y(NEW.geom);
     END IF;
@@ -39,6 +40,14 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql
 """
+# Bulk imports insert ``geom`` computed set-based, so the row trigger is skipped for them.
+_PG_TRIGGERS = (
+    "CREATE TRIGGER cameras_sync_insert BEFORE INSERT ON cameras FOR EACH ROW "
+    "WHEN (NEW.geom IS NULL OR NEW.lon IS NULL OR NEW.lat IS NULL) "
+    "EXECUTE FUNCTION cameras_sync()",
+    "CREATE TRIGGER cameras_sync_update BEFORE UPDATE ON cameras FOR EACH ROW "
+    "EXECUTE FUNCTION cameras_sync()",
+)
 
 
 def _ts() -> sa.DateTime:
@@ -120,15 +129,14 @@ def upgrade() -> None:
         op.execute("ALTER TABLE cameras ADD COLUMN geom geometry(Point, 4326)")
         op.execute("CREATE INDEX ix_cameras_geom ON cameras USING GIST (geom)")
         op.execute(_PG_SYNC)
-        op.execute(
-            "CREATE TRIGGER cameras_sync BEFORE INSERT OR UPDATE ON cameras "
-            "FOR EACH ROW EXECUTE FUNCTION cameras_sync()"
-        )
+        for trigger in _PG_TRIGGERS:
+            op.execute(trigger)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER IF EXISTS cameras_sync ON cameras")
+        op.execute("DROP TRIGGER IF EXISTS cameras_sync_insert ON cameras")
+        op.execute("DROP TRIGGER IF EXISTS cameras_sync_update ON cameras")
         op.execute("DROP FUNCTION IF EXISTS cameras_sync()")
     op.drop_table("camera_history")
     op.drop_table("camera_credentials")

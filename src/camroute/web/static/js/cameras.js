@@ -69,6 +69,10 @@ export async function refreshCameras() {
   metrics.cameraRenders += 1;
   metrics.lastCameraRenderMs = performance.now() - started;
   metrics.camerasDrawn = cams.length;
+  if (metrics.firstRenderMs == null) {
+    // after the frame that shows them: since navigation start, login included when there was one
+    requestAnimationFrame(() => setTimeout(() => { metrics.firstRenderMs ??= performance.now(); }));
+  }
   emit("cameras-drawn", cams);
 }
 

@@ -78,7 +78,11 @@ export function drawSubject(subject, { fit = true } = {}) {
     drawCamera(cam, { rank: i + 1 }, loc);
     if (i < 5) bounds.extend([cam.lat, cam.lon]);
   });
-  if (fit && bounds.isValid()) state.map.fitBounds(bounds.pad(0.25), { maxZoom: 18 });
+  if (fit && bounds.isValid()) {
+    const tiles = document.getElementById("tiles"); // keep the place clear of open live tiles
+    const right = tiles.children.length ? tiles.offsetWidth + 16 : 0;
+    state.map.fitBounds(bounds.pad(0.25), { maxZoom: 18, paddingBottomRight: [right, 0] });
+  }
 }
 
 function drawCamera(cam, { rank, faint = false, offline = false }, loc = null) {

@@ -69,7 +69,7 @@ function drawMarkers(list) {
   markers.clearLayers();
   for (const inc of list) {
     if (inc.lon == null || inc.lat == null || inc.status === "closed") continue;
-    const icon = L.divIcon({ className: `inc-marker ${hotlineClass(inc.hotline)}`, iconSize: [16, 16] });
+    const icon = L.divIcon({ className: `inc-marker ${hotlineClass(inc.hotline)}`, iconSize: [20, 20] });
     const marker = L.marker([inc.lat, inc.lon], { icon, title: `${inc.hotline} ${inc.call_id || inc.id}`, zIndexOffset: 1000 });
     marker.on("click", () => emit("select-incident", inc.id));
     marker.on("add", () => { marker.getElement().dataset.incident = inc.id; });

@@ -27,7 +27,7 @@ export function emit(name, payload) {
 }
 
 // Numbers the browser tests read (first render time, counts); not a public API.
-export const metrics = { cameraRenders: 0, lastCameraRenderMs: null, camerasDrawn: 0, clusters: 0 };
+export const metrics = { cameraRenders: 0, lastCameraRenderMs: null, camerasDrawn: 0, clusters: 0, firstRenderMs: null };
 window.camrouteMetrics = metrics;
 
 export function isAdmin() {
