@@ -44,8 +44,12 @@ def nearest_bbox(lon: np.ndarray[Any, Any], lat: np.ndarray[Any, Any], n: int) -
     dx = (lon - lon0) * 111_320.0 * np.cos(np.radians(lat0))
     dy = (lat - lat0) * 110_574.0
     near = np.argsort(np.hypot(dx, dy))[:n]
-    return [float(lon[near].min()), float(lat[near].min()), float(lon[near].max()),
-            float(lat[near].max())]
+    return [
+        float(lon[near].min()),
+        float(lat[near].min()),
+        float(lon[near].max()),
+        float(lat[near].max()),
+    ]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -101,11 +105,20 @@ def main() -> None:
         settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
         app = create_app(settings)
         with serve_in_thread(app, lifespan="on") as base, sync_playwright() as pw:
-            add_user(engine, settings, name="bench", role=Role.dispatcher, password=PASSWORD,
-                     actor="bench", actor_role="bench")
+            add_user(
+                engine,
+                settings,
+                name="bench",
+                role=Role.dispatcher,
+                password=PASSWORD,
+                actor="bench",
+                actor_role="bench",
+            )
             app.state.camera_index.wait()  # viewsheds built: no background work while timing
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_context(viewport={"width": 1920, "height": 1080}, bypass_csp=True).new_page()
+            page = browser.new_context(
+                viewport={"width": 1920, "height": 1080}, bypass_csp=True
+            ).new_page()
             page.goto(f"{base}/")
             page.wait_for_selector("body[data-ready='1']")
             page.fill("#login-form input[name=username]", "bench")
@@ -123,7 +136,8 @@ def main() -> None:
                     f"{n:>5} target: {first['cameras']:>5} cameras in view at zoom {view['zoom']}"
                     f" ({first['clusters']} clusters) | first render p50 "
                     f"{statistics.median(first['ms']):7.1f} ms p99 {pct(first['ms'], 99):7.1f} ms"
-                    f" | pan re-render p50 {statistics.median(pan):6.1f} ms p99 {pct(pan, 99):6.1f} ms"
+                    f" | pan re-render p50 {statistics.median(pan):6.1f} ms"
+                    f" p99 {pct(pan, 99):6.1f} ms"
                 )
             ratio = statistics.median(results[1500]["ms"]) / statistics.median(results[150]["ms"])
             print(f"ratio first render 1500 / 150 (p50): {ratio:.2f}")

@@ -80,3 +80,24 @@ def test_export_geojson_with_cones_and_gpkg(tmp_path: Path, shared_data: Path) -
     layers = {name for name, _ in pyogrio.list_layers(gpkg)}
     assert layers == {"cameras", "view_cones"}
     assert pyogrio.read_info(gpkg, layer="cameras")["features"] == 848
+
+
+def test_strict_writes_nothing_when_a_row_is_rejected(tmp_path: Path, shared_data: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    path = shared_data / "haiphong" / "cameras_with_heading.geojson"  # 8 duplicate-id rows
+    result = runner.invoke(app, ["cameras", "import", str(path), "--strict", "--db", db])
+    assert result.exit_code == 1
+    summary = orjson.loads(result.output.strip().splitlines()[-1])
+    assert (summary["imported"], summary["rejected"]) == (0, 8)
+    listed = runner.invoke(app, ["cameras", "list", "--db", db])
+    assert orjson.loads(listed.output.strip().splitlines()[-1])["total"] == 0
+
+
+def test_empty_layer_imports_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "empty.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    result = runner.invoke(
+        app, ["cameras", "import", str(path), "--db", f"sqlite:///{tmp_path / 'c.db'}"]
+    )
+    assert result.exit_code == 0
+    assert orjson.loads(result.output.strip().splitlines()[-1])["imported"] == 0

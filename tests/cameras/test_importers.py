@@ -222,3 +222,17 @@ def test_points_of_reports_empty_points() -> None:
     lon, _lat, why = points_of(np.array([shapely.Point(), None], dtype=object))
     assert np.isnan(lon).all()
     assert why == ["geometry is empty, expected a Point", "no geometry"]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        "id,x,y\nA,686000,1191000\nB,686100,1191100\n",  # UTM metres labelled as degrees
+        "id,lon,lat\nA,10.77,106.7\nB,10.78,106.71\n",  # lon and lat swapped
+    ],
+)
+def test_no_coordinate_in_degrees_refuses_the_file(tmp_path: Path, rows: str) -> None:
+    path = tmp_path / "metres.csv"
+    path.write_text(rows, encoding="utf-8")
+    with pytest.raises(SourceFileError, match="no coordinate is in degrees"):
+        normalise(read_source(path), mapping=None, source="m")

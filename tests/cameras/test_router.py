@@ -203,3 +203,27 @@ def test_write_reaches_registry_listeners(api: Api) -> None:
     api.client.app.state.registry_listeners.append(lambda: calls.append(1))  # type: ignore[attr-defined]
     _create(api)
     assert calls == [1]
+
+
+def test_each_write_is_on_the_audit_chain(api: Api) -> None:
+    import sqlalchemy as sa
+
+    from camroute.audit.tables import audit_events
+
+    _create(api)
+    admin = api.as_("gis_admin")
+    api.client.delete("/api/cameras/HCM-1", headers={**admin, "If-Match": '"1"'})
+    engine = api.client.app.state.engine  # type: ignore[attr-defined]
+    query = sa.select(audit_events.c.action, audit_events.c.subject, audit_events.c.details)
+    with engine.connect() as conn:
+        rows = conn.execute(query.where(audit_events.c.subject == "HCM-1")).all()
+    ops = [(r.action, r.details["op"]) for r in rows][-2:]
+    assert ops == [("registry_changed", "create"), ("registry_changed", "delete")]
+
+
+def test_url_with_credentials_is_refused(api: Api) -> None:
+    body = {**CAM, "rtsp_url": "rtsp://admin:pw@10.0.0.5/ch1"}
+    resp = api.client.post("/api/cameras", json=body, headers=api.as_("gis_admin"))
+    assert resp.status_code == 422
+    assert "credentials" in resp.json()["detail"]
+    assert "pw@" not in resp.text

@@ -205,3 +205,43 @@ def test_imported_credentials_stay_server_side(
     assert (src.rtsp_url, src.username, src.password) == ("rtsp://10.0.0.9/ch1", "viewer", "pw1")
     assert get_stream_source(store_engine, "B").username is None
     assert "password" not in load_cameras(store_engine).columns
+
+
+@pytest.mark.parametrize("preload", [False, True])
+def test_last_seen_round_trips_as_utc(store_engine: Engine, tmp_path: Path, preload: bool) -> None:
+    from datetime import UTC, datetime
+
+    if preload:
+        import_file(store_engine, _geojson(tmp_path / "a.geojson", [("OTHER", 106.6, None)]))
+    path = tmp_path / "seen.csv"
+    path.write_text(
+        "id,lon,lat,status,last_seen\n"
+        "A,106.7,10.77,online,2026-11-21T10:00:00+07:00\n"
+        "B,106.8,10.77,offline,\n"
+        "C,106.9,10.77,online,yesterday\n",
+        encoding="utf-8",
+    )
+    report = import_file(store_engine, path)
+    assert [str(r) for r in report.rejects] == [
+        "line 4: last_seen 'yesterday' is not an ISO 8601 time"
+    ]
+    stored = load_cameras(store_engine).set_index("id")
+    assert stored.loc["A", "last_seen"] == datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
+    assert stored.loc["A", "status"] == "online"
+    assert stored["last_seen"].isna().sum() == (2 if preload else 1)
+
+
+def test_credentials_in_a_url_move_to_the_credentials_table(
+    store_engine: Engine, tmp_path: Path
+) -> None:
+    from camroute.cameras.store import get_stream_source
+
+    path = tmp_path / "userinfo.csv"
+    path.write_text(
+        "id,lon,lat,rtsp_url\nA,106.7,10.77,rtsp://admin:s%40cret@10.0.0.9:554/ch1\n",
+        encoding="utf-8",
+    )
+    import_file(store_engine, path)
+    assert load_cameras(store_engine)["rtsp_url"].tolist() == ["rtsp://10.0.0.9:554/ch1"]
+    src = get_stream_source(store_engine, "A")
+    assert (src.username, src.password) == ("admin", "s@cret")

@@ -222,3 +222,14 @@ def test_the_view_limit_holds_under_concurrent_requests(api) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         codes = list(pool.map(lambda _: api.view(incident["id"], "SIM-1").status_code, range(8)))
     assert sorted(codes) == [201] * 4 + [429] * 4
+
+
+@pytest.mark.parametrize(("who", "status"), [(None, 200), ("ann", 200), ("bob", 403)])
+def test_a_ticket_opens_only_for_its_holder(api, who, status) -> None:
+    view = api.view(api.open_incident()["id"], "SIM-1", who="ann").json()
+    headers = api.as_(who) if who else {}
+    resp = api.client.get(view["snapshot_url"], headers=headers)
+    assert resp.status_code == status
+    if status == 403:
+        assert resp.json()["code"] == "ticket_denied"
+        assert "issued to ann" in resp.json()["detail"]

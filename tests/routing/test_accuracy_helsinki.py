@@ -2,8 +2,8 @@
 
 The reference uses 2,500 random points per region, the geodesic sector from ``camroute.geo``
 and plain shapely segment-vs-building intersection in EPSG:3067 (the Finnish national grid,
-not the index's UTM zone); every building blocks (no heights), except the camera's own
-(within 1.5 m), as in the index.
+not the index's UTM zone); every building blocks (no heights), except the camera's own (the
+nearest within 1.5 m), as in the index.
 """
 
 from __future__ import annotations
@@ -76,7 +76,9 @@ def _reference(cam: object, disc_wgs: shapely.Geometry, buildings: gpd.GeoDataFr
     )  # type: ignore[attr-defined]
     disc, sec_m, cam_m = frame.to_numpy()
     bld = buildings.to_crs(FINNISH_GRID).geometry.to_numpy()
-    bld = bld[~shapely.dwithin(bld, cam_m, 1.5)]
+    dist = shapely.distance(bld, cam_m)
+    if dist.min() <= 1.5:  # the camera's own building: the nearest footprint within 1.5 m
+        bld = np.delete(bld, int(np.argmin(dist)))
     rng = np.random.default_rng(3)
     minx, miny, maxx, maxy = disc.bounds
     pts = np.empty((0, 2))

@@ -34,6 +34,14 @@ GEOMETRY = [
     ("facade mount", {}, [(-10, -10, 10, 0, NAN)], (0.0, 30.0), True, True),
     ("mount slightly inside", {"y_m": -0.5}, [(-10, -10, 10, 0, NAN)], (0.0, 30.0), True, True),
     (
+        "neighbour sharing the wall still blocks",
+        {"heading_deg": 45.0},
+        [(-10, -10, 0, 0, NAN), (0, 0.3, 20, 10, NAN)],
+        (15.0, 15.0),
+        False,
+        True,
+    ),
+    (
         "tall camera over low building",
         {"mount_height_m": 20.0},
         [(-5, 10, 5, 12, 3.0)],
@@ -247,3 +255,10 @@ def test_polygon_region_is_projected_and_sampled(
     )
     row = rank_cameras(loc, index).cameras[0]
     assert row.visible_fraction == pytest.approx(0.5, abs=0.05)
+
+
+def test_too_uncertain_location_is_answered_without_cameras(scene: Callable[..., Any]) -> None:
+    cams, _ = scene([{"id": "C"}])
+    result = rank_cameras(point_at(0.0, 30.0, radius_m=5000.0), CameraIndex.build(cams))
+    assert (result.cameras, result.considered) == ([], 0)
+    assert "too uncertain" in result.reason.en

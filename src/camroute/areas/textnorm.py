@@ -43,6 +43,7 @@ _INTERSECTION_WORDS = re.compile(
 _SEPARATORS = re.compile(r"\s+(?:-|–|—|x|&|va|giao|voi)\s+|\s*/\s*|\s*&\s*|\s+[-–—]\s*|\s*[-–—]\s+")
 _NEAR = re.compile(r"^(?:o\s+)?(?:gan|canh|truoc|doi dien|sau)\s+")
 _HOUSE = re.compile(r"^(?:so\s+(?:nha\s+)?)?(\d+[a-z]?(?:/\d+[a-z]?)*)\s+(\D.*)$")
+_REMARK = re.compile(r"\([^)]*\)")
 _COORDS = re.compile(r"^\s*(-?\d{1,3}\.\d+)\s*[,;\s]\s*(-?\d{1,3}\.\d+)\s*$")
 
 
@@ -156,7 +157,8 @@ def parse_query(text: str) -> ParsedQuery:
     >>> q.key, q.near, q.intersection
     ('cho ben thanh', True, None)
     """
-    head, *rest = [part for part in fold(text).split(",") if part.strip()] or [""]
+    plain = _REMARK.sub(" ", fold(text))  # "(hướng đi Sân bay)", "(2)": remarks, not names
+    head, *rest = [part for part in plain.split(",") if part.strip()] or [""]
     context = tuple(k for k in (normalise(p) for p in rest) if k)
     near = bool(_NEAR.match(normalise(head)))
     stripped = _NEAR.sub("", head.strip())

@@ -18,8 +18,12 @@ from camroute.errors import CamrouteError
 from camroute.settings import Settings
 from camroute.store import make_engine, migrate
 
-users_app = typer.Typer(no_args_is_help=True, help="Users who log in to the web page and API.")
-apikeys_app = typer.Typer(no_args_is_help=True, help="API keys for integrations (telephony, CAD).")
+users_app: typer.Typer = typer.Typer(
+    no_args_is_help=True, help="Users who log in to the web page and API."
+)
+apikeys_app: typer.Typer = typer.Typer(
+    no_args_is_help=True, help="API keys for integrations (telephony, CAD)."
+)
 
 # After the apps exist: ``camroute.cli`` imports this module back to register them.
 from camroute.cli import DbOption, settings_for  # noqa: E402

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from numpy.typing import NDArray
 from sqlalchemy import Connection
 
 from camroute.cameras.tables import (
@@ -49,9 +50,12 @@ class UpsertCounts:
 def _column_values(series: pd.Series, *, sqlite: bool) -> list[Any]:
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         utc = series.dt.tz_convert(UTC) if series.dt.tz is not None else series
-        if sqlite:
-            text = utc.dt.strftime("%Y-%m-%d %H:%M:%S.%f").astype(object)
-            return list(text.where(series.notna(), None))
+        if sqlite:  # format each distinct time once (``updated_at`` is one value per import)
+            codes, uniques = pd.factorize(utc)
+            formatted = pd.DatetimeIndex(uniques).strftime("%Y-%m-%d %H:%M:%S.%f")
+            text: NDArray[np.object_] = np.empty(len(formatted) + 1, dtype=object)
+            text[: len(formatted)] = list(formatted)  # text[-1] stays None: code -1 is missing
+            return list(text[codes])
         return [None if pd.isna(v) else v.to_pydatetime() for v in utc]
     if pd.api.types.is_bool_dtype(series.dtype):
         return [bool(v) for v in series.to_numpy()]
@@ -84,6 +88,8 @@ def _load(
     """Stream ``frame`` into ``table``: ``executemany`` on SQLite, ``COPY`` on PostgreSQL."""
     sqlite = conn.dialect.name == "sqlite"
     total, done = len(frame), 0
+    # Columns that are null everywhere are left to their NULL default: less to bind per row.
+    columns = tuple(c for c in columns if c in frame.columns and frame[c].notna().any())
     names = ", ".join(columns)
     cursor = conn.connection.cursor()
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from pathlib import Path
 from typing import Annotated, Literal
@@ -27,12 +28,22 @@ DbOption = Annotated[
 
 
 def _engine(db: str | None) -> Engine:
-    from camroute.cli import settings_for
+    from camroute.settings import Settings
     from camroute.store import make_engine, migrate
 
-    engine = make_engine(settings_for(db).database_url)
+    # the ``--db`` convention of ``camroute.cli.settings_for`` (not imported: it imports us)
+    settings = Settings(database_url=db) if db else Settings()
+    engine = make_engine(settings.database_url)
     migrate(engine)
     return engine
+
+
+def _actor() -> str:
+    """``cli:<os user>``, the audit log's name for command-line changes."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no passwd entry and no USER variable (some containers)
+        return "cli"
 
 
 @app.command("import")
@@ -44,6 +55,9 @@ def import_cmd(
         Path | None, typer.Option("--mapping", help="JSON column mapping for other schemas.")
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only; write nothing.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Write nothing if any row is rejected (exit 1).")
+    ] = False,
     source: Annotated[
         str | None, typer.Option("--source", help="Provenance name (default: the file name).")
     ] = None,
@@ -72,7 +86,8 @@ def import_cmd(
                 mapping=loaded,
                 source=source,
                 dry_run=dry_run,
-                actor="cli",
+                strict=strict,
+                actor=_actor(),
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     except CamrouteError as exc:
@@ -87,11 +102,14 @@ def import_cmd(
     out.print(
         f"{report.total} rows: {report.imported} new, {report.updated} changed, "
         f"{report.unchanged} unchanged, {len(report.rejects)} rejected"
-        + (" (dry run: nothing written)" if dry_run else ""),
+        + (" (dry run: nothing written)" if dry_run else "")
+        + (" (--strict: rows were rejected, nothing written)" if report.refused else ""),
         markup=False,
         highlight=False,
     )
     sys.stdout.write(orjson.dumps(report.summary()).decode() + "\n")
+    if report.refused:
+        raise typer.Exit(1)
 
 
 def _progress(console: Console) -> Progress:

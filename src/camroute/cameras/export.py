@@ -55,7 +55,7 @@ def export_registry(engine: Engine, out: Path, *, fmt: str, cones: bool = False)
         if cones:
             cones_of(cameras).to_file(out, driver="GPKG", layer="view_cones", engine="pyogrio")
         return len(cameras)
-    frame = cameras.assign(feature="camera")
+    frame = cameras.assign(feature="camera", version=cameras["version"].astype("Int64"))
     if cones:
         frame = gpd.GeoDataFrame(pd.concat([frame, cones_of(cameras)], ignore_index=True), crs=4326)
     frame.to_file(out, driver="GeoJSON", engine="pyogrio")

@@ -7,8 +7,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any, Final, Literal
+from urllib.parse import unquote, urlsplit, urlunsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 Kind = Literal["fixed", "ptz", "dome_360"]
 Status = Literal["online", "offline", "maintenance", "unknown"]
@@ -32,7 +40,38 @@ Range = Annotated[float, Field(gt=0.0, le=MAX_RANGE_M)]
 Tilt = Annotated[float, Field(ge=-90.0, le=90.0)]
 Height = Annotated[float, Field(ge=0.0, le=1000.0)]
 Pan = Annotated[float, Field(ge=0.0, le=360.0)]
-Url = Annotated[str, Field(max_length=2048, pattern=r"^(https?|rtsp|rtsps)://\S+$")]
+
+
+def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
+    """``url`` without ``user:password@``, and the user and password it carried.
+
+    Examples
+    --------
+    >>> split_userinfo("rtsp://admin:s3cret@10.0.0.5:554/ch1")
+    ('rtsp://10.0.0.5:554/ch1', 'admin', 's3cret')
+    >>> split_userinfo("http://10.0.0.5/snap.jpg")
+    ('http://10.0.0.5/snap.jpg', None, None)
+    """
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None, None
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    user = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password else None
+    return urlunsplit(parts._replace(netloc=netloc)), user, password
+
+
+def _no_userinfo(url: str) -> str:
+    if split_userinfo(url)[1:] != (None, None):
+        raise ValueError("URL carries credentials: send them in `credentials`, not in the URL")
+    return url
+
+
+Url = Annotated[
+    str,
+    Field(max_length=2048, pattern=r"^(https?|rtsp|rtsps)://\S+$"),
+    AfterValidator(_no_userinfo),
+]
 ShortText = Annotated[str, Field(max_length=500)]
 
 # Fields that describe what a camera sees (the ones carrying provenance).

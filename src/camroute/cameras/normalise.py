@@ -7,17 +7,32 @@ the distinct direction texts and over the rows that fail.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
-from camroute.cameras.fov import KIND_DEFAULTS, parse_direction_deg
+from camroute.cameras.columns import (
+    Checks,
+    blank,
+    clean_text,
+    column,
+    headings,
+    numbers,
+    text_or_none,
+)
+from camroute.cameras.fov import KIND_DEFAULTS
 from camroute.cameras.importers import SourceFileError, SourceFrame, points_of
-from camroute.cameras.mapping import Mapping, resolve_columns
-from camroute.cameras.model import ACCESS_CLASSES, MAX_RANGE_M, STATUSES
+from camroute.cameras.mapping import ALIASES, Mapping, resolve_columns
+from camroute.cameras.model import (
+    ACCESS_CLASSES,
+    CAMERA_FIELDS,
+    MAX_RANGE_M,
+    STATUSES,
+    split_userinfo,
+)
 
 KIND_WORDS: Final[dict[str, str]] = {
     "fixed": "fixed",
@@ -39,7 +54,6 @@ KIND_WORDS: Final[dict[str, str]] = {
     "panoramic": "dome_360",
 }
 URL_PATTERN: Final = r"^(?:https?|rtsps?)://\S+$"
-ID_BAD_CHARS: Final = r"[/?#%\\]|^\s|\s$"
 # (field, low, high, low inclusive, reject when out of range); else the value is dropped.
 BOUNDS: Final = (
     ("hfov_deg", 0.0, 360.0, False, True),
@@ -79,79 +93,14 @@ class Normalised:
     total: int = 0
 
 
-class _Checks:
-    """First failing reason per row; messages are formatted for failing rows only."""
-
-    def __init__(self, n: int) -> None:
-        self.reason: NDArray[np.object_] = np.full(n, None, dtype=object)
-
-    def fail(self, mask: Any, template: str, values: Any = None) -> None:
-        """Give ``template`` (``{v}`` is the row's value in ``values``) to failing rows."""
-        todo = np.flatnonzero(np.asarray(mask, dtype=bool) & (self.reason == None))  # noqa: E711
-        for i in todo:
-            value = None if values is None else _at(values, int(i))
-            self.reason[i] = template.format(v=value)
-
-
-def _at(values: Any, i: int) -> Any:
-    return values.iat[i] if isinstance(values, pd.Series) else values[i]
-
-
-def _column(frame: pd.DataFrame, cols: tuple[str, ...] | None) -> pd.Series:
-    if not cols:
-        return pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    if len(cols) == 1:
-        return frame[cols[0]]
-    out = frame[cols[0]].astype(object)
-    for c in cols[1:]:
-        out = out.where(out.notna() & (out.astype(str).str.strip() != ""), frame[c].astype(object))
-    return out
-
-
-def _blank(series: pd.Series) -> NDArray[np.bool_]:
-    if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
-        return np.asarray(series.isna(), dtype=bool)
-    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
-        text = series  # pandas str dtype: compare without a Python loop first
-    else:
-        text = series.astype(str)
-    blank = np.array(series.isna() | (text == ""), dtype=bool)
-    spaces = np.flatnonzero(~blank & np.asarray(text.str.startswith(" ") | text.str.endswith(" ")))
-    blank[spaces] = np.asarray(text.iloc[spaces].str.strip() == "", dtype=bool)
-    return blank
-
-
-def _numbers(series: pd.Series) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """Floats (a leading number in text such as "3 m" counts) and a mask of unreadable values."""
-    direct = pd.to_numeric(series, errors="coerce")
-    values = direct.to_numpy(dtype=float, na_value=np.nan, copy=True)
-    todo = np.isnan(values) & ~_blank(series)
-    if todo.any():
-        text = series[todo].astype(str).str.replace(",", ".", regex=False)
-        lead = text.str.extract(r"^\s*([+-]?\d+(?:\.\d+)?)\s*(?:m|°|deg|độ)?\s*$")[0]
-        values[todo] = pd.to_numeric(lead, errors="coerce").to_numpy(float, na_value=np.nan)
-    return values, np.isnan(values) & ~_blank(series)
-
-
-def _headings(series: pd.Series) -> NDArray[np.float64]:
-    values, text = _numbers(series)
-    numeric = ~np.isnan(values)
-    values[numeric] = np.where(np.abs(values[numeric]) <= 360.0, values[numeric] % 360.0, np.nan)
-    if text.any():
-        parsed = (
-            series[text]
-            .astype(str)
-            .map({t: parse_direction_deg(t) for t in series[text].astype(str).unique()})
-        )
-        values[text] = parsed.to_numpy(dtype=float, na_value=np.nan)
-    return values
-
-
 def normalise(src: SourceFrame, *, mapping: Mapping | None, source: str) -> Normalised:
     """Camera rows from ``src``; rows that cannot be cameras are rejected with a reason."""
     frame = src.frame
+    if frame.empty:  # nothing to map (an empty layer may not even have columns)
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in ("id", *CAMERA_FIELDS, "row")})
+        return Normalised(cameras=empty, rejects=[], notes=list(src.notes))
     cols = resolve_columns([str(c) for c in frame.columns], mapping, is_osm=src.is_osm)
-    checks, warnings = _Checks(len(frame)), []
+    checks, warnings = Checks(len(frame)), []
     out = pd.DataFrame(index=frame.index)
     out["id"] = _ids(frame, cols, src, mapping, checks)
     out["lon"], out["lat"] = _positions(frame, cols, src, checks)
@@ -160,7 +109,8 @@ def normalise(src: SourceFrame, *, mapping: Mapping | None, source: str) -> Norm
     warnings += _optics(frame, cols, out, checks, src)
     _categories(frame, cols, out, mapping, checks, src)
     for name in TEXT_FIELDS:
-        out[name] = _clean_text(frame, cols.get(name))
+        out[name] = clean_text(frame, cols.get(name))
+    _move_url_credentials(out)
     _defaults(out, mapping, source)
     _duplicates(out, checks, src)
     rejected = checks.reason != None  # noqa: E711
@@ -178,34 +128,19 @@ def normalise(src: SourceFrame, *, mapping: Mapping | None, source: str) -> Norm
     )
 
 
-def _clean_text(frame: pd.DataFrame, cols: tuple[str, ...] | None) -> pd.Series:
-    """Stripped text, ``None`` where blank (an absent column is all ``None``)."""
-    out = pd.Series(None, index=frame.index, dtype=object)
-    if not cols:
-        return out
-    raw = _column(frame, cols)
-    keep = ~_blank(raw)
-    out[keep] = raw[keep].astype(str).str.strip().astype(object)
-    return out
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None or value is pd.NA or value != value else str(value).strip()
-
-
 def _ids(
     frame: pd.DataFrame,
     cols: dict[str, tuple[str, ...]],
     src: SourceFrame,
     mapping: Mapping | None,
-    checks: _Checks,
+    checks: Checks,
 ) -> pd.Series:
     if src.is_osm and "osm_id" in frame.columns and not (mapping and "id" in mapping.columns):
         kind = frame["osm_type"].astype(str) if "osm_type" in frame.columns else "node"
         number = pd.to_numeric(frame["osm_id"], errors="coerce").astype("Int64").astype(str)
         ids = ("osm-" + kind + "-" + number).astype(object).where(number != "<NA>", None)
     elif "id" in cols:
-        ids = _column(frame, cols["id"])
+        ids = column(frame, cols["id"])
         as_num = pd.to_numeric(ids, errors="coerce")
         whole = as_num.notna() & (as_num % 1 == 0)
         ids = ids.astype(object).where(~whole, as_num[whole].astype("Int64").astype(str))
@@ -215,11 +150,11 @@ def _ids(
             f"the file has {list(frame.columns)}",
             field="id",
         )
-    blank = _blank(ids)
+    missing = blank(ids)
     prefix = mapping.id_prefix if mapping else ""
-    texts = [_text(v) for v in ids.where(~blank, None)]
+    texts = [text_or_none(v) for v in ids.where(~missing, None)]
     ids = pd.Series([prefix + t if t else None for t in texts], index=frame.index, dtype=object)
-    checks.fail(blank, "missing id")
+    checks.fail(missing, "missing id")
     too_long = np.asarray(ids.str.len().fillna(0) > 64, dtype=bool)
     checks.fail(too_long, "id {v!r} is longer than 64 characters", ids)
     bad = np.asarray(ids.str.contains(r"[/?#%\\]", regex=True).fillna(False), dtype=bool)
@@ -228,29 +163,27 @@ def _ids(
 
 
 def _id_names() -> tuple[str, ...]:
-    from camroute.cameras.mapping import ALIASES
-
     return ALIASES["id"]
 
 
 def _positions(
-    frame: pd.DataFrame, cols: dict[str, tuple[str, ...]], src: SourceFrame, checks: _Checks
+    frame: pd.DataFrame, cols: dict[str, tuple[str, ...]], src: SourceFrame, checks: Checks
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     lon, lat = src.lon.copy(), src.lat.copy()
     if src.has_geometry:
         checks.fail(np.array([r is not None for r in src.geom_reason]), "{v}", src.geom_reason)
     elif "lon" in cols and "lat" in cols:
         for name, arr in (("lon", lon), ("lat", lat)):
-            raw = _column(frame, cols[name])
-            values, unreadable = _numbers(raw)
+            raw = column(frame, cols[name])
+            values, unreadable = numbers(raw)
             arr[:] = values
-            checks.fail(_blank(raw), f"missing {name}")
+            checks.fail(blank(raw), f"missing {name}")
             checks.fail(unreadable, name + " {v!r} is not a number", raw)
     elif "wkt" in cols:
-        raw = _column(frame, cols["wkt"])
-        geoms = shapely.from_wkt(raw.where(~_blank(raw), None).to_numpy(), on_invalid="ignore")
+        raw = column(frame, cols["wkt"])
+        geoms = shapely.from_wkt(raw.where(~blank(raw), None).to_numpy(), on_invalid="ignore")
         lon, lat, reasons = points_of(geoms)
-        checks.fail(_blank(raw), "missing WKT geometry")
+        checks.fail(blank(raw), "missing WKT geometry")
         checks.fail(
             np.array([r is not None for r in reasons]),
             "{v}",
@@ -271,13 +204,14 @@ def _positions(
     if len(lon) and found.any() and (bad_lon | bad_lat)[found].all():
         raise SourceFileError(
             "no coordinate is in degrees (e.g. "
-            f"{lon[found][0]}, {lat[found][0]}): wrong CRS? Reproject to EPSG:4326",
+            f"{lon[found][0]}, {lat[found][0]}): wrong CRS (reproject to EPSG:4326), "
+            "or lon and lat swapped?",
             field="crs",
         )
     return lon, lat
 
 
-def _osm_rejects(frame: pd.DataFrame, checks: _Checks) -> None:
+def _osm_rejects(frame: pd.DataFrame, checks: Checks) -> None:
     if "surveillance:type" in frame.columns:
         kind = frame["surveillance:type"].astype(str).str.lower()
         checks.fail(
@@ -293,7 +227,7 @@ def _optics(
     frame: pd.DataFrame,
     cols: dict[str, tuple[str, ...]],
     out: pd.DataFrame,
-    checks: _Checks,
+    checks: Checks,
     src: SourceFrame,
 ) -> list[RowIssue]:
     warnings: list[RowIssue] = []
@@ -301,7 +235,7 @@ def _optics(
     text = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     for col in cols.get("heading_deg", ()):
         raw = frame[col]
-        parsed = _headings(raw)
+        parsed = headings(raw)
         nums = pd.to_numeric(raw, errors="coerce").to_numpy(float, na_value=np.nan)
         checks.fail(
             np.isnan(parsed) & ~np.isnan(nums),
@@ -309,7 +243,7 @@ def _optics(
             nums,
         )
         heading = np.where(np.isnan(heading), parsed, heading)
-        wordy = np.isnan(nums) & ~_blank(raw) & text.isna().to_numpy()
+        wordy = np.isnan(nums) & ~blank(raw) & text.isna().to_numpy()
         text = text.where(~wordy, raw.astype(object))
     unread = np.isnan(heading) & text.notna().to_numpy()
     message = "direction {!r} has no single bearing: heading unknown"
@@ -319,8 +253,8 @@ def _optics(
         if name not in cols:
             out[name] = np.nan
             continue
-        raw = _column(frame, cols[name])
-        values, unreadable = _numbers(raw)
+        raw = column(frame, cols[name])
+        values, unreadable = numbers(raw)
         outside = ~np.isnan(values) & (
             ((values < low) if low_incl else (values <= low)) | (values > high)
         )
@@ -347,7 +281,7 @@ def _categories(
     cols: dict[str, tuple[str, ...]],
     out: pd.DataFrame,
     mapping: Mapping | None,
-    checks: _Checks,
+    checks: Checks,
     src: SourceFrame,
 ) -> None:
     words = {**KIND_WORDS, **(mapping.kind_values if mapping else {})}
@@ -362,7 +296,7 @@ def _categories(
         if name not in cols:
             out[name] = default
             continue
-        values = _clean_text(frame, cols[name]).str.lower()
+        values = clean_text(frame, cols[name]).str.lower()
         checks.fail(
             np.asarray(values.notna() & ~values.isin(allowed), dtype=bool),
             f"{name} {{v!r}} is not one of {list(allowed)}",
@@ -374,16 +308,16 @@ def _categories(
         out.loc[indoor, "access_class"] = "restricted"
     out["last_seen"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us, UTC]")
     if "last_seen" in cols:
-        seen_raw = _column(frame, cols["last_seen"])
+        seen_raw = column(frame, cols["last_seen"])
         seen = pd.to_datetime(seen_raw, errors="coerce", utc=True, format="ISO8601")
         checks.fail(
-            np.asarray(seen.isna(), dtype=bool) & ~_blank(seen_raw),
+            np.asarray(seen.isna(), dtype=bool) & ~blank(seen_raw),
             "last_seen {v!r} is not an ISO 8601 time",
             seen_raw,
         )
         out["last_seen"] = seen
     for name in ("snapshot_url", "mjpeg_url", "rtsp_url"):
-        values = _clean_text(frame, cols.get(name))
+        values = clean_text(frame, cols.get(name))
         if name not in cols:
             out[name] = values
             continue
@@ -392,13 +326,26 @@ def _categories(
         out[name] = values
 
 
+def _move_url_credentials(out: pd.DataFrame) -> None:
+    """``user:password@`` in a stream URL goes to the credentials, never to the API."""
+    for name in ("snapshot_url", "mjpeg_url", "rtsp_url"):
+        urls = out[name]
+        carrying = urls.notna() & urls.astype(str).str.contains("@", regex=False)
+        for row in out.index[carrying.to_numpy(dtype=bool)]:
+            url, user, password = split_userinfo(str(urls.at[row]))
+            out.at[row, name] = url
+            for key, value in (("username", user), ("password", password)):
+                if value is not None and not isinstance(out.at[row, key], str):
+                    out.at[row, key] = value
+
+
 def _kinds(frame: pd.DataFrame, cols: tuple[str, ...] | None, words: dict[str, str]) -> pd.Series:
-    raw = _column(frame, cols)
+    raw = column(frame, cols)
     if cols and (cols[0].lower() == "ptz" or pd.api.types.is_bool_dtype(raw.dtype)):
         flag = raw.map({True: 1.0, False: 0.0, "true": 1.0, "false": 0.0, "yes": 1.0, "no": 0.0})
         flag = flag.where(flag.notna(), pd.to_numeric(raw, errors="coerce"))
         return flag.map({1.0: "ptz", 0.0: "fixed"})
-    return _clean_text(frame, cols).str.lower().map(words)
+    return clean_text(frame, cols).str.lower().map(words)
 
 
 def _defaults(out: pd.DataFrame, mapping: Mapping | None, source: str) -> None:
@@ -421,7 +368,7 @@ def _defaults(out: pd.DataFrame, mapping: Mapping | None, source: str) -> None:
     out.loc[ptz, "pan_max_deg"] = KIND_DEFAULTS["ptz"].pan_max_deg
 
 
-def _duplicates(out: pd.DataFrame, checks: _Checks, src: SourceFrame) -> None:
+def _duplicates(out: pd.DataFrame, checks: Checks, src: SourceFrame) -> None:
     ids = out["id"]
     dup = np.asarray(ids.notna() & ids.duplicated(keep=False), dtype=bool)
     if not dup.any():

@@ -35,6 +35,7 @@ class ImportReport:
     warnings: list[RowIssue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     dry_run: bool = False
+    refused: bool = False
 
     def summary(self) -> dict[str, int]:
         """The one-line JSON summary of the CLI (its keys are an interface)."""
@@ -57,6 +58,7 @@ def import_file(
     mapping: Mapping | None = None,
     source: str | None = None,
     dry_run: bool = False,
+    strict: bool = False,
     actor: str = "cli",
     role: str = "gis_admin",
     progress: ProgressFn | None = None,
@@ -64,6 +66,7 @@ def import_file(
     """Import ``path``: all accepted rows in one transaction, or nothing (also on a dry run).
 
     A dry run performs the same statements and rolls them back, so its counts are exact.
+    ``strict`` writes nothing when any row is rejected (``report.refused``).
     """
     source = (source or path.name)[:120]
     src = read_source(path, select=wanted_columns(mapping))
@@ -80,7 +83,10 @@ def import_file(
         warnings=result.warnings,
         notes=result.notes,
         dry_run=dry_run,
+        refused=strict and bool(result.rejects),
     )
+    if report.refused:
+        return report
     try:
         with engine.begin() as conn:
             counts = bulk_upsert(conn, rows, actor=actor, source=source, progress=progress)

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from camroute.audit.service import Action, record
 from camroute.incidents.tables import incident_locations, incidents
+from camroute.incidents.txn import writing
 from camroute.live import store as tickets
 
 PRECISE = ("lon", "lat", "uncertainty_m", "location")
@@ -42,7 +43,7 @@ def run_retention(
     cutoff = now - timedelta(days=days)
     i = incidents.c
     due = sa.select(i.id).where(i.status == "closed", i.closed_at < cutoff, i.purged_at.is_(None))
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         ids = list(conn.execute(due).scalars())
         n_loc = 0
         if ids:

@@ -33,6 +33,7 @@ from camroute.incidents.models import (
     Status,
 )
 from camroute.incidents.tables import incident_locations, incidents
+from camroute.incidents.txn import writing
 from camroute.live import store as tickets
 
 i = incidents.c
@@ -229,7 +230,7 @@ def _update(conn: Connection, call: CallCreate, located: Located, fp: str, actor
 
 
 def _repeat(engine: Engine, call: CallCreate, row: RowMapping, actor: Principal) -> None:
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         _audit_call(conn, call, actor, row["id"], repeat=True)
 
 
@@ -255,7 +256,7 @@ def receive_call(
             _check_open(existing, call)
         located = locate(call)
         try:
-            with engine.begin() as conn:
+            with writing(engine) as conn:
                 if existing is None:
                     incident_id = _insert(conn, call, located, fp, actor)
                 else:
@@ -341,7 +342,7 @@ def change_status(
 ) -> IncidentRead:
     """Move an open incident to ``status``; closing it revokes every live ticket it has."""
     now = datetime.now(UTC)
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         row = (
             conn.execute(sa.select(incidents).where(i.id == incident_id).with_for_update())
             .mappings()

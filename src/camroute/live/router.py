@@ -7,7 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import StreamingResponse
 
-from camroute.auth.deps import PrincipalDep, Role, require_roles
+from camroute.auth.deps import COOKIE_NAME, PrincipalDep, Role, require_roles
+from camroute.auth.service import principal_from_api_key, principal_from_token
+from camroute.errors import AuthenticationError
 from camroute.live import service
 from camroute.live.models import ViewCreate, ViewRead
 from camroute.live.session import RelayContext, relay_mjpeg, relay_snapshot
@@ -29,10 +31,38 @@ def live_context(request: Request) -> service.LiveContext:
     return service.LiveContext(state.engine, state.settings, key, state.events)
 
 
+def viewer_name(request: Request) -> str | None:
+    """Who the request's own credentials name, if it carries valid ones (else None).
+
+    The ticket is the credential of the relay; when the request also carries a user's
+    credentials (the page's cookie, a bearer token, an API key), they must name the ticket's
+    holder, so a ticket copied to another logged-in user does not open.
+    """
+    state = request.app.state
+    key = request.headers.get("x-api-key")
+    auth = request.headers.get("authorization", "")
+    token = auth[7:] if auth.lower().startswith("bearer ") else request.cookies.get(COOKIE_NAME)
+    try:
+        if key:
+            return principal_from_api_key(state.engine, key).name
+        if token:
+            return principal_from_token(state.engine, state.settings, token).name
+    except AuthenticationError:
+        return None
+    return None
+
+
 def relay_context(request: Request) -> RelayContext:
-    """The relay's view of the app (adds the shared upstream HTTP client)."""
+    """The relay's view of the app (adds the shared upstream HTTP client and the viewer)."""
     live = live_context(request)
-    return RelayContext(live.engine, live.settings, live.key, request.app.state.http, live.bus)
+    return RelayContext(
+        live.engine,
+        live.settings,
+        live.key,
+        request.app.state.http,
+        live.bus,
+        viewer=viewer_name(request),
+    )
 
 
 LiveDep = Annotated[service.LiveContext, Depends(live_context)]

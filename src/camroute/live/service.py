@@ -28,6 +28,7 @@ from camroute.events.bus import EventBus
 from camroute.geo import max_distance_m
 from camroute.incidents.service import IncidentClosedError, IncidentNotFoundError
 from camroute.incidents.tables import incidents
+from camroute.incidents.txn import writing
 from camroute.live import store
 from camroute.live.models import MIN_REASON_CHARS, ViewCreate, ViewRead
 from camroute.live.tickets import (
@@ -154,7 +155,7 @@ def _audit(conn: Connection, actor: Principal, action: Action | str, **fields: A
 
 
 def _deny(ctx: LiveContext, incident_id: str, req: ViewCreate, actor: Principal, why: str) -> None:
-    with ctx.engine.begin() as conn:
+    with writing(ctx.engine) as conn:
         _audit(
             conn,
             actor,
@@ -206,7 +207,7 @@ def issue_view(
         expires_at=expiry(now=now, ttl_s=ctx.settings.live_ticket_ttl_s),
     )
     limit = ctx.settings.live_max_views_per_user
-    with ctx.engine.begin() as conn:
+    with writing(ctx.engine) as conn:
         store.lock_user(conn, actor.name)
         _incident(conn, incident_id)
         if store.count_live(conn, user_name=actor.name, now=now) >= limit:
@@ -293,7 +294,7 @@ def _own_ticket(conn: Connection, incident_id: str, ticket_id: str, actor: Princ
 def renew_view(ctx: LiveContext, incident_id: str, ticket_id: str, *, actor: Principal) -> ViewRead:
     """A fresh expiry (and token) for a live ticket while its incident is open."""
     now = _now()
-    with ctx.engine.begin() as conn:
+    with writing(ctx.engine) as conn:
         _incident(conn, incident_id)
         row = _own_ticket(conn, incident_id, ticket_id, actor)
         if row["revoked_at"] is not None:
@@ -330,7 +331,7 @@ def _claims(row: RowMapping, *, expires_at: datetime) -> TicketClaims:
 
 def end_view(ctx: LiveContext, incident_id: str, ticket_id: str, *, actor: Principal) -> None:
     """Revoke a ticket before its time (the view was closed); frees one of the user's slots."""
-    with ctx.engine.begin() as conn:
+    with writing(ctx.engine) as conn:
         row = _own_ticket(conn, incident_id, ticket_id, actor)
         if not store.revoke(conn, ticket_id, now=datetime.now(UTC), because="ended"):
             return

@@ -23,8 +23,9 @@ from camroute.audit.service import Action, record
 from camroute.cameras.store import get_stream_source
 from camroute.errors import CamrouteError, UpstreamError
 from camroute.events.bus import EventBus
+from camroute.incidents.txn import writing
 from camroute.live.relay import MjpegUpstream, Upstream, fetch_snapshot, open_mjpeg
-from camroute.live.service import live_deadline
+from camroute.live.service import TicketDeniedError, live_deadline
 from camroute.live.tickets import TicketClaims, verify_ticket
 from camroute.settings import Settings
 
@@ -40,6 +41,7 @@ class RelayContext:
     key: bytes
     client: httpx.AsyncClient
     bus: EventBus | None = None
+    viewer: str | None = None  # the user the request's own credentials name, if any
 
 
 def stamp(at: datetime) -> str:
@@ -63,7 +65,7 @@ def _upstream(ctx: RelayContext, camera_id: str, *, kind: str) -> Upstream:
 
 
 def _audit(ctx: RelayContext, claims: TicketClaims, action: Action | str, **details: Any) -> None:
-    with ctx.engine.begin() as conn:
+    with writing(ctx.engine) as conn:
         record(
             conn,
             actor=claims.user,
@@ -78,6 +80,10 @@ def _audit(ctx: RelayContext, claims: TicketClaims, action: Action | str, **deta
 
 async def _admit(ctx: RelayContext, token: str) -> tuple[TicketClaims, datetime]:
     claims = verify_ticket(token, key=ctx.key)
+    if ctx.viewer is not None and ctx.viewer != claims.user:
+        raise TicketDeniedError(
+            f"this ticket was issued to {claims.user}, not {ctx.viewer}", field="ticket"
+        )
     deadline = await anyio.to_thread.run_sync(
         lambda: live_deadline(ctx.engine, claims, now=datetime.now(UTC))
     )

@@ -103,6 +103,7 @@ class CameraIndex:
     viewsheds: ObjArray
     has_viewshed: NDArray[np.bool_]
     offline: NDArray[np.bool_]
+    versions: NDArray[np.int64]
 
     def __len__(self) -> int:
         return int(self.x.shape[0])
@@ -155,6 +156,7 @@ class CameraIndex:
             viewsheds=np.full(lon.shape, None, dtype=object),
             has_viewshed=np.zeros(lon.shape, bool),
             offline=np.isin(_strings(cameras, "status", "unknown"), list(OFFLINE_STATUSES)),
+            versions=_floats(cameras, "version", 0.0).astype(np.int64),
             **optics,
         )
 
@@ -220,6 +222,15 @@ class CameraIndex:
             )
             ready[i] = True
         shapely.prepare(out[idx])
+        return replace(self, viewsheds=out, has_viewshed=ready)
+
+    def with_given_viewsheds(self, which: NDArray[np.intp], views: ObjArray) -> CameraIndex:
+        """A new index with ``views`` (metres) as the viewsheds of cameras ``which``."""
+        out = self.viewsheds.copy()
+        ready = self.has_viewshed.copy()
+        out[which] = views
+        ready[which] = True
+        shapely.prepare(views)
         return replace(self, viewsheds=out, has_viewshed=ready)
 
 

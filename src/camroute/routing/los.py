@@ -4,7 +4,7 @@ A sight line from a camera at height ``H`` to a ground point at distance ``t`` p
 of height ``h`` at distance ``s`` at height ``H * (1 - s / t)``; it is blocked when that is below
 the roof anywhere inside the footprint, that is when the far crossing ``s_far > t * (1 - h / H)``.
 A building of unknown height, or as tall as the camera, blocks every line through it. The
-building a camera is mounted on (footprint within ``facade_m`` of the camera) never blocks it.
+building a camera is mounted on (the nearest footprint within ``facade_m``) never blocks it.
 """
 
 from __future__ import annotations
@@ -27,6 +27,34 @@ def effective_height_m(height_m: ArrayLike) -> NDArray[np.float64]:
     """
     h = np.asarray(height_m, float)
     result: NDArray[np.float64] = np.where(np.isfinite(h) & (h > 0), h, DEFAULT_MOUNT_HEIGHT_M)
+    return result
+
+
+def own_building(
+    near: NDArray[np.object_],
+    cams: NDArray[np.object_],
+    group: NDArray[np.intp],
+    *,
+    facade_m: float = FACADE_TOLERANCE_M,
+) -> NDArray[np.bool_]:
+    """Mark, per ``group`` (a camera or a sight line), the one building the camera is on.
+
+    That is the nearest footprint within ``facade_m`` of the camera point; a neighbour that
+    shares the wall is not the camera's own building and still blocks.
+
+    Examples
+    --------
+    >>> near = np.array([shapely.box(-10, -10, 0, 0), shapely.box(0, -10, 10, 0)])
+    >>> cams = shapely.points([[-0.5, 0.2], [-0.5, 0.2]])
+    >>> own_building(near, cams, np.array([0, 0])).tolist()
+    [True, False]
+    """
+    dist = shapely.distance(near, cams)
+    if dist.size == 0:
+        return np.zeros(0, bool)
+    best = np.full(int(group.max()) + 1, np.inf)
+    np.minimum.at(best, group, dist)
+    result: NDArray[np.bool_] = (dist <= facade_m) & (dist == best[group])
     return result
 
 
@@ -66,7 +94,7 @@ def blocked(
     si, bi = tree.query(segs, predicate="intersects")
     if si.size == 0:
         return out
-    own = shapely.dwithin(buildings[bi], shapely.points(cx[si], cy[si]), facade_m)
+    own = own_building(buildings[bi], shapely.points(cx[si], cy[si]), si, facade_m=facade_m)
     si, bi = si[~own], bi[~own]
     h = building_height_m[bi]
     tall = ~np.isfinite(h) | (h >= ch[si])

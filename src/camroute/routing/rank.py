@@ -24,6 +24,7 @@ MIN_FRAME_RADIUS_M = 3.0
 SUNFLOWER_SAMPLES = 256
 OCCLUSION_MARGIN = 0.02  # the sector share is sampled; smaller gaps are not called occlusion
 CONTEXT_MARGIN_M = 25.0  # context cameras: out of range by at most this much
+MAX_ROUTING_RADIUS_M = 1000.0  # a vaguer location is answered with no camera, and why
 _UNIT_CIRCLE = np.column_stack(
     [np.sin(np.linspace(0, 2 * np.pi, 65)), np.cos(np.linspace(0, 2 * np.pi, 65))]
 )
@@ -70,7 +71,10 @@ def metric_region(
 def rank_arrays(location: CallerLocation, index: CameraIndex, *, context_limit: int = 5) -> Ranking:
     """The routing core: candidates, visibility and order, all vectorised."""
     x, y, region_m, radius, samples = metric_region(location, index)
-    idx = index.candidates(x_m=x, y_m=y, radius_m=radius + CONTEXT_MARGIN_M)
+    if radius > MAX_ROUTING_RADIUS_M:  # too vague to pick cameras by sight: consider none
+        idx = np.empty(0, np.intp)
+    else:
+        idx = index.candidates(x_m=x, y_m=y, radius_m=radius + CONTEXT_MARGIN_M)
     a = assess(index, idx, region_m, x_m=x, y_m=y, radius_m=radius, samples=samples)
     off = index.offline[idx]
     sees = a.visible_fraction > 0
@@ -99,6 +103,20 @@ def rank_cameras(
     Visible cameras come first (by visible fraction, then distance, at most ``limit``), then up
     to ``context_limit`` nearby cameras that do not see (with why); offline and maintenance
     cameras are listed apart. ``cover`` is the greedy best set of at most ``cover_k`` cameras.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> cams = gpd.GeoDataFrame({"id": ["N", "S"], "lon": [105.0, 105.0], "lat": [10.77, 10.77],
+    ...     "heading_deg": [0.0, 180.0], "hfov_deg": [60.0, 60.0], "range_m": [80.0, 80.0]},
+    ...     geometry=gpd.points_from_xy([105.0, 105.0], [10.77, 10.77]), crs=4326)
+    >>> here = CallerLocation(format="json", shape="point", lon=105.0, lat=10.7703,
+    ...     region={"type": "Point", "coordinates": [105.0, 10.7703]}, uncertainty_m=0.0)
+    >>> result = rank_cameras(here, CameraIndex.build(cams))
+    >>> [c.camera_id for c in result.cameras], [c.camera_id for c in result.context]
+    (['N'], ['S'])
+    >>> result.cameras[0].reason.en
+    'sees the location, 33 m away, 0° off axis'
     """
     rk = rank_arrays(location, index, context_limit=context_limit)
     a = rk.assessment
@@ -116,8 +134,14 @@ def rank_cameras(
         offline=out[nv + nc :],
         cover=_cover(index, a, rk.ranked, rk.region_m, cover_k),
         considered=considered,
-        reason=reason.summary(visible=nv, considered=considered),
+        reason=reason.summary(
+            visible=nv, considered=considered, too_uncertain_m=_too_uncertain(rk.radius_m)
+        ),
     )
+
+
+def _too_uncertain(radius_m: float) -> float | None:
+    return radius_m if radius_m > MAX_ROUTING_RADIUS_M else None
 
 
 def _order(rows: NDArray[np.intp], a: Assessment, *, by_fraction: bool) -> NDArray[np.intp]:

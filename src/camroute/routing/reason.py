@@ -55,14 +55,22 @@ def not_seeing(
     return Reason(vi=f"bị nhà che khuất (cách {d} m)", en=f"blocked by buildings ({d} m away)")
 
 
-def summary(*, visible: int, considered: int) -> Reason:
-    """One line for the whole result, including the empty answer.
+def summary(*, visible: int, considered: int, too_uncertain_m: float | None = None) -> Reason:
+    """One line for the whole result, including the empty answers.
 
     Examples
     --------
     >>> summary(visible=0, considered=3).en
     'no camera sees this location (3 nearby considered)'
+    >>> summary(visible=0, considered=0, too_uncertain_m=5000.0).en
+    'location too uncertain (5000 m) to choose cameras by sight'
     """
+    if too_uncertain_m is not None:
+        r = round(too_uncertain_m)
+        return Reason(
+            vi=f"vị trí quá không chắc chắn ({r} m) để chọn camera theo tầm nhìn",
+            en=f"location too uncertain ({r} m) to choose cameras by sight",
+        )
     if visible == 0:
         return Reason(
             vi=f"không camera nào nhìn thấy vị trí này (đã xét {considered} camera gần)",

@@ -14,8 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import orjson
 import shapely
+from numpy.typing import NDArray
 from sqlalchemy import Engine
 
 from camroute.buildings.store import load_buildings
@@ -23,6 +25,12 @@ from camroute.errors import InvalidInputError
 from camroute.geo import circle
 from camroute.location import CallerLocation
 from camroute.routing.index import CameraIndex
+from camroute.routing.store import (
+    buildings_key,
+    load_viewsheds,
+    save_viewsheds,
+    with_stored_viewsheds,
+)
 
 log = logging.getLogger(__name__)
 MAX_UNCERTAINTY_M = 50_000.0
@@ -62,13 +70,20 @@ class IndexHolder:
         self.generation += 1
 
     def rebuild(self, engine: Engine, *, viewsheds: bool = True) -> CameraIndex:
-        """Build a fresh index from the store and swap it in; then again with viewsheds."""
+        """Build a fresh index from the store and swap it in (with the stored viewsheds).
+
+        With ``viewsheds``, the missing ones are then computed, swapped in and stored.
+        """
         with self._lock:
             index = CameraIndex.build(load_registry(engine), load_buildings(engine))
+            key = buildings_key(engine)
+            index = with_stored_viewsheds(index, load_viewsheds(engine, key=key))
             self.swap(index)
-            if viewsheds and 0 < len(index) <= VIEWSHED_BATCH_LIMIT:
-                index = index.with_viewsheds()
+            missing = np.flatnonzero(~index.has_viewshed & _can_see(index))
+            if viewsheds and 0 < missing.size <= VIEWSHED_BATCH_LIMIT:
+                index = index.with_viewsheds(missing)
                 self.swap(index)
+                save_viewsheds(engine, index, missing, key=key)
             return index
 
     def start(self, engine: Engine) -> None:
@@ -118,6 +133,12 @@ class IndexHolder:
                 if not self._again:
                     return
                 self._again = False
+
+
+def _can_see(index: CameraIndex) -> NDArray[np.bool_]:
+    """Cameras that get a viewshed: a known heading, or able to look all round."""
+    result: NDArray[np.bool_] = np.isfinite(index.heading_grid_deg) | (index.half_fov_deg >= 180.0)
+    return result
 
 
 def _empty() -> gpd.GeoDataFrame:

@@ -5,8 +5,8 @@ homothety about ``c`` with factors ``[1, k]``: ``P`` itself plus, for every edge
 between the edge and its image scaled by ``k``. For a building of height ``h`` lower than the
 camera height ``H`` the sight line over the roof meets the ground at ``d * H / (H - h)``, so
 ``k = H / (H - h)``; a building of unknown height or at least as tall shadows to the range.
-Courtyards are treated as part of the footprint. The camera's own building (within
-``facade_m``) casts no shadow.
+Courtyards are treated as part of the footprint. The camera's own building (the nearest
+footprint within ``facade_m``) casts no shadow.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
-from camroute.routing.los import FACADE_TOLERANCE_M, effective_height_m
+from camroute.routing.los import FACADE_TOLERANCE_M, effective_height_m, own_building
 
 
 def shadow_factor(
@@ -70,7 +70,13 @@ def viewshed(
         return sector
     idx = tree.query(sector, predicate="intersects")
     cam = shapely.Point(x_m, y_m)
-    keep = idx[~shapely.dwithin(buildings[idx], cam, facade_m)]
+    own = own_building(
+        buildings[idx],
+        np.full(idx.size, cam, dtype=object),
+        np.zeros(idx.size, np.intp),
+        facade_m=facade_m,
+    )
+    keep = idx[~own]
     near, heights = buildings[keep], building_height_m[keep]
     if near.size == 0:
         return sector

@@ -50,6 +50,7 @@ export function clearIncidentLayer() {
 // Draw the uncertainty region, cones, ranked markers and PTZ arrows; fit the view.
 export function drawSubject(subject, { fit = true } = {}) {
   layer.clearLayers();
+  cones.clear();
   const loc = subject.location || {};
   const bounds = L.latLngBounds([]);
   const colour = { 113: "#1f5fd1", 114: "#d12b1f", 115: "#178a3c" }[subject.hotline] || "#333";
@@ -85,18 +86,27 @@ export function drawSubject(subject, { fit = true } = {}) {
   }
 }
 
+const TOP_CONES = 3; // the best few are drawn strongly; the rest stay faint until hovered
+const cones = new Map(); // camera id -> its cone layer (for hover highlighting)
+
+function coneStyle(cam, { rank, faint, offline }) {
+  const dashed = Boolean(cam.fov_assumed);
+  const strong = rank && rank <= TOP_CONES;
+  return {
+    color: offline ? "#7a7a7a" : faint ? "#6b7a90" : "#e07b00",
+    weight: rank === 1 ? 2.5 : strong ? 1.8 : 1, opacity: strong ? 1 : 0.6,
+    dashArray: dashed ? "6 5" : null, fillOpacity: strong ? 0.18 : faint ? 0.02 : 0.05,
+    className: `cone${dashed ? " cone-assumed" : ""}`,
+  };
+}
+
 function drawCamera(cam, { rank, faint = false, offline = false }, loc = null) {
   if (cam.view_geojson) {
-    const dashed = Boolean(cam.fov_assumed);
-    layer.addLayer(L.geoJSON(cam.view_geojson, {
-      pane: "cones",
-      style: {
-        color: offline ? "#7a7a7a" : faint ? "#6b7a90" : "#e07b00", weight: rank === 1 ? 2.5 : 1.5,
-        dashArray: dashed ? "6 5" : null, fillOpacity: faint ? 0.05 : 0.18,
-        className: `cone${dashed ? " cone-assumed" : ""}`,
-      },
-      interactive: false,
-    }));
+    const base = coneStyle(cam, { rank, faint, offline });
+    const cone = L.geoJSON(cam.view_geojson, { pane: "cones", style: base, interactive: false });
+    cone.baseStyle = base;
+    cones.set(cameraId(cam), cone);
+    layer.addLayer(cone);
   }
   if (cam.kind === "ptz" && cam.pan_deg != null && loc && !faint) layer.addLayer(ptzArrow(cam));
   const colour = offline ? STATUS_COLOURS.offline : STATUS_COLOURS[cam.status] || "#e07b00";
@@ -106,7 +116,17 @@ function drawCamera(cam, { rank, faint = false, offline = false }, loc = null) {
   });
   if (rank) marker.bindTooltip(String(rank), { permanent: true, direction: "top", className: "rank-label" });
   marker.on("click", () => emit("open-camera", cam));
+  marker.on("mouseover", () => highlightCone(cameraId(cam), true));
+  marker.on("mouseout", () => highlightCone(cameraId(cam), false));
   layer.addLayer(marker);
+}
+
+// Bring one camera's cone forward (hover on its list item or marker).
+export function highlightCone(id, on) {
+  const cone = cones.get(id);
+  if (!cone) return;
+  cone.setStyle(on ? { ...cone.baseStyle, weight: 3, opacity: 1, fillOpacity: 0.3, color: "#c2185b" } : cone.baseStyle);
+  if (on) cone.bringToFront();
 }
 
 // An arrow from a PTZ camera along the pan it should turn to.
@@ -149,7 +169,10 @@ function lookupBlock(lookup) {
 
 export function cameraItem(cam, { rank = null, onOpen } = {}) {
   const fraction = cam.visible_fraction != null ? Math.round(cam.visible_fraction * 100) : null;
-  return el("li", { class: `${rank === 1 ? "best " : ""}${cam.status === "offline" ? "offline" : ""}`, dataset: { camera: cameraId(cam) } },
+  return el("li", {
+    class: `${rank === 1 ? "best " : ""}${cam.status === "offline" ? "offline" : ""}`, dataset: { camera: cameraId(cam) },
+    onmouseenter: () => highlightCone(cameraId(cam), true), onmouseleave: () => highlightCone(cameraId(cam), false),
+  },
     el("div", { class: "row" },
       el("span", {}, rank ? el("span", { class: "rank" }, `${rank}. `) : null, el("strong", {}, cameraId(cam))),
       el("span", { class: "meta" }, fraction != null ? t("cam.visible", { p: fraction }) : "", " · ", formatDistance(cam.distance_m))),

@@ -5,7 +5,7 @@ import { ProblemError, api, problemText } from "./api.js";
 import { el, toast } from "./dom.js";
 import { t } from "./i18n.js";
 import { streamMjpeg } from "./mjpeg.js";
-import { state } from "./state.js";
+import { metrics, state } from "./state.js";
 
 export const MAX_TILES = 4;
 const AMBER_S = 2;
@@ -156,6 +156,7 @@ function scheduleRenewal(tile) {
     const { incident_id: incidentId, ticket_id: ticketId } = tile.view;
     try {
       tile.view = await api(`/api/incidents/${encodeURIComponent(incidentId)}/views/${encodeURIComponent(ticketId)}/renew`, { method: "POST" });
+      metrics.renewals = (metrics.renewals || 0) + 1;
       scheduleRenewal(tile);
     } catch (err) {
       closeTile(tile, `${t("live.ended")}: ${problemText(err)}`);

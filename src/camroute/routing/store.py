@@ -1,0 +1,71 @@
+"""Keep viewsheds in the store so restarts and replicas reuse them (and QGIS can show them).
+
+A stored viewshed is valid while its camera keeps the same ``version`` and the building set
+keeps the same generation (bumped by every import).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+import sqlalchemy as sa
+from numpy.typing import NDArray
+from sqlalchemy import Engine
+
+from camroute.buildings.store import buildings_generation
+from camroute.routing.index import CameraIndex
+from camroute.routing.tables import camera_viewsheds
+
+BATCH = 2000
+
+
+def buildings_key(engine: Engine) -> str:
+    """Changes whenever footprints are imported or replaced (the buildings generation)."""
+    return f"generation:{buildings_generation(engine)}"
+
+
+def load_viewsheds(engine: Engine, *, key: str) -> dict[str, tuple[int, bytes]]:
+    """``camera_id -> (camera_version, WGS84 WKB)`` for viewsheds computed on ``key``."""
+    query = sa.select(
+        camera_viewsheds.c.camera_id, camera_viewsheds.c.camera_version, camera_viewsheds.c.wkb
+    ).where(camera_viewsheds.c.buildings_key == key)
+    with engine.connect() as conn:
+        return {r.camera_id: (int(r.camera_version), bytes(r.wkb)) for r in conn.execute(query)}
+
+
+def save_viewsheds(engine: Engine, index: CameraIndex, which: NDArray[np.intp], *, key: str) -> int:
+    """Store the viewsheds of cameras ``which`` (WGS84), replacing older ones."""
+    which = which[index.has_viewshed[which]]
+    wgs = [index.projection.geometry_to_wgs84(g) for g in index.viewsheds[which]]
+    blobs = shapely.to_wkb(np.asarray(wgs, dtype=object)) if wgs else []
+    rows = [
+        {
+            "camera_id": str(index.ids[i]),
+            "camera_version": int(index.versions[i]),
+            "buildings_key": key,
+            "wkb": blob,
+        }
+        for i, blob in zip(which.tolist(), blobs, strict=True)
+    ]
+    with engine.begin() as conn:
+        for start in range(0, len(rows), BATCH):
+            chunk = rows[start : start + BATCH]
+            ids = [r["camera_id"] for r in chunk]
+            conn.execute(camera_viewsheds.delete().where(camera_viewsheds.c.camera_id.in_(ids)))
+            conn.execute(camera_viewsheds.insert(), chunk)
+    return len(rows)
+
+
+def with_stored_viewsheds(index: CameraIndex, stored: dict[str, tuple[int, bytes]]) -> CameraIndex:
+    """``index`` with the stored viewsheds whose camera version still matches."""
+    hits = [
+        (i, stored[cid][1])
+        for i, cid in enumerate(index.ids.tolist())
+        if cid in stored and stored[cid][0] == index.versions[i]
+    ]
+    if not hits:
+        return index
+    pos = np.array([h[0] for h in hits], np.intp)
+    geoms = shapely.from_wkb([h[1] for h in hits])
+    metric = np.asarray([index.projection.geometry_to_metric(g) for g in geoms], dtype=object)
+    return index.with_given_viewsheds(pos, metric)
