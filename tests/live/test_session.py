@@ -59,6 +59,18 @@ def test_an_expired_ticket_ends_the_stream(api) -> None:
     closed = _last_close(api)
     assert closed["ended"] == "ticket_expired"
     assert closed["bytes"] == size
+    late = api.client.get(view["snapshot_url"])
+    assert late.status_code == 403
+    assert late.json()["code"] == "ticket_expired"
+    with api.app.state.engine.connect() as conn:
+        expired = (
+            conn.execute(
+                sa.select(audit_events.c.subject).where(audit_events.c.action == "ticket_expired")
+            )
+            .scalars()
+            .all()
+        )
+    assert expired == ["SIM-1", "SIM-1"]  # the stream's end, then the late request
 
 
 def test_closing_the_incident_ends_its_streams(api) -> None:
@@ -96,3 +108,18 @@ def test_stamp_is_utc_with_milliseconds() -> None:
     local = datetime(2026, 1, 1, 7, 0, tzinfo=timezone(timedelta(hours=7)))
     assert stamp(local) == "2026-01-01T00:00:00.000Z"
     assert stamp(datetime(2026, 1, 1, tzinfo=UTC)).endswith("Z")
+
+
+def test_a_client_leaving_closes_and_audits_the_stream(api) -> None:
+    view = api.view(api.open_incident()["id"], "SIM-1").json()
+    with api.client.stream("GET", view["mjpeg_url"]) as resp:
+        for n, _chunk in enumerate(resp.iter_bytes()):
+            if n >= 3:
+                break
+    deadline = time.monotonic() + 5.0
+    while (closed := _last_close(api)) is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert closed is not None
+    assert closed["ended"] == "client_left"
+    assert closed["bytes"] > 0
+    assert closed["duration_s"] < 3.0

@@ -3,7 +3,7 @@
 The reference uses 2,500 random points per region, the geodesic sector from ``camroute.geo``
 and plain shapely segment-vs-building intersection in EPSG:3067 (the Finnish national grid,
 not the index's UTM zone); every building blocks (no heights), except the camera's own (the
-nearest within 1.5 m), as in the index.
+nearest within 1.5 m and footprints overlapping it), as in the index.
 """
 
 from __future__ import annotations
@@ -76,9 +76,7 @@ def _reference(cam: object, disc_wgs: shapely.Geometry, buildings: gpd.GeoDataFr
     )  # type: ignore[attr-defined]
     disc, sec_m, cam_m = frame.to_numpy()
     bld = buildings.to_crs(FINNISH_GRID).geometry.to_numpy()
-    dist = shapely.distance(bld, cam_m)
-    if dist.min() <= 1.5:  # the camera's own building: the nearest footprint within 1.5 m
-        bld = np.delete(bld, int(np.argmin(dist)))
+    bld = bld[~_own(bld, cam_m)]
     rng = np.random.default_rng(3)
     minx, miny, maxx, maxy = disc.bounds
     pts = np.empty((0, 2))
@@ -93,6 +91,21 @@ def _reference(cam: object, disc_wgs: shapely.Geometry, buildings: gpd.GeoDataFr
     clear = np.ones(len(segs), bool)
     clear[np.unique(hit_seg)] = False
     return float(clear.sum() / N_REF)
+
+
+def _own(bld: np.ndarray, cam: shapely.Point) -> np.ndarray:
+    """The camera's building: nearest footprints within 1.5 m and the parts overlapping them."""
+    own = np.zeros(len(bld), bool)
+    dist = np.array([b.distance(cam) for b in bld])
+    if dist.min() > 1.5:
+        return own
+    nearest = [i for i in range(len(bld)) if dist[i] == dist.min()]
+    for i in range(len(bld)):
+        if i in nearest:
+            own[i] = True
+        elif dist[i] <= 1.5:
+            own[i] = any(bld[i].relate(bld[j])[0] != "F" for j in nearest)
+    return own
 
 
 def _location(lon: float, lat: float, radius_m: float) -> tuple[CallerLocation, shapely.Geometry]:

@@ -42,7 +42,9 @@ USERS = {
     "sue": Role.supervisor,
     "gus": Role.gis_admin,
 }
-ARTIFACTS = Path(os.environ.get("CAMROUTE_ARTIFACTS", "tmp/artifacts")).resolve()
+ROOT = Path(__file__).resolve().parents[2]
+# Screenshots of every test; CAMROUTE_ARTIFACTS overrides the folder.
+ARTIFACTS = Path(os.environ.get("CAMROUTE_ARTIFACTS", ROOT / "tmp" / "artifacts")).resolve()
 
 
 def _require_browser() -> None:
@@ -228,6 +230,48 @@ def page(browser: Any, stack: Stack, request: pytest.FixtureRequest) -> Iterator
     assert not errors, f"page errors: {errors}"
 
 
+@dataclass
+class Ui:
+    """Steps the page tests share, on one page."""
+
+    page: Any
+
+    def open_incident(self, incident_id: str) -> None:
+        """Select the incident in the queue and wait for its ranked cameras."""
+        self.page.click(f"#queue li[data-id='{incident_id}']")
+        self.page.wait_for_selector(f"#detail .subject[data-id='{incident_id}'] ol.cams li")
+
+    def open_live(self, camera_id: str) -> None:
+        """Ask for a live view of a ranked camera with the default purpose."""
+        self.page.click(f"#detail ol.cams li[data-camera='{camera_id}'] button.open-live")
+        self.page.wait_for_selector("#purpose-dialog[open]")
+        self.page.click("#purpose-ok")
+
+    def wait_for_frame(self, tile: str) -> None:
+        """Wait until ``tile`` shows a decoded simulator frame (320 px wide)."""
+        self.page.wait_for_selector(f"{tile} img[src^='blob:']")
+        self.page.wait_for_function(f'document.querySelector("{tile} img")?.naturalWidth === 320')
+
+    def map_point(self, lon: float, lat: float) -> tuple[float, float]:
+        """Page pixel of a map position."""
+        point = self.page.evaluate(
+            f"window.camroute.state.map.latLngToContainerPoint([{lat}, {lon}])"
+        )
+        box = self.page.locator("#map").bounding_box()
+        return box["x"] + point["x"], box["y"] + point["y"]
+
+    def pause(self, ms: int = 120) -> bool:
+        """Let the page run ``ms`` milliseconds (true, for use in comprehensions)."""
+        self.page.wait_for_timeout(ms)
+        return True
+
+
+@pytest.fixture
+def ui(page: Any) -> Ui:
+    """Shared page steps."""
+    return Ui(page)
+
+
 @pytest.fixture
 def login(page: Any, stack: Stack) -> Any:
     """``login(user)``: open the page and sign in through the form."""
@@ -239,7 +283,7 @@ def login(page: Any, stack: Stack) -> Any:
         page.fill("#login-form input[name=password]", stack.password)
         page.click("#login-form button[type=submit]")
         page.wait_for_selector("#login", state="hidden")
-        page.wait_for_function("window.camrouteMetrics.cameraRenders > 0")
+        page.wait_for_selector("body[data-camera-renders]")  # no eval: works under the CSP
         return page
 
     return _login

@@ -1,4 +1,5 @@
-"""The dispatcher page in Debian's Chromium: login, live queue, cones, live tiles, denials, i18n."""
+"""The dispatcher page in Debian's Chromium: login, live queue, incident view, search, GIS edits,
+language, layout, tile server."""
 
 from __future__ import annotations
 
@@ -17,50 +18,23 @@ CALLER_LON, CALLER_LAT = 106.6985, 10.7731
 pytestmark = pytest.mark.browser
 
 
-def _open_incident(page: Any, incident_id: str) -> None:
-    page.click(f"#queue li[data-id='{incident_id}']")
-    page.wait_for_selector(f"#detail .subject[data-id='{incident_id}'] ol.cams li")
-
-
-def _open_live(page: Any, camera_id: str) -> None:
-    page.click(f"#detail ol.cams li[data-camera='{camera_id}'] button.open-live")
-    page.wait_for_selector("#purpose-dialog[open]")
-    page.click("#purpose-ok")
-
-
-def _map_point(page: Any, lon: float, lat: float) -> tuple[float, float]:
-    """Page pixel of a map position."""
-    point = page.evaluate(f"window.camroute.state.map.latLngToContainerPoint([{lat}, {lon}])")
-    box = page.locator("#map").bounding_box()
-    return box["x"] + point["x"], box["y"] + point["y"]
-
-
-def _pause(page: Any, ms: int = 120) -> bool:
-    page.wait_for_timeout(ms)
-    return True
-
-
-def _wait_for_frame(page: Any, tile: str) -> None:
-    page.wait_for_selector(f"{tile} img[src^='blob:']")
-    page.wait_for_function(f'document.querySelector("{tile} img")?.naturalWidth === 320')
-
-
 def test_login_shows_the_camera_layer(page: Any, login: Any) -> None:
     login("ann")
     assert page.inner_text("#whoami").endswith("dispatcher")
     assert page.evaluate("window.camrouteMetrics.camerasDrawn") > 100
+    assert page.evaluate("window.camrouteMetrics.clusters") > 0  # zoomed out: grid clusters
     assert page.is_visible("#search-form")
     assert page.locator("img.leaflet-tile").count() == 0  # no tile server configured: no tiles
 
 
-def test_page_runs_under_its_own_csp(page: Any, login: Any, stack: Any) -> None:
+def test_page_runs_under_its_own_csp(page: Any, ui: Any, login: Any, stack: Any) -> None:
     violations: list[str] = []
     page.on(
         "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
     )
     incident = stack.post_call(hotline="113")
     login("ann")
-    _open_incident(page, incident["id"])
+    ui.open_incident(incident["id"])
     page.wait_for_selector("path.cone")
     assert not violations
 
@@ -93,11 +67,11 @@ def test_posted_call_appears_in_queue_and_on_map_within_1s(
 
 
 def test_selected_incident_shows_ranking_cones_and_lookup(
-    page: Any, login: Any, stack: Any
+    page: Any, ui: Any, login: Any, stack: Any
 ) -> None:
     incident = stack.post_call(hotline="115")
     login("ann")
-    _open_incident(page, incident["id"])
+    ui.open_incident(incident["id"])
     ranked = page.locator("#detail ol.cams > li").evaluate_all(
         "items => items.map(li => li.dataset.camera)"
     )
@@ -117,144 +91,6 @@ def test_selected_incident_shows_ranking_cones_and_lookup(
     assert page.locator("#detail .lookup dd").count() >= 1
 
 
-def test_live_tile_shows_simulator_frames_and_its_age_updates(
-    page: Any, login: Any, stack: Any
-) -> None:
-    incident = stack.post_call(hotline="113")
-    login("ann")
-    _open_incident(page, incident["id"])
-    _open_live(page, "WEB-SEE")
-    tile = "#tiles .tile[data-camera='WEB-SEE']"
-    page.wait_for_selector(f"{tile} .age[data-age-s]")
-    _wait_for_frame(page, tile)
-    first = page.get_attribute(f"{tile} img", "src")
-    page.wait_for_function(f'document.querySelector("{tile} img").src !== {first!r}', timeout=3000)
-    age_s = float(page.get_attribute(f"{tile} .age", "data-age-s") or "nan")
-    assert 0.0 <= age_s < 2.0
-    frames, ages = set(), []
-    for _ in range(10):  # about a second of a live tile: new frames, and an age that stays small
-        _pause(page)
-        frames.add(page.get_attribute(f"{tile} img", "src"))
-        ages.append(float(page.get_attribute(f"{tile} .age", "data-age-s") or "nan"))
-    assert len(frames) >= 3
-    assert max(ages) < 1.0
-    assert "stale" not in (page.get_attribute(tile, "class") or "")
-
-
-@pytest.mark.slow
-def test_ticket_is_renewed_before_it_expires_and_frames_keep_coming(
-    page: Any, login: Any, stack: Any
-) -> None:
-    incident = stack.post_call(hotline="115")
-    login("ann")
-    _open_incident(page, incident["id"])
-    _open_live(page, "WEB-SEE")
-    tile = "#tiles .tile[data-camera='WEB-SEE']"
-    _wait_for_frame(page, tile)
-    page.wait_for_function("window.camrouteMetrics.renewals >= 1", timeout=15000)
-    first = page.get_attribute(f"{tile} img", "src")
-    page.wait_for_function(f'document.querySelector("{tile} img").src !== {first!r}', timeout=3000)
-    assert page.locator(tile).count() == 1
-
-
-def test_tile_turns_amber_then_stale_when_the_camera_dies(
-    page: Any, login: Any, stack: Any
-) -> None:
-    incident = stack.post_call(hotline="113")
-    login("ann")
-    _open_incident(page, incident["id"])
-    _open_live(page, "WEB-DIES")
-    tile = "#tiles .tile[data-camera='WEB-DIES']"
-    _wait_for_frame(page, tile)
-    stack.dying_sim.close()  # the camera's server goes away mid-stream
-    page.wait_for_selector(f"{tile}.amber", timeout=6000)
-    page.wait_for_selector(f"{tile}.stale", timeout=8000)
-    assert "CŨ" in page.inner_text(f"{tile} .age")
-    assert float(page.get_attribute(f"{tile} .age", "data-age-s") or "0") > 5.0
-
-
-def test_restricted_camera_is_refused_for_a_dispatcher_with_the_reason(
-    page: Any, login: Any, stack: Any
-) -> None:
-    incident = stack.post_call(hotline="113")
-    login("ann")
-    _open_incident(page, incident["id"])
-    page.wait_for_selector("#detail li[data-camera='WEB-RESTR'] button.open-live")
-    _open_live(page, "WEB-RESTR")
-    page.wait_for_selector("#purpose-error:not([hidden])")
-    reason = page.inner_text("#purpose-error")
-    assert "camera is restricted" in reason
-    assert "supervisor" in reason
-    assert page.locator("#tiles .tile").count() == 0
-
-
-def test_supervisor_opens_a_restricted_camera_with_a_written_reason(
-    page: Any, login: Any, stack: Any
-) -> None:
-    incident = stack.post_call(hotline="113")
-    login("sue")
-    _open_incident(page, incident["id"])
-    page.click("#detail ol.cams li[data-camera='WEB-RESTR'] button.open-live")
-    page.wait_for_selector("#purpose-dialog[open]")
-    page.click("#purpose-ok")  # no reason yet: refused, and the dialog says why
-    page.wait_for_selector("#purpose-error:not([hidden])")
-    assert "reason" in page.inner_text("#purpose-error")
-    page.fill("#purpose-dialog textarea[name=reason]", "Người gọi báo cháy trong sân, cần xác minh")
-    page.click("#purpose-ok")
-    _wait_for_frame(page, "#tiles .tile[data-camera='WEB-RESTR']")
-    assert not page.locator("#purpose-dialog[open]").count()
-
-
-def test_at_most_four_tiles(page: Any, login: Any, stack: Any) -> None:
-    incident = stack.post_call(hotline="115")
-    login("dan")
-    _open_incident(page, incident["id"])
-    for camera_id in ("WEB-SEE", "WEB-PTZ", "WEB-ASSUMED", "hcmc-699"):
-        _open_live(page, camera_id)
-        page.wait_for_selector(f"#tiles .tile[data-camera='{camera_id}']")
-    page.click("#detail ol.cams li[data-camera='WEB-DIES'] button.open-live")
-    page.wait_for_selector("#toast:not([hidden])")
-    assert "4" in page.inner_text("#toast")
-    assert page.locator("#tiles .tile").count() == 4
-    assert not page.locator("#purpose-dialog[open]").count()
-    for camera_id in ("WEB-SEE", "WEB-PTZ", "WEB-ASSUMED", "hcmc-699"):
-        _wait_for_frame(page, f"#tiles .tile[data-camera='{camera_id}']")
-
-
-def test_camera_from_the_layer_needs_an_incident_and_a_ranking(
-    page: Any, login: Any, stack: Any
-) -> None:
-    cam = httpx.get(f"{stack.url}/api/cameras/WEB-ADMIN", headers=stack.gis_admin()).json()
-    login("ann")
-    page.evaluate(f"void window.camroute.state.map.setView([{cam['lat']}, {cam['lon']}], 18)")
-    page.wait_for_function("window.camrouteMetrics.clusters === 0")
-    page.wait_for_timeout(300)
-    page.mouse.click(*_map_point(page, cam["lon"], cam["lat"]))
-    page.wait_for_selector("#toast:not([hidden])")
-    assert "sự vụ" in page.inner_text("#toast")
-    incident = stack.post_call(hotline="113")
-    page.wait_for_selector(f"#queue li[data-id='{incident['id']}']")
-    page.click(f"#queue li[data-id='{incident['id']}']")
-    page.wait_for_selector(f"#detail .subject[data-id='{incident['id']}'] ol.cams li")
-    page.evaluate(f"void window.camroute.state.map.setView([{cam['lat']}, {cam['lon']}], 18)")
-    page.wait_for_timeout(500)
-    page.mouse.click(*_map_point(page, cam["lon"], cam["lat"]))
-    page.wait_for_selector("#purpose-dialog[open]")
-    page.click("#purpose-ok")
-    page.wait_for_selector("#purpose-error:not([hidden])")
-    assert "not ranked for this incident" in page.inner_text("#purpose-error")
-
-
-def test_closing_the_incident_closes_its_tiles(page: Any, login: Any, stack: Any) -> None:
-    incident = stack.post_call(hotline="115")
-    login("ann")
-    _open_incident(page, incident["id"])
-    _open_live(page, "WEB-SEE")
-    page.wait_for_selector("#tiles .tile[data-camera='WEB-SEE']")
-    page.click("#detail button[data-status='closed']")
-    page.wait_for_selector("#tiles .tile", state="detached", timeout=5000)
-
-
 def test_english_toggle_translates_and_is_remembered(page: Any, login: Any) -> None:
     login("ann")
     assert page.inner_text(".queue-pane h2") == "Cuộc gọi"
@@ -266,30 +102,6 @@ def test_english_toggle_translates_and_is_remembered(page: Any, login: Any) -> N
     page.wait_for_selector("body[data-ready='1']")
     assert page.inner_text(".queue-pane h2") == "Calls"
     assert page.inner_text("#lang-toggle") == "Tiếng Việt"
-
-
-def test_keyboard_next_incident_open_best_camera_and_close_tile(
-    page: Any, login: Any, stack: Any
-) -> None:
-    stack.post_call(hotline="115")
-    login("sue")
-    page.wait_for_selector("#queue li")
-    page.keyboard.press("j")
-    page.wait_for_selector("#queue li.selected")
-    selected = page.get_attribute("#queue li.selected", "data-id")
-    page.wait_for_selector(f"#detail .subject[data-id='{selected}'] ol.cams li")
-    page.keyboard.press("o")
-    page.wait_for_selector("#purpose-dialog[open]")
-    assert "WEB-SEE" in page.inner_text("#purpose-camera")
-    page.click("#purpose-ok")
-    page.wait_for_selector("#tiles .tile[data-camera='WEB-SEE']")
-    page.keyboard.press("Escape")
-    page.wait_for_selector("#tiles .tile", state="detached")
-    if page.locator("#queue li").count() > 1:
-        page.keyboard.press("j")
-        page.wait_for_function(
-            f"document.querySelector('#queue li.selected')?.dataset.id !== {selected!r}"
-        )
 
 
 def test_search_shows_the_place_and_opens_a_walk_in_incident(
@@ -308,7 +120,7 @@ def test_search_shows_the_place_and_opens_a_walk_in_incident(
 
 
 def test_gis_admin_drags_and_rotates_a_camera_then_saves_and_sees_conflicts(
-    page: Any, login: Any, stack: Any
+    page: Any, ui: Any, login: Any, stack: Any
 ) -> None:
     login("gus")
     assert page.is_hidden("#conn")  # no call stream for this role
@@ -316,7 +128,7 @@ def test_gis_admin_drags_and_rotates_a_camera_then_saves_and_sees_conflicts(
     page.evaluate(f"void window.camroute.state.map.setView([{cam['lat']}, {cam['lon']}], 18)")
     page.wait_for_function("window.camrouteMetrics.clusters === 0")
     page.wait_for_timeout(300)
-    x, y = _map_point(page, cam["lon"], cam["lat"])
+    x, y = ui.map_point(cam["lon"], cam["lat"])
     page.mouse.click(x, y)
     page.wait_for_selector(".admin-editor[data-camera='WEB-ADMIN']")
     page.mouse.move(x, y - 15)  # the pin's body sits above its tip
@@ -348,14 +160,14 @@ def test_gis_admin_drags_and_rotates_a_camera_then_saves_and_sees_conflicts(
     assert "Xung đột" in page.inner_text("#admin-problem")
 
 
-def test_layout_fits_1366x768(page: Any, login: Any, stack: Any) -> None:
+def test_layout_fits_1366x768(page: Any, ui: Any, login: Any, stack: Any) -> None:
     incident = stack.post_call(hotline="113")
     page.set_viewport_size({"width": 1366, "height": 768})
     login("sue")
-    _open_incident(page, incident["id"])
+    ui.open_incident(incident["id"])
     for camera_id in ("WEB-SEE", "WEB-PTZ", "WEB-ASSUMED", "hcmc-699"):
-        _open_live(page, camera_id)
-        _wait_for_frame(page, f"#tiles .tile[data-camera='{camera_id}']")
+        ui.open_live(camera_id)
+        ui.wait_for_frame(f"#tiles .tile[data-camera='{camera_id}']")
     width, height = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
     )
@@ -370,34 +182,6 @@ def test_layout_fits_1366x768(page: Any, login: Any, stack: Any) -> None:
         assert box["x"] + box["width"] <= 1366
         assert box["y"] + box["height"] <= 768
     assert "OpenStreetMap" in page.inner_text(".attribution")
-
-
-def test_mjpeg_parts_are_cut_at_any_chunk_boundary(page: Any, stack: Any) -> None:
-    page.goto(f"{stack.url}/")
-    counts = page.evaluate(
-        """async () => {
-        const { takeParts } = await import('/static/js/mjpeg.js');
-        const enc = new TextEncoder();
-        const part = (body, withLength) => enc.encode('--b\\r\\nContent-Type: image/jpeg\\r\\n' +
-          (withLength ? `Content-Length: ${body.length}\\r\\n` : '') + '\\r\\n' + body + '\\r\\n');
-        const out = [];
-        for (const withLength of [true, false]) {
-          const all = [...part('JPEG-ONE', withLength), ...part('JPEG-TWO!', withLength),
-                       ...enc.encode('--b\\r\\n')];
-          for (const cut of [1, 7, 20, 33, all.length - 1]) {
-            let frames = [], rest, got;
-            [got, rest] = takeParts(new Uint8Array(all.slice(0, cut)), 'b');
-            frames.push(...got);
-            const tail = new Uint8Array([...rest, ...all.slice(cut)]);
-            [got, rest] = takeParts(tail, 'b');
-            frames.push(...got);
-            out.push(frames.map(f => new TextDecoder().decode(f.jpeg)).join('|'));
-          }
-        }
-        return out;
-      }"""
-    )
-    assert counts == ["JPEG-ONE|JPEG-TWO!"] * 10
 
 
 def test_tile_server_is_used_only_when_configured(

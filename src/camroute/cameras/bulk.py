@@ -263,6 +263,8 @@ def bulk_upsert(
     progress: ProgressFn | None = None,
 ) -> UpsertCounts:
     """Upsert ``frame`` (normalised camera rows, unique ids) inside the caller's transaction."""
+    if conn.dialect.name == "postgresql":  # readers go on; other writers wait for the commit
+        conn.exec_driver_sql("LOCK TABLE cameras IN EXCLUSIVE MODE")
     if conn.dialect.name == "sqlite":  # a big page cache keeps index updates off the disk
         conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         conn.exec_driver_sql("PRAGMA temp_store = MEMORY")

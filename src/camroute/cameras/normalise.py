@@ -329,9 +329,11 @@ def _categories(
 def _move_url_credentials(out: pd.DataFrame) -> None:
     """``user:password@`` in a stream URL goes to the credentials, never to the API."""
     for name in ("snapshot_url", "mjpeg_url", "rtsp_url"):
-        urls = out[name]
-        carrying = urls.notna() & urls.astype(str).str.contains("@", regex=False)
-        for row in out.index[carrying.to_numpy(dtype=bool)]:
+        urls = out[name].dropna()
+        if urls.empty:
+            continue
+        carrying = urls.astype(str).str.contains("@", regex=False)
+        for row in urls.index[carrying.to_numpy(dtype=bool)]:
             url, user, password = split_userinfo(str(urls.at[row]))
             out.at[row, name] = url
             for key, value in (("username", user), ("password", password)):

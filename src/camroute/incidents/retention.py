@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from camroute.audit.service import Action, record
 from camroute.incidents.tables import incident_locations, incidents
@@ -33,6 +33,23 @@ class RetentionReport:
     tickets: int
 
 
+def _purge(conn: Connection, ids: list[str], *, now: datetime) -> int:
+    """Null the precise columns of ``ids`` and of their history; return history rows purged."""
+    conn.execute(
+        sa.update(incidents)
+        .where(incidents.c.id.in_(ids))
+        .values(
+            **dict.fromkeys(PRECISE, None), address=None, lookup=None, cameras=None, purged_at=now
+        )
+    )
+    purged: int = conn.execute(
+        sa.update(incident_locations)
+        .where(incident_locations.c.incident_id.in_(ids))
+        .values(**dict.fromkeys(PRECISE, None))
+    ).rowcount
+    return purged
+
+
 def run_retention(
     engine: Engine, *, days: int, actor: str, role: str = "system", now: datetime | None = None
 ) -> RetentionReport:
@@ -45,24 +62,7 @@ def run_retention(
     due = sa.select(i.id).where(i.status == "closed", i.closed_at < cutoff, i.purged_at.is_(None))
     with writing(engine) as conn:
         ids = list(conn.execute(due).scalars())
-        n_loc = 0
-        if ids:
-            conn.execute(
-                sa.update(incidents)
-                .where(i.id.in_(ids))
-                .values(
-                    **dict.fromkeys(PRECISE, None),
-                    address=None,
-                    lookup=None,
-                    cameras=None,
-                    purged_at=now,
-                )
-            )
-            n_loc = conn.execute(
-                sa.update(incident_locations)
-                .where(incident_locations.c.incident_id.in_(ids))
-                .values(**dict.fromkeys(PRECISE, None))
-            ).rowcount
+        n_loc = _purge(conn, ids, now=now) if ids else 0
         n_tickets = tickets.delete_expired(conn, before=now)
         record(
             conn,

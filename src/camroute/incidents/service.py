@@ -341,7 +341,6 @@ def change_status(
     bus: EventBus | None = None,
 ) -> IncidentRead:
     """Move an open incident to ``status``; closing it revokes every live ticket it has."""
-    now = datetime.now(UTC)
     with writing(engine) as conn:
         row = (
             conn.execute(sa.select(incidents).where(i.id == incident_id).with_for_update())
@@ -352,29 +351,37 @@ def change_status(
             raise IncidentNotFoundError(f"no incident {incident_id!r}", field="incident_id")
         if row["status"] == "closed":
             raise IncidentClosedError(f"incident {incident_id} is closed", field="status")
-        closing = status == "closed"
-        conn.execute(
-            sa.update(incidents)
-            .where(i.id == incident_id)
-            .values(status=status, updated_at=now, closed_at=now if closing else None)
-        )
-        revoked = (
-            tickets.revoke_for_incident(conn, incident_id, now=now, because="incident_closed")
-            if closing
-            else []
-        )
-        record(
-            conn,
-            actor=actor.name,
-            role=actor.role.value,
-            action=Action.incident_closed if closing else Action.incident_updated,
-            subject=row["call_id"],
-            incident_id=incident_id,
-            details={"from": row["status"], "to": status, "revoked_tickets": revoked},
-        )
+        revoked = _set_status(conn, row, status, actor=actor)
         incident = _read(_row(conn, incident_id))
     _publish(bus, "incident.status", incident)
     for ticket_id in revoked:
         if bus is not None:
             bus.publish("view.revoked", {"incident_id": incident_id, "ticket_id": ticket_id})
     return incident
+
+
+def _set_status(
+    conn: Connection, row: RowMapping, status: Status, *, actor: Principal
+) -> list[str]:
+    """Store the new status (and, when closing, revoke the tickets); audit; return revoked ids."""
+    now, closing, incident_id = datetime.now(UTC), status == "closed", row["id"]
+    conn.execute(
+        sa.update(incidents)
+        .where(i.id == incident_id)
+        .values(status=status, updated_at=now, closed_at=now if closing else None)
+    )
+    revoked = (
+        tickets.revoke_for_incident(conn, incident_id, now=now, because="incident_closed")
+        if closing
+        else []
+    )
+    record(
+        conn,
+        actor=actor.name,
+        role=actor.role.value,
+        action=Action.incident_closed if closing else Action.incident_updated,
+        subject=row["call_id"],
+        incident_id=incident_id,
+        details={"from": row["status"], "to": status, "revoked_tickets": revoked},
+    )
+    return revoked

@@ -26,7 +26,7 @@ from camroute.events.bus import EventBus
 from camroute.incidents.txn import writing
 from camroute.live.relay import MjpegUpstream, Upstream, fetch_snapshot, open_mjpeg
 from camroute.live.service import TicketDeniedError, live_deadline
-from camroute.live.tickets import TicketClaims, verify_ticket
+from camroute.live.tickets import TicketClaims, TicketExpiredError, verify_ticket
 from camroute.settings import Settings
 
 RECHECK_S = 1.0
@@ -79,15 +79,27 @@ def _audit(ctx: RelayContext, claims: TicketClaims, action: Action | str, **deta
 
 
 async def _admit(ctx: RelayContext, token: str) -> tuple[TicketClaims, datetime]:
-    claims = verify_ticket(token, key=ctx.key)
+    try:
+        claims = verify_ticket(token, key=ctx.key)
+    except TicketExpiredError as exc:
+        if exc.claims is not None:
+            await _audit_expired(ctx, exc.claims)
+        raise
     if ctx.viewer is not None and ctx.viewer != claims.user:
         raise TicketDeniedError(
             f"this ticket was issued to {claims.user}, not {ctx.viewer}", field="ticket"
         )
-    deadline = await anyio.to_thread.run_sync(
-        lambda: live_deadline(ctx.engine, claims, now=datetime.now(UTC))
-    )
+    try:
+        deadline = await _recheck(ctx, claims)
+    except TicketExpiredError:
+        await _audit_expired(ctx, claims)
+        raise
     return claims, deadline
+
+
+async def _audit_expired(ctx: RelayContext, claims: TicketClaims) -> None:
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(lambda: _audit(ctx, claims, Action.ticket_expired))
 
 
 async def relay_snapshot(ctx: RelayContext, token: str) -> Response:
@@ -207,6 +219,8 @@ async def _close(
     ctx: RelayContext, up: MjpegUpstream, claims: TicketClaims, tally: _Tally, duration_s: float
 ) -> None:
     await up.aclose()
+    if tally.ended == TicketExpiredError.code:
+        await _audit_expired(ctx, claims)
     await anyio.to_thread.run_sync(
         lambda: _audit(
             ctx,

@@ -31,6 +31,8 @@ class TicketExpiredError(PermissionDeniedError):
     code = "ticket_expired"
     title = "Live-view ticket expired"
 
+    claims: TicketClaims | None = None  # what the expired ticket granted (for the audit)
+
 
 class TicketRevokedError(PermissionDeniedError):
     """The ticket was revoked (the incident closed, or the view was ended)."""
@@ -115,11 +117,7 @@ def verify_ticket(token: str, *, key: bytes, now: datetime | None = None) -> Tic
     except jwt.PyJWTError as exc:
         raise TicketInvalidError(f"live-view ticket rejected: {exc}", field="ticket") from exc
     expires_at = datetime.fromtimestamp(int(body["exp"]), UTC)
-    if (now or datetime.now(UTC)) >= expires_at:
-        raise TicketExpiredError(
-            f"live-view ticket expired at {expires_at.isoformat()}", field="ticket"
-        )
-    return TicketClaims(
+    claims = TicketClaims(
         ticket_id=str(body["jti"]),
         incident_id=str(body["inc"]),
         camera_id=str(body["cam"]),
@@ -128,3 +126,10 @@ def verify_ticket(token: str, *, key: bytes, now: datetime | None = None) -> Tic
         purpose=str(body.get("purpose", "")),
         expires_at=expires_at,
     )
+    if (now or datetime.now(UTC)) >= expires_at:
+        error = TicketExpiredError(
+            f"live-view ticket expired at {expires_at.isoformat()}", field="ticket"
+        )
+        error.claims = claims
+        raise error
+    return claims

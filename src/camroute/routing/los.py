@@ -37,24 +37,33 @@ def own_building(
     *,
     facade_m: float = FACADE_TOLERANCE_M,
 ) -> NDArray[np.bool_]:
-    """Mark, per ``group`` (a camera or a sight line), the one building the camera is on.
+    """Mark, per ``group`` (a camera or a sight line), the building the camera is on.
 
-    That is the nearest footprint within ``facade_m`` of the camera point; a neighbour that
-    shares the wall is not the camera's own building and still blocks.
+    That is the nearest footprint within ``facade_m`` of the camera point, with footprints
+    whose interiors overlap it (OSM ``building:part``); a neighbour that only shares the wall
+    is not the camera's building and still blocks.
 
     Examples
     --------
-    >>> near = np.array([shapely.box(-10, -10, 0, 0), shapely.box(0, -10, 10, 0)])
-    >>> cams = shapely.points([[-0.5, 0.2], [-0.5, 0.2]])
-    >>> own_building(near, cams, np.array([0, 0])).tolist()
-    [True, False]
+    >>> near = np.array([shapely.box(-10, -10, 0, 0), shapely.box(0, -10, 10, 0),
+    ...                  shapely.box(-5, -5, 0, 0)])
+    >>> cams = shapely.points([[-0.5, 0.2]] * 3)
+    >>> own_building(near, cams, np.array([0, 0, 0])).tolist()
+    [True, False, True]
     """
     dist = shapely.distance(near, cams)
     if dist.size == 0:
         return np.zeros(0, bool)
     best = np.full(int(group.max()) + 1, np.inf)
     np.minimum.at(best, group, dist)
-    result: NDArray[np.bool_] = (dist <= facade_m) & (dist == best[group])
+    own = (dist <= facade_m) & (dist == best[group])
+    other = np.flatnonzero((dist <= facade_m) & ~own)
+    if other.size:
+        first = np.zeros(best.size, np.intp)
+        first[group[own]] = np.flatnonzero(own)
+        anchor = near[first[group[other]]]
+        own[other] = shapely.relate_pattern(near[other], anchor, "T********")
+    result: NDArray[np.bool_] = own
     return result
 
 

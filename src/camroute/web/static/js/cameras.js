@@ -69,6 +69,7 @@ export async function refreshCameras() {
   metrics.cameraRenders += 1;
   metrics.lastCameraRenderMs = performance.now() - started;
   metrics.camerasDrawn = cams.length;
+  document.body.dataset.cameraRenders = String(metrics.cameraRenders); // a DOM signal for tests
   if (metrics.firstRenderMs == null) {
     // after the frame that shows them: since navigation start, login included when there was one
     requestAnimationFrame(() => setTimeout(() => { metrics.firstRenderMs ??= performance.now(); }));
