@@ -21,9 +21,9 @@ from camroute.events import EventBus
 from camroute.events.router import router as events_router
 from camroute.incidents.router import router as incidents_router
 from camroute.live.router import router as live_router
+from camroute.location.router import router as location_router
 from camroute.routing.router import router as routing_router
 from camroute.routing.service import IndexHolder
-from camroute.location.router import router as location_router
 from camroute.settings import Settings
 from camroute.store import make_engine, migrate
 from camroute.web import install_web

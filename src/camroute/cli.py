@@ -6,27 +6,26 @@ from typing import Annotated
 
 import typer
 
-from camroute.settings import Settings
+from camroute.areas.cli import register as register_areas
+from camroute.audit.cli import app as audit_app
+from camroute.auth.cli import apikeys_app, users_app
+from camroute.buildings.cli import app as buildings_app
+from camroute.cameras.cli import app as cameras_app
+from camroute.cli_options import DbOption, settings_for
+from camroute.demo.cli import demo
+from camroute.incidents.cli import app as retention_app
+from camroute.location.cli import locate
+from camroute.routing.cli import route
+from camroute.sim.cli import app as sim_app
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="camroute: cameras by sight.")
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (default: CAMROUTE_DATABASE_URL, else sqlite file camroute.db here).",
-    ),
-]
+__all__ = ["DbOption", "app", "main", "settings_for"]
 
 
 @app.callback()
 def _root() -> None:
     """camroute: route emergency calls to the cameras that can see the caller."""
-
-
-def settings_for(db: str | None) -> Settings:
-    """Settings from the environment, with ``--db`` taking precedence."""
-    return Settings(database_url=db) if db else Settings()
 
 
 @app.command()
@@ -50,43 +49,17 @@ def serve(
     )
 
 
-from camroute.sim.cli import app as _sim_app  # noqa: E402
-
-app.add_typer(_sim_app, name="sim")
-
-from camroute.incidents.cli import app as _retention_app  # noqa: E402
-
-app.add_typer(_retention_app, name="retention")
-
-from camroute.cameras.cli import app as _cameras_app  # noqa: E402
-
-app.add_typer(_cameras_app, name="cameras")
-
-from camroute.audit.cli import app as _audit_app  # noqa: E402
-from camroute.auth.cli import apikeys_app as _apikeys_app  # noqa: E402
-from camroute.auth.cli import users_app as _users_app  # noqa: E402
-
-app.add_typer(_users_app, name="users")
-app.add_typer(_apikeys_app, name="apikeys")
-app.add_typer(_audit_app, name="audit")
-
-from camroute.demo.cli import demo as _demo  # noqa: E402
-
-app.command(name="demo")(_demo)
-
-from camroute.location.cli import locate as _locate  # noqa: E402
-
-app.command(name="locate")(_locate)
-
-from camroute.buildings.cli import app as _buildings_app  # noqa: E402
-from camroute.routing.cli import route as _route  # noqa: E402
-
-app.add_typer(_buildings_app, name="buildings")
-app.command(name="route")(_route)
-
-from camroute.areas.cli import register as _register_areas  # noqa: E402
-
-_register_areas(app)
+app.command(name="demo")(demo)
+app.command(name="locate")(locate)
+app.command(name="route")(route)
+register_areas(app)  # layers, lookup, geocode
+app.add_typer(cameras_app, name="cameras")
+app.add_typer(buildings_app, name="buildings")
+app.add_typer(users_app, name="users")
+app.add_typer(apikeys_app, name="apikeys")
+app.add_typer(audit_app, name="audit")
+app.add_typer(sim_app, name="sim")
+app.add_typer(retention_app, name="retention")
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from camroute.areas.layers import AreaLayers
 from camroute.areas.lookup import geocode as geocode_text
 from camroute.areas.lookup import lookup as lookup_point
 from camroute.areas.service import LINKS_KIND, import_layer
+from camroute.cli_options import DbOption, settings_for
 from camroute.errors import CamrouteError
 from camroute.store import make_engine, migrate
 
@@ -122,7 +123,3 @@ def register(app: typer.Typer) -> None:
     app.add_typer(layers_app, name="layers")
     app.command()(lookup)
     app.command()(geocode)
-
-
-# Last: ``camroute.cli`` imports this module back to call ``register`` (annotations are lazy).
-from camroute.cli import DbOption, settings_for  # noqa: E402

@@ -11,12 +11,11 @@ from rich.table import Table
 
 from camroute.audit import service
 from camroute.audit.models import AuditQuery
+from camroute.cli_options import DbOption, settings_for
 from camroute.store import make_engine, migrate
 
 app: typer.Typer = typer.Typer(no_args_is_help=True, help="The hash-chained audit log.")
 
-# After ``app`` exists: ``camroute.cli`` imports this module back to register ``app``.
-from camroute.cli import DbOption, settings_for  # noqa: E402
 
 err = Console(stderr=True)
 

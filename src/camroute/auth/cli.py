@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from camroute.auth import service
 from camroute.auth.models import Role
+from camroute.cli_options import DbOption, settings_for
 from camroute.errors import CamrouteError
 from camroute.settings import Settings
 from camroute.store import make_engine, migrate
@@ -25,8 +26,6 @@ apikeys_app: typer.Typer = typer.Typer(
     no_args_is_help=True, help="API keys for integrations (telephony, CAD)."
 )
 
-# After the apps exist: ``camroute.cli`` imports this module back to register them.
-from camroute.cli import DbOption, settings_for  # noqa: E402
 
 err = Console(stderr=True)
 ACTOR_ROLE = "cli"

@@ -9,12 +9,10 @@ import numpy as np
 import orjson
 import typer
 
+from camroute.cli_options import DbOption, settings_for
 from camroute.errors import CamrouteError
 
 app = typer.Typer(no_args_is_help=True, help="Building footprints (line-of-sight occluders).")
-
-# After ``app`` exists: ``camroute.cli`` imports this module back to register ``app``.
-from camroute.cli import DbOption, settings_for  # noqa: E402
 
 
 @app.command("import")

@@ -13,26 +13,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from sqlalchemy import Engine
 
+from camroute.cli_options import DbOption, settings_for
 from camroute.errors import CamrouteError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="The camera registry.")
 PROGRESS_MIN_ROWS = 20_000
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (default: CAMROUTE_DATABASE_URL, else sqlite file camroute.db here).",
-    ),
-]
-
-
 def _engine(db: str | None) -> Engine:
-    from camroute.settings import Settings
     from camroute.store import make_engine, migrate
 
-    # the ``--db`` convention of ``camroute.cli.settings_for`` (not imported: it imports us)
-    settings = Settings(database_url=db) if db else Settings()
+    settings = settings_for(db)
     engine = make_engine(settings.database_url)
     migrate(engine)
     return engine

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from camroute.cli import DbOption, settings_for
+from camroute.cli_options import DbOption, settings_for
 
 app: typer.Typer = typer.Typer(no_args_is_help=True, add_completion=False, help="Data retention.")
 

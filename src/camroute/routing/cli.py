@@ -9,6 +9,7 @@ from typing import Annotated
 import geopandas as gpd
 import typer
 
+from camroute.cli_options import DbOption, settings_for
 from camroute.errors import CamrouteError
 from camroute.routing.index import CameraIndex
 from camroute.routing.rank import rank_cameras
@@ -74,8 +75,3 @@ def route(
         typer.echo(f"error: {exc.detail}", err=True)
         raise typer.Exit(2) from None
     typer.echo(result.model_dump_json())
-
-
-# Last: ``camroute.cli`` imports this module back to register ``route`` (typer reads the
-# annotations when the command runs, by which time ``DbOption`` is bound here).
-from camroute.cli import DbOption, settings_for  # noqa: E402
