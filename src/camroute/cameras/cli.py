@@ -19,6 +19,7 @@ from camroute.errors import CamrouteError
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="The camera registry.")
 PROGRESS_MIN_ROWS = 20_000
 
+
 def _engine(db: str | None) -> Engine:
     from camroute.store import make_engine, migrate
 
