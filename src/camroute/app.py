@@ -44,9 +44,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.http = httpx.AsyncClient(follow_redirects=False)  # the live relay's upstreams
         app.state.camera_index.start(engine)  # routing snapshot; viewsheds in the background
         app.state.registry_listeners.append(app.state.camera_index.listener(engine))
+        if settings.registry_poll_s > 0:
+            app.state.camera_index.watch(engine, interval_s=settings.registry_poll_s)
         try:
             yield
         finally:
+            app.state.camera_index.stop()
             await app.state.http.aclose()
             app.state.events.stop()
             engine.dispose()

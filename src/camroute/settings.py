@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_body_bytes: int = Field(default=256 * 1024, gt=0)
+    # Seconds between checks for camera-registry changes made by other processes (a CLI
+    # import, another replica); 0 turns the poll off. This app's own writes apply at once.
+    registry_poll_s: float = Field(default=5.0, ge=0.0)
     # Live view: ticket lifetime (renewable while the incident is open), the signing key
     # (unset: one random key kept in the store, shared by every replica), views per user, how
     # far from the caller an unranked camera may be viewed without a supervisor, upstream

@@ -104,3 +104,34 @@ def test_rebuild_from_the_camera_registry_on_both_stores(store_engine: Engine) -
     context = {c.camera_id: c for c in result.context}
     assert context["R-WALLED"].occluded is True
     assert context["R-NOHEAD"].in_fov is None
+
+
+def test_a_camera_written_by_another_process_reaches_the_running_index(tmp_path: Path) -> None:
+    from tests.routing.conftest import to_lonlat
+
+    from camroute.cameras.model import CameraCreate
+    from camroute.cameras.service import create_camera
+    from camroute.store import make_engine
+
+    url = f"sqlite:///{tmp_path / 'camroute.db'}"
+    app = create_app(Settings(_env_file=None, database_url=url, registry_poll_s=0.2))  # type: ignore[call-arg]
+    with TestClient(app):
+        holder: IndexHolder = app.state.camera_index
+        holder.wait(30)
+        assert len(holder.current) == 0
+        # Like `camroute cameras import` in another process: its own engine, no listener.
+        other = make_engine(url)
+        lon, lat = to_lonlat(0.0, 0.0)
+        with other.begin() as conn:
+            create_camera(
+                conn,
+                CameraCreate(id="CLI-1", lon=lon, lat=lat, heading_deg=0.0, status="online"),
+                actor="cli:test",
+            )
+        other.dispose()
+        for _ in range(150):
+            if len(holder.current) == 1:
+                break
+            threading.Event().wait(0.1)
+            holder.wait(30)
+        assert holder.current.ids.tolist() == ["CLI-1"]

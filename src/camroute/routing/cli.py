@@ -9,11 +9,12 @@ from typing import Annotated
 import geopandas as gpd
 import typer
 
+from camroute.cameras.store import load_cameras
 from camroute.cli_options import DbOption, settings_for
 from camroute.errors import CamrouteError
 from camroute.routing.index import CameraIndex
 from camroute.routing.rank import rank_cameras
-from camroute.routing.service import load_registry, point_location
+from camroute.routing.service import point_location
 
 
 def read_camera_file(path: Path) -> gpd.GeoDataFrame:
@@ -42,7 +43,7 @@ def _index_from(cameras: Path | None, buildings: Path | None, db: str | None) ->
     engine = make_engine(settings_for(db).database_url)
     try:
         migrate(engine)
-        cams = load_registry(engine)
+        cams = load_cameras(engine)
         bld = read_buildings(buildings) if buildings is not None else load_buildings(engine)
     finally:
         engine.dispose()

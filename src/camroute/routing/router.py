@@ -10,10 +10,11 @@ from starlette.concurrency import run_in_threadpool
 from camroute.api.body import read_limited_body
 from camroute.api.deps import SettingsDep
 from camroute.auth.deps import Role, require_roles
+from camroute.location import parse_location
 from camroute.routing.index import CameraIndex
 from camroute.routing.models import RouteResult
 from camroute.routing.rank import rank_cameras
-from camroute.routing.service import IndexHolder, parse_route_body
+from camroute.routing.service import IndexHolder
 
 ROUTE_ROLES = (Role.dispatcher, Role.supervisor, Role.gis_admin, Role.integration)
 
@@ -54,7 +55,7 @@ async def route(
     """Visible cameras best first, context cameras that do not see (with why), offline apart."""
     body = await read_limited_body(request, max_bytes=settings.max_body_bytes)
     content_type = request.headers.get("content-type")
-    location = parse_route_body(body, content_type=content_type)
+    location = parse_location(body, content_type=content_type)
     return await run_in_threadpool(
         rank_cameras, location, index, limit=limit, context_limit=context, cover_k=k
     )

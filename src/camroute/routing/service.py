@@ -7,7 +7,6 @@ snapshot it started with and never sees a half-built one.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 from collections.abc import Callable
@@ -15,12 +14,12 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import orjson
 import shapely
 from numpy.typing import NDArray
 from sqlalchemy import Engine
 
 from camroute.buildings.store import load_buildings
+from camroute.cameras.store import load_cameras
 from camroute.errors import InvalidInputError
 from camroute.geo import circle
 from camroute.location import CallerLocation
@@ -28,6 +27,7 @@ from camroute.routing.index import CameraIndex
 from camroute.routing.store import (
     buildings_key,
     load_viewsheds,
+    registry_fingerprint,
     save_viewsheds,
     with_stored_viewsheds,
 )
@@ -35,17 +35,6 @@ from camroute.routing.store import (
 log = logging.getLogger(__name__)
 MAX_UNCERTAINTY_M = 50_000.0
 VIEWSHED_BATCH_LIMIT = 200_000  # above this many cameras, viewsheds are left to a batch job
-
-
-def load_registry(engine: Engine) -> gpd.GeoDataFrame:
-    """Cameras from the registry (``camroute.cameras.store.load_cameras``), empty when absent."""
-    try:
-        store = importlib.import_module("camroute.cameras.store")
-    except ImportError:
-        log.warning("camera registry not available yet: routing starts with no cameras")
-        return gpd.GeoDataFrame({"id": []}, geometry=[], crs=4326)
-    loader: Callable[[Engine], gpd.GeoDataFrame] = store.load_cameras
-    return loader(engine)
 
 
 class IndexHolder:
@@ -58,6 +47,8 @@ class IndexHolder:
         self._pending: threading.Thread | None = None
         self._again = False
         self.generation = 0
+        self._fingerprint: str | None = None
+        self._stop = threading.Event()
 
     @property
     def current(self) -> CameraIndex:
@@ -75,7 +66,8 @@ class IndexHolder:
         With ``viewsheds``, the missing ones are then computed, swapped in and stored.
         """
         with self._lock:
-            index = CameraIndex.build(load_registry(engine), load_buildings(engine))
+            self._fingerprint = registry_fingerprint(engine)
+            index = CameraIndex.build(load_cameras(engine), load_buildings(engine))
             key = buildings_key(engine)
             index = with_stored_viewsheds(index, load_viewsheds(engine, key=key))
             self.swap(index)
@@ -115,6 +107,33 @@ class IndexHolder:
             self._again = False
         thread.start()
         return thread
+
+    def watch(self, engine: Engine, *, interval_s: float) -> threading.Thread:
+        """Poll the registry fingerprint and rebuild when another process changed it.
+
+        Registry changes made through this app's API arrive through :meth:`listener` at once;
+        the poll catches the rest (a ``camroute cameras import`` or another replica's edit).
+        """
+        self._stop.clear()
+        thread = threading.Thread(
+            target=self._poll, args=(engine, interval_s), name="camera-registry-watch", daemon=True
+        )
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        """End :meth:`watch` (app shutdown)."""
+        self._stop.set()
+
+    def _poll(self, engine: Engine, interval_s: float) -> None:
+        while not self._stop.wait(interval_s):
+            try:
+                changed = registry_fingerprint(engine) != self._fingerprint
+            except Exception:
+                log.exception("camera registry poll failed; trying again")
+                continue
+            if changed:
+                self.rebuild_in_background(engine)
 
     def wait(self, timeout_s: float | None = None) -> None:
         """Wait for the background rebuilds (tests, shutdown)."""
@@ -164,28 +183,4 @@ def point_location(*, lon: float, lat: float, uncertainty_m: float = 0.0) -> Cal
         shape = "circle"
     return CallerLocation(
         format="json", shape=shape, lon=lon, lat=lat, region=region, uncertainty_m=uncertainty_m
-    )
-
-
-def parse_route_body(body: bytes, *, content_type: str | None) -> CallerLocation:
-    """Any intake format via ``camroute.location.parse_location``; plain JSON as a fallback."""
-    location_pkg = importlib.import_module("camroute.location")
-    parse = getattr(location_pkg, "parse_location", None)
-    if parse is not None:
-        parsed: CallerLocation = parse(body, content_type=content_type)
-        return parsed
-    try:
-        doc = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidInputError(f"body is not JSON ({exc})", field="body") from None
-    if not isinstance(doc, dict) or not {"lon", "lat"} <= doc.keys():
-        raise InvalidInputError("body must be a JSON object with lon and lat", field="body")
-    values = {k: doc.get(k, 0.0) for k in ("lon", "lat", "uncertainty_m")}
-    for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise InvalidInputError(f"{name} must be a number, got {value!r}", field=name)
-    return point_location(
-        lon=float(values["lon"]),
-        lat=float(values["lat"]),
-        uncertainty_m=float(values["uncertainty_m"]),
     )

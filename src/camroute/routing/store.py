@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 from sqlalchemy import Engine
 
 from camroute.buildings.store import buildings_generation
+from camroute.cameras.tables import cameras
 from camroute.routing.index import CameraIndex
 from camroute.routing.tables import camera_viewsheds
 
@@ -22,6 +23,18 @@ BATCH = 2000
 def buildings_key(engine: Engine) -> str:
     """Changes whenever footprints are imported or replaced (the buildings generation)."""
     return f"generation:{buildings_generation(engine)}"
+
+
+def registry_fingerprint(engine: Engine) -> str:
+    """Changes whenever any process adds, edits or deletes a camera or imports buildings.
+
+    Every camera write bumps that camera's ``version``, so count and version sum move together
+    with any change; a CLI import or another replica's edit is seen without a notification.
+    """
+    query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(cameras.c.version), 0))
+    with engine.connect() as conn:
+        count, version_sum = conn.execute(query).one()
+    return f"{int(count)}:{int(version_sum)}:{buildings_key(engine)}"
 
 
 def load_viewsheds(engine: Engine, *, key: str) -> dict[str, tuple[int, bytes]]:
