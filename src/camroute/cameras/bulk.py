@@ -22,12 +22,12 @@ from numpy.typing import NDArray
 from sqlalchemy import Connection
 
 from camroute.cameras.tables import (
-    UtcDateTime,
     camera_credentials,
     camera_history,
     cameras,
     staging_table,
 )
+from camroute.store.types import UtcDateTime
 
 ProgressFn = Callable[[int, int], None]
 CHUNK_ROWS = 50_000

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from camroute.audit.tables import UtcDateTime
 from camroute.store.metadata import metadata
+from camroute.store.types import UtcDateTime
 
 incidents = sa.Table(
     "incidents",

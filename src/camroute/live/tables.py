@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from camroute.audit.tables import UtcDateTime
 from camroute.store.metadata import metadata
+from camroute.store.types import UtcDateTime
 
 live_tickets = sa.Table(
     "live_tickets",
