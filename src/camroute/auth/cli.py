@@ -50,13 +50,16 @@ def _read_password() -> str:
     return line.removesuffix("\n").removesuffix("\r")
 
 
+PasswordStdinOption = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from the first stdin line.")
+]
+
+
 @users_app.command("add")
 def add_user(
     name: Annotated[str, typer.Argument(help="Login name.")],
     role: Annotated[Role, typer.Option(help="What the user may do.")],
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from the first stdin line.")
-    ] = False,
+    password_stdin: PasswordStdinOption = False,
     db: DbOption = None,
 ) -> None:
     """Add a user; without --password-stdin a password is generated and printed once."""
@@ -109,9 +112,7 @@ def enable_user(name: Annotated[str, typer.Argument()], db: DbOption = None) -> 
 @users_app.command("passwd")
 def reset_password(
     name: Annotated[str, typer.Argument()],
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from the first stdin line.")
-    ] = False,
+    password_stdin: PasswordStdinOption = False,
     db: DbOption = None,
 ) -> None:
     """Set a new password (printed once when generated); the user's sessions end."""
