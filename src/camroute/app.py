@@ -20,6 +20,7 @@ from camroute.cameras.router import router as cameras_router
 from camroute.events import EventBus
 from camroute.events.router import router as events_router
 from camroute.incidents.router import router as incidents_router
+from camroute.live.redact import install_ticket_redactor
 from camroute.live.router import router as live_router
 from camroute.location.router import router as location_router
 from camroute.routing.router import router as routing_router
@@ -32,6 +33,7 @@ from camroute.web import install_web
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the camroute API for ``settings`` (read from ``CAMROUTE_*`` when omitted)."""
     settings = settings or Settings()
+    install_ticket_redactor()  # tickets are credentials: never in the access log
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
