@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # timeout, and when a frame counts as stale.
     live_ticket_ttl_s: int = Field(default=300, gt=0, le=600)
     live_ticket_secret: SecretStr | None = None
+    # AML over HTTPS: the key the handset operator shares for the trailing ``hmac``. Set, an
+    # AML HTTPS message whose HMAC is missing or wrong is refused; unset, it is accepted with
+    # a warning that it is unauthenticated.
+    aml_hmac_key: SecretStr | None = None
     live_max_views_per_user: int = Field(default=4, ge=1)
     live_max_distance_m: float = Field(default=150.0, ge=0.0)
     live_upstream_timeout_s: float = Field(default=2.0, gt=0.0, le=30.0)
@@ -52,3 +56,9 @@ class Settings(BaseSettings):
     # Dispatcher map: an optional city tile server ("https://tiles.example/{z}/{x}/{y}.png");
     # unset means no tiles at all, only the server's own base layers.
     tile_url: str | None = None
+
+    def aml_hmac_key_bytes(self) -> bytes | None:
+        """The AML HTTPS HMAC key as bytes (UTF-8), or None when unset."""
+        if self.aml_hmac_key is None:
+            return None
+        return self.aml_hmac_key.get_secret_value().encode("utf-8")

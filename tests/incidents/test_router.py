@@ -213,3 +213,26 @@ def test_integration_may_not_change_status(api) -> None:
         f"/api/incidents/{incident['id']}", json={"status": "closed"}, headers=api.as_("cad")
     )
     assert resp.status_code == 403
+
+
+def test_calls_check_the_aml_hmac_when_a_key_is_set(api) -> None:
+    from pathlib import Path
+
+    from pydantic import SecretStr
+
+    vectors = Path(__file__).resolve().parents[2].parent / "shared/test-vectors/location"
+    signed = (vectors / "aml_https_v1_hmac.txt").read_text()  # signed with the key "AML"
+    settings = api.app.state.settings
+    api.app.state.settings = settings.model_copy(update={"aml_hmac_key": SecretStr("AML")})
+    form = "application/x-www-form-urlencoded"
+    ok = post(api, call("AML-1", location=signed, content_type=form))
+    assert ok.status_code == 201, ok.text
+    forged = post(
+        api, call("AML-2", location=signed.replace("0.85732", "0.85733"), content_type=form)
+    )
+    assert forged.status_code == 422, forged.text
+    assert forged.headers["content-type"] == PROBLEM
+    assert "aml.hmac" in forged.text
+    listed = api.client.get("/api/incidents", headers=api.as_("cad")).json()
+    assert "AML-1" in str(listed)
+    assert "AML-2" not in str(listed)  # a refused call leaves nothing behind

@@ -171,3 +171,55 @@ def test_openapi_documents_the_body_types(api: tuple[TestClient, dict[str, str]]
     spec = client.get("/openapi.json").json()
     content = spec["paths"]["/api/locate"]["post"]["requestBody"]["content"]
     assert {"application/pidf+xml", "text/plain", "application/json"} <= set(content)
+
+
+@pytest.fixture(scope="module")
+def keyed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """An app with the operator's AML HMAC key set (the real vector is signed with "AML")."""
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=f"sqlite:///{tmp_path_factory.mktemp('keyed') / 'camroute.db'}",
+        aml_hmac_key="AML",
+    )
+    with TestClient(create_app(settings)) as client:
+        new = create_api_key(
+            client.app.state.engine,  # type: ignore[attr-defined]
+            name="key-integration",
+            role=Role.integration,
+            actor="test",
+            actor_role="gis_admin",
+        )
+        yield client, {"X-API-Key": new.key}
+
+
+@pytest.mark.parametrize("path", ["/api/locate", "/api/route"])
+def test_aml_hmac_key_setting_authenticates_aml_https(
+    keyed: tuple[TestClient, dict[str, str]], vector: Vector, path: str
+) -> None:
+    client, headers = keyed
+    headers = {**headers, "Content-Type": "application/x-www-form-urlencoded"}
+    signed = vector("aml_https_v1_hmac.txt")
+    ok = client.post(path, content=signed, headers=headers)
+    assert ok.status_code == 200, ok.text
+    if path == "/api/locate":
+        assert not any("hmac" in w for w in ok.json()["warnings"])
+    tampered = signed.replace(b"0.85732", b"0.85733")
+    unsigned = vector("aml_https_uk_full.txt")
+    for body in (tampered, unsigned):
+        r = client.post(path, content=body, headers=headers)
+        assert r.status_code == 422, r.text
+        assert r.headers["content-type"] == "application/problem+json"
+        assert "aml.hmac" in r.text
+
+
+def test_without_a_key_aml_https_is_accepted_with_a_warning(
+    api: tuple[TestClient, dict[str, str]], vector: Vector
+) -> None:
+    client, headers = api
+    r = client.post(
+        "/api/locate",
+        content=vector("aml_https_v1_hmac.txt"),
+        headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert r.status_code == 200, r.text
+    assert any("not verified" in w for w in r.json()["warnings"])

@@ -34,12 +34,16 @@ class Located:
     ward_name: str | None
 
 
-def caller_location(call: CallCreate, *, layers: Any) -> CallerLocation:
+def caller_location(
+    call: CallCreate, *, layers: Any, aml_hmac_key: bytes | None = None
+) -> CallerLocation:
     """The ``CallerLocation`` of a call: parsed, or geocoded from the spoken address."""
     if call.location is None:
         return _geocoded(call.address or "", layers=layers)
     if isinstance(call.location, str):
-        return parse_location(call.location, content_type=call.content_type)
+        return parse_location(
+            call.location, content_type=call.content_type, aml_hmac_key=aml_hmac_key
+        )
     body = orjson.dumps(call.location.model_dump())
     return parse_location(body, content_type="application/json")
 
@@ -65,9 +69,11 @@ def _ward(report: dict[str, Any]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def locate(call: CallCreate, *, index: Any, layers: Any) -> Located:
+def locate(
+    call: CallCreate, *, index: Any, layers: Any, aml_hmac_key: bytes | None = None
+) -> Located:
     """Parse (or geocode), look up the area and rank the cameras for ``call``."""
-    location = caller_location(call, layers=layers)
+    location = caller_location(call, layers=layers, aml_hmac_key=aml_hmac_key)
     report = None
     if layers is not None:
         report = lookup(lon=location.lon, lat=location.lat, layers=layers).model_dump(mode="json")

@@ -45,7 +45,8 @@ def _locator(request: Request) -> partial[Any]:
     holder = getattr(request.app.state, "camera_index", None)
     index = holder.current if holder is not None else None
     layers = getattr(request.app.state, "area_layers", None)
-    return partial(locate, index=index, layers=layers)
+    key = request.app.state.settings.aml_hmac_key_bytes()
+    return partial(locate, index=index, layers=layers, aml_hmac_key=key)
 
 
 @router.post(

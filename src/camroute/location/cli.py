@@ -11,6 +11,7 @@ import typer
 
 from camroute.location.errors import LocationParseError
 from camroute.location.parse import FormatChoice, parse_location
+from camroute.settings import Settings
 
 MAX_INPUT_BYTES = 1024 * 1024
 
@@ -26,11 +27,13 @@ def locate(
     """Parse a caller-location message (PIDF-LO, AML, JSON, geo URI, plus code).
 
     Prints the CallerLocation as one JSON object and exits 0; bad input prints a problem
-    JSON on stderr and exits 2.
+    JSON on stderr and exits 2. With ``CAMROUTE_AML_HMAC_KEY`` set, AML over HTTPS must carry
+    an HMAC that verifies.
     """
     try:
         body = _read(source)
-        location = parse_location(body, as_format=format)
+        key = Settings().aml_hmac_key_bytes()
+        location = parse_location(body, as_format=format, aml_hmac_key=key)
     except LocationParseError as exc:
         sys.stderr.write(orjson.dumps(exc.to_problem()).decode() + "\n")
         raise typer.Exit(code=2) from None

@@ -27,12 +27,17 @@ _AML_KINDS: frozenset[Kind] = frozenset({"aml", "aml-https", "aml-data"})
 
 
 def parse_location(
-    body: bytes | str, *, content_type: str | None = None, as_format: FormatChoice = "auto"
+    body: bytes | str,
+    *,
+    content_type: str | None = None,
+    as_format: FormatChoice = "auto",
+    aml_hmac_key: bytes | None = None,
 ) -> CallerLocation:
     """Parse a caller-location message in any supported format.
 
     ``content_type`` (the HTTP header) must agree with the body when given; ``as_format``
-    forces one format (the CLI's ``--format``). Raises :class:`LocationParseError` naming
+    forces one format (the CLI's ``--format``). With ``aml_hmac_key`` an AML HTTPS message
+    must carry a trailing ``hmac`` that verifies with it. Raises :class:`LocationParseError` naming
     the field and the reason, or :class:`NeedsGeocodingError` for a free-text address.
 
     Examples
@@ -50,6 +55,8 @@ def parse_location(
     kind = (
         detect(data, content_type=content_type) if as_format == "auto" else _forced(as_format, data)
     )
+    if kind == "aml-https":
+        return parse_aml_https(body_text(data), hmac_key=aml_hmac_key)
     return _PARSERS[kind](data)
 
 

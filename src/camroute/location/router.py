@@ -41,4 +41,9 @@ async def locate(request: Request, settings: SettingsDep) -> CallerLocation:
     """
     body = await read_limited_body(request, max_bytes=settings.max_body_bytes)
     content_type = request.headers.get("content-type")
-    return await run_in_threadpool(parse_location, body, content_type=content_type)
+    return await run_in_threadpool(
+        parse_location,
+        body,
+        content_type=content_type,
+        aml_hmac_key=settings.aml_hmac_key_bytes(),
+    )

@@ -55,7 +55,9 @@ async def route(
     """Visible cameras best first, context cameras that do not see (with why), offline apart."""
     body = await read_limited_body(request, max_bytes=settings.max_body_bytes)
     content_type = request.headers.get("content-type")
-    location = parse_location(body, content_type=content_type)
+    location = parse_location(
+        body, content_type=content_type, aml_hmac_key=settings.aml_hmac_key_bytes()
+    )
     return await run_in_threadpool(
         rank_cameras, location, index, limit=limit, context_limit=context, cover_k=k
     )
