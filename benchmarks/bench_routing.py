@@ -262,9 +262,7 @@ def brute_force(scene: Scene, index: CameraIndex) -> Callable[[tuple[float, floa
             cam_height_m=hgt[c],
             target_x_m=np.full(c.size, q[0]),
             target_y_m=np.full(c.size, q[1]),
-            buildings=index.buildings,
-            building_height_m=index.building_height_m,
-            tree=index.building_tree,
+            footprints=index.buildings,
         )
         seen = c[clear]
         return seen[np.argsort(d[seen])[:10]]
@@ -448,9 +446,12 @@ def run_size(
     )
     box = district(scene)
     reach = index.max_range_m + 100.0
-    near = index.tree.query(
-        shapely.box(box[0] - reach, box[1] - reach, box[2] + reach, box[3] + reach)
-    )  # type: ignore[union-attr]
+    near = np.flatnonzero(
+        (index.x >= box[0] - reach)
+        & (index.x <= box[2] + reach)
+        & (index.y >= box[1] - reach)
+        & (index.y <= box[3] + reach)
+    )
     t0 = time.perf_counter()
     ready_index = index.with_viewsheds(near)
     took = time.perf_counter() - t0
@@ -500,6 +501,7 @@ def ratios(rows: list[Any], name: str) -> None:
     got = {label: us for n, label, us, _ in rows if n == name and us is not None}
     pairs = [
         ("core rank_arrays point, viewsheds", "PostGIS point: stored viewsheds (1 SQL)"),
+        ("core rank_arrays point, viewsheds", "PostGIS point: FOV + LOS + top10 (1 SQL)"),
         (
             "core rank_arrays point, line-of-sight fallback",
             "PostGIS point: FOV + LOS + top10 (1 SQL)",

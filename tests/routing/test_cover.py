@@ -29,3 +29,38 @@ def test_union_fraction_counts_overlap_once() -> None:
 def test_empty_inputs() -> None:
     assert union_fraction(np.empty(0, object), region_area_m2=1.0) == 0.0
     assert greedy_cover_samples(np.zeros((0, 5), bool), k=3) == ([], 0.0)
+
+
+def test_union_share_tracks_the_polygon_union() -> None:
+    from camroute.routing.cover import union_share
+    from camroute.routing.rank import _SUNFLOWER, SUNFLOWER_SAMPLES
+    from camroute.routing.sector import sector_polygons
+
+    rng = np.random.default_rng(31)
+    errors = []
+    for _ in range(200):
+        r = float(rng.uniform(10, 100))
+        x, y = rng.uniform(-100, 100, 3), rng.uniform(-100, 100, 3)
+        towards = np.degrees(np.arctan2(-x, -y)) + rng.uniform(-50, 50, 3)
+        views = sector_polygons(
+            x_m=x,
+            y_m=y,
+            heading_deg=towards,
+            hfov_deg=rng.uniform(40, 120, 3),
+            range_m=rng.uniform(60, 150, 3),
+        )
+        disc = shapely.Point(0, 0).buffer(r, quad_segs=128)
+        exact = shapely.area(shapely.intersection(views, disc)) / disc.area
+        if (exact == 0).any():
+            continue
+        pts = _SUNFLOWER * r
+        seen = shapely.contains_xy(views[:, None], pts[None, :, 0], pts[None, :, 1])
+        assert seen.shape == (3, SUNFLOWER_SAMPLES)
+        truth = shapely.area(shapely.intersection(shapely.union_all(views), disc)) / disc.area
+        share = union_share(seen, exact)
+        assert max(exact) - 1e-12 <= share <= min(1.0, exact.sum()) + 1e-12
+        errors.append(share - truth)
+    err = np.abs(np.array(errors))
+    assert len(err) > 50
+    assert err.mean() < 0.01
+    assert err.max() < 0.05

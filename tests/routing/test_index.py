@@ -21,8 +21,8 @@ def test_build_keeps_arrays_in_metres(scene: Callable[..., Any]) -> None:
     assert len(index) == 1
     assert index.projection.epsg == 32648
     assert index.max_range_m == 70.0
-    assert index.buildings.size == 1
-    assert index.building_height_m.tolist() == [12.0]
+    assert len(index.buildings) == 1
+    assert index.buildings.height_m.tolist() == [12.0]
     assert not index.has_viewshed.any()
 
 

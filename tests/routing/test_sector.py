@@ -78,3 +78,56 @@ def test_full_circle_sector_is_a_disc() -> None:
     )[0]
     assert disc.is_valid
     assert disc.area == pytest.approx(np.pi * 100, rel=0.01)
+
+
+def test_compiled_screen_agrees_with_in_sector() -> None:
+    from camroute.routing.sector import in_sector_matrix, screen
+
+    rng = np.random.default_rng(11)
+    n = 4000
+    cx, cy = rng.uniform(-100, 100, n), rng.uniform(-100, 100, n)
+    head = np.where(rng.random(n) < 0.1, np.nan, rng.uniform(0, 360, n))
+    half = np.where(rng.random(n) < 0.1, 180.0, rng.uniform(5, 90, n))
+    reach = rng.uniform(10, 150, n)
+    for slack in (0.0, 25.0):
+        d, fov, rng_ok, known = screen(
+            np.arange(n),
+            cam_x_m=cx,
+            cam_y_m=cy,
+            heading_deg=head,
+            half_fov_deg=half,
+            range_m=reach,
+            x_m=3.0,
+            y_m=-7.0,
+            slack_m=slack,
+        )
+        dx, dy = 3.0 - cx, -7.0 - cy
+        want_fov, want_rng = in_sector(
+            distance_m=np.hypot(dx, dy),
+            offset_deg=offset_deg(grid_bearing_deg(dx, dy), head),
+            half_fov_deg=half,
+            range_m=reach,
+            slack_m=slack,
+        )
+        assert (fov == (want_fov & known)).all()
+        assert (rng_ok == want_rng).all()
+        assert (known == (np.isfinite(head) | (half >= 180.0))).all()
+        assert d == pytest.approx(np.hypot(dx, dy))
+    matrix = in_sector_matrix(
+        cam_x_m=cx[:50],
+        cam_y_m=cy[:50],
+        heading_deg=head[:50],
+        half_fov_deg=half[:50],
+        range_m=reach[:50],
+        x_m=cx[50:150],
+        y_m=cy[50:150],
+    )
+    dx = cx[None, 50:150] - cx[:50, None]
+    dy = cy[None, 50:150] - cy[:50, None]
+    want_fov, want_rng = in_sector(
+        distance_m=np.hypot(dx, dy),
+        offset_deg=offset_deg(grid_bearing_deg(dx, dy), head[:50, None]),
+        half_fov_deg=half[:50, None],
+        range_m=reach[:50, None],
+    )
+    assert (matrix == (want_fov & want_rng & (np.isfinite(head) | (half >= 180))[:50, None])).all()

@@ -68,4 +68,4 @@ def test_changed_camera_or_buildings_invalidate(store_engine: Engine) -> None:
     index = holder.rebuild(store_engine)
     assert index.has_viewshed.all()
     assert len(load_viewsheds(store_engine, key=buildings_key(store_engine))) == 2
-    assert np.isfinite(index.building_height_m).sum() == 0
+    assert np.isfinite(index.buildings.height_m).sum() == 0

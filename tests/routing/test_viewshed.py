@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import shapely
 
+from camroute.routing.footprints import Footprints
 from camroute.routing.los import blocked
 from camroute.routing.sector import sector_polygons
 from camroute.routing.viewshed import shadow_factor, viewshed
@@ -24,9 +25,7 @@ def _vs(
         y_m=0.0,
         height_m=cam_h,
         range_m=60.0,
-        buildings=b,
-        building_height_m=np.array(heights),
-        tree=shapely.STRtree(b),
+        footprints=Footprints.from_polygons(b, np.array(heights)),
     )
 
 
@@ -49,9 +48,7 @@ def test_no_buildings_gives_the_sector() -> None:
             y_m=0.0,
             height_m=5.0,
             range_m=1.0,
-            buildings=np.empty(0, object),
-            building_height_m=np.empty(0),
-            tree=None,
+            footprints=Footprints.empty(),
         )
         is sec
     )
@@ -70,9 +67,7 @@ def test_concave_building_shadow() -> None:
         y_m=0.0,
         height_m=5.0,
         range_m=60.0,
-        buildings=b,
-        building_height_m=np.array([NAN]),
-        tree=shapely.STRtree(b),
+        footprints=Footprints.from_polygons(b, np.array([NAN])),
     )
     assert vs.is_valid
     assert not vs.contains(shapely.Point(-5.0, 17.0))  # behind the near wing
@@ -97,9 +92,7 @@ def test_viewshed_agrees_with_line_of_sight(height: float) -> None:
         cam_height_m=np.full(len(pts), 5.0),
         target_x_m=pts[:, 0],
         target_y_m=pts[:, 1],
-        buildings=b,
-        building_height_m=np.array(heights),
-        tree=shapely.STRtree(b),
+        footprints=Footprints.from_polygons(b, np.array(heights)),
     )
     seen = shapely.contains_xy(vs, pts[:, 0], pts[:, 1])
     assert (seen != clear).mean() < 0.005  # only points within rounding of a shadow edge

@@ -10,7 +10,7 @@ import geopandas as gpd
 import typer
 
 from camroute.cameras.store import load_cameras
-from camroute.cli_options import DbOption, settings_for
+from camroute.cli_options import DbOption, migrated_engine
 from camroute.errors import CamrouteError
 from camroute.routing.index import CameraIndex
 from camroute.routing.rank import rank_cameras
@@ -38,15 +38,10 @@ def _index_from(cameras: Path | None, buildings: Path | None, db: str | None) ->
         bld = read_buildings(buildings) if buildings is not None else None
         return CameraIndex.build(read_camera_file(cameras), bld)
     from camroute.buildings.store import load_buildings
-    from camroute.store import make_engine, migrate
 
-    engine = make_engine(settings_for(db).database_url)
-    try:
-        migrate(engine)
+    with migrated_engine(db) as engine:
         cams = load_cameras(engine)
         bld = read_buildings(buildings) if buildings is not None else load_buildings(engine)
-    finally:
-        engine.dispose()
     return CameraIndex.build(cams, bld)
 
 

@@ -1,10 +1,11 @@
 """``CameraIndex``: an immutable, query-ready snapshot of the cameras and the buildings.
 
 Cameras are kept as numpy arrays in one metric CRS (picked by ``camroute.geo`` from the
-cameras' median position) with an STRtree over their points; buildings as metric footprints
-with heights and their own STRtree. Viewsheds (sector minus building shadows) are computed in a
-batch step off the request path (:meth:`CameraIndex.with_viewsheds`) which returns a new index;
-queries fall back to per-sample line of sight for cameras without one.
+cameras' median position) with a grid over their points searched in compiled code
+(:mod:`camroute.routing.grid`); buildings as compact metric footprints with heights
+(:mod:`camroute.routing.footprints`). Viewsheds (sector minus building shadows) are computed
+in a batch step off the request path (:meth:`CameraIndex.with_viewsheds`) which returns a new
+index; queries fall back to per-sample line of sight for cameras without one.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from pyproj import Transformer
 from rich.progress import track
 
 from camroute.geo import LocalProjection, local_projection
+from camroute.routing.footprints import Footprints
+from camroute.routing.grid import PointGrid
+from camroute.routing.rings import RingStore
 from camroute.routing.sector import sector_polygons
 from camroute.routing.viewshed import viewshed
 
@@ -30,6 +34,7 @@ ALL_ROUND_KINDS = frozenset({"ptz", "dome_360"})
 OFFLINE_STATUSES = ("offline", "maintenance")
 DEFAULT_HFOV_DEG = 90.0
 DEFAULT_RANGE_M = 50.0
+MIN_CELL_M = 50.0  # grid cells no smaller, whatever the longest range
 FALLBACK_LON, FALLBACK_LAT = 106.70, 10.77  # HCMC: the CRS of an empty index
 
 FloatArray = NDArray[np.float64]
@@ -95,12 +100,11 @@ class CameraIndex:
     fov_assumed: NDArray[np.bool_]
     zoom_min_deg: FloatArray
     zoom_max_deg: FloatArray
-    tree: shapely.STRtree | None
+    grid: PointGrid  # the camera points (metres), for the candidate search
     max_range_m: float
-    buildings: ObjArray
-    building_height_m: FloatArray
-    building_tree: shapely.STRtree | None
+    buildings: Footprints
     viewsheds: ObjArray
+    view_rings: RingStore  # the same viewsheds as flat rings, for exact disc areas
     has_viewshed: NDArray[np.bool_]
     offline: NDArray[np.bool_]
     versions: NDArray[np.int64]
@@ -135,7 +139,6 @@ class CameraIndex:
                 projection = local_projection(lon=FALLBACK_LON, lat=FALLBACK_LAT)
         x, y = projection.to_metric(lon, lat)
         optics = _optics(cameras, projection, lon, lat)
-        tree = shapely.STRtree(shapely.points(x, y)) if lon.size else None
         bld, bld_h = _metric_buildings(buildings, projection)
         return cls(
             projection=projection,
@@ -148,12 +151,13 @@ class CameraIndex:
             lat=lat,
             x=x,
             y=y,
-            tree=tree,
+            grid=PointGrid.build(
+                x, y, cell_m=max(float(np.max(optics["range_m"], initial=0.0)), MIN_CELL_M)
+            ),
             max_range_m=float(np.max(optics["range_m"])) if lon.size else 0.0,
-            buildings=bld,
-            building_height_m=bld_h,
-            building_tree=shapely.STRtree(bld) if bld.size else None,
+            buildings=Footprints.from_polygons(bld, bld_h),
             viewsheds=np.full(lon.shape, None, dtype=object),
+            view_rings=RingStore.empty(lon.size),
             has_viewshed=np.zeros(lon.shape, bool),
             offline=np.isin(_strings(cameras, "status", "unknown"), list(OFFLINE_STATUSES)),
             versions=_floats(cameras, "version", 0.0).astype(np.int64),
@@ -167,12 +171,7 @@ class CameraIndex:
 
     def candidates(self, *, x_m: float, y_m: float, radius_m: float) -> NDArray[np.intp]:
         """Cameras whose range could reach a disc of ``radius_m`` about ``x_m, y_m``."""
-        if self.tree is None:
-            return np.empty(0, np.intp)
-        reach = radius_m + self.max_range_m
-        query = np.array([shapely.box(x_m - reach, y_m - reach, x_m + reach, y_m + reach)])
-        found: NDArray[np.intp] = self.tree.query(query)[1]  # array form: no expand_dims
-        return found
+        return self.grid.within(x_m=x_m, y_m=y_m, radius_m=radius_m + self.max_range_m)
 
     def sectors(self, idx: NDArray[np.intp]) -> ObjArray:
         """Plain view sectors (metres) of cameras ``idx``; all-round cameras get a disc."""
@@ -216,13 +215,13 @@ class CameraIndex:
                 y_m=float(self.y[i]),
                 height_m=float(self.height_m[i]),
                 range_m=float(self.range_m[i]),
-                buildings=self.buildings,
-                building_height_m=self.building_height_m,
-                tree=self.building_tree,
+                footprints=self.buildings,
             )
             ready[i] = True
         shapely.prepare(out[idx])
-        return replace(self, viewsheds=out, has_viewshed=ready)
+        return replace(
+            self, viewsheds=out, has_viewshed=ready, view_rings=self._rings_with(idx, out[idx])
+        )
 
     def with_given_viewsheds(self, which: NDArray[np.intp], views: ObjArray) -> CameraIndex:
         """A new index with ``views`` (metres) as the viewsheds of cameras ``which``."""
@@ -231,7 +230,13 @@ class CameraIndex:
         out[which] = views
         ready[which] = True
         shapely.prepare(views)
-        return replace(self, viewsheds=out, has_viewshed=ready)
+        return replace(
+            self, viewsheds=out, has_viewshed=ready, view_rings=self._rings_with(which, views)
+        )
+
+    def _rings_with(self, which: NDArray[np.intp], views: ObjArray) -> RingStore:
+        rings = RingStore.from_polygons(views, anchor_x_m=self.x[which], anchor_y_m=self.y[which])
+        return self.view_rings.replaced(which, rings)
 
 
 @lru_cache(maxsize=16)

@@ -13,8 +13,11 @@ import numpy as np
 import shapely
 from numpy.typing import ArrayLike, NDArray
 
+from camroute.routing.footprints import Footprints
+
 FACADE_TOLERANCE_M = 1.5
 DEFAULT_MOUNT_HEIGHT_M = 5.0
+PER_LINE_SEARCH_MAX = 32  # up to this many lines, footprints are searched line by line
 
 
 def effective_height_m(height_m: ArrayLike) -> NDArray[np.float64]:
@@ -74,22 +77,21 @@ def blocked(
     cam_height_m: ArrayLike,
     target_x_m: ArrayLike,
     target_y_m: ArrayLike,
-    buildings: NDArray[np.object_],
-    building_height_m: NDArray[np.float64],
-    tree: shapely.STRtree,
+    footprints: Footprints,
     facade_m: float = FACADE_TOLERANCE_M,
 ) -> NDArray[np.bool_]:
     """True where the sight line from camera ``i`` to target ``i`` is blocked by a building.
 
-    One vectorised tree query for all lines; building heights NaN mean unknown (blocks).
+    The footprints within reach of the cameras are made into polygons once, and one tree query
+    pairs them with every line; building heights NaN mean unknown (blocks).
 
     Examples
     --------
-    >>> wall = np.array([shapely.box(4.0, -1.0, 5.0, 1.0)])
-    >>> tree = shapely.STRtree(wall)
+    >>> wall = Footprints.from_polygons(np.array([shapely.box(4.0, -1.0, 5.0, 1.0)]),
+    ...                                 np.array([np.nan]))
     >>> blocked(cam_x_m=[0.0, 0.0, 0.0], cam_y_m=[0.0, 0.0, 0.0], cam_height_m=[5.0, 5.0, 5.0],
     ...         target_x_m=[10.0, 10.0, 3.0], target_y_m=[0.0, 5.0, 0.0],
-    ...         buildings=wall, building_height_m=np.array([np.nan]), tree=tree).tolist()
+    ...         footprints=wall).tolist()
     [True, False, False]
     """
     cx, cy, tx, ty = (
@@ -97,15 +99,32 @@ def blocked(
     )
     ch = np.broadcast_to(effective_height_m(cam_height_m), cx.shape)
     out = np.zeros(cx.shape, bool)
-    if cx.size == 0 or buildings.size == 0:
+    if cx.size == 0 or len(footprints) == 0:
         return out
+    length = np.hypot(tx - cx, ty - cy)
+    if cx.size <= PER_LINE_SEARCH_MAX:  # a disc about each line's middle: few footprints
+        near = footprints.around((cx + tx) / 2.0, (cy + ty) / 2.0, length / 2.0 + facade_m)
+    else:  # many lines from few cameras (an area's samples): one disc about each camera
+        cams, line_cam = np.unique(np.column_stack([cx, cy]), axis=0, return_inverse=True)
+        reach = np.zeros(cams.shape[0])
+        np.maximum.at(reach, line_cam.ravel(), length + facade_m)
+        near = footprints.around(cams[:, 0], cams[:, 1], reach)
+    if near.size == 0:
+        return out
+    buildings = footprints.polygons(near)
+    tree = shapely.STRtree(buildings)
     segs = shapely.linestrings(np.stack([np.stack([cx, cy], -1), np.stack([tx, ty], -1)], 1))
     si, bi = tree.query(segs, predicate="intersects")
     if si.size == 0:
         return out
-    own = own_building(buildings[bi], shapely.points(cx[si], cy[si]), si, facade_m=facade_m)
-    si, bi = si[~own], bi[~own]
-    h = building_height_m[bi]
+    # each camera's own building, among all footprints at its mount (not only those a line
+    # crosses: a line leaving from the corner of its own wall may just miss it)
+    points = shapely.points(cx, cy)
+    ci, cj = tree.query(points, predicate="dwithin", distance=facade_m)
+    own = own_building(buildings[cj], points[ci], ci, facade_m=facade_m)
+    mine = np.isin(si * buildings.size + bi, ci[own] * buildings.size + cj[own])
+    si, bi = si[~mine], bi[~mine]
+    h = footprints.height_m[near[bi]]
     tall = ~np.isfinite(h) | (h >= ch[si])
     out[si[tall]] = True
     low_s, low_b = si[~tall], bi[~tall]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import orjson
@@ -13,79 +12,74 @@ from numpy.typing import NDArray
 from camroute.geo import bearing_deg
 from camroute.location import CallerLocation
 from camroute.routing import reason
-from camroute.routing.cover import greedy_cover_samples, union_fraction
+from camroute.routing.cover import greedy_cover_samples, union_fraction, union_share
 from camroute.routing.index import CameraIndex
 from camroute.routing.los import effective_height_m
 from camroute.routing.models import Cover, RankedCamera, RouteResult
 from camroute.routing.sector import offset_deg
-from camroute.routing.visibility import Assessment, assess
+from camroute.routing.visibility import Assessment, MetricRegion, assess
 
 MIN_FRAME_RADIUS_M = 3.0
 SUNFLOWER_SAMPLES = 256
+COVER_CANDIDATES = 10  # the cover is chosen among the best-ranked cameras
 OCCLUSION_MARGIN = 0.02  # the sector share is sampled; smaller gaps are not called occlusion
 CONTEXT_MARGIN_M = 25.0  # context cameras: out of range by at most this much
 MAX_ROUTING_RADIUS_M = 1000.0  # a vaguer location is answered with no camera, and why
-_UNIT_CIRCLE = np.column_stack(
-    [np.sin(np.linspace(0, 2 * np.pi, 65)), np.cos(np.linspace(0, 2 * np.pi, 65))]
-)
-_POINT = shapely.Point(0.0, 0.0)
 _K = np.arange(SUNFLOWER_SAMPLES) + 0.5
 _SUNFLOWER = np.sqrt(_K / SUNFLOWER_SAMPLES)[:, None] * np.column_stack(
     [np.sin(np.pi * (1 + 5**0.5) * _K), np.cos(np.pi * (1 + 5**0.5) * _K)]
 )  # evenly spread samples in the unit disc
 
 
-@dataclass(frozen=True)
-class Ranking:
+class Ranking(NamedTuple):
     """The ranking as arrays (rows of ``assessment``), before any Python object per camera."""
 
     assessment: Assessment
     ranked: NDArray[np.intp]  # every seeing, not offline camera, best first
     context: NDArray[np.intp]
     offline: NDArray[np.intp]
-    region_m: shapely.Geometry
-    radius_m: float
+    region: MetricRegion
 
 
-def metric_region(
-    location: CallerLocation, index: CameraIndex
-) -> tuple[float, float, shapely.Geometry, float, NDArray[np.float64] | None]:
-    """Reference point, region, its radius about the point and samples, in metres.
+def metric_region(location: CallerLocation, index: CameraIndex) -> MetricRegion:
+    """The caller's region in the index's metres.
 
-    A circle is rebuilt in metres (64 vertices, sunflower samples) rather than projected
-    vertex by vertex; other shapes are projected and sampled on a grid.
+    A circle stays a circle about the projected centre (sunflower samples, exact shares);
+    other shapes are projected and sampled on a grid.
     """
     x, y = index.to_metric_xy(lon=location.lon, lat=location.lat)
     if location.shape == "point" or location.uncertainty_m == 0.0:
-        return x, y, _POINT, 0.0, None  # a stand-in: point regions are tested by x, y
+        return MetricRegion(x_m=x, y_m=y, radius_m=0.0, shape="point")
     if location.shape == "circle":
         r = location.uncertainty_m
-        disc = shapely.Polygon(_UNIT_CIRCLE * r + (x, y))
-        return x, y, disc, r, _SUNFLOWER * r + (x, y)
+        return MetricRegion(
+            x_m=x, y_m=y, radius_m=r, shape="circle", samples=_SUNFLOWER * r + (x, y)
+        )
     region_m = index.projection.geometry_to_metric(location.region_geometry())
     coords = shapely.get_coordinates(region_m)
     radius = float(np.max(np.hypot(coords[:, 0] - x, coords[:, 1] - y)))
-    return x, y, region_m, radius, None
+    return MetricRegion(x_m=x, y_m=y, radius_m=radius, shape="area", given=region_m)
 
 
 def rank_arrays(location: CallerLocation, index: CameraIndex, *, context_limit: int = 5) -> Ranking:
     """The routing core: candidates, visibility and order, all vectorised."""
-    x, y, region_m, radius, samples = metric_region(location, index)
-    if radius > MAX_ROUTING_RADIUS_M:  # too vague to pick cameras by sight: consider none
+    region = metric_region(location, index)
+    if region.radius_m > MAX_ROUTING_RADIUS_M:  # too vague to pick cameras by sight: consider none
         idx = np.empty(0, np.intp)
     else:
-        idx = index.candidates(x_m=x, y_m=y, radius_m=radius + CONTEXT_MARGIN_M)
-    a = assess(index, idx, region_m, x_m=x, y_m=y, radius_m=radius, samples=samples)
+        idx = index.candidates(
+            x_m=region.x_m, y_m=region.y_m, radius_m=region.radius_m + CONTEXT_MARGIN_M
+        )
+    a = assess(index, idx, region)
     off = index.offline[idx]
     sees = a.visible_fraction > 0
-    near = a.distance_m <= index.range_m[idx] + radius + CONTEXT_MARGIN_M
+    near = a.distance_m <= index.range_m[idx] + region.radius_m + CONTEXT_MARGIN_M
     return Ranking(
         assessment=a,
-        ranked=_order(np.flatnonzero(sees & ~off), a, by_fraction=True),
-        context=_order(np.flatnonzero(~sees & ~off & near), a, by_fraction=False)[:context_limit],
-        offline=_order(np.flatnonzero(off & near), a, by_fraction=True),
-        region_m=region_m,
-        radius_m=radius,
+        ranked=_order((sees & ~off).nonzero()[0], a, by_fraction=True),
+        context=_order((~sees & ~off & near).nonzero()[0], a, by_fraction=False)[:context_limit],
+        offline=_order((off & near).nonzero()[0], a, by_fraction=True),
+        region=region,
     )
 
 
@@ -122,7 +116,9 @@ def rank_cameras(
     a = rk.assessment
     visible, offline = rk.ranked[:limit], rk.offline[:limit]
     rows = np.concatenate([visible, rk.context, offline])
-    out = _rows(index, a, rows, location, point=rk.radius_m == 0.0, include_views=include_views)
+    out = _rows(
+        index, a, rows, location, point=rk.region.radius_m == 0.0, include_views=include_views
+    )
     nv, nc = visible.size, rk.context.size
     considered = int(a.idx.size)
     return RouteResult(
@@ -132,10 +128,10 @@ def rank_cameras(
         cameras=out[:nv],
         context=out[nv : nv + nc],
         offline=out[nv + nc :],
-        cover=_cover(index, a, rk.ranked, rk.region_m, cover_k),
+        cover=_cover(index, a, rk.ranked, rk.region, cover_k),
         considered=considered,
         reason=reason.summary(
-            visible=nv, considered=considered, too_uncertain_m=_too_uncertain(rk.radius_m)
+            visible=nv, considered=considered, too_uncertain_m=_too_uncertain(rk.region.radius_m)
         ),
     )
 
@@ -153,14 +149,21 @@ def _order(rows: NDArray[np.intp], a: Assessment, *, by_fraction: bool) -> NDArr
 
 
 def _cover(
-    index: CameraIndex, a: Assessment, rows: NDArray[np.intp], region_m: shapely.Geometry, k: int
+    index: CameraIndex, a: Assessment, rows: NDArray[np.intp], region: MetricRegion, k: int
 ) -> Cover:
-    if a.seen_polygons is not None and a.samples is not None:
-        polys = a.seen_polygons[rows]
+    rows = rows[:COVER_CANDIDATES]
+    if a.samples is not None and a.seen_samples is None:
         pts = a.samples
-        seen = shapely.contains_xy(polys[:, None], pts[None, :, 0], pts[None, :, 1])
-        chosen, _ = greedy_cover_samples(seen, k=k)
-        frac = union_fraction(polys[chosen], region_area_m2=float(region_m.area))
+        if a.seen_polygons is None:  # the exact disc path: no overlay at all
+            views = index.viewsheds[a.idx[rows]]  # prepared: cheap point tests
+            seen = shapely.contains_xy(views[:, None], pts[None, :, 0], pts[None, :, 1])
+            chosen, _ = greedy_cover_samples(seen, k=k)
+            frac = union_share(seen[chosen], a.visible_fraction[rows[chosen]])
+        else:
+            polys = a.seen_polygons[rows]
+            seen = shapely.contains_xy(polys[:, None], pts[None, :, 0], pts[None, :, 1])
+            chosen, _ = greedy_cover_samples(seen, k=k)
+            frac = union_fraction(polys[chosen], region_area_m2=float(region.geometry.area))
     else:
         assert a.seen_samples is not None
         chosen, frac = greedy_cover_samples(a.seen_samples[rows], k=k)
@@ -177,7 +180,10 @@ def _rows(
     point: bool,
     include_views: bool,
 ) -> list[RankedCamera]:
-    """Build the result rows (only the few listed cameras reach Python objects)."""
+    """Build the result rows (only the few listed cameras reach Python objects).
+
+    Columns are converted to Python values once, not field by field per row.
+    """
     cam = a.idx[rows]
     true_bearing = bearing_deg(
         from_lon=index.lon[cam],
@@ -185,83 +191,72 @@ def _rows(
         to_lon=np.full(cam.size, location.lon),
         to_lat=np.full(cam.size, location.lat),
     )
-    offsets = offset_deg(true_bearing, index.heading_deg[cam])
+    known = a.heading_known[rows]
     all_round = index.half_fov_deg[cam] >= 180.0
-    views = _view_geojson(index, cam) if include_views else [None] * cam.size
-    height = effective_height_m(index.height_m[cam])
+    dist = a.distance_m[rows]
+    offsets = np.where(all_round | ~known, np.nan, offset_deg(true_bearing, index.heading_deg[cam]))
     frame = np.maximum(location.uncertainty_m, MIN_FRAME_RADIUS_M)
     hfov = np.clip(
-        2 * np.degrees(np.arctan2(frame, a.distance_m[rows])),
-        index.zoom_min_deg[cam],
-        index.zoom_max_deg[cam],
+        2 * np.degrees(np.arctan2(frame, dist)), index.zoom_min_deg[cam], index.zoom_max_deg[cam]
     )
-    tilt = -np.degrees(np.arctan2(height, a.distance_m[rows]))
+    tilt = -np.degrees(np.arctan2(effective_height_m(index.height_m[cam]), dist))
+    vis, sec = a.visible_fraction[rows], a.sector_fraction[rows]
+    fov, rng = a.in_fov[rows], a.in_range[rows]
+    offline = index.offline[cam]
+    role = np.where(offline, "offline", np.where(vis > 0, "visible", "context"))
+    method = np.where(fov & rng, np.where(a.has_viewshed[rows], "viewshed", "samples"), "none")
+    columns = {
+        "camera_id": index.ids[cam].tolist(),
+        "name": index.names[cam].tolist(),
+        "lon": index.lon[cam].tolist(),
+        "lat": index.lat[cam].tolist(),
+        "role": role.tolist(),
+        "visible_fraction": vis.round(4).tolist(),
+        "sector_fraction": sec.round(4).tolist(),
+        "distance_m": dist.round(1).tolist(),
+        "bearing_deg": true_bearing.round(1).tolist(),
+        "in_fov": [f if k else None for f, k in zip(fov.tolist(), known.tolist(), strict=True)],
+        "in_range": rng.tolist(),
+        "occluded": (sec > vis + OCCLUSION_MARGIN).tolist(),
+        "fov_assumed": index.fov_assumed[cam].tolist(),
+        "heading_known": known.tolist(),
+        "status": index.statuses[cam].tolist(),
+        "kind": index.kinds[cam].tolist(),
+        "access_class": index.access[cam].tolist(),
+        "method": method.tolist(),
+        "view_geojson": _view_geojson(index, cam) if include_views else [None] * cam.size,
+    }
+    ptz = {
+        "pan_deg": np.where(all_round, true_bearing.round(1), np.nan).tolist(),
+        "tilt_deg": np.where(all_round, tilt.round(1), np.nan).tolist(),
+        "hfov_deg": np.where(all_round, hfov.round(1), np.nan).tolist(),
+    }
+    off_list = offsets.round(1).tolist()
+    range_m = index.range_m[cam].tolist()
     out = []
-    for j, r in enumerate(rows.tolist()):
-        fields = _fields(index, a, r, role=_role(index, a, r))
-        off = None if all_round[j] or not a.heading_known[r] else round(float(offsets[j]), 1)
-        fields.update(
-            bearing_deg=round(float(true_bearing[j]), 1),
-            offset_deg=off,
-            view_geojson=views[j],
-            reason=_reason(index, a, r, off, point=point),
-        )
-        if all_round[j]:
-            fields.update(
-                pan_deg=round(float(true_bearing[j]), 1),
-                tilt_deg=round(float(tilt[j]), 1),
-                hfov_deg=round(float(hfov[j]), 1),
+    for j in range(cam.size):
+        fields = {name: values[j] for name, values in columns.items()}
+        fields.update({name: _or_none(values[j]) for name, values in ptz.items()})
+        off = _or_none(off_list[j])
+        fields["offset_deg"] = off
+        if vis[j] > 0:
+            fields["reason"] = reason.seeing(
+                fraction=float(vis[j]), distance_m=float(dist[j]), offset_deg=off, point=point
+            )
+        else:
+            fields["reason"] = reason.not_seeing(
+                heading_known=bool(known[j]),
+                in_fov=bool(fov[j]),
+                in_range=bool(rng[j]),
+                distance_m=float(dist[j]),
+                range_m=range_m[j],
             )
         out.append(RankedCamera(**fields))
     return out
 
 
-def _role(index: CameraIndex, a: Assessment, r: int) -> str:
-    if index.offline[a.idx[r]]:
-        return "offline"
-    return "visible" if a.visible_fraction[r] > 0 else "context"
-
-
-def _fields(index: CameraIndex, a: Assessment, r: int, *, role: str) -> dict[str, Any]:
-    i = int(a.idx[r])
-    method = "viewshed" if a.has_viewshed[r] else "samples"
-    possible = bool(a.in_fov[r] and a.in_range[r])
-    return {
-        "camera_id": str(index.ids[i]),
-        "name": str(index.names[i]),
-        "lon": float(index.lon[i]),
-        "lat": float(index.lat[i]),
-        "role": role,
-        "visible_fraction": round(float(a.visible_fraction[r]), 4),
-        "sector_fraction": round(float(a.sector_fraction[r]), 4),
-        "distance_m": round(float(a.distance_m[r]), 1),
-        "in_fov": bool(a.in_fov[r]) if a.heading_known[r] else None,
-        "in_range": bool(a.in_range[r]),
-        "occluded": bool(a.sector_fraction[r] > a.visible_fraction[r] + OCCLUSION_MARGIN),
-        "fov_assumed": bool(index.fov_assumed[i]),
-        "heading_known": bool(a.heading_known[r]),
-        "status": str(index.statuses[i]),
-        "kind": str(index.kinds[i]),
-        "access_class": str(index.access[i]),
-        "method": method if possible else "none",
-    }
-
-
-def _reason(index: CameraIndex, a: Assessment, r: int, off: float | None, *, point: bool) -> Any:
-    if a.visible_fraction[r] > 0:
-        return reason.seeing(
-            fraction=float(a.visible_fraction[r]),
-            distance_m=float(a.distance_m[r]),
-            offset_deg=off,
-            point=point,
-        )
-    return reason.not_seeing(
-        heading_known=bool(a.heading_known[r]),
-        in_fov=bool(a.in_fov[r]),
-        in_range=bool(a.in_range[r]),
-        distance_m=float(a.distance_m[r]),
-        range_m=float(index.range_m[a.idx[r]]),
-    )
+def _or_none(value: float) -> float | None:
+    return None if value != value else value  # NaN marks "does not apply"
 
 
 def _view_geojson(index: CameraIndex, cam: NDArray[np.intp]) -> list[dict[str, Any] | None]:

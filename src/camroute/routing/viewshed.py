@@ -15,6 +15,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
+from camroute.routing.footprints import Footprints
 from camroute.routing.los import FACADE_TOLERANCE_M, effective_height_m, own_building
 
 
@@ -50,9 +51,7 @@ def viewshed(
     y_m: float,
     height_m: float,
     range_m: float,
-    buildings: NDArray[np.object_],
-    building_height_m: NDArray[np.float64],
-    tree: shapely.STRtree | None,
+    footprints: Footprints,
     facade_m: float = FACADE_TOLERANCE_M,
 ) -> shapely.Geometry:
     """``sector`` minus the shadows of the buildings that reach into it (metres).
@@ -60,24 +59,25 @@ def viewshed(
     Examples
     --------
     >>> sector = shapely.box(-10.0, 0.0, 10.0, 20.0)
-    >>> wall = np.array([shapely.box(-1.0, 5.0, 1.0, 6.0)])
-    >>> vs = viewshed(sector, x_m=0.0, y_m=0.0, height_m=5.0, range_m=30.0, buildings=wall,
-    ...               building_height_m=np.array([np.nan]), tree=shapely.STRtree(wall))
+    >>> wall = Footprints.from_polygons(np.array([shapely.box(-1.0, 5.0, 1.0, 6.0)]),
+    ...                                 np.array([np.nan]))
+    >>> vs = viewshed(sector, x_m=0.0, y_m=0.0, height_m=5.0, range_m=30.0, footprints=wall)
     >>> vs.contains(shapely.Point(0.0, 15.0)), vs.contains(shapely.Point(5.0, 15.0))
     (False, True)
     """
-    if tree is None or buildings.size == 0:
+    if len(footprints) == 0:
         return sector
-    idx = tree.query(sector, predicate="intersects")
+    idx = footprints.around(np.array([x_m]), np.array([y_m]), np.array([range_m]))
+    polys = footprints.polygons(idx)
     cam = shapely.Point(x_m, y_m)
-    own = own_building(
-        buildings[idx],
+    own = own_building(  # among all nearby footprints, not only those the sector meets
+        polys,
         np.full(idx.size, cam, dtype=object),
         np.zeros(idx.size, np.intp),
         facade_m=facade_m,
     )
-    keep = idx[~own]
-    near, heights = buildings[keep], building_height_m[keep]
+    shading = ~own & shapely.intersects(polys, sector)
+    near, heights = polys[shading], footprints.height_m[idx[shading]]
     if near.size == 0:
         return sector
     k = shadow_factor(
