@@ -24,8 +24,8 @@ def test_rebuild_loads_buildings_from_the_store(store_engine: Engine, shared_dat
     index = holder.rebuild(store_engine)
     assert holder.current is index
     assert holder.current is not before
-    assert index.buildings.size == 572
-    assert before.buildings.size == 0  # the old snapshot is untouched
+    assert len(index.buildings) == 572
+    assert len(before.buildings) == 0  # the old snapshot is untouched
 
 
 def test_swap_is_atomic_for_readers() -> None:
@@ -135,3 +135,51 @@ def test_a_camera_written_by_another_process_reaches_the_running_index(tmp_path:
             threading.Event().wait(0.1)
             holder.wait(30)
         assert holder.current.ids.tolist() == ["CLI-1"]
+
+
+def test_warm_up_runs_every_kernel_without_error() -> None:
+    from camroute.routing import grid, rings, sector, visibility
+    from camroute.routing.service import warm_up
+
+    warm_up()  # a point, a circle (flat rings) and a polygon (overlay) on a walled camera
+    kernels = (
+        rings._disc_overlap,
+        sector._screen,
+        sector._sector_matrix,
+        visibility._screen_point,
+        grid._within,
+    )
+    assert all(k.signatures for k in kernels)  # compiled (or loaded), none left for a caller
+
+
+def test_stop_waits_for_the_background_rebuild(store_engine: Engine, shared_data: Path) -> None:
+    from camroute.cameras.service import import_file
+
+    import_file(store_engine, shared_data / "helsinki_osm" / "surveillance.geojson")
+    replace_buildings(
+        store_engine, read_buildings(shared_data / "helsinki_osm" / "buildings.geojson")
+    )
+    holder = IndexHolder()
+    holder.start(store_engine)
+    holder.watch(store_engine, interval_s=0.05)
+    holder.stop()  # at once: the viewshed batch has hardly begun
+    names = {"camera-index", "camera-registry-watch"}
+    assert [t.name for t in threading.enumerate() if t.name in names] == []
+
+
+def test_a_stopped_holder_computes_no_more_viewsheds(store_engine: Engine) -> None:
+    from tests.routing.conftest import to_lonlat
+
+    from camroute.cameras.model import CameraCreate
+    from camroute.cameras.service import create_camera
+
+    lon, lat = to_lonlat(0.0, 0.0)
+    with store_engine.begin() as conn:
+        create_camera(conn, CameraCreate(id="S-1", lon=lon, lat=lat, heading_deg=0.0), actor="test")
+    holder = IndexHolder()
+    holder.stop()
+    assert holder.rebuild(store_engine).has_viewshed.tolist() == [False]
+    holder.start(store_engine)  # a new start clears the stop
+    holder.wait(30)
+    assert holder.current.has_viewshed.tolist() == [True]
+    holder.stop()

@@ -15,9 +15,8 @@ from camroute.areas.layers import AreaLayers
 from camroute.areas.lookup import geocode as geocode_text
 from camroute.areas.lookup import lookup as lookup_point
 from camroute.areas.service import LINKS_KIND, import_layer
-from camroute.cli_options import DbOption, settings_for
+from camroute.cli_options import DbOption, migrated_engine
 from camroute.errors import CamrouteError
-from camroute.store import make_engine, migrate
 
 layers_app = typer.Typer(no_args_is_help=True, help="Admin units, service areas, streets, POIs.")
 KINDS = ("admin", "service-areas", "stations", "streets", "pois", LINKS_KIND)
@@ -72,22 +71,16 @@ def import_command(
             valid_to=parse_time(valid_to, field="valid_to"),
             service=service,
         )
-        engine = make_engine(settings_for(db).database_url)
-        migrate(engine)
-        summary = import_layer(engine, path, options)
-        engine.dispose()
+        with migrated_engine(db) as engine:
+            summary = import_layer(engine, path, options)
     except CamrouteError as exc:
         _fail(exc)
     _print(summary.model_dump())
 
 
 def _layers(db: str | None) -> AreaLayers:
-    engine = make_engine(settings_for(db).database_url)
-    migrate(engine)
-    try:
+    with migrated_engine(db) as engine:
         return AreaLayers.load(engine)
-    finally:
-        engine.dispose()
 
 
 def lookup(

@@ -11,8 +11,7 @@ from rich.table import Table
 
 from camroute.audit import service
 from camroute.audit.models import AuditQuery
-from camroute.cli_options import DbOption, settings_for
-from camroute.store import make_engine, migrate
+from camroute.cli_options import DbOption, migrated_engine
 
 app: typer.Typer = typer.Typer(no_args_is_help=True, help="The hash-chained audit log.")
 
@@ -42,12 +41,8 @@ def verify(
 ) -> None:
     """Check the whole chain: exit 0 when intact, 1 naming the first broken event."""
     expected = _parse_anchor(anchor)
-    engine = make_engine(settings_for(db).database_url)
-    try:
-        migrate(engine)
+    with migrated_engine(db) as engine:
         result = service.verify(engine, anchor=expected)
-    finally:
-        engine.dispose()
     if result.ok:
         typer.echo(
             f"audit chain intact: {result.checked} events, head {result.head_id}:{result.head_hash}"
@@ -84,12 +79,8 @@ def list_events(
         time_from=since,
         limit=limit,
     )
-    engine = make_engine(settings_for(db).database_url)
-    try:
-        migrate(engine)
+    with migrated_engine(db) as engine:
         page = service.query(engine, q)
-    finally:
-        engine.dispose()
     table = Table("id", "time (UTC)", "actor", "role", "action", "subject", "incident", "purpose")
     for e in page.items:
         table.add_row(

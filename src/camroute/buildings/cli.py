@@ -9,7 +9,7 @@ import numpy as np
 import orjson
 import typer
 
-from camroute.cli_options import DbOption, settings_for
+from camroute.cli_options import DbOption, migrated_engine
 from camroute.errors import CamrouteError
 
 app = typer.Typer(no_args_is_help=True, help="Building footprints (line-of-sight occluders).")
@@ -24,20 +24,15 @@ def import_buildings(
     """Import footprints; heights from ``height`` or ``building:levels`` x 3 m. Prints JSON."""
     from camroute.buildings.importer import read_buildings
     from camroute.buildings.store import count_buildings, replace_buildings
-    from camroute.store import make_engine, migrate
 
     try:
         frame = read_buildings(path)
     except CamrouteError as exc:
         typer.echo(f"error: {exc.detail}", err=True)
         raise typer.Exit(2) from None
-    engine = make_engine(settings_for(db).database_url)
-    try:
-        migrate(engine)
+    with migrated_engine(db) as engine:
         imported = replace_buildings(engine, frame, append=append)
         total = count_buildings(engine)
-    finally:
-        engine.dispose()
     with_height = int(np.isfinite(frame["height_m"].to_numpy(float)).sum())
     summary = {
         "imported": imported,

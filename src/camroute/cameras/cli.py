@@ -11,22 +11,12 @@ import orjson
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-from sqlalchemy import Engine
 
-from camroute.cli_options import DbOption, settings_for
+from camroute.cli_options import DbOption, migrated_engine
 from camroute.errors import CamrouteError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="The camera registry.")
 PROGRESS_MIN_ROWS = 20_000
-
-
-def _engine(db: str | None) -> Engine:
-    from camroute.store import make_engine, migrate
-
-    settings = settings_for(db)
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    return engine
 
 
 def _actor() -> str:
@@ -68,8 +58,7 @@ def import_cmd(
         loaded = load_mapping(mapping) if mapping else None
         if id_prefix is not None:
             loaded = replace(loaded or Mapping(), id_prefix=id_prefix)
-        engine = _engine(db)
-        with _progress(err) as bar:
+        with migrated_engine(db) as engine, _progress(err) as bar:
             task = bar.add_task("importing", total=None)
             report = import_file(
                 engine,
@@ -128,7 +117,8 @@ def export_cmd(
     from camroute.cameras.export import export_registry
 
     try:
-        count = export_registry(_engine(db), out, fmt=fmt, cones=cones)
+        with migrated_engine(db) as engine:
+            count = export_registry(engine, out, fmt=fmt, cones=cones)
     except CamrouteError as exc:
         Console(stderr=True).print(f"cannot export: {exc.detail}", markup=False)
         raise typer.Exit(2) from exc
@@ -144,8 +134,7 @@ def list_cmd(
     """Print cameras as JSON lines (id, lon, lat, kind, heading, hfov, range, status)."""
     from camroute.cameras.store import list_cameras
 
-    engine = _engine(db)
-    with engine.connect() as conn:
+    with migrated_engine(db) as engine, engine.connect() as conn:
         rows, total = list_cameras(conn, status=status, limit=limit)
     keys = ("id", "lon", "lat", "kind", "heading_deg", "hfov_deg", "range_m", "status")
     for row in rows:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from camroute.cli_options import DbOption, settings_for
+from camroute.cli_options import DbOption, migrated_engine, settings_for
 
 app: typer.Typer = typer.Typer(no_args_is_help=True, add_completion=False, help="Data retention.")
 
@@ -25,20 +25,15 @@ def run(
     """Purge precise locations of incidents closed long ago (ward, hotline, times stay)."""
     from camroute.auth.service import cli_actor
     from camroute.incidents.retention import run_retention
-    from camroute.store import make_engine, migrate
 
     settings = settings_for(db)
-    engine = make_engine(settings.database_url)
-    try:
-        migrate(engine)
+    with migrated_engine(db) as engine:
         report = run_retention(
             engine,
             days=settings.retention_days if days is None else days,
             actor=cli_actor(),
             role="cli",
         )
-    finally:
-        engine.dispose()
     typer.echo(
         f"purged {report.incidents} incidents ({report.locations} locations) closed before "
         f"{report.cutoff.isoformat()}; deleted {report.tickets} expired tickets"

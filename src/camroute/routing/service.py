@@ -24,6 +24,7 @@ from camroute.errors import InvalidInputError
 from camroute.geo import circle
 from camroute.location import CallerLocation
 from camroute.routing.index import CameraIndex
+from camroute.routing.rank import rank_cameras
 from camroute.routing.store import (
     buildings_key,
     load_viewsheds,
@@ -35,6 +36,8 @@ from camroute.routing.store import (
 log = logging.getLogger(__name__)
 MAX_UNCERTAINTY_M = 50_000.0
 VIEWSHED_BATCH_LIMIT = 200_000  # above this many cameras, viewsheds are left to a batch job
+VIEWSHED_CHUNK = 2_000  # cameras per background viewshed step (a few seconds)
+STOP_TIMEOUT_S = 30.0  # app shutdown waits this long for the current step
 
 
 class IndexHolder:
@@ -49,6 +52,7 @@ class IndexHolder:
         self.generation = 0
         self._fingerprint: str | None = None
         self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
 
     @property
     def current(self) -> CameraIndex:
@@ -72,14 +76,21 @@ class IndexHolder:
             index = with_stored_viewsheds(index, load_viewsheds(engine, key=key))
             self.swap(index)
             missing = np.flatnonzero(~index.has_viewshed & _can_see(index))
-            if viewsheds and 0 < missing.size <= VIEWSHED_BATCH_LIMIT:
-                index = index.with_viewsheds(missing)
-                self.swap(index)
-                save_viewsheds(engine, index, missing, key=key)
+            if viewsheds and missing.size <= VIEWSHED_BATCH_LIMIT:
+                # In chunks: each lands (swapped in, stored) as it is done, and a shutdown
+                # waits for one chunk at most.
+                for start in range(0, missing.size, VIEWSHED_CHUNK):
+                    if self._stop.is_set():
+                        break
+                    chunk = missing[start : start + VIEWSHED_CHUNK]
+                    index = index.with_viewsheds(chunk)
+                    self.swap(index)
+                    save_viewsheds(engine, index, chunk, key=key)
             return index
 
     def start(self, engine: Engine) -> None:
         """App start: a quick index now (line-of-sight fallback), viewsheds in the background."""
+        self._stop.clear()
         self.rebuild(engine, viewsheds=False)
         self.rebuild_in_background(engine)
 
@@ -114,16 +125,24 @@ class IndexHolder:
         Registry changes made through this app's API arrive through :meth:`listener` at once;
         the poll catches the rest (a ``camroute cameras import`` or another replica's edit).
         """
-        self._stop.clear()
         thread = threading.Thread(
             target=self._poll, args=(engine, interval_s), name="camera-registry-watch", daemon=True
         )
+        self._watcher = thread
         thread.start()
         return thread
 
-    def stop(self) -> None:
-        """End :meth:`watch` (app shutdown)."""
+    def stop(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
+        """End :meth:`watch` and the background rebuild (app shutdown).
+
+        Waits for both threads, so that the caller may then dispose of the engine: a thread
+        still running would check a fresh connection out of the disposed pool and leave it
+        open.
+        """
         self._stop.set()
+        for thread in (self._watcher, self._pending):
+            if thread is not None and thread is not threading.current_thread():
+                thread.join(timeout_s)
 
     def _poll(self, engine: Engine, interval_s: float) -> None:
         while not self._stop.wait(interval_s):
@@ -142,7 +161,8 @@ class IndexHolder:
             thread.join(timeout_s)
 
     def _worker(self, engine: Engine) -> None:
-        while True:
+        warm_up()
+        while not self._stop.is_set():
             try:
                 index = self.rebuild(engine)
                 log.info("camera index rebuilt: %d cameras", len(index))
@@ -152,6 +172,30 @@ class IndexHolder:
                 if not self._again:
                     return
                 self._again = False
+
+
+def warm_up() -> None:
+    """Run every compiled routing kernel once, so no caller waits for a compile.
+
+    The first process on a machine compiles them (a few seconds) and caches the result on
+    disk; later processes only load it. Runs in the rebuild thread, off the request path.
+    """
+    lon, lat = 106.7, 10.77
+    cams = gpd.GeoDataFrame(
+        {"id": ["warm"], "lon": [lon], "lat": [lat], "heading_deg": [0.0], "range_m": [50.0]},
+        geometry=gpd.points_from_xy([lon], [lat]),
+        crs=4326,
+    )
+    wall = gpd.GeoDataFrame(
+        geometry=[shapely.box(lon - 1e-4, lat + 1e-4, lon + 1e-4, lat + 2e-4)], crs=4326
+    )
+    index = CameraIndex.build(cams, wall).with_viewsheds()
+    for radius_m in (0.0, 20.0):
+        rank_cameras(point_location(lon=lon, lat=lat + 2e-4, uncertainty_m=radius_m), index)
+    area = point_location(lon=lon, lat=lat + 2e-4, uncertainty_m=20.0).model_copy(
+        update={"shape": "polygon"}
+    )
+    rank_cameras(area, index)
 
 
 def _can_see(index: CameraIndex) -> NDArray[np.bool_]:
