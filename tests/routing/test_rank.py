@@ -262,3 +262,37 @@ def test_too_uncertain_location_is_answered_without_cameras(scene: Callable[...,
     result = rank_cameras(point_at(0.0, 30.0, radius_m=5000.0), CameraIndex.build(cams))
     assert (result.cameras, result.considered) == ([], 0)
     assert "too uncertain" in result.reason.en
+
+
+def test_disc_cover_matches_the_polygon_union(scene: Callable[..., Any]) -> None:
+    import shapely
+    from tests.routing.conftest import X0, Y0
+
+    rng = np.random.default_rng(5)
+    rows = [
+        {
+            "id": f"C{i}",
+            "x_m": float(rng.uniform(-60, 60)),
+            "y_m": float(rng.uniform(-60, 60)),
+            "heading_deg": float(rng.uniform(0, 360)),
+            "hfov_deg": float(rng.uniform(50, 120)),
+            "range_m": 120.0,
+        }
+        for i in range(40)
+    ]
+    walls = [(-20.0, 5.0, -5.0, 25.0, NAN), (8.0, -30.0, 30.0, -18.0, NAN)]
+    cams, blds = scene(rows, walls)
+    index = CameraIndex.build(cams, blds).with_viewsheds()
+    checked = 0
+    for x, y in rng.uniform(-30, 30, (30, 2)):
+        result = rank_cameras(point_at(float(x), float(y), radius_m=25.0), index, cover_k=3)
+        if len(result.cameras) < 2:
+            continue
+        pos = {cid: i for i, cid in enumerate(index.ids.tolist())}
+        views = index.viewsheds[[pos[c] for c in result.cover.camera_ids]]
+        disc = shapely.Point(X0 + x, Y0 + y).buffer(25.0, quad_segs=256)
+        truth = shapely.area(shapely.intersection(shapely.union_all(views), disc)) / disc.area
+        assert result.cover.combined_fraction == pytest.approx(truth, abs=0.03)
+        assert result.cover.combined_fraction >= result.cameras[0].visible_fraction - 1e-4
+        checked += 1
+    assert checked >= 10

@@ -93,6 +93,7 @@ class CameraIndex:
     y: FloatArray
     heading_deg: FloatArray
     heading_grid_deg: FloatArray
+    convergence_deg: FloatArray  # true bearing = grid bearing + this, at each camera
     hfov_deg: FloatArray
     half_fov_deg: FloatArray
     range_m: FloatArray
@@ -264,11 +265,13 @@ def _optics(
     rng = _floats(cameras, "range_m", DEFAULT_RANGE_M)
     all_round = np.isin(kinds, list(ALL_ROUND_KINDS)) | (hfov >= 360.0)
     assumed = _col(cameras, "fov_assumed", False).fillna(False).astype(bool).to_numpy(bool)
+    convergence = grid_convergence_deg(projection, lon, lat)
     missing = ~np.isin(["hfov_deg", "range_m"], list(cameras.columns))
     return {
         "kinds": kinds,
         "heading_deg": np.mod(heading, 360.0),
-        "heading_grid_deg": np.mod(heading - grid_convergence_deg(projection, lon, lat), 360.0),
+        "heading_grid_deg": np.mod(heading - convergence, 360.0),
+        "convergence_deg": convergence,
         "hfov_deg": hfov,
         "half_fov_deg": np.where(all_round, 180.0, np.clip(hfov, 0.0, 360.0) / 2.0),
         "range_m": rng,

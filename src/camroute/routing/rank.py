@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
-import orjson
 import shapely
 from numpy.typing import NDArray
 
-from camroute.geo import bearing_deg
 from camroute.location import CallerLocation
 from camroute.routing import reason
 from camroute.routing.cover import greedy_cover_samples, union_fraction, union_share
 from camroute.routing.index import CameraIndex
-from camroute.routing.los import effective_height_m
-from camroute.routing.models import Cover, RankedCamera, RouteResult
-from camroute.routing.sector import offset_deg
-from camroute.routing.visibility import Assessment, MetricRegion, assess
+from camroute.routing.models import Cover, RouteResult
+from camroute.routing.rows import result_rows
+from camroute.routing.visibility import Assessment, Floats, MetricRegion, assess, in_sector_samples
 
-MIN_FRAME_RADIUS_M = 3.0
 SUNFLOWER_SAMPLES = 256
 COVER_CANDIDATES = 10  # the cover is chosen among the best-ranked cameras
-OCCLUSION_MARGIN = 0.02  # the sector share is sampled; smaller gaps are not called occlusion
 CONTEXT_MARGIN_M = 25.0  # context cameras: out of range by at most this much
 MAX_ROUTING_RADIUS_M = 1000.0  # a vaguer location is answered with no camera, and why
 _K = np.arange(SUNFLOWER_SAMPLES) + 0.5
@@ -116,8 +111,8 @@ def rank_cameras(
     a = rk.assessment
     visible, offline = rk.ranked[:limit], rk.offline[:limit]
     rows = np.concatenate([visible, rk.context, offline])
-    out = _rows(
-        index, a, rows, location, point=rk.region.radius_m == 0.0, include_views=include_views
+    out = result_rows(
+        index, a, rows, rk.region, uncertainty_m=location.uncertainty_m, include_views=include_views
     )
     nv, nc = visible.size, rk.context.size
     considered = int(a.idx.size)
@@ -152,13 +147,12 @@ def _cover(
     index: CameraIndex, a: Assessment, rows: NDArray[np.intp], region: MetricRegion, k: int
 ) -> Cover:
     rows = rows[:COVER_CANDIDATES]
-    if a.samples is not None and a.seen_samples is None:
+    if region.shape == "point":  # every ranked camera sees all of it: the best one covers it
+        chosen, frac = ([0], 1.0) if rows.size and k > 0 else ([], 0.0)
+    elif a.samples is not None and a.seen_samples is None:
         pts = a.samples
         if a.seen_polygons is None:  # the exact disc path: no overlay at all
-            views = index.viewsheds[a.idx[rows]]  # prepared: cheap point tests
-            seen = shapely.contains_xy(views[:, None], pts[None, :, 0], pts[None, :, 1])
-            chosen, _ = greedy_cover_samples(seen, k=k)
-            frac = union_share(seen[chosen], a.visible_fraction[rows[chosen]])
+            chosen, frac = _disc_cover(index, a.idx[rows], a.visible_fraction[rows], pts, k)
         else:
             polys = a.seen_polygons[rows]
             seen = shapely.contains_xy(polys[:, None], pts[None, :, 0], pts[None, :, 1])
@@ -171,103 +165,18 @@ def _cover(
     return Cover(camera_ids=ids, combined_fraction=frac)
 
 
-def _rows(
-    index: CameraIndex,
-    a: Assessment,
-    rows: NDArray[np.intp],
-    location: CallerLocation,
-    *,
-    point: bool,
-    include_views: bool,
-) -> list[RankedCamera]:
-    """Build the result rows (only the few listed cameras reach Python objects).
-
-    Columns are converted to Python values once, not field by field per row.
-    """
-    cam = a.idx[rows]
-    true_bearing = bearing_deg(
-        from_lon=index.lon[cam],
-        from_lat=index.lat[cam],
-        to_lon=np.full(cam.size, location.lon),
-        to_lat=np.full(cam.size, location.lat),
-    )
-    known = a.heading_known[rows]
-    all_round = index.half_fov_deg[cam] >= 180.0
-    dist = a.distance_m[rows]
-    offsets = np.where(all_round | ~known, np.nan, offset_deg(true_bearing, index.heading_deg[cam]))
-    frame = np.maximum(location.uncertainty_m, MIN_FRAME_RADIUS_M)
-    hfov = np.clip(
-        2 * np.degrees(np.arctan2(frame, dist)), index.zoom_min_deg[cam], index.zoom_max_deg[cam]
-    )
-    tilt = -np.degrees(np.arctan2(effective_height_m(index.height_m[cam]), dist))
-    vis, sec = a.visible_fraction[rows], a.sector_fraction[rows]
-    fov, rng = a.in_fov[rows], a.in_range[rows]
-    offline = index.offline[cam]
-    role = np.where(offline, "offline", np.where(vis > 0, "visible", "context"))
-    method = np.where(fov & rng, np.where(a.has_viewshed[rows], "viewshed", "samples"), "none")
-    columns = {
-        "camera_id": index.ids[cam].tolist(),
-        "name": index.names[cam].tolist(),
-        "lon": index.lon[cam].tolist(),
-        "lat": index.lat[cam].tolist(),
-        "role": role.tolist(),
-        "visible_fraction": vis.round(4).tolist(),
-        "sector_fraction": sec.round(4).tolist(),
-        "distance_m": dist.round(1).tolist(),
-        "bearing_deg": true_bearing.round(1).tolist(),
-        "in_fov": [f if k else None for f, k in zip(fov.tolist(), known.tolist(), strict=True)],
-        "in_range": rng.tolist(),
-        "occluded": (sec > vis + OCCLUSION_MARGIN).tolist(),
-        "fov_assumed": index.fov_assumed[cam].tolist(),
-        "heading_known": known.tolist(),
-        "status": index.statuses[cam].tolist(),
-        "kind": index.kinds[cam].tolist(),
-        "access_class": index.access[cam].tolist(),
-        "method": method.tolist(),
-        "view_geojson": _view_geojson(index, cam) if include_views else [None] * cam.size,
-    }
-    ptz = {
-        "pan_deg": np.where(all_round, true_bearing.round(1), np.nan).tolist(),
-        "tilt_deg": np.where(all_round, tilt.round(1), np.nan).tolist(),
-        "hfov_deg": np.where(all_round, hfov.round(1), np.nan).tolist(),
-    }
-    off_list = offsets.round(1).tolist()
-    range_m = index.range_m[cam].tolist()
-    out = []
-    for j in range(cam.size):
-        fields = {name: values[j] for name, values in columns.items()}
-        fields.update({name: _or_none(values[j]) for name, values in ptz.items()})
-        off = _or_none(off_list[j])
-        fields["offset_deg"] = off
-        if vis[j] > 0:
-            fields["reason"] = reason.seeing(
-                fraction=float(vis[j]), distance_m=float(dist[j]), offset_deg=off, point=point
-            )
-        else:
-            fields["reason"] = reason.not_seeing(
-                heading_known=bool(known[j]),
-                in_fov=bool(fov[j]),
-                in_range=bool(rng[j]),
-                distance_m=float(dist[j]),
-                range_m=range_m[j],
-            )
-        out.append(RankedCamera(**fields))
-    return out
-
-
-def _or_none(value: float) -> float | None:
-    return None if value != value else value  # NaN marks "does not apply"
-
-
-def _view_geojson(index: CameraIndex, cam: NDArray[np.intp]) -> list[dict[str, Any] | None]:
-    """The cone the map draws: the viewshed where computed, else the plain sector (WGS84)."""
-    known = np.isfinite(index.heading_grid_deg[cam]) | (index.half_fov_deg[cam] >= 180.0)
-    out: list[dict[str, Any] | None] = [None] * cam.size
-    if not known.any():
-        return out
-    polys = index.views(cam[known])
-    wgs = [index.projection.geometry_to_wgs84(p) for p in polys]
-    texts = shapely.to_geojson(np.asarray(wgs, dtype=object), indent=None)
-    for j, text in zip(np.flatnonzero(known).tolist(), texts.tolist(), strict=True):
-        out[j] = orjson.loads(text)
-    return out
+def _disc_cover(
+    index: CameraIndex, cams: NDArray[np.intp], shares: NDArray[np.float64], pts: Floats, k: int
+) -> tuple[list[int], float]:
+    """Greedy cover of a disc by cameras ``cams`` (best first) with exact ``shares``."""
+    if cams.size == 0 or k <= 0:
+        return [], 0.0
+    if cams.size == 1 or shares[0] >= 1.0:  # nothing to add to the best camera
+        return [0], float(shares[0])
+    # A viewshed lies inside its sector: only the samples in the sector need the polygon test.
+    ci, si = np.nonzero(in_sector_samples(index, cams, pts))
+    hits = shapely.contains_xy(index.viewsheds[cams[ci]], pts[si, 0], pts[si, 1])
+    seen = np.zeros((cams.size, pts.shape[0]), bool)
+    seen[ci[hits], si[hits]] = True
+    chosen, _ = greedy_cover_samples(seen, k=k)
+    return chosen, union_share(seen[chosen], shares[chosen])

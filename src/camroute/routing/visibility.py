@@ -244,7 +244,7 @@ def _disc(
     if p.size == 0:
         return sec_frac, vis_frac
     cams = idx[p]
-    sec_frac[p] = _in_sector_samples(index, cams, pts).mean(axis=1)
+    sec_frac[p] = in_sector_samples(index, cams, pts).mean(axis=1)
     inside = index.view_rings.disc_overlap_m2(
         cams, centre_dx_m=x - index.x[cams], centre_dy_m=y - index.y[cams], radius_m=radius_m
     )
@@ -277,7 +277,7 @@ def _area(
     area = float(region.area)
     vis_frac = np.zeros(idx.size)
     p = np.flatnonzero(possible)
-    in_sec = _in_sector_samples(index, idx[p], pts)
+    in_sec = in_sector_samples(index, idx[p], pts)
     sec_frac = np.zeros(idx.size)
     sec_frac[p] = in_sec.mean(axis=1) if pts.shape[0] else 0.0
     seen_poly = np.full(idx.size, _EMPTY, dtype=object)
@@ -299,7 +299,7 @@ def _area(
     return sec_frac, vis_frac, None, seen
 
 
-def _in_sector_samples(index: CameraIndex, cams: NDArray[np.intp], pts: Floats) -> Bools:
+def in_sector_samples(index: CameraIndex, cams: NDArray[np.intp], pts: Floats) -> Bools:
     """Camera x sample matrix: the sample lies in the camera's sector and range."""
     return in_sector_matrix(
         cam_x_m=index.x[cams],
