@@ -224,7 +224,8 @@ def finish_region(shape: Shape, lon: float, lat: float, polygon: shapely.Geometr
             f"{shape}: region about {lat:.5f}, {lon:.5f} crosses the antimeridian or a pole",
             field=shape,
         )
-    uncertainty_m = geo.max_distance_m(lon=lon, lat=lat, geom=polygon)
+    # to the millimetre: finer digits are the polygon's float noise, not information
+    uncertainty_m = round(geo.max_distance_m(lon=lon, lat=lat, geom=polygon), 3)
     if uncertainty_m > MAX_UNCERTAINTY_M:
         raise LocationParseError(
             f"{shape}: region reaches {uncertainty_m:.0f} m from its centre, more than "

@@ -162,7 +162,7 @@ def _cover(
         assert a.seen_samples is not None
         chosen, frac = greedy_cover_samples(a.seen_samples[rows], k=k)
     ids = [str(index.ids[a.idx[rows[c]]]) for c in chosen]
-    return Cover(camera_ids=ids, combined_fraction=frac)
+    return Cover(camera_ids=ids, combined_fraction=round(frac, 4))  # as the cameras' shares
 
 
 def _disc_cover(
