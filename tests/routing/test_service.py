@@ -138,7 +138,7 @@ def test_a_camera_written_by_another_process_reaches_the_running_index(tmp_path:
 
 
 def test_warm_up_runs_every_kernel_without_error() -> None:
-    from camroute.routing import grid, rings, sector, visibility
+    from camroute.routing import footprints, grid, rings, sector, visibility
     from camroute.routing.service import warm_up
 
     warm_up()  # a point, a circle (flat rings) and a polygon (overlay) on a walled camera
@@ -148,6 +148,7 @@ def test_warm_up_runs_every_kernel_without_error() -> None:
         sector._sector_matrix,
         visibility._screen_point,
         grid._within,
+        footprints._relative,
     )
     assert all(k.signatures for k in kernels)  # compiled (or loaded), none left for a caller
 
