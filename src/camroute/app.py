@@ -22,6 +22,7 @@ from camroute.events.router import router as events_router
 from camroute.incidents.router import router as incidents_router
 from camroute.live.redact import install_ticket_redactor
 from camroute.live.router import router as live_router
+from camroute.live.tally import SnapshotTally
 from camroute.location.router import router as location_router
 from camroute.routing.router import router as routing_router
 from camroute.routing.service import IndexHolder
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # registers its rebuild here; cameras routes call ``registry_changed``).
     app.state.registry_listeners = []
     app.state.camera_index = IndexHolder()  # swapped atomically on registry changes
+    app.state.snapshot_tally = SnapshotTally()  # snapshot audit: first per ticket, then per minute
     install_problem_handlers(app)
     app.include_router(system_router)
     app.include_router(auth_router)  # login is public; /me needs a token

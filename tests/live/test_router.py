@@ -233,3 +233,15 @@ def test_a_ticket_opens_only_for_its_holder(api, who, status) -> None:
     if status == 403:
         assert resp.json()["code"] == "ticket_denied"
         assert "issued to ann" in resp.json()["detail"]
+
+
+def test_a_polled_snapshot_is_audited_once_a_minute(api) -> None:
+    view = api.view(api.open_incident()["id"], "SIM-1").json()
+    sizes = []
+    for _ in range(5):  # a tile refreshing its snapshot
+        resp = api.client.get(view["snapshot_url"])
+        assert resp.status_code == 200
+        sizes.append(len(resp.content))
+    mine = [d for d in _audit(api, "snapshot_relayed") if d["ticket_id"] == view["ticket_id"]]
+    assert len(mine) == 1
+    assert (mine[0]["snapshots"], mine[0]["bytes"], mine[0]["first"]) == (1, sizes[0], True)

@@ -62,6 +62,7 @@ def relay_context(request: Request) -> RelayContext:
         request.app.state.http,
         live.bus,
         viewer=viewer_name(request),
+        tally=getattr(request.app.state, "snapshot_tally", None),
     )
 
 

@@ -26,6 +26,7 @@ from camroute.events.bus import EventBus
 from camroute.incidents.txn import writing
 from camroute.live.relay import MjpegUpstream, Upstream, fetch_snapshot, open_mjpeg
 from camroute.live.service import TicketDeniedError, live_deadline
+from camroute.live.tally import SnapshotSummary, SnapshotTally
 from camroute.live.tickets import TicketClaims, TicketExpiredError, verify_ticket
 from camroute.settings import Settings
 
@@ -42,6 +43,7 @@ class RelayContext:
     client: httpx.AsyncClient
     bus: EventBus | None = None
     viewer: str | None = None  # the user the request's own credentials name, if any
+    tally: SnapshotTally | None = None  # None: every snapshot is audited
 
 
 def stamp(at: datetime) -> str:
@@ -103,7 +105,11 @@ async def _audit_expired(ctx: RelayContext, claims: TicketClaims) -> None:
 
 
 async def relay_snapshot(ctx: RelayContext, token: str) -> Response:
-    """The camera's current snapshot, bytes untouched, with ``Last-Frame-At``."""
+    """The camera's current snapshot, bytes untouched, with ``Last-Frame-At``.
+
+    Audited when it is the ticket's first, then once a minute with the count since
+    (:mod:`camroute.live.tally`).
+    """
     claims, _deadline = await _admit(ctx, token)
     upstream = await anyio.to_thread.run_sync(
         lambda: _upstream(ctx, claims.camera_id, kind="snapshot")
@@ -115,15 +121,24 @@ async def relay_snapshot(ctx: RelayContext, token: str) -> Response:
         camera_id=claims.camera_id,
         timeout_s=ctx.settings.live_upstream_timeout_s,
     )
-    await anyio.to_thread.run_sync(
-        lambda: _audit(
-            ctx,
-            claims,
-            "snapshot_relayed",
-            bytes=len(snap.content),
-            duration_s=round(time.monotonic() - started, 3),
-        )
+    size = len(snap.content)
+    summary = (
+        ctx.tally.add(claims.ticket_id, size_bytes=size)
+        if ctx.tally is not None
+        else SnapshotSummary(snapshots=1, bytes=size, first=True)
     )
+    if summary is not None:
+        await anyio.to_thread.run_sync(
+            lambda: _audit(
+                ctx,
+                claims,
+                "snapshot_relayed",
+                snapshots=summary.snapshots,
+                bytes=summary.bytes,
+                first=summary.first,
+                duration_s=round(time.monotonic() - started, 3),
+            )
+        )
     headers = {"Last-Frame-At": stamp(snap.received_at), "Cache-Control": "no-store"}
     return Response(snap.content, media_type=snap.media_type, headers=headers)
 
