@@ -15,7 +15,7 @@ from camroute.cli_options import DbOption, settings_for
 from camroute.demo.cli import demo
 from camroute.incidents.cli import app as retention_app
 from camroute.location.cli import locate
-from camroute.routing.cli import route
+from camroute.routing.cli import route, viewsheds
 from camroute.sim.cli import app as sim_app
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="camroute: cameras by sight.")
@@ -52,6 +52,7 @@ def serve(
 app.command(name="demo")(demo)
 app.command(name="locate")(locate)
 app.command(name="route")(route)
+app.command(name="viewsheds")(viewsheds)
 register_areas(app)  # layers, lookup, geocode
 app.add_typer(cameras_app, name="cameras")
 app.add_typer(buildings_app, name="buildings")

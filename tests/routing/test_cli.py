@@ -77,3 +77,37 @@ def test_route_from_the_store_with_no_cameras(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["reason"]["en"].startswith("no camera sees")
+
+
+def test_viewsheds_batch_stores_once_and_tells_servers(store_url: str, shared_data: Path) -> None:
+    import sqlalchemy as sa
+
+    from camroute.cameras.service import import_file
+    from camroute.routing.store import registry_fingerprint
+    from camroute.routing.tables import camera_viewsheds
+    from camroute.store import make_engine, migrate
+
+    engine = make_engine(store_url)
+    migrate(engine)
+    import_file(engine, shared_data / "helsinki_osm" / "surveillance.geojson")
+    runner = CliRunner()
+    buildings = shared_data / "helsinki_osm" / "buildings.geojson"
+    assert (
+        runner.invoke(app, ["buildings", "import", str(buildings), "--db", store_url]).exit_code
+        == 0
+    )
+    before = registry_fingerprint(engine)
+    first = runner.invoke(app, ["viewsheds", "--db", store_url, "--workers", "2"])
+    assert first.exit_code == 0, first.output
+    summary = json.loads(first.stdout.strip().splitlines()[-1])
+    # Helsinki's OSM cameras: 40 can turn all round, 181 have no direction (no viewshed)
+    assert (summary["cameras"], summary["computed"], summary["without_heading"]) == (221, 40, 181)
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(sa.func.count()).select_from(camera_viewsheds)).scalar()
+    assert stored == 40
+    after = registry_fingerprint(engine)
+    assert after != before
+    again = json.loads(runner.invoke(app, ["viewsheds", "--db", store_url]).stdout)
+    assert (again["computed"], again["kept"]) == (0, 40)
+    assert registry_fingerprint(engine) == after  # nothing new: servers are not disturbed
+    engine.dispose()

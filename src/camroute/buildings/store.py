@@ -9,32 +9,15 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from camroute.buildings.tables import buildings
+from camroute.store.meta import bump_generation, generation
 
 BATCH = 5000
 GENERATION_KEY = "buildings_generation"
-_meta = sa.table("camroute_meta", sa.column("key", sa.String), sa.column("value", sa.Text))
 
 
 def buildings_generation(engine: Engine) -> str:
     """A token that changes with every import (viewsheds computed on another are stale)."""
-    query = sa.select(_meta.c.value).where(_meta.c.key == GENERATION_KEY)
-    with engine.connect() as conn:
-        value = conn.execute(query).scalar_one_or_none()
-    return value or "0"
-
-
-def _bump_generation(conn: sa.Connection) -> None:
-    current = conn.execute(
-        sa.select(_meta.c.value).where(_meta.c.key == GENERATION_KEY)
-    ).scalar_one_or_none()
-    if current is None:
-        conn.execute(sa.insert(_meta).values(key=GENERATION_KEY, value="1"))
-    else:
-        conn.execute(
-            sa.update(_meta)
-            .where(_meta.c.key == GENERATION_KEY)
-            .values(value=str(int(current) + 1))
-        )
+    return generation(engine, GENERATION_KEY)
 
 
 def replace_buildings(engine: Engine, frame: gpd.GeoDataFrame, *, append: bool = False) -> int:
@@ -67,7 +50,7 @@ def replace_buildings(engine: Engine, frame: gpd.GeoDataFrame, *, append: bool =
             conn.execute(buildings.delete())
         for start in range(0, len(rows), BATCH):
             conn.execute(buildings.insert(), rows[start : start + BATCH])
-        _bump_generation(conn)
+        bump_generation(conn, GENERATION_KEY)
     return len(rows)
 
 

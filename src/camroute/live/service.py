@@ -39,6 +39,7 @@ from camroute.live.tickets import (
     sign_ticket,
 )
 from camroute.settings import Settings
+from camroute.store.meta import META, meta_value
 
 META_KEY = "live_ticket_key"
 _keys: dict[str, bytes] = {}
@@ -81,19 +82,17 @@ def ticket_key(engine: Engine, settings: Settings) -> bytes:
 
 
 def _stored_key(engine: Engine) -> bytes:
-    meta = sa.table("camroute_meta", sa.column("key"), sa.column("value"))
-    select = sa.select(meta.c.value).where(meta.c.key == META_KEY)
-    with engine.connect() as conn:
-        value = conn.execute(select).scalar()
+    value = meta_value(engine, META_KEY)
     if value is None:
         try:
             with engine.begin() as conn:
-                conn.execute(sa.insert(meta).values(key=META_KEY, value=secrets.token_hex(32)))
+                conn.execute(sa.insert(META).values(key=META_KEY, value=secrets.token_hex(32)))
         except IntegrityError:
             pass  # another process stored it first; read theirs
-        with engine.connect() as conn:
-            value = conn.execute(select).scalar_one()
-    return bytes.fromhex(str(value))
+        value = meta_value(engine, META_KEY)
+    if value is None:
+        raise RuntimeError("the live-ticket key could not be stored")
+    return bytes.fromhex(value)
 
 
 def _incident(conn: Connection, incident_id: str) -> RowMapping:

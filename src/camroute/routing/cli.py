@@ -1,13 +1,19 @@
-"""``camroute route``: rank cameras for one location from the store or straight from files."""
+"""``camroute route`` (cameras for one location) and ``camroute viewsheds`` (the batch)."""
 
 from __future__ import annotations
 
 import importlib
+import os
+import time
 from pathlib import Path
 from typing import Annotated
 
 import geopandas as gpd
+import numpy as np
+import orjson
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from camroute.cameras.store import load_cameras
 from camroute.cli_options import DbOption, migrated_engine
@@ -71,3 +77,66 @@ def route(
         typer.echo(f"error: {exc.detail}", err=True)
         raise typer.Exit(2) from None
     typer.echo(result.model_dump_json())
+
+
+def viewsheds(
+    db: DbOption = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=256, help="Worker processes (default: every core).")
+    ] = max(os.cpu_count() or 1, 1),
+    recompute: Annotated[
+        bool, typer.Option("--all", help="Recompute every viewshed, not only missing ones.")
+    ] = False,
+) -> None:
+    """Compute and store what every camera sees (the batch after an import); prints JSON.
+
+    Stored viewsheds stay valid while the camera and the buildings are unchanged, so a
+    re-run computes only what changed. A running server picks the new ones up within
+    CAMROUTE_REGISTRY_POLL_S.
+    """
+    from camroute.buildings.store import load_buildings
+    from camroute.routing.batch import compute_viewsheds
+    from camroute.routing.store import (
+        buildings_key,
+        load_viewsheds,
+        mark_viewsheds_computed,
+        save_given_viewsheds,
+        with_stored_viewsheds,
+    )
+
+    started = time.perf_counter()
+    err = Console(stderr=True)
+    computed = 0
+    with migrated_engine(db) as engine:
+        index = CameraIndex.build(load_cameras(engine), load_buildings(engine))
+        key = buildings_key(engine)
+        if not recompute:
+            index = with_stored_viewsheds(index, load_viewsheds(engine, key=key))
+        todo = np.flatnonzero(index.can_have_viewshed() & (recompute | ~index.has_viewshed))
+        progress = Progress(
+            "viewsheds",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            disable=not err.is_terminal,
+        )
+        try:
+            with progress:
+                task = progress.add_task("viewsheds", total=int(todo.size))
+                for cams, views in compute_viewsheds(index, todo, workers=workers):
+                    save_given_viewsheds(engine, index, cams, views, key=key)
+                    computed += int(cams.size)
+                    progress.advance(task, int(cams.size))
+        finally:
+            if computed:
+                mark_viewsheds_computed(engine)
+    summary = {
+        "cameras": len(index),
+        "computed": computed,
+        "kept": int(index.has_viewshed.sum()) if not recompute else 0,
+        "without_heading": int((~index.can_have_viewshed()).sum()),
+        "workers": workers,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    typer.echo(orjson.dumps(summary).decode())

@@ -193,24 +193,31 @@ class CameraIndex:
             stored[missing] = self.sectors(idx[missing])
         return stored
 
-    def with_viewsheds(
-        self, which: NDArray[np.intp] | None = None, *, progress: bool = False
-    ) -> CameraIndex:
-        """A new index with viewsheds computed for cameras ``which`` (default: all).
+    def can_have_viewshed(self) -> NDArray[np.bool_]:
+        """Cameras that get a viewshed: a known heading, or able to look all round.
 
-        The batch step: one camera at a time, each vectorised over its buildings. Cameras with
-        an unknown heading that cannot look all round get none (they cannot be said to see).
+        A fixed camera whose heading is unknown cannot be said to see anything.
         """
-        idx = np.arange(len(self)) if which is None else np.asarray(which, np.intp)
-        idx = idx[np.isfinite(self.heading_grid_deg[idx]) | (self.half_fov_deg[idx] >= 180.0)]
-        sectors = self.sectors(idx)
-        out = self.viewsheds.copy()
-        ready = self.has_viewshed.copy()
-        steps: Iterable[tuple[int, shapely.Geometry]] = zip(idx.tolist(), sectors, strict=True)
+        result: NDArray[np.bool_] = np.isfinite(self.heading_grid_deg) | (
+            self.half_fov_deg >= 180.0
+        )
+        return result
+
+    def compute_viewsheds(self, which: NDArray[np.intp], *, progress: bool = False) -> ObjArray:
+        """The viewsheds (metres) of cameras ``which``, each able to have one; none stored.
+
+        One camera at a time, each vectorised over its buildings; the batch step
+        (:mod:`camroute.routing.batch` runs it in several processes).
+        """
+        sectors = self.sectors(which)
+        out = np.empty(which.size, dtype=object)
+        steps: Iterable[tuple[int, tuple[int, shapely.Geometry]]] = enumerate(
+            zip(which.tolist(), sectors, strict=True)
+        )
         if progress:
-            steps = track(steps, total=idx.size, description="viewsheds", transient=True)
-        for i, sec in steps:
-            out[i] = viewshed(
+            steps = track(steps, total=which.size, description="viewsheds", transient=True)
+        for j, (i, sec) in steps:
+            out[j] = viewshed(
                 sec,
                 x_m=float(self.x[i]),
                 y_m=float(self.y[i]),
@@ -218,11 +225,18 @@ class CameraIndex:
                 range_m=float(self.range_m[i]),
                 footprints=self.buildings,
             )
-            ready[i] = True
-        shapely.prepare(out[idx])
-        return replace(
-            self, viewsheds=out, has_viewshed=ready, view_rings=self._rings_with(idx, out[idx])
-        )
+        return out
+
+    def with_viewsheds(
+        self, which: NDArray[np.intp] | None = None, *, progress: bool = False
+    ) -> CameraIndex:
+        """A new index with viewsheds computed for cameras ``which`` (default: all).
+
+        Cameras that cannot have one (see :meth:`can_have_viewshed`) are left without.
+        """
+        idx = np.arange(len(self)) if which is None else np.asarray(which, np.intp)
+        idx = idx[self.can_have_viewshed()[idx]]
+        return self.with_given_viewsheds(idx, self.compute_viewsheds(idx, progress=progress))
 
     def with_given_viewsheds(self, which: NDArray[np.intp], views: ObjArray) -> CameraIndex:
         """A new index with ``views`` (metres) as the viewsheds of cameras ``which``."""

@@ -15,7 +15,6 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
-from numpy.typing import NDArray
 from sqlalchemy import Engine
 
 from camroute.buildings.store import load_buildings
@@ -75,8 +74,14 @@ class IndexHolder:
             key = buildings_key(engine)
             index = with_stored_viewsheds(index, load_viewsheds(engine, key=key))
             self.swap(index)
-            missing = np.flatnonzero(~index.has_viewshed & _can_see(index))
-            if viewsheds and missing.size <= VIEWSHED_BATCH_LIMIT:
+            missing = np.flatnonzero(~index.has_viewshed & index.can_have_viewshed())
+            if viewsheds and missing.size > VIEWSHED_BATCH_LIMIT:
+                log.warning(
+                    "%d cameras have no stored viewshed: run `camroute viewsheds` (all cores); "
+                    "until then they are answered by per-sample line of sight",
+                    missing.size,
+                )
+            elif viewsheds:
                 # In chunks: each lands (swapped in, stored) as it is done, and a shutdown
                 # waits for one chunk at most.
                 for start in range(0, missing.size, VIEWSHED_CHUNK):
@@ -196,12 +201,6 @@ def warm_up() -> None:
         update={"shape": "polygon"}
     )
     rank_cameras(area, index)
-
-
-def _can_see(index: CameraIndex) -> NDArray[np.bool_]:
-    """Cameras that get a viewshed: a known heading, or able to look all round."""
-    result: NDArray[np.bool_] = np.isfinite(index.heading_grid_deg) | (index.half_fov_deg >= 180.0)
-    return result
 
 
 def _empty() -> gpd.GeoDataFrame:

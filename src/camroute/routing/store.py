@@ -16,8 +16,10 @@ from camroute.buildings.store import buildings_generation
 from camroute.cameras.tables import cameras
 from camroute.routing.index import CameraIndex
 from camroute.routing.tables import camera_viewsheds
+from camroute.store.meta import bump_generation, generation
 
 BATCH = 2000
+VIEWSHEDS_KEY = "viewsheds_generation"  # bumped by a viewshed batch run outside the server
 
 
 def buildings_key(engine: Engine) -> str:
@@ -34,7 +36,14 @@ def registry_fingerprint(engine: Engine) -> str:
     query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(cameras.c.version), 0))
     with engine.connect() as conn:
         count, version_sum = conn.execute(query).one()
-    return f"{int(count)}:{int(version_sum)}:{buildings_key(engine)}"
+    batch = generation(engine, VIEWSHEDS_KEY)
+    return f"{int(count)}:{int(version_sum)}:{buildings_key(engine)}:viewsheds:{batch}"
+
+
+def mark_viewsheds_computed(engine: Engine) -> None:
+    """Tell running servers that a batch stored new viewsheds (their poll then reloads)."""
+    with engine.begin() as conn:
+        bump_generation(conn, VIEWSHEDS_KEY)
 
 
 def load_viewsheds(engine: Engine, *, key: str) -> dict[str, tuple[int, bytes]]:
@@ -49,7 +58,19 @@ def load_viewsheds(engine: Engine, *, key: str) -> dict[str, tuple[int, bytes]]:
 def save_viewsheds(engine: Engine, index: CameraIndex, which: NDArray[np.intp], *, key: str) -> int:
     """Store the viewsheds of cameras ``which`` (WGS84), replacing older ones."""
     which = which[index.has_viewshed[which]]
-    wgs = [index.projection.geometry_to_wgs84(g) for g in index.viewsheds[which]]
+    return save_given_viewsheds(engine, index, which, index.viewsheds[which], key=key)
+
+
+def save_given_viewsheds(
+    engine: Engine,
+    index: CameraIndex,
+    which: NDArray[np.intp],
+    views: NDArray[np.object_],
+    *,
+    key: str,
+) -> int:
+    """Store ``views`` (metres, aligned with ``which``) as the viewsheds of those cameras."""
+    wgs = [index.projection.geometry_to_wgs84(g) for g in views]
     blobs = shapely.to_wkb(np.asarray(wgs, dtype=object)) if wgs else []
     rows = [
         {
