@@ -37,6 +37,7 @@ import shapely
 from camroute.geo import local_projection
 from camroute.location import CallerLocation
 from camroute.routing import CameraIndex, rank_cameras
+from camroute.routing.batch import compute_viewsheds
 from camroute.routing.rank import rank_arrays
 from camroute.routing.sector import grid_bearing_deg, in_sector, offset_deg
 
@@ -461,6 +462,19 @@ def run_size(
         "viewshed batch (district cameras)",
         None,
         f"{near.size:,} cameras in {took:.1f} s = {1000 * took / max(near.size, 1):.2f} ms/camera",
+    )
+    workers = os.cpu_count() or 1
+    t0 = time.perf_counter()
+    for _cams, _views in compute_viewsheds(index, near, workers=workers, chunk=100):
+        pass
+    par = time.perf_counter() - t0
+    report(
+        rows,
+        name,
+        f"viewshed batch, {workers} worker processes",
+        None,
+        f"{near.size:,} cameras in {par:.1f} s = {1000 * par / max(near.size, 1):.2f} ms/camera"
+        f" (ratio to one process {took / par:.2f}x)",
     )
     del scene.cameras, scene.buildings
     gc.collect()
