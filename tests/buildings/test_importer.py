@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy import Engine
 
 from camroute.buildings.importer import BuildingImportError, parse_height_m, read_buildings
 
@@ -133,3 +134,25 @@ def test_raw_osm_keeps_buildings_and_reads_height_from_other_tags(tmp_path: Path
     assert len(frame) == 1  # the grass area is not a building
     assert frame["height_m"].tolist() == [21.0]
     assert frame["height_source"].tolist() == ["height"]
+
+
+def test_a_broken_footprint_is_repaired_to_polygons_and_stored(
+    tmp_path: Path, store_engine: Engine
+) -> None:
+    from camroute.buildings.store import load_buildings, replace_buildings
+
+    ring = [[106.70, 10.770], [106.71, 10.771], [106.71, 10.770], [106.70, 10.771]]
+    spike = [*ring, [106.70, 10.770], [106.695, 10.770], [106.70, 10.770]]  # bow-tie + spike
+    feature = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "Polygon", "coordinates": [spike]},
+    }
+    path = tmp_path / "b.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    frame = read_buildings(path)
+    assert frame.geometry.geom_type.tolist() == ["MultiPolygon"]
+    replace_buildings(store_engine, frame)
+    stored = load_buildings(store_engine)
+    assert len(stored) == 1
+    assert stored.geometry.iloc[0].area == pytest.approx(frame.geometry.iloc[0].area)

@@ -61,3 +61,22 @@ def test_near_finds_everything_within_reach(town: tuple[np.ndarray, Footprints])
     assert want <= got  # never misses one
     assert len(got) < 3 * len(want) + 50  # and does not return the town
     assert len(want) > 500
+
+
+def test_a_repaired_bow_tie_with_a_spike_still_blocks() -> None:
+    from camroute.routing.los import blocked
+
+    bad = shapely.Polygon([(10, -5), (20, 5), (20, -5), (10, 5), (10, -5), (5, -5), (10, -5)])
+    fixed = shapely.make_valid(bad)
+    assert fixed.geom_type == "GeometryCollection"  # a multi-polygon and a line
+    footprints = Footprints.from_polygons(np.array([fixed], dtype=object), np.array([np.nan]))
+    assert len(footprints) == 2  # both triangles
+    clear = ~blocked(
+        cam_x_m=[0.0],
+        cam_y_m=[0.0],
+        cam_height_m=[5.0],
+        target_x_m=[30.0],
+        target_y_m=[1.0],
+        footprints=footprints,
+    )
+    assert clear.tolist() == [False]

@@ -36,3 +36,25 @@ def test_exactly_on_the_radius_counts() -> None:
 def test_empty_grid() -> None:
     grid = PointGrid.build(np.empty(0), np.empty(0), cell_m=10.0)
     assert grid.within(x_m=0.0, y_m=0.0, radius_m=1e6).size == 0
+
+
+def test_cell_edges_that_do_not_divide_evenly() -> None:
+    # The stored cell and the searched one once disagreed here (a cell of 333.3 m).
+    x = np.array([503751.4699649664, 513750.4699649664])
+    grid = PointGrid.build(x, np.full(2, 1_190_000.0), cell_m=333.3)
+    got = grid.within(x_m=514534.0904261261, y_m=1_190_000.0, radius_m=783.6204611596849)
+    assert got.tolist() == [1]
+
+
+@pytest.mark.parametrize("cell_m", [50.0, 80.0, 150.0, 333.3])
+def test_points_exactly_at_the_radius_on_cell_edges(cell_m: float) -> None:
+    rng = np.random.default_rng(8)
+    x0 = 500_000.0 + rng.uniform(0, 1e4, 400)
+    steps = rng.integers(1, 40, 400)
+    radius = rng.uniform(75, 1100, 400)
+    for start, k, r in zip(x0, steps, radius, strict=True):
+        px = np.array([start, start + k * cell_m])
+        grid = PointGrid.build(px, np.full(2, 1_190_000.0), cell_m=cell_m)
+        qx = px[1] + r
+        if (px[1] - qx) ** 2 <= r * r:  # on the radius as floats compute it
+            assert 1 in grid.within(x_m=qx, y_m=1_190_000.0, radius_m=r).tolist()

@@ -98,12 +98,17 @@ def read_buildings(path: Path) -> gpd.GeoDataFrame:
         raise BuildingImportError(f"{path.name} holds no building polygons", field="path")
     height, source = heights(frame)
     ids = _source_ids(frame)
-    geometry = shapely.make_valid(frame.geometry.to_numpy())
-    return gpd.GeoDataFrame(
+    # "structure" keeps a repaired footprint polygonal (the default method leaves a
+    # bow-tie with a spike as a collection with a line, which a MultiPolygon column refuses)
+    geometry = shapely.make_valid(
+        frame.geometry.to_numpy(), method="structure", keep_collapsed=False
+    )
+    out = gpd.GeoDataFrame(
         {"source_id": ids, "height_m": height, "height_source": source},
         geometry=geometry,
         crs=4326,
     )
+    return out[~out.geometry.is_empty].reset_index(drop=True)  # nothing left: nothing to block
 
 
 def _source_ids(frame: pd.DataFrame) -> list[str | None]:

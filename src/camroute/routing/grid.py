@@ -45,9 +45,11 @@ class PointGrid:
         """
         x0 = float(x_m.min()) if x_m.size else 0.0
         y0 = float(y_m.min()) if y_m.size else 0.0
-        rows = int((float(y_m.max()) - y0) // cell_m) + 1 if y_m.size else 1
-        col = ((x_m - x0) // cell_m).astype(np.int64)
-        row = ((y_m - y0) // cell_m).astype(np.int64)
+        # floor of a quotient, exactly as the query computes it: ``//`` rounds differently
+        # near cell edges, and a point on the edge of the search would be missed
+        rows = int(np.floor((float(y_m.max()) - y0) / cell_m)) + 1 if y_m.size else 1
+        col = np.floor((x_m - x0) / cell_m).astype(np.int64)
+        row = np.floor((y_m - y0) / cell_m).astype(np.int64)
         key = col * rows + row
         order = np.argsort(key, kind="stable").astype(np.int64)
         return cls(x_m, y_m, x0, y0, float(cell_m), rows, key[order], order)
@@ -87,10 +89,11 @@ def _within(
     if keys.size == 0:
         return np.empty(0, np.intp)
     last_col = keys[-1] // rows
-    c0 = max(int(np.floor((x - r - x0) / cell)), 0)
-    c1 = min(int(np.floor((x + r - x0) / cell)), last_col)
-    r0 = max(int(np.floor((y - r - y0) / cell)), 0)
-    r1 = min(int(np.floor((y + r - y0) / cell)), rows - 1)
+    pad = 1e-9  # of a cell: rounding in x - r must not drop a column the distance test keeps
+    c0 = max(int(np.floor((x - r - x0) / cell - pad)), 0)
+    c1 = min(int(np.floor((x + r - x0) / cell + pad)), last_col)
+    r0 = max(int(np.floor((y - r - y0) / cell - pad)), 0)
+    r1 = min(int(np.floor((y + r - y0) / cell + pad)), rows - 1)
     out = np.empty(16, np.intp)
     n = 0
     r2 = r * r

@@ -244,7 +244,8 @@ class CameraIndex:
         ready = self.has_viewshed.copy()
         out[which] = views
         ready[which] = True
-        shapely.prepare(views)
+        # Never shapely.prepare these: snapshots and request threads share them, and GEOS
+        # prepared geometries mutate inside a predicate (two threads crashed the process).
         return replace(
             self, viewsheds=out, has_viewshed=ready, view_rings=self._rings_with(which, views)
         )

@@ -14,7 +14,14 @@ from camroute.routing.cover import greedy_cover_samples, union_fraction, union_s
 from camroute.routing.index import CameraIndex
 from camroute.routing.models import Cover, RouteResult
 from camroute.routing.rows import result_rows
-from camroute.routing.visibility import Assessment, Floats, MetricRegion, assess, in_sector_samples
+from camroute.routing.visibility import (
+    BOUNDARY_TOLERANCE_M,
+    Assessment,
+    Floats,
+    MetricRegion,
+    assess,
+    in_sector_samples,
+)
 
 SUNFLOWER_SAMPLES = 256
 COVER_CANDIDATES = 10  # the cover is chosen among the best-ranked cameras
@@ -173,10 +180,15 @@ def _disc_cover(
         return [], 0.0
     if cams.size == 1 or shares[0] >= 1.0:  # nothing to add to the best camera
         return [0], float(shares[0])
-    # A viewshed lies inside its sector: only the samples in the sector need the polygon test.
-    ci, si = np.nonzero(in_sector_samples(index, cams, pts))
-    hits = shapely.contains_xy(index.viewsheds[cams[ci]], pts[si, 0], pts[si, 1])
-    seen = np.zeros((cams.size, pts.shape[0]), bool)
-    seen[ci[hits], si[hits]] = True
+    # A viewshed lies inside its sector: only the samples in the sector need the polygon
+    # test, made on the flat rings. Not with GEOS: shapely's contains_xy on one geometry
+    # prepares it in place, and prepared geometries shared by threads crash the process.
+    seen = index.view_rings.covers_points(
+        cams,
+        points_dx_m=pts[None, :, 0] - index.x[cams][:, None],
+        points_dy_m=pts[None, :, 1] - index.y[cams][:, None],
+        mask=in_sector_samples(index, cams, pts),
+        tolerance_m=BOUNDARY_TOLERANCE_M,
+    )
     chosen, _ = greedy_cover_samples(seen, k=k)
     return chosen, union_share(seen[chosen], shares[chosen])

@@ -166,12 +166,70 @@ class RingStore:
         )
         return result
 
+    def covers_points(
+        self,
+        which: Indices,
+        *,
+        points_dx_m: Floats,
+        points_dy_m: Floats,
+        mask: NDArray[np.bool_],
+        tolerance_m: float,
+    ) -> NDArray[np.bool_]:
+        """Polygon ``which[i]`` x point ``j`` where ``mask[i, j]``: the polygon holds the point.
+
+        ``points_dx_m[i, j]`` is point ``j`` from polygon ``which[i]``'s anchor. One pass over
+        each polygon's edges for all of its points (no GEOS, so nothing is prepared inside
+        geometries that threads share); where ``mask`` is False the answer is False.
+
+        Examples
+        --------
+        >>> ring = RingStore.from_polygons(np.array([shapely.box(0, 0, 10, 10)]),
+        ...     anchor_x_m=np.zeros(1), anchor_y_m=np.zeros(1))
+        >>> ring.covers_points(np.zeros(1, np.intp), points_dx_m=np.array([[5.0, 5.0, 20.0]]),
+        ...     points_dy_m=np.array([[5.0, 5.0, 5.0]]), mask=np.array([[True, False, True]]),
+        ...     tolerance_m=1e-3).tolist()
+        [[True, False, False]]
+        """
+        result: NDArray[np.bool_] = _covers_points(
+            self.offsets,
+            self.dx_m,
+            self.dy_m,
+            self.closing,
+            np.asarray(which, np.int64),
+            np.ascontiguousarray(points_dx_m, np.float64),
+            np.ascontiguousarray(points_dy_m, np.float64),
+            np.ascontiguousarray(mask, np.bool_),
+            float(tolerance_m),
+        )
+        return result
+
 
 def polygon_parts(geoms: NDArray[np.object_]) -> tuple[NDArray[np.object_], Indices]:
-    """The non-empty polygons of ``geoms`` (parts of multi-polygons apart) and their owners."""
-    parts, owner = shapely.get_parts(geoms, return_index=True)
+    """The non-empty polygons of ``geoms`` and their owners, grouped by owner in order.
+
+    Multi-parts and collections are opened at any depth: ``make_valid`` turns a bow-tie
+    footprint into a collection holding a multi-polygon, which must not be lost.
+
+    Examples
+    --------
+    >>> bow = shapely.make_valid(shapely.Polygon([(0, 0), (2, 2), (2, 0), (0, 2), (0, 0)]))
+    >>> lone = shapely.GeometryCollection([bow, shapely.LineString([(5, 5), (6, 6)])])
+    >>> parts, owner = polygon_parts(np.array([shapely.box(0, 0, 1, 1), lone], dtype=object))
+    >>> owner.tolist(), shapely.area(parts).round(2).tolist()
+    ([0, 1, 1], [1.0, 1.0, 1.0])
+    """
+    parts, owner = np.asarray(geoms, dtype=object), np.arange(len(geoms))
+    while True:
+        nested = shapely.get_type_id(parts) >= 4  # multi-parts and collections
+        if not nested.any():
+            break
+        inner, at = shapely.get_parts(parts[nested], return_index=True)
+        parts = np.concatenate([parts[~nested], inner])
+        owner = np.concatenate([owner[~nested], owner[nested][at]])
     keep = (shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)
-    return parts[keep], owner[keep]
+    parts, owner = parts[keep], owner[keep]
+    order = np.argsort(owner, kind="stable")  # offsets assume each owner's parts together
+    return parts[order], owner[order]
 
 
 def vertex_ids(offsets: NDArray[np.int64], which: Indices) -> Indices:
@@ -258,18 +316,63 @@ def ring_covers(
     y: float,
     tol: float,
 ) -> bool:
-    """Compiled core of :meth:`RingStore.covers_point` for polygon ``i`` (the store's arrays)."""
+    """Compiled core of :meth:`RingStore.covers_point` for polygon ``i`` (the store's arrays).
+
+    Parity of crossings first (even-odd: holes and several parts need nothing more); only a
+    point found outside is then checked against the edges within ``tol`` of it.
+    """
     inside = False
     for j in range(offsets[i], offsets[i + 1]):
         if closing[j]:
             continue
+        ay, by = dy[j] - y, dy[j + 1] - y
+        if (ay > 0.0) != (by > 0.0):
+            ax, bx = dx[j] - x, dx[j + 1] - x
+            if ax + (bx - ax) * (-ay) / (by - ay) > 0.0:
+                inside = not inside
+    if inside:
+        return True
+    for j in range(offsets[i], offsets[i + 1]):
+        if closing[j]:
+            continue
         ax, ay, bx, by = dx[j] - x, dy[j] - y, dx[j + 1] - x, dy[j + 1] - y
-        if (ay > 0.0) != (by > 0.0) and ax + (bx - ax) * (-ay) / (by - ay) > 0.0:
-            inside = not inside  # even-odd: holes and several parts need nothing more
+        if min(ax, bx) > tol or max(ax, bx) < -tol or min(ay, by) > tol or max(ay, by) < -tol:
+            continue  # the edge's box is farther than tol
         ex, ey = bx - ax, by - ay
         length2 = ex * ex + ey * ey
         t = 0.0 if length2 == 0.0 else min(max(-(ax * ex + ay * ey) / length2, 0.0), 1.0)
         cx, cy = ax + t * ex, ay + t * ey
         if cx * cx + cy * cy <= tol * tol:
             return True
-    return inside
+    return False
+
+
+@compiled
+def _covers_points(
+    offsets: NDArray[np.int64],
+    dx: NDArray[np.float32],
+    dy: NDArray[np.float32],
+    closing: NDArray[np.bool_],
+    which: NDArray[np.int64],
+    px: Floats,
+    py: Floats,
+    mask: NDArray[np.bool_],
+    tol: float,
+) -> NDArray[np.bool_]:
+    out = np.zeros(mask.shape, np.bool_)
+    for row in range(which.size):
+        i = which[row]
+        for j in range(offsets[i], offsets[i + 1]):  # edges outer: parity for every point
+            if closing[j]:
+                continue
+            ax0, ay0, bx0, by0 = dx[j], dy[j], dx[j + 1], dy[j + 1]
+            for k in range(mask.shape[1]):
+                ay, by = ay0 - py[row, k], by0 - py[row, k]
+                if mask[row, k] and (ay > 0.0) != (by > 0.0):
+                    ax, bx = ax0 - px[row, k], bx0 - px[row, k]
+                    if ax + (bx - ax) * (-ay) / (by - ay) > 0.0:
+                        out[row, k] = not out[row, k]
+        for k in range(mask.shape[1]):  # outside by parity: on an edge within tol counts
+            if mask[row, k] and not out[row, k]:
+                out[row, k] = ring_covers(offsets, dx, dy, closing, i, px[row, k], py[row, k], tol)
+    return out
