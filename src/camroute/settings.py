@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     # AML HTTPS message whose HMAC is missing or wrong is refused; unset, it is accepted with
     # a warning that it is unauthenticated.
     aml_hmac_key: SecretStr | None = None
+    # Camera stream passwords sealed at rest with a key derived from this passphrase (unset:
+    # stored as given). Same value on every replica and for the CLI.
+    credentials_key: SecretStr | None = Field(default=None, min_length=32)
     live_max_views_per_user: int = Field(default=4, ge=1)
     live_max_distance_m: float = Field(default=150.0, ge=0.0)
     live_upstream_timeout_s: float = Field(default=2.0, gt=0.0, le=30.0)

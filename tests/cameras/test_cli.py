@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 from typer.testing import CliRunner
 
 from camroute.cli import app
@@ -101,3 +102,32 @@ def test_empty_layer_imports_nothing(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0
     assert orjson.loads(result.output.strip().splitlines()[-1])["imported"] == 0
+
+
+def test_seal_credentials_seals_the_plain_ones_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from camroute.cameras.secrets import PREFIX, CredentialCipher
+    from camroute.cameras.store import get_stream_source
+    from camroute.store import make_engine
+
+    key = "a passphrase of at least thirty-two characters"
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    path = tmp_path / "creds.csv"
+    path.write_text("id,lon,lat,username,password\nA,106.7,10.77,viewer,pw1\n", encoding="utf-8")
+    assert runner.invoke(app, ["cameras", "import", str(path), "--db", db]).exit_code == 0
+    refused = runner.invoke(app, ["cameras", "seal-credentials", "--db", db])
+    assert refused.exit_code == 2  # no key: nothing to seal with
+    monkeypatch.setenv("CAMROUTE_CREDENTIALS_KEY", key)
+    first = runner.invoke(app, ["cameras", "seal-credentials", "--db", db])
+    assert first.exit_code == 0, first.output
+    assert orjson.loads(first.stdout) == {"sealed": 1}
+    again = runner.invoke(app, ["cameras", "seal-credentials", "--db", db])
+    assert orjson.loads(again.stdout) == {"sealed": 0}
+    engine = make_engine(db)
+    source = get_stream_source(engine, "A", cipher=CredentialCipher(key))
+    assert source.password == "pw1"
+    with engine.connect() as conn:
+        raw = conn.exec_driver_sql("SELECT password FROM camera_credentials").scalar_one()
+    engine.dispose()
+    assert raw.startswith(PREFIX)

@@ -227,3 +227,31 @@ def test_url_with_credentials_is_refused(api: Api) -> None:
     assert resp.status_code == 422
     assert "credentials" in resp.json()["detail"]
     assert "pw@" not in resp.text
+
+
+def test_passwords_sent_through_the_api_are_sealed_at_rest(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlalchemy as sa
+    from pydantic import SecretStr
+
+    from camroute.cameras.secrets import PREFIX, cipher_for
+    from camroute.cameras.store import get_stream_source
+    from camroute.cameras.tables import camera_credentials
+
+    state = api.client.app.state  # type: ignore[attr-defined]
+    key = SecretStr("a passphrase of at least thirty-two characters")
+    monkeypatch.setattr(
+        state, "settings", state.settings.model_copy(update={"credentials_key": key})
+    )
+    _create(api)
+    patch = {"credentials": {"username": "admin", "password": "n3w"}}
+    resp = api.client.patch(
+        "/api/cameras/HCM-1", json=patch, headers={**api.as_("gis_admin"), "If-Match": '"1"'}
+    )
+    assert resp.status_code == 200, resp.text
+    with state.engine.connect() as conn:
+        stored = conn.execute(sa.select(camera_credentials.c.password)).scalar_one()
+    assert stored.startswith(PREFIX)
+    assert "n3w" not in stored
+    assert get_stream_source(state.engine, "HCM-1", cipher=cipher_for(key)).password == "n3w"

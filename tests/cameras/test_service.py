@@ -245,3 +245,28 @@ def test_credentials_in_a_url_move_to_the_credentials_table(
     assert load_cameras(store_engine)["rtsp_url"].tolist() == ["rtsp://10.0.0.9:554/ch1"]
     src = get_stream_source(store_engine, "A")
     assert (src.username, src.password) == ("admin", "s@cret")
+
+
+@pytest.mark.parametrize("preload", [False, True])  # first load, then the staged upsert
+def test_imported_passwords_are_sealed_at_rest(
+    store_engine: Engine, tmp_path: Path, preload: bool
+) -> None:
+    from camroute.cameras.secrets import PREFIX, CredentialCipher
+    from camroute.cameras.store import get_stream_source, seal_credentials
+    from camroute.cameras.tables import camera_credentials
+
+    cipher = CredentialCipher("a passphrase of at least thirty-two characters")
+    if preload:
+        import_file(store_engine, _geojson(tmp_path / "a.geojson", [("OTHER", 106.6, None)]))
+    path = tmp_path / "creds.csv"
+    path.write_text(
+        "id,lon,lat,rtsp_url,username,password\nA,106.7,10.77,rtsp://10.0.0.9/ch1,viewer,pw1\n",
+        encoding="utf-8",
+    )
+    import_file(store_engine, path, cipher=cipher)
+    with store_engine.connect() as conn:
+        stored = conn.execute(sa.select(camera_credentials.c.password)).scalar_one()
+    assert stored.startswith(PREFIX)
+    assert "pw1" not in stored
+    assert get_stream_source(store_engine, "A", cipher=cipher).password == "pw1"
+    assert seal_credentials(store_engine, cipher) == 0  # nothing left in plain text

@@ -12,7 +12,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from camroute.cli_options import DbOption, migrated_engine
+from camroute.cameras.secrets import cipher_for
+from camroute.cli_options import DbOption, migrated_engine, settings_for
 from camroute.errors import CamrouteError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="The camera registry.")
@@ -69,6 +70,7 @@ def import_cmd(
                 strict=strict,
                 actor=_actor(),
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
+                cipher=cipher_for(settings_for(db).credentials_key),
             )
     except CamrouteError as exc:
         err.print(f"[red]cannot import {path}:[/red] {exc.detail}", markup=True, highlight=False)
@@ -140,3 +142,17 @@ def list_cmd(
     for row in rows:
         sys.stdout.write(orjson.dumps({k: row[k] for k in keys}).decode() + "\n")
     sys.stdout.write(orjson.dumps({"listed": len(rows), "total": total}).decode() + "\n")
+
+
+@app.command("seal-credentials")
+def seal_credentials_cmd(db: DbOption = None) -> None:
+    """Seal every stored stream password with CAMROUTE_CREDENTIALS_KEY (idempotent); JSON."""
+    from camroute.cameras.store import seal_credentials
+
+    cipher = cipher_for(settings_for(db).credentials_key)
+    if cipher is None:
+        Console(stderr=True).print("CAMROUTE_CREDENTIALS_KEY is not set: nothing to seal with")
+        raise typer.Exit(2)
+    with migrated_engine(db) as engine:
+        sealed = seal_credentials(engine, cipher)
+    sys.stdout.write(orjson.dumps({"sealed": sealed}).decode() + "\n")

@@ -14,6 +14,7 @@ from camroute.api.deps import EngineDep
 from camroute.auth.deps import Principal, Role, require_roles
 from camroute.cameras import service, store
 from camroute.cameras.model import CameraCreate, CameraPage, CameraRead, CameraUpdate, Status
+from camroute.cameras.secrets import CredentialCipher, cipher_for
 from camroute.errors import CamrouteError, InvalidInputError, PreconditionFailedError
 
 READ_ROLES = (Role.dispatcher, Role.supervisor, Role.gis_admin, Role.auditor)
@@ -81,6 +82,10 @@ def _changed(request: Request) -> None:
     registry_changed(request.app)
 
 
+def _cipher(request: Request) -> CredentialCipher | None:
+    return cipher_for(request.app.state.settings.credentials_key)
+
+
 @router.get("", response_model=CameraPage, dependencies=[ReadDep])
 def list_cameras(
     engine: EngineDep,
@@ -117,7 +122,9 @@ def create_camera(
 ) -> CameraRead:
     """Add a camera (409 when the id exists)."""
     with engine.begin() as conn:
-        row = service.create_camera(conn, body, actor=principal.name, role=principal.role.value)
+        row = service.create_camera(
+            conn, body, actor=principal.name, role=principal.role.value, cipher=_cipher(request)
+        )
     _changed(request)
     response.headers["ETag"] = _etag(row)
     response.headers["Location"] = f"/api/cameras/{row['id']}"
@@ -139,7 +146,13 @@ def update_camera(
         current = store.require_camera(conn, camera_id)
         version = parse_if_match(if_match, current=current["version"])
         row = service.update_camera(
-            conn, camera_id, body, if_match=version, actor=principal.name, role=principal.role.value
+            conn,
+            camera_id,
+            body,
+            if_match=version,
+            actor=principal.name,
+            role=principal.role.value,
+            cipher=_cipher(request),
         )
     _changed(request)
     response.headers["ETag"] = _etag(row)

@@ -20,6 +20,7 @@ from camroute.cameras.importers import read_source
 from camroute.cameras.mapping import Mapping, wanted_columns
 from camroute.cameras.model import CameraCreate, CameraUpdate
 from camroute.cameras.normalise import RowIssue, normalise
+from camroute.cameras.secrets import CredentialCipher
 
 
 @dataclass
@@ -62,6 +63,7 @@ def import_file(
     actor: str = "cli",
     role: str = "gis_admin",
     progress: ProgressFn | None = None,
+    cipher: CredentialCipher | None = None,
 ) -> ImportReport:
     """Import ``path``: all accepted rows in one transaction, or nothing (also on a dry run).
 
@@ -73,6 +75,10 @@ def import_file(
     result = normalise(src, mapping=mapping, source=source)
     del src
     rows = result.cameras  # the source columns are freed here: only camera rows stay
+    if cipher is not None and "password" in rows.columns:
+        rows["password"] = [
+            cipher.seal(v) if isinstance(v, str) else None for v in rows["password"]
+        ]
     report = ImportReport(
         total=result.total,
         imported=0,
@@ -149,7 +155,12 @@ def _optics(values: dict[str, Any], current: dict[str, Any] | None) -> dict[str,
 
 
 def create_camera(
-    conn: Connection, body: CameraCreate, *, actor: str, role: str = "gis_admin"
+    conn: Connection,
+    body: CameraCreate,
+    *,
+    actor: str,
+    role: str = "gis_admin",
+    cipher: CredentialCipher | None = None,
 ) -> dict[str, Any]:
     """Create a camera; unknown hfov/range get the per-kind default, marked ``assumed``."""
     values = body.model_dump(exclude={"credentials"})
@@ -157,7 +168,10 @@ def create_camera(
     values.update(_optics(given, None))
     row = store.insert_camera(conn, values, actor=actor)
     if body.credentials is not None:
-        store.set_credentials(conn, body.id, **body.credentials.model_dump())
+        creds = body.credentials.model_dump()
+        store.set_credentials(
+            conn, body.id, username=creds.get("username"), password=_sealed(creds, cipher)
+        )
     _audit(conn, actor=actor, role=role, op="create", subject=body.id)
     return row
 
@@ -170,6 +184,7 @@ def update_camera(
     if_match: int,
     actor: str,
     role: str = "gis_admin",
+    cipher: CredentialCipher | None = None,
 ) -> dict[str, Any]:
     """Change the fields sent (``null`` clears); refused unless ``if_match`` is current."""
     current = store.require_camera(conn, camera_id)
@@ -182,10 +197,15 @@ def update_camera(
     if "credentials" in body.model_fields_set:
         creds = body.credentials.model_dump() if body.credentials else {}
         store.set_credentials(
-            conn, camera_id, username=creds.get("username"), password=creds.get("password")
+            conn, camera_id, username=creds.get("username"), password=_sealed(creds, cipher)
         )
     _audit(conn, actor=actor, role=role, op="update", subject=camera_id)
     return row
+
+
+def _sealed(creds: dict[str, Any], cipher: CredentialCipher | None) -> str | None:
+    password: str | None = creds.get("password")
+    return cipher.seal(password) if cipher is not None else password
 
 
 def delete_camera(

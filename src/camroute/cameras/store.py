@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
 from camroute.cameras.model import CAMERA_FIELDS, StreamSource
+from camroute.cameras.secrets import PREFIX, CredentialCipher, open_password
 from camroute.cameras.tables import camera_credentials, camera_history, cameras
 from camroute.errors import ConflictError, NotFoundError, PreconditionFailedError
 
@@ -92,8 +93,13 @@ def load_cameras(engine: Engine) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
 
 
-def get_stream_source(engine: Engine, camera_id: str) -> StreamSource:
-    """Stream URLs and credentials of one camera, for the server-side relay only."""
+def get_stream_source(
+    engine: Engine, camera_id: str, *, cipher: CredentialCipher | None = None
+) -> StreamSource:
+    """Stream URLs and credentials of one camera, for the server-side relay only.
+
+    The password comes back opened with ``cipher`` (see :mod:`camroute.cameras.secrets`).
+    """
     query = (
         sa.select(
             cameras.c.id,
@@ -116,7 +122,7 @@ def get_stream_source(engine: Engine, camera_id: str) -> StreamSource:
         mjpeg_url=row["mjpeg_url"],
         rtsp_url=row["rtsp_url"],
         username=row["username"],
-        password=row["password"],
+        password=open_password(row["password"], cipher),
     )
 
 
@@ -208,6 +214,22 @@ def delete_camera(conn: Connection, camera_id: str, *, if_match: int, actor: str
     _record(
         conn, camera_id=camera_id, action="delete", actor=actor, before=current, after=None, now=now
     )
+
+
+def seal_credentials(engine: Engine, cipher: CredentialCipher) -> int:
+    """Seal the passwords still stored in plain text; the number sealed (one transaction)."""
+    query = sa.select(camera_credentials.c.camera_id, camera_credentials.c.password).where(
+        camera_credentials.c.password.is_not(None)
+    )
+    with engine.begin() as conn:
+        plain = [r for r in conn.execute(query) if not r.password.startswith(PREFIX)]
+        for row in plain:
+            conn.execute(
+                sa.update(camera_credentials)
+                .where(camera_credentials.c.camera_id == row.camera_id)
+                .values(password=cipher.seal(row.password))
+            )
+    return len(plain)
 
 
 def set_credentials(

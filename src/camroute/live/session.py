@@ -20,6 +20,7 @@ import httpx
 from fastapi.responses import Response, StreamingResponse
 
 from camroute.audit.service import Action, record
+from camroute.cameras.secrets import cipher_for
 from camroute.cameras.store import get_stream_source
 from camroute.errors import CamrouteError, UpstreamError
 from camroute.events.bus import EventBus
@@ -58,7 +59,9 @@ def stamp(at: datetime) -> str:
 
 
 def _upstream(ctx: RelayContext, camera_id: str, *, kind: str) -> Upstream:
-    source = get_stream_source(ctx.engine, camera_id)
+    source = get_stream_source(
+        ctx.engine, camera_id, cipher=cipher_for(ctx.settings.credentials_key)
+    )
     url = source.snapshot_url if kind == "snapshot" else source.mjpeg_url
     if not url:
         raise UpstreamError(f"camera {camera_id} has no {kind} url registered", field="camera_id")
