@@ -330,8 +330,21 @@ def ring_covers(
             ax, bx = dx[j] - x, dx[j + 1] - x
             if ax + (bx - ax) * (-ay) / (by - ay) > 0.0:
                 inside = not inside
-    if inside:
-        return True
+    return inside or _near_edge(offsets, dx, dy, closing, i, x, y, tol)
+
+
+@compiled
+def _near_edge(
+    offsets: NDArray[np.int64],
+    dx: NDArray[np.float32],
+    dy: NDArray[np.float32],
+    closing: NDArray[np.bool_],
+    i: int,
+    x: float,
+    y: float,
+    tol: float,
+) -> bool:
+    """A point within ``tol`` of an edge of polygon ``i`` (on the boundary, give or take)."""
     for j in range(offsets[i], offsets[i + 1]):
         if closing[j]:
             continue
@@ -360,19 +373,26 @@ def _covers_points(
     tol: float,
 ) -> NDArray[np.bool_]:
     out = np.zeros(mask.shape, np.bool_)
+    xs, ys = np.empty(mask.shape[1]), np.empty(mask.shape[1])
+    flip = np.zeros(mask.shape[1], np.bool_)
+    at = np.empty(mask.shape[1], np.int64)
     for row in range(which.size):
-        i = which[row]
+        i, n = which[row], 0
+        for k in range(mask.shape[1]):  # the asked points of this polygon, packed
+            if mask[row, k]:
+                xs[n], ys[n], at[n], flip[n] = px[row, k], py[row, k], k, False
+                n += 1
         for j in range(offsets[i], offsets[i + 1]):  # edges outer: parity for every point
             if closing[j]:
                 continue
             ax0, ay0, bx0, by0 = dx[j], dy[j], dx[j + 1], dy[j + 1]
-            for k in range(mask.shape[1]):
-                ay, by = ay0 - py[row, k], by0 - py[row, k]
-                if mask[row, k] and (ay > 0.0) != (by > 0.0):
-                    ax, bx = ax0 - px[row, k], bx0 - px[row, k]
-                    if ax + (bx - ax) * (-ay) / (by - ay) > 0.0:
-                        out[row, k] = not out[row, k]
-        for k in range(mask.shape[1]):  # outside by parity: on an edge within tol counts
-            if mask[row, k] and not out[row, k]:
-                out[row, k] = ring_covers(offsets, dx, dy, closing, i, px[row, k], py[row, k], tol)
+            for m in range(n):
+                ay, by = ay0 - ys[m], by0 - ys[m]
+                if (ay > 0.0) != (by > 0.0):
+                    ax = ax0 - xs[m]
+                    if ax + (bx0 - ax0) * (-ay) / (by - ay) > 0.0:
+                        flip[m] = not flip[m]
+        for m in range(n):  # outside by parity: on an edge within tol counts
+            hit = flip[m] or _near_edge(offsets, dx, dy, closing, i, xs[m], ys[m], tol)
+            out[row, at[m]] = hit
     return out

@@ -186,9 +186,10 @@ def warm_up() -> None:
     disk; later processes only load it. Runs in the rebuild thread, off the request path.
     """
     lon, lat = 106.7, 10.77
+    lons = [lon, lon + 1e-4]  # two cameras half behind a wall: the disc cover has work to do
     cams = gpd.GeoDataFrame(
-        {"id": ["warm"], "lon": [lon], "lat": [lat], "heading_deg": [0.0], "range_m": [50.0]},
-        geometry=gpd.points_from_xy([lon], [lat]),
+        {"id": ["warm-a", "warm-b"], "lon": lons, "lat": lat, "heading_deg": 0.0, "range_m": 50.0},
+        geometry=gpd.points_from_xy(lons, [lat, lat]),
         crs=4326,
     )
     wall = gpd.GeoDataFrame(
