@@ -150,7 +150,6 @@ def test_warm_up_runs_every_kernel_without_error() -> None:
         grid._within,
         footprints._relative,
         rings._covers_points,
-        rings._near_edge,
     )
     assert all(k.signatures for k in kernels)  # compiled (or loaded), none left for a caller
 
