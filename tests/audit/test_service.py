@@ -289,3 +289,33 @@ def test_details_are_stored_exactly_as_hashed(store_engine: Engine) -> None:
     stored = query(store_engine, AuditQuery()).items[0]
     assert stored.details == event.details
     assert verify(store_engine).ok
+
+
+def test_record_many_chains_like_one_by_one(store_engine: Engine) -> None:
+    from camroute.audit.service import record_many
+
+    _fill(store_engine, 2)
+    entries = [
+        {"actor": "cad", "role": "integration", "action": Action.call_received, "subject": f"C-{n}"}
+        for n in range(3)
+    ]
+    with store_engine.begin() as conn:
+        events = record_many(conn, entries)
+        assert record_many(conn, []) == []
+    assert [e.id for e in events] == [3, 4, 5]
+    assert [e.subject for e in events] == ["C-0", "C-1", "C-2"]
+    assert events[1].prev_hash == events[0].hash
+    report = verify(store_engine)
+    assert (report.ok, report.checked) == (True, 5)
+    with store_engine.begin() as conn:  # the head moved past all three: the next one follows
+        after = record(conn, actor="x", role="cli", action=Action.ticket_issued)
+    assert (after.id, after.prev_hash) == (6, events[2].hash)
+
+
+def test_record_many_refuses_a_bad_entry_before_writing(store_engine: Engine) -> None:
+    from camroute.audit.service import record_many
+
+    good = {"actor": "cad", "role": "integration", "action": Action.call_received}
+    with pytest.raises(InvalidInputError, match="action"), store_engine.begin() as conn:
+        record_many(conn, [good, {**good, "action": "Not A Name"}])
+    assert verify(store_engine).checked == 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
@@ -24,7 +24,7 @@ from camroute.audit.models import Action, AuditEvent, AuditPage, AuditQuery, Ver
 from camroute.audit.tables import audit_events, audit_head
 from camroute.errors import InvalidInputError
 
-__all__ = ["Action", "AuditEvent", "query", "record", "verify"]
+__all__ = ["Action", "AuditEvent", "query", "record", "record_many", "verify"]
 
 _ACTION_RE = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")
 _LIMITS = {"actor": 128, "role": 32, "subject": 256, "incident_id": 64}
@@ -84,31 +84,57 @@ def record(
     ``role`` its role, ``action`` an :class:`Action`, ``subject`` what it was done to (a camera
     id, a user name), ``incident_id`` the incident it served, ``purpose`` the stated reason.
     """
-    fields = _checked_fields(
-        actor=actor,
-        role=str(role),
-        action=str(action),
-        subject=subject,
-        incident_id=None if incident_id is None else str(incident_id),
-        purpose=purpose,
-    )
+    entry = {
+        "actor": actor,
+        "role": role,
+        "action": action,
+        "subject": subject,
+        "incident_id": incident_id,
+        "purpose": purpose,
+        "details": details,
+    }
+    return record_many(conn, [entry])[0]
+
+
+def record_many(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> list[AuditEvent]:
+    """Append several events (the keywords of :func:`record` each) in one step, in order.
+
+    The head row is moved once for all of them and the events go in as one insert: three
+    statements whatever the count, where one :func:`record` per event costs three each (a
+    new call writes three events, and on PostgreSQL every statement is a round trip).
+    """
+    checked = [
+        (
+            _checked_fields(
+                actor=e["actor"],
+                role=str(e["role"]),
+                action=str(e["action"]),
+                subject=e.get("subject"),
+                incident_id=None if e.get("incident_id") is None else str(e["incident_id"]),
+                purpose=e.get("purpose"),
+            ),
+            _normalise_details(e.get("details")),
+        )
+        for e in entries
+    ]
+    if not checked:
+        return []
     row = conn.execute(
         sa.update(audit_head)
         .where(audit_head.c.k == 1)
-        .values(last_id=audit_head.c.last_id + 1)
+        .values(last_id=audit_head.c.last_id + len(checked))
         .returning(audit_head.c.last_id, audit_head.c.last_hash)
     ).one()
-    event: dict[str, Any] = {
-        "id": int(row.last_id),
-        "time": datetime.now(UTC),
-        **fields,
-        "details": _normalise_details(details),
-        "prev_hash": row.last_hash,
-    }
-    event["hash"] = event_hash(event, row.last_hash)
-    conn.execute(sa.insert(audit_events).values(**event))
-    conn.execute(sa.update(audit_head).where(audit_head.c.k == 1).values(last_hash=event["hash"]))
-    return AuditEvent.model_validate(event)
+    first_id, prev_hash, now = int(row.last_id) - len(checked) + 1, row.last_hash, datetime.now(UTC)
+    events: list[dict[str, Any]] = []
+    for offset, (fields, details) in enumerate(checked):
+        event = {"id": first_id + offset, "time": now, **fields, "details": details}
+        event["prev_hash"] = prev_hash
+        event["hash"] = prev_hash = event_hash(event, prev_hash)
+        events.append(event)
+    conn.execute(sa.insert(audit_events), events)
+    conn.execute(sa.update(audit_head).where(audit_head.c.k == 1).values(last_hash=prev_hash))
+    return [AuditEvent.model_validate(e) for e in events]
 
 
 def _where(q: AuditQuery) -> list[sa.ColumnElement[bool]]:

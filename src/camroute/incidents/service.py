@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine, RowMapping
 from sqlalchemy.exc import IntegrityError
 
-from camroute.audit.service import Action, record
+from camroute.audit.service import Action, record, record_many
 from camroute.auth.models import Principal
 from camroute.errors import ConflictError, NotFoundError
 from camroute.events.bus import EventBus
@@ -133,30 +133,28 @@ def _history_row(conn: Connection, incident_id: str, located: Located, fp: str) 
     )
 
 
-def _audit_call(
-    conn: Connection, call: CallCreate, actor: Principal, incident_id: str, **details: Any
-) -> None:
-    record(
-        conn,
-        actor=actor.name,
-        role=actor.role.value,
-        action=Action.call_received,
-        subject=call.call_id,
-        incident_id=incident_id,
-        details={"hotline": call.hotline, **details},
-    )
+def _call_event(
+    call: CallCreate, actor: Principal, incident_id: str, **details: Any
+) -> dict[str, Any]:
+    return {
+        "actor": actor.name,
+        "role": actor.role.value,
+        "action": Action.call_received,
+        "subject": call.call_id,
+        "incident_id": incident_id,
+        "details": {"hotline": call.hotline, **details},
+    }
 
 
-def _audit_route(conn: Connection, actor: Principal, incident_id: str, located: Located) -> None:
+def _route_event(actor: Principal, incident_id: str, located: Located) -> dict[str, Any]:
     cameras = (located.ranking or {}).get("cameras", [])
-    record(
-        conn,
-        actor=actor.name,
-        role=actor.role.value,
-        action=Action.route_computed,
-        incident_id=incident_id,
-        details={"cameras": [c.get("camera_id", c.get("id")) for c in cameras]},
-    )
+    return {
+        "actor": actor.name,
+        "role": actor.role.value,
+        "action": Action.route_computed,
+        "incident_id": incident_id,
+        "details": {"cameras": [c.get("camera_id", c.get("id")) for c in cameras]},
+    }
 
 
 def _insert(conn: Connection, call: CallCreate, located: Located, fp: str, actor: Principal) -> str:
@@ -177,17 +175,16 @@ def _insert(conn: Connection, call: CallCreate, located: Located, fp: str, actor
         )
     )
     _history_row(conn, incident_id, located, fp)
-    _audit_call(conn, call, actor, incident_id, format=located.location.format, update=False)
-    record(
-        conn,
-        actor=actor.name,
-        role=actor.role.value,
-        action=Action.incident_opened,
-        subject=call.call_id,
-        incident_id=incident_id,
-        details={"hotline": call.hotline, "ward_code": located.ward_code},
-    )
-    _audit_route(conn, actor, incident_id, located)
+    opened = {
+        "actor": actor.name,
+        "role": actor.role.value,
+        "action": Action.incident_opened,
+        "subject": call.call_id,
+        "incident_id": incident_id,
+        "details": {"hotline": call.hotline, "ward_code": located.ward_code},
+    }
+    received = _call_event(call, actor, incident_id, format=located.location.format, update=False)
+    record_many(conn, [received, opened, _route_event(actor, incident_id, located)])
     return incident_id
 
 
@@ -224,14 +221,14 @@ def _update(conn: Connection, call: CallCreate, located: Located, fp: str, actor
         .values(location_count=i.location_count + 1, **values)
     )
     _history_row(conn, row["id"], located, fp)
-    _audit_call(conn, call, actor, row["id"], format=located.location.format, update=True)
-    _audit_route(conn, actor, row["id"], located)
+    received = _call_event(call, actor, row["id"], format=located.location.format, update=True)
+    record_many(conn, [received, _route_event(actor, row["id"], located)])
     return str(row["id"])
 
 
 def _repeat(engine: Engine, call: CallCreate, row: RowMapping, actor: Principal) -> None:
     with writing(engine) as conn:
-        _audit_call(conn, call, actor, row["id"], repeat=True)
+        record_many(conn, [_call_event(call, actor, row["id"], repeat=True)])
 
 
 def receive_call(
