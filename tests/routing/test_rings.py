@@ -75,18 +75,24 @@ def test_points_match_geos_and_edges_count() -> None:
     ax, ay = np.full(40, FAR_M), np.full(40, FAR_M)
     store = _store(local, ax, ay)
     rng = np.random.default_rng(6)
-    which = np.repeat(np.arange(40), 50)
-    px, py = rng.uniform(-90, 90, which.size), rng.uniform(-90, 90, which.size)
-    got = store.covers_point(which, point_dx_m=px, point_dy_m=py, tolerance_m=1e-3)
-    want = shapely.intersects_xy(local[which], px, py)
-    assert got.tolist() == want.tolist()
-    assert want.any()
-    assert not want.all()
-    corner = shapely.get_coordinates(local[0])[0]
-    on_vertex = store.covers_point(
-        np.array([0]), point_dx_m=corner[:1], point_dy_m=corner[1:], tolerance_m=1e-3
+    px, py = rng.uniform(-90, 90, (40, 50)), rng.uniform(-90, 90, (40, 50))
+    mask = rng.random((40, 50)) < 0.8
+    got = store.covers_points(
+        np.arange(40), points_dx_m=px, points_dy_m=py, mask=mask, tolerance_m=1e-3
     )
-    assert on_vertex.tolist() == [True]
+    want = shapely.intersects_xy(local[:, None], px, py)
+    assert got.tolist() == (want & mask).tolist()
+    assert (want & mask).any()
+    assert (want & ~mask).any()  # masked points are not asked, whatever they are
+    corner = shapely.get_coordinates(local[0])[0]
+    on_vertex = store.covers_points(
+        np.array([0]),
+        points_dx_m=corner[None, :1],
+        points_dy_m=corner[None, 1:],
+        mask=np.ones((1, 1), bool),
+        tolerance_m=1e-3,
+    )
+    assert on_vertex.tolist() == [[True]]
 
 
 def test_replaced_swaps_only_the_named_polygons() -> None:

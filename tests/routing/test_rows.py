@@ -9,9 +9,7 @@ import pytest
 
 from camroute.geo import bearing_deg
 from camroute.routing import CameraIndex, rank_cameras
-from camroute.routing.rows import true_bearings_deg
 from camroute.routing.service import point_location
-from camroute.routing.visibility import MetricRegion
 
 # (lon, lat, UTM zone of the index): places where grid and true north part most. One index for
 # all Vietnam sits in zone 48 (its median camera in HCMC) and stretches to 109.4 E; Helsinki
@@ -26,28 +24,37 @@ PLACES = [
 
 
 def _cameras(lon: float, lat: float, n: int, prefix: str) -> gpd.GeoDataFrame:
+    """PTZ cameras within about 220 m of ``lon, lat``: all of them see a caller there."""
     rng = np.random.default_rng(7)
     cam_lon, cam_lat = lon + rng.uniform(-0.002, 0.002, n), lat + rng.uniform(-0.002, 0.002, n)
     return gpd.GeoDataFrame(
-        {"id": [f"{prefix}{i:03d}" for i in range(n)], "lon": cam_lon, "lat": cam_lat},
+        {
+            "id": [f"{prefix}{i:03d}" for i in range(n)],
+            "lon": cam_lon,
+            "lat": cam_lat,
+            "kind": "ptz",
+            "range_m": 400.0,
+        },
         geometry=gpd.points_from_xy(cam_lon, cam_lat),
         crs=4326,
     )
 
 
 @pytest.mark.parametrize(("lon", "lat", "zone"), PLACES)
-def test_true_bearing_matches_the_ellipsoid(lon: float, lat: float, zone: int) -> None:
+def test_bearings_and_pan_match_the_ellipsoid(lon: float, lat: float, zone: int) -> None:
     # 200 more cameras about the zone's centre decide the index's zone.
-    centre = _cameras(106.7, 10.77, 200, "H") if zone == 48 else _cameras(lon, lat, 200, "H")
+    centre = _cameras(106.7, 10.77, 200, "H") if zone == 48 else _cameras(lon, lat + 1.0, 200, "H")
     index = CameraIndex.build(pd.concat([_cameras(lon, lat, 50, "A"), centre], ignore_index=True))
     assert index.projection.epsg == 32600 + zone
-    x, y = index.to_metric_xy(lon=lon, lat=lat)
-    region = MetricRegion(x_m=x, y_m=y, radius_m=0.0, shape="point")
-    cam = np.arange(50)  # ids sort the A cameras first
-    got = true_bearings_deg(index, cam, region)
-    want = bearing_deg(from_lon=index.lon[cam], from_lat=index.lat[cam], to_lon=lon, to_lat=lat)
+    rows = rank_cameras(point_location(lon=lon, lat=lat), index, limit=50).cameras
+    assert len(rows) == 50
+    got = np.array([r.bearing_deg for r in rows])
+    want = bearing_deg(
+        from_lon=[r.lon for r in rows], from_lat=[r.lat for r in rows], to_lon=lon, to_lat=lat
+    )
     diff = np.abs((got - want + 180.0) % 360.0 - 180.0)
-    assert diff.max() < 0.01
+    assert diff.max() < 0.06  # the rows carry a tenth of a degree
+    assert [r.pan_deg for r in rows] == got.tolist()
 
 
 def test_reason_quotes_the_rounded_distance() -> None:

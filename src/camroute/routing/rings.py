@@ -140,32 +140,6 @@ class RingStore:
         )
         return result
 
-    def covers_point(
-        self, which: Indices, *, point_dx_m: Floats, point_dy_m: Floats, tolerance_m: float
-    ) -> NDArray[np.bool_]:
-        """Whether each polygon ``which`` holds a point given from its anchor (edges count).
-
-        Examples
-        --------
-        >>> ring = RingStore.from_polygons(
-        ...     np.array([shapely.box(-10, -10, 10, 10).difference(shapely.box(-2, -2, 2, 2))]),
-        ...     anchor_x_m=np.zeros(1), anchor_y_m=np.zeros(1))
-        >>> ring.covers_point(np.zeros(4, np.intp), point_dx_m=np.array([5.0, 0.0, 10.0005, 11.0]),
-        ...     point_dy_m=np.zeros(4), tolerance_m=1e-3).tolist()
-        [True, False, True, False]
-        """
-        result: NDArray[np.bool_] = _covers_point(
-            self.offsets,
-            self.dx_m,
-            self.dy_m,
-            self.closing,
-            np.asarray(which, np.int64),
-            np.asarray(point_dx_m, np.float64),
-            np.asarray(point_dy_m, np.float64),
-            float(tolerance_m),
-        )
-        return result
-
     def covers_points(
         self,
         which: Indices,
@@ -289,23 +263,6 @@ def _edge_disc_area(px: float, py: float, qx: float, qy: float, r: float) -> flo
 
 
 @compiled
-def _covers_point(
-    offsets: NDArray[np.int64],
-    dx: NDArray[np.float32],
-    dy: NDArray[np.float32],
-    closing: NDArray[np.bool_],
-    which: NDArray[np.int64],
-    px: Floats,
-    py: Floats,
-    tol: float,
-) -> NDArray[np.bool_]:
-    out = np.zeros(which.size, np.bool_)
-    for k in range(which.size):
-        out[k] = ring_covers(offsets, dx, dy, closing, which[k], px[k], py[k], tol)
-    return out
-
-
-@compiled
 def ring_covers(
     offsets: NDArray[np.int64],
     dx: NDArray[np.float32],
@@ -316,7 +273,7 @@ def ring_covers(
     y: float,
     tol: float,
 ) -> bool:
-    """Compiled core of :meth:`RingStore.covers_point` for polygon ``i`` (the store's arrays).
+    """Whether polygon ``i`` of the store's arrays holds the point ``x, y`` (from its anchor).
 
     Parity of crossings first (even-odd: holes and several parts need nothing more); only a
     point found outside is then checked against the edges within ``tol`` of it.

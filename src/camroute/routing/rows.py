@@ -18,25 +18,10 @@ from camroute.routing import reason
 from camroute.routing.index import CameraIndex
 from camroute.routing.los import DEFAULT_MOUNT_HEIGHT_M
 from camroute.routing.models import RankedCamera, Reason
-from camroute.routing.sector import grid_bearing_deg
 from camroute.routing.visibility import Assessment, MetricRegion
 
 MIN_FRAME_RADIUS_M = 3.0  # a PTZ camera zooms to frame at least a disc this wide
 OCCLUSION_MARGIN = 0.02  # the sector share is sampled; smaller gaps are not called occlusion
-
-
-def true_bearings_deg(
-    index: CameraIndex, cam: NDArray[np.intp], region: MetricRegion
-) -> NDArray[np.float64]:
-    """True bearings from cameras ``cam`` to the region's reference point.
-
-    The grid bearing is measured in the index's metres; true north is grid north turned by
-    the convergence at the camera. Over the few hundred metres a camera sees, the difference
-    from the ellipsoidal azimuth is below 0.01°.
-    """
-    grid = grid_bearing_deg(region.x_m - index.x[cam], region.y_m - index.y[cam])
-    result: NDArray[np.float64] = np.mod(grid + index.convergence_deg[cam], 360.0)
-    return result
 
 
 def result_rows(
@@ -106,7 +91,12 @@ def _gathered(
 
 
 def _row(c: dict[str, Any], *, x_m: float, y_m: float, frame_m: float) -> dict[str, Any]:
-    """One camera's fields (without the reason and the cone)."""
+    """One camera's fields (without the reason and the cone).
+
+    The bearing is measured in the index's metres and turned from grid to true north by the
+    convergence at the camera: over the few hundred metres a camera sees, within 0.01° of the
+    ellipsoidal azimuth.
+    """
     grid = math.degrees(math.atan2(x_m - c["x"], y_m - c["y"])) % 360.0
     bearing = (grid + c["convergence"]) % 360.0
     dist, vis, sec = c["distance"], c["visible"], c["sector"]
