@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from pydantic import SecretStr
 
-from camroute.cameras.secrets import cipher_for
+from camroute.cameras.secrets import CredentialCipher
 from camroute.cameras.store import set_credentials
 from camroute.sim.server import serve_in_thread
 
-from .conftest import add_cameras, camera
+from .conftest import Api, add_cameras, camera
 
 KEY = SecretStr("a passphrase of at least thirty-two characters")
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32 + b"\xff\xd9"
@@ -36,21 +37,21 @@ def locked_camera_url() -> Iterator[str]:
         yield url
 
 
-def _locked(api, url: str, *, sealed: bool) -> None:  # type: ignore[no-untyped-def]
+def _locked(api: Api, url: str, *, sealed: bool) -> None:
     add_cameras(api.app, [camera("LOCK-1", south_m=20, base=url)])
-    password = cipher_for(KEY).seal("pw-1") if sealed else "pw-1"  # type: ignore[union-attr]
+    password = CredentialCipher(KEY.get_secret_value()).seal("pw-1") if sealed else "pw-1"
     with api.app.state.engine.begin() as conn:
         set_credentials(conn, "LOCK-1", username="viewer", password=password)
 
 
-def _snapshot(api):  # type: ignore[no-untyped-def]
+def _snapshot(api: Api) -> Any:
     view = api.view(api.open_incident()["id"], "LOCK-1")
     assert view.status_code == 201, view.text
     return api.client.get(view.json()["snapshot_url"])
 
 
 def test_a_sealed_password_reaches_the_camera_opened(
-    api, locked_camera_url: str, monkeypatch: pytest.MonkeyPatch
+    api: Api, locked_camera_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     state = api.app.state
     monkeypatch.setattr(
@@ -62,7 +63,7 @@ def test_a_sealed_password_reaches_the_camera_opened(
     assert resp.content == JPEG
 
 
-def test_a_sealed_password_without_the_key_is_not_sent(api, locked_camera_url: str) -> None:
+def test_a_sealed_password_without_the_key_is_not_sent(api: Api, locked_camera_url: str) -> None:
     _locked(api, locked_camera_url, sealed=True)
     resp = _snapshot(api)
     assert resp.status_code == 503
@@ -71,6 +72,6 @@ def test_a_sealed_password_without_the_key_is_not_sent(api, locked_camera_url: s
     assert "fernet" not in resp.text
 
 
-def test_a_plain_password_still_works_without_a_key(api, locked_camera_url: str) -> None:
+def test_a_plain_password_still_works_without_a_key(api: Api, locked_camera_url: str) -> None:
     _locked(api, locked_camera_url, sealed=False)
     assert _snapshot(api).status_code == 200
