@@ -101,7 +101,7 @@ def viewsheds(
         load_viewsheds,
         mark_viewsheds_computed,
         save_given_viewsheds,
-        with_stored_viewsheds,
+        still_valid,
     )
 
     started = time.perf_counter()
@@ -110,9 +110,12 @@ def viewsheds(
     with migrated_engine(db) as engine:
         index = CameraIndex.build(load_cameras(engine), load_buildings(engine))
         key = buildings_key(engine)
-        if not recompute:
-            index = with_stored_viewsheds(index, load_viewsheds(engine, key=key))
-        todo = np.flatnonzero(index.can_have_viewshed() & (recompute | ~index.has_viewshed))
+        wanted = index.can_have_viewshed()
+        kept = 0
+        if not recompute:  # which stored ones still hold (no need to read their polygons)
+            valid = still_valid(index, load_viewsheds(engine, key=key))
+            wanted[valid], kept = False, int(valid.size)
+        todo = np.flatnonzero(wanted)
         progress = Progress(
             "viewsheds",
             BarColumn(),
@@ -134,7 +137,7 @@ def viewsheds(
     summary = {
         "cameras": len(index),
         "computed": computed,
-        "kept": int(index.has_viewshed.sum()) if not recompute else 0,
+        "kept": kept,
         "without_heading": int((~index.can_have_viewshed()).sum()),
         "workers": workers,
         "seconds": round(time.perf_counter() - started, 1),

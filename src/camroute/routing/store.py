@@ -90,16 +90,25 @@ def save_given_viewsheds(
     return len(rows)
 
 
+def still_valid(index: CameraIndex, stored: dict[str, tuple[int, bytes]]) -> NDArray[np.intp]:
+    """Cameras of ``index`` whose stored viewshed was made for their current version."""
+    versions = index.versions.tolist()
+    return np.array(
+        [
+            i
+            for i, cid in enumerate(index.ids.tolist())
+            if cid in stored and stored[cid][0] == versions[i]
+        ],
+        np.intp,
+    )
+
+
 def with_stored_viewsheds(index: CameraIndex, stored: dict[str, tuple[int, bytes]]) -> CameraIndex:
     """``index`` with the stored viewsheds whose camera version still matches."""
-    hits = [
-        (i, stored[cid][1])
-        for i, cid in enumerate(index.ids.tolist())
-        if cid in stored and stored[cid][0] == index.versions[i]
-    ]
-    if not hits:
+    pos = still_valid(index, stored)
+    if pos.size == 0:
         return index
-    pos = np.array([h[0] for h in hits], np.intp)
-    geoms = shapely.from_wkb([h[1] for h in hits])
+    ids = index.ids[pos].tolist()
+    geoms = shapely.from_wkb([stored[cid][1] for cid in ids])
     metric = np.asarray([index.projection.geometry_to_metric(g) for g in geoms], dtype=object)
     return index.with_given_viewsheds(pos, metric)
