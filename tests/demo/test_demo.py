@@ -213,7 +213,8 @@ def test_demo_hcmc_serves_calls_cameras_live_views_and_stops_on_sigint(tmp_path:
         for stream in streams:
             stream.join(5)
             assert not stream.is_alive()
-        assert not [line for line in demo.lines if "Traceback" in line or "ERROR" in line]
+        errors = [line for line in demo.lines if "Traceback" in line or "ERROR" in line]
+        assert not errors, "\n".join(demo.lines)
 
 
 @pytest.mark.slow

@@ -123,3 +123,32 @@ def test_a_client_leaving_closes_and_audits_the_stream(api) -> None:
     assert closed["ended"] == "client_left"
     assert closed["bytes"] > 0
     assert closed["duration_s"] < 3.0
+
+
+@pytest.mark.parametrize("finished", [True, False])
+def test_a_read_left_behind_is_settled_without_a_logged_error(finished: bool) -> None:
+    import asyncio
+    import gc
+
+    import httpx
+
+    from camroute.live.session import _settle
+
+    reported: list[dict[str, object]] = []
+
+    async def camera_breaks_off() -> bytes:
+        if not finished:
+            await asyncio.sleep(10)
+        raise httpx.RemoteProtocolError("peer closed connection")
+
+    async def main() -> None:
+        asyncio.get_running_loop().set_exception_handler(lambda _loop, ctx: reported.append(ctx))
+        reader = asyncio.create_task(camera_breaks_off())
+        await asyncio.sleep(0.01)
+        assert reader.done() is finished
+        await _settle(reader)
+        del reader
+        gc.collect()  # an unretrieved task error is reported when the task is collected
+
+    asyncio.run(main())
+    assert reported == []

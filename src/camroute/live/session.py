@@ -212,10 +212,22 @@ async def _pump(
         tally.ended = exc.code
     finally:
         with anyio.CancelScope(shield=True):
-            if reader is not None and not reader.done():
-                reader.cancel()
-                await asyncio.wait({reader})
+            if reader is not None:
+                await _settle(reader)
             await _close(ctx, up, claims, tally, time.monotonic() - started)
+
+
+async def _settle(reader: asyncio.Task[bytes]) -> None:
+    """End a pending read; take the error of a finished one, if the camera broke off.
+
+    Left unretrieved (the stream ended stale, the client left, the server stopped), asyncio
+    would log that error with a traceback as never retrieved.
+    """
+    if not reader.done():
+        reader.cancel()
+        await asyncio.wait({reader})
+    if not reader.cancelled():
+        reader.exception()
 
 
 async def _next(chunks: AsyncIterator[bytes]) -> bytes:
