@@ -37,7 +37,7 @@ from camroute.sim.server import ServeProcess
 from camroute.store import make_engine, migrate
 
 ROOT = Path(__file__).resolve().parents[1]
-CAMERAS = ROOT.parent / "shared" / "data" / "hcmc_traffic_cameras" / "hcmc_traffic_cameras.geojson"
+CAMERAS = ROOT / "tests" / "data" / "hcmc_traffic_cameras" / "hcmc_traffic_cameras.geojson"
 # Central HCMC, where the cameras are dense.
 BOX = (106.66, 10.75, 106.72, 10.80)
 

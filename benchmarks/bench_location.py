@@ -23,7 +23,7 @@ import orjson
 
 from camroute.location import LocationParseError, parse_location
 
-VECTORS = Path(__file__).resolve().parents[2] / "shared" / "test-vectors" / "location"
+VECTORS = Path(__file__).resolve().parents[1] / "tests" / "data" / "location"
 CASES: list[tuple[str, str, str | None]] = [
     ("pidf-lo circle", "pidflo_circle_rfc5491.xml", "application/pidf+xml"),
     ("pidf-lo ellipse", "pidflo_ellipse_rfc5491.xml", "application/pidf+xml"),

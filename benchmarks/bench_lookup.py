@@ -1,7 +1,7 @@
 """Benchmark ``camroute.areas.lookup`` and ``geocode`` against naive baselines, same run.
 
 Run from the project root: ``.venv/bin/python benchmarks/bench_lookup.py``. Uses the real
-layers in ``../shared/data`` (Hai Phong wards and police HQs, all 3321 Vietnamese 2025 ward
+layers in ``tests/data`` (Hai Phong wards and police HQs, all 3321 Vietnamese 2025 ward
 centroids, pre-2025 HCMC districts, Helsinki and Zurich streets, HCMC camera corners) and, for
 the search benchmark, 100k names (all real names plus generated Vietnamese street names).
 """
@@ -26,7 +26,7 @@ from camroute.areas.models import AreaFeature
 from camroute.areas.textnorm import fold, normalise
 from camroute.geo.crs import local_projection
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 REFORM = datetime(2025, 7, 1, tzinfo=UTC)
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 ROUNDS = 3

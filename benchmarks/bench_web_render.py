@@ -32,7 +32,7 @@ from camroute.settings import Settings
 from camroute.sim.server import serve_in_thread
 from camroute.store import make_engine, migrate
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "haiphong"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "haiphong"
 CAMERAS = DATA / "cameras_with_heading.geojson"
 PASSWORD = "benchmark password 2026"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

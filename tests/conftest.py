@@ -15,9 +15,10 @@ from camroute.settings import Settings
 from camroute.store import make_engine, migrate
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-DATA = SHARED / "data"
-VECTORS = SHARED / "test-vectors" / "location"
+# Test data lives in the repository (copied from the team's ../shared with its licences and
+# provenance): a fresh clone runs every test with nothing beside it.
+DATA = ROOT / "tests" / "data"
+VECTORS = DATA / "location"
 PG_ADMIN_DSN = os.environ.get(
     "CAMROUTE_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -33,8 +34,8 @@ def _pg_available() -> bool:
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """``../shared/data``: real data sets (CI has them too)."""
-    assert DATA.is_dir(), f"missing {DATA}: ../shared must sit beside the project"
+    """``tests/data``: the real data sets the tests read (see ``tests/data/README.md``)."""
+    assert DATA.is_dir(), f"missing {DATA}"
     return DATA
 
 

@@ -1,7 +1,7 @@
 """Real layers for the areas tests: Hai Phong wards and police HQs, Vietnamese ward centroids,
 pre-2025 HCMC districts, the dvhcvn old/new mapping, Helsinki and Zurich streets, HCMC cameras.
 
-Everything is read from ``../shared/data`` at test time (Hai Phong data is test-only).
+Everything is read from ``tests/data`` at test time (Hai Phong data is test-only).
 """
 
 from __future__ import annotations

@@ -220,7 +220,7 @@ def test_calls_check_the_aml_hmac_when_a_key_is_set(api) -> None:
 
     from pydantic import SecretStr
 
-    vectors = Path(__file__).resolve().parents[2].parent / "shared/test-vectors/location"
+    vectors = Path(__file__).resolve().parents[1] / "data" / "location"
     signed = (vectors / "aml_https_v1_hmac.txt").read_text()  # signed with the key "AML"
     settings = api.app.state.settings
     api.app.state.settings = settings.model_copy(update={"aml_hmac_key": SecretStr("AML")})

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-VECTORS = Path(__file__).resolve().parents[2].parent / "shared" / "test-vectors" / "location"
+VECTORS = Path(__file__).resolve().parents[1] / "data" / "location"
 
 settings.register_profile(
     "ci", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -25,8 +25,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 @pytest.fixture(scope="session")
 def vector() -> Callable[[str], bytes]:
-    """Read one shared test vector by file name (``../shared/test-vectors/location``)."""
-    assert VECTORS.is_dir(), f"missing {VECTORS}: ../shared must sit beside the project"
+    """Read one test vector by file name (``tests/data/location``)."""
+    assert VECTORS.is_dir(), f"missing {VECTORS}"
 
     def read(name: str) -> bytes:
         path = VECTORS / name

@@ -15,7 +15,7 @@ from camroute.cli import app
 from camroute.location import CallerLocation
 
 Vector = Callable[[str], bytes]
-VECTORS = Path(__file__).resolve().parents[2].parent / "shared" / "test-vectors" / "location"
+VECTORS = Path(__file__).resolve().parents[1] / "data" / "location"
 runner = CliRunner()
 
 
