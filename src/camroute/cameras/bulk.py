@@ -21,6 +21,8 @@ import sqlalchemy as sa
 from numpy.typing import NDArray
 from sqlalchemy import Connection
 
+from camroute.cameras.model import STREAM_FLAGS
+from camroute.cameras.streams import moves_credentials
 from camroute.cameras.tables import (
     camera_credentials,
     camera_history,
@@ -40,11 +42,16 @@ STAGE_COLUMNS = ("id", *DATA_COLUMNS, "username", "password")
 
 @dataclass(frozen=True)
 class UpsertCounts:
-    """How many staged rows were new, changed, or identical to the stored camera."""
+    """How many staged rows were new, changed, or identical to the stored camera.
+
+    ``credentials_cleared``: changed cameras whose stored credentials were dropped because a
+    stream URL moved to a new scheme/host/port and the row brought no credentials.
+    """
 
     imported: int
     updated: int
     unchanged: int
+    credentials_cleared: int = 0
 
 
 def _column_values(series: pd.Series, *, sqlite: bool) -> list[Any]:
@@ -183,6 +190,43 @@ def _credentials(conn: Connection, stage: sa.Table, now: datetime) -> None:
     )
 
 
+def _drop_moved_credentials(conn: Connection, stage: sa.Table) -> int:
+    """Delete the credentials of changed cameras whose streams move to a new origin.
+
+    Only cameras that have credentials, bring none and change a URL are read back (few rows);
+    the origin rule is :func:`camroute.cameras.streams.moves_credentials`.
+    """
+    urls = tuple(STREAM_FLAGS)
+    query = (
+        sa.select(
+            stage.c.id,
+            *[cameras.c[n].label(f"old_{n}") for n in urls],
+            *[stage.c[n] for n in urls],
+        )
+        .select_from(stage.join(cameras, cameras.c.id == stage.c.id))
+        .join(camera_credentials, camera_credentials.c.camera_id == stage.c.id)
+        .where(
+            stage.c.op == "changed",
+            stage.c.username.is_(None),
+            stage.c.password.is_(None),
+            sa.or_(*[cameras.c[n].is_distinct_from(stage.c[n]) for n in urls]),
+        )
+    )
+    moved = [
+        {"camera_id": r["id"]}
+        for r in conn.execute(query).mappings()
+        if moves_credentials({n: r[f"old_{n}"] for n in urls}, dict(r))
+    ]
+    if moved:
+        conn.execute(
+            sa.delete(camera_credentials).where(
+                camera_credentials.c.camera_id == sa.bindparam("camera_id")
+            ),
+            moved,
+        )
+    return len(moved)
+
+
 def _is_empty(conn: Connection) -> bool:
     return conn.execute(sa.select(cameras.c.id).limit(1)).first() is None
 
@@ -279,10 +323,12 @@ def bulk_upsert(
         conn.execute(sa.select(stage.c.op, sa.func.count()).group_by(stage.c.op)).all()
     )
     _history(conn, stage, actor=actor, source=source, now=now)
+    cleared = _drop_moved_credentials(conn, stage)  # before _write: it compares stored URLs
     _write(conn, stage, now=now)
     stage.drop(conn)
     return UpsertCounts(
         imported=int(counts.get("new", 0)),
         updated=int(counts.get("changed", 0)),
         unchanged=int(counts.get("same", 0)),
+        credentials_cleared=cleared,
     )

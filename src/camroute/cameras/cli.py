@@ -113,14 +113,21 @@ def export_cmd(
         Literal["geojson", "gpkg"], typer.Option("--format", help="geojson or gpkg.")
     ] = "geojson",
     cones: Annotated[bool, typer.Option("--cones", help="Add view-cone polygons.")] = False,
+    stream_urls: Annotated[
+        bool,
+        typer.Option(
+            "--stream-urls",
+            help="Include the stream URLs (GIS admins only; default: has_* flags).",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Export the registry (credentials never included)."""
+    """Export the registry: where cameras stream only with --stream-urls; no credentials."""
     from camroute.cameras.export import export_registry
 
     try:
         with migrated_engine(db) as engine:
-            count = export_registry(engine, out, fmt=fmt, cones=cones)
+            count = export_registry(engine, out, fmt=fmt, cones=cones, stream_urls=stream_urls)
     except CamrouteError as exc:
         Console(stderr=True).print(f"cannot export: {exc.detail}", markup=False)
         raise typer.Exit(2) from exc

@@ -1,4 +1,9 @@
-"""Write the registry as GeoJSON or GeoPackage, optionally with view-cone polygons."""
+"""Write the registry as GeoJSON or GeoPackage, optionally with view-cone polygons.
+
+An exported file travels (QGIS projects, mail, shared folders), so it says whether each camera
+streams (``has_snapshot`` / ``has_mjpeg`` / ``has_rtsp``) and not where, unless the operator
+asks for the URLs (``stream_urls``, as a GIS admin would see them). Credentials never.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from camroute.cameras.fov import view_cone
+from camroute.cameras.model import STREAM_FLAGS
 from camroute.cameras.store import load_cameras
 from camroute.errors import InvalidInputError
 
@@ -38,18 +44,27 @@ def cones_of(cameras: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=geoms, crs="EPSG:4326")
 
 
-def _for_file(cameras: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _for_file(cameras: gpd.GeoDataFrame, *, stream_urls: bool) -> gpd.GeoDataFrame:
     out = cameras.copy()
     for name in ("last_seen", "updated_at"):
         out[name] = out[name].map(lambda t: None if pd.isna(t) else t.isoformat())
+    for url, flag in STREAM_FLAGS.items():
+        out.insert(out.columns.get_loc(url), flag, out[url].notna().astype(bool))
+        if not stream_urls:
+            out = out.drop(columns=url)
     return out
 
 
-def export_registry(engine: Engine, out: Path, *, fmt: str, cones: bool = False) -> int:
-    """Write every camera to ``out``; returns the number of cameras written."""
+def export_registry(
+    engine: Engine, out: Path, *, fmt: str, cones: bool = False, stream_urls: bool = False
+) -> int:
+    """Write every camera to ``out``; returns the number of cameras written.
+
+    ``stream_urls`` adds the cameras' stream URLs (off by default: see the module note).
+    """
     if fmt not in ("geojson", "gpkg"):
         raise InvalidInputError(f"format {fmt!r} is not geojson or gpkg", field="format")
-    cameras = _for_file(load_cameras(engine))
+    cameras = _for_file(load_cameras(engine), stream_urls=stream_urls)
     if fmt == "gpkg":
         cameras.to_file(out, driver="GPKG", layer="cameras", engine="pyogrio")
         if cones:

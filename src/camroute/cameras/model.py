@@ -5,6 +5,7 @@ Pure (pydantic only). Field names and units follow docs/CONTRACTS.md "Camera sch
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Final, Literal
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -73,6 +74,13 @@ Url = Annotated[
     AfterValidator(_no_userinfo),
 ]
 ShortText = Annotated[str, Field(max_length=500)]
+
+# The stream URL columns and the flag every reader sees instead of each.
+STREAM_FLAGS: Final = {
+    "snapshot_url": "has_snapshot",
+    "mjpeg_url": "has_mjpeg",
+    "rtsp_url": "has_rtsp",
+}
 
 # Fields that describe what a camera sees (the ones carrying provenance).
 OPTICAL_FIELDS: Final = ("heading_deg", "hfov_deg", "range_m", "mount_height_m")
@@ -198,7 +206,12 @@ class CameraUpdate(_Optics):
 
 
 class CameraRead(BaseModel):
-    """A stored camera as the API returns it (credentials are never part of it)."""
+    """A stored camera as every reading role sees it: whether it streams, never from where.
+
+    A stream URL opens the camera on the private network with no ticket and no audit, so
+    only :class:`CameraAdminRead` (GIS admins) carries the URLs; credentials are in neither.
+    The ``has_*`` flags are derived from the stored URLs.
+    """
 
     id: str
     name: str | None
@@ -218,9 +231,9 @@ class CameraRead(BaseModel):
     zoom_hfov_max_deg: float | None
     status: Status
     last_seen: datetime | None
-    snapshot_url: str | None
-    mjpeg_url: str | None
-    rtsp_url: str | None
+    has_snapshot: bool = Field(description="a snapshot (JPEG) stream is configured")
+    has_mjpeg: bool = Field(description="an MJPEG stream is configured")
+    has_rtsp: bool = Field(description="an RTSP stream is configured")
     access_class: AccessClass
     owner: str | None
     heading_source: str | None
@@ -231,11 +244,46 @@ class CameraRead(BaseModel):
     version: int
     updated_at: datetime
 
+    @model_validator(mode="before")
+    @classmethod
+    def _stream_flags(cls, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            flags = {flag: data.get(url) is not None for url, flag in STREAM_FLAGS.items()}
+            return {**flags, **data}
+        return data
+
+
+class CameraAdminRead(CameraRead):
+    """A stored camera as a GIS admin sees it: also where its streams are (never credentials)."""
+
+    snapshot_url: str | None
+    mjpeg_url: str | None
+    rtsp_url: str | None
+
+
+class CameraWritten(CameraAdminRead):
+    """The answer to a camera write: the camera, and whether its credentials were dropped."""
+
+    credentials_cleared: bool = Field(
+        default=False,
+        description="a stream URL moved to another scheme/host/port without new credentials "
+        "in the same request, so the stored credentials were deleted",
+    )
+
 
 class CameraPage(BaseModel):
     """One page of cameras and the total that matched."""
 
     items: list[CameraRead]
+    total: int
+    limit: int
+    offset: int
+
+
+class CameraAdminPage(BaseModel):
+    """One page of cameras with their stream URLs (GIS admins)."""
+
+    items: list[CameraAdminRead]
     total: int
     limit: int
     offset: int

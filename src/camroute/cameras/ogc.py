@@ -15,9 +15,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from camroute.api.deps import EngineDep
+from camroute.auth.deps import Principal
 from camroute.cameras import store
-from camroute.cameras.model import CameraRead
-from camroute.cameras.router import ReadDep, parse_bbox
+from camroute.cameras.router import ReadDep, ReaderDep, camera_read, parse_bbox
 from camroute.cameras.tables import cameras
 
 GEOJSON = "application/geo+json"
@@ -110,9 +110,9 @@ def camera_collection(request: Request, engine: EngineDep) -> dict[str, Any]:
     return _collection(request, engine)
 
 
-def feature(row: dict[str, Any]) -> dict[str, Any]:
-    """A camera as a GeoJSON Feature (WGS84 ``lon, lat``; no credentials)."""
-    props = CameraRead.model_validate(row).model_dump(mode="json")
+def feature(row: dict[str, Any], principal: Principal) -> dict[str, Any]:
+    """A camera as a GeoJSON Feature (WGS84 ``lon, lat``; stream URLs for GIS admins only)."""
+    props = camera_read(row, principal).model_dump(mode="json")
     return {
         "type": "Feature",
         "id": row["id"],
@@ -125,6 +125,7 @@ def feature(row: dict[str, Any]) -> dict[str, Any]:
 def items(
     request: Request,
     engine: EngineDep,
+    principal: ReaderDep,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -146,7 +147,7 @@ def items(
         links.append(_link(f"{url}?{prev}", "prev", GEOJSON))
     body = {
         "type": "FeatureCollection",
-        "features": [feature(r) for r in rows],
+        "features": [feature(r, principal) for r in rows],
         "numberMatched": total,
         "numberReturned": len(rows),
         "timeStamp": datetime.now(UTC).isoformat(),
@@ -156,11 +157,11 @@ def items(
 
 
 @router.get("/collections/cameras/items/{camera_id}")
-def item(request: Request, camera_id: str, engine: EngineDep) -> JSONResponse:
+def item(request: Request, camera_id: str, engine: EngineDep, principal: ReaderDep) -> JSONResponse:
     """One camera feature."""
     with engine.connect() as conn:
         row = store.require_camera(conn, camera_id)
-    body = feature(row)
+    body = feature(row, principal)
     url = f"{_base(request)}/collections/cameras"
     body["links"] = [
         _link(f"{url}/items/{camera_id}", "self", GEOJSON),

@@ -1,11 +1,14 @@
 """``/api/cameras``: read, create, change and delete cameras, with version ETags.
 
 Reads: dispatcher, supervisor, gis_admin, auditor. Writes: gis_admin, and only with
-``If-Match: "<version>"`` (412 when stale, 428 when missing). Credentials are write-only.
+``If-Match: "<version>"`` (412 when stale, 428 when missing). Credentials are write-only;
+stream URLs are read by GIS admins only (:func:`camera_read`), every other role sees
+``has_snapshot`` / ``has_mjpeg`` / ``has_rtsp``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -13,12 +16,24 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from camroute.api.deps import EngineDep
 from camroute.auth.deps import Principal, Role, require_roles
 from camroute.cameras import service, store
-from camroute.cameras.model import CameraCreate, CameraPage, CameraRead, CameraUpdate, Status
+from camroute.cameras.model import (
+    CameraAdminPage,
+    CameraAdminRead,
+    CameraCreate,
+    CameraPage,
+    CameraRead,
+    CameraUpdate,
+    CameraWritten,
+    Status,
+)
 from camroute.cameras.secrets import CredentialCipher, cipher_for
 from camroute.errors import CamrouteError, InvalidInputError, PreconditionFailedError
 
 READ_ROLES = (Role.dispatcher, Role.supervisor, Role.gis_admin, Role.auditor)
+# Who may see where a camera streams from: the URL opens it with no ticket and no audit.
+STREAM_ROLES = frozenset({Role.gis_admin})
 ReadDep = Depends(require_roles(*READ_ROLES))
+ReaderDep = Annotated[Principal, ReadDep]
 WriterDep = Annotated[Principal, Depends(require_roles(Role.gis_admin))]
 
 router = APIRouter(prefix="/api/cameras", tags=["cameras"])
@@ -72,6 +87,17 @@ def parse_if_match(value: str | None, *, current: int | None = None) -> int:
     return int(text)
 
 
+def sees_streams(principal: Principal) -> bool:
+    """Whether ``principal`` may read stream URLs (GIS admins; API keys by their role too)."""
+    return principal.role in STREAM_ROLES
+
+
+def camera_read(row: Mapping[str, Any], principal: Principal) -> CameraRead:
+    """``row`` as the read model ``principal`` is entitled to (URLs for GIS admins only)."""
+    model = CameraAdminRead if sees_streams(principal) else CameraRead
+    return model.model_validate(row)
+
+
 def _etag(row: dict[str, Any]) -> str:
     return f'"{row["version"]}"'
 
@@ -86,40 +112,46 @@ def _cipher(request: Request) -> CredentialCipher | None:
     return cipher_for(request.app.state.settings.credentials_key)
 
 
-@router.get("", response_model=CameraPage, dependencies=[ReadDep])
+@router.get("", response_model=CameraAdminPage | CameraPage)
 def list_cameras(
     engine: EngineDep,
+    principal: ReaderDep,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
     status: Status | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> CameraPage:
+) -> CameraAdminPage | CameraPage:
     """Cameras by id, optionally inside a bbox and with one status."""
     with engine.connect() as conn:
         rows, total = store.list_cameras(
             conn, bbox=parse_bbox(bbox), status=status, limit=limit, offset=offset
         )
+    if sees_streams(principal):
+        admin = [CameraAdminRead.model_validate(r) for r in rows]
+        return CameraAdminPage(items=admin, total=total, limit=limit, offset=offset)
     items = [CameraRead.model_validate(r) for r in rows]
     return CameraPage(items=items, total=total, limit=limit, offset=offset)
 
 
-@router.get("/{camera_id}", response_model=CameraRead, dependencies=[ReadDep])
-def get_camera(camera_id: str, engine: EngineDep, response: Response) -> CameraRead:
+@router.get("/{camera_id}", response_model=CameraAdminRead | CameraRead)
+def get_camera(
+    camera_id: str, engine: EngineDep, principal: ReaderDep, response: Response
+) -> CameraRead:
     """One camera; its ``ETag`` is the version to send back in ``If-Match``."""
     with engine.connect() as conn:
         row = store.require_camera(conn, camera_id)
     response.headers["ETag"] = _etag(row)
-    return CameraRead.model_validate(row)
+    return camera_read(row, principal)
 
 
-@router.post("", response_model=CameraRead, status_code=201)
+@router.post("", response_model=CameraWritten, status_code=201)
 def create_camera(
     body: CameraCreate,
     engine: EngineDep,
     principal: WriterDep,
     request: Request,
     response: Response,
-) -> CameraRead:
+) -> CameraWritten:
     """Add a camera (409 when the id exists)."""
     with engine.begin() as conn:
         row = service.create_camera(
@@ -128,10 +160,10 @@ def create_camera(
     _changed(request)
     response.headers["ETag"] = _etag(row)
     response.headers["Location"] = f"/api/cameras/{row['id']}"
-    return CameraRead.model_validate(row)
+    return CameraWritten.model_validate(row)
 
 
-@router.patch("/{camera_id}", response_model=CameraRead)
+@router.patch("/{camera_id}", response_model=CameraWritten)
 def update_camera(
     camera_id: str,
     body: CameraUpdate,
@@ -140,12 +172,17 @@ def update_camera(
     request: Request,
     response: Response,
     if_match: Annotated[str | None, Header()] = None,
-) -> CameraRead:
-    """Change the fields sent; refused (412) unless ``If-Match`` names the stored version."""
+) -> CameraWritten:
+    """Change the fields sent; refused (412) unless ``If-Match`` names the stored version.
+
+    A stream URL moved to another scheme/host/port without ``credentials`` in the same body
+    drops the stored ones (``credentials_cleared``), so they never reach a host they were not
+    entered for.
+    """
     with engine.begin() as conn:
         current = store.require_camera(conn, camera_id)
         version = parse_if_match(if_match, current=current["version"])
-        row = service.update_camera(
+        change = service.update_camera(
             conn,
             camera_id,
             body,
@@ -155,8 +192,10 @@ def update_camera(
             cipher=_cipher(request),
         )
     _changed(request)
-    response.headers["ETag"] = _etag(row)
-    return CameraRead.model_validate(row)
+    response.headers["ETag"] = _etag(change.row)
+    return CameraWritten.model_validate(
+        {**change.row, "credentials_cleared": change.credentials_cleared}
+    )
 
 
 @router.delete("/{camera_id}", status_code=204)

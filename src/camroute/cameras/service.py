@@ -21,6 +21,7 @@ from camroute.cameras.mapping import Mapping, wanted_columns
 from camroute.cameras.model import CameraCreate, CameraUpdate
 from camroute.cameras.normalise import RowIssue, normalise
 from camroute.cameras.secrets import CredentialCipher
+from camroute.cameras.streams import moves_credentials
 
 
 @dataclass
@@ -37,6 +38,7 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     dry_run: bool = False
     refused: bool = False
+    credentials_cleared: int = 0
 
     def summary(self) -> dict[str, int]:
         """The one-line JSON summary of the CLI (its keys are an interface)."""
@@ -98,7 +100,14 @@ def import_file(
             counts = bulk_upsert(conn, rows, actor=actor, source=source, progress=progress)
             report.imported, report.updated = counts.imported, counts.updated
             report.unchanged = counts.unchanged
-            details = {**report.summary(), "source": source}
+            report.credentials_cleared = counts.credentials_cleared
+            details: dict[str, Any] = {**report.summary(), "source": source}
+            if counts.credentials_cleared:
+                details["credentials_cleared"] = counts.credentials_cleared
+                report.notes.append(
+                    f"credentials of {counts.credentials_cleared} camera(s) cleared: a stream "
+                    "URL moved to another scheme/host/port and the row brought no credentials"
+                )
             _audit(conn, actor=actor, role=role, op="import", details=details)
             if dry_run:
                 raise _DryRunRollbackError
@@ -176,6 +185,14 @@ def create_camera(
     return row
 
 
+@dataclass(frozen=True)
+class CameraChange:
+    """A stored camera after a write, and whether the write dropped its credentials."""
+
+    row: dict[str, Any]
+    credentials_cleared: bool = False
+
+
 def update_camera(
     conn: Connection,
     camera_id: str,
@@ -185,8 +202,12 @@ def update_camera(
     actor: str,
     role: str = "gis_admin",
     cipher: CredentialCipher | None = None,
-) -> dict[str, Any]:
-    """Change the fields sent (``null`` clears); refused unless ``if_match`` is current."""
+) -> CameraChange:
+    """Change the fields sent (``null`` clears); refused unless ``if_match`` is current.
+
+    A stream URL moved to a new scheme/host/port drops the stored credentials unless the same
+    request sends ``credentials`` (see :mod:`camroute.cameras.streams`).
+    """
     current = store.require_camera(conn, camera_id)
     changes = body.model_dump(exclude_unset=True, exclude={"credentials"})
     for required in ("lon", "lat", "kind", "status", "access_class"):
@@ -194,13 +215,17 @@ def update_camera(
             changes.pop(required)
     changes = _optics(changes, current)
     row = store.update_camera(conn, camera_id, changes, if_match=if_match, actor=actor)
+    cleared = False
     if "credentials" in body.model_fields_set:
         creds = body.credentials.model_dump() if body.credentials else {}
         store.set_credentials(
             conn, camera_id, username=creds.get("username"), password=_sealed(creds, cipher)
         )
-    _audit(conn, actor=actor, role=role, op="update", subject=camera_id)
-    return row
+    elif moves_credentials(current, row):
+        cleared = store.clear_credentials(conn, camera_id)
+    details = {"credentials_cleared": True} if cleared else None
+    _audit(conn, actor=actor, role=role, op="update", subject=camera_id, details=details)
+    return CameraChange(row, credentials_cleared=cleared)
 
 
 def _sealed(creds: dict[str, Any], cipher: CredentialCipher | None) -> str | None:

@@ -248,6 +248,14 @@ def set_credentials(
         )
 
 
+def clear_credentials(conn: Connection, camera_id: str) -> bool:
+    """Delete a camera's stream credentials; whether there were any."""
+    done = conn.execute(
+        sa.delete(camera_credentials).where(camera_credentials.c.camera_id == camera_id)
+    )
+    return bool(done.rowcount)
+
+
 def history(conn: Connection, camera_id: str) -> list[dict[str, Any]]:
     """The recorded changes of one camera, oldest first."""
     query = (
