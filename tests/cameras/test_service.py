@@ -270,3 +270,42 @@ def test_imported_passwords_are_sealed_at_rest(
     assert "pw1" not in stored
     assert get_stream_source(store_engine, "A", cipher=cipher).password == "pw1"
     assert seal_credentials(store_engine, cipher) == 0  # nothing left in plain text
+
+
+def _stream_csv(path: Path, *rows: str) -> Path:
+    path.write_text("id,lon,lat,rtsp_url,username,password\n" + "\n".join(rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("row", "kept", "cleared"),
+    [
+        # the host moves, no credentials in the row: they must not follow the URL
+        ("A,106.7,10.77,rtsp://10.0.0.66/ch1,,", (None, None), 1),
+        # the port moves: another service, same rule
+        ("A,106.7,10.77,rtsp://10.0.0.9:8554/ch1,,", (None, None), 1),
+        # only the path changes: same camera, credentials stay
+        ("A,106.7,10.77,rtsp://10.0.0.9/ch2,,", ("viewer", "pw1"), 0),
+        # the host moves and the row brings the new camera's credentials: those are stored
+        ("A,106.7,10.77,rtsp://10.0.0.66/ch1,admin,pw2", ("admin", "pw2"), 0),
+    ],
+    ids=["new-host", "new-port", "path-only", "new-host-new-credentials"],
+)
+def test_reimport_moving_a_stream_host_clears_credentials(
+    store_engine: Engine, tmp_path: Path, row: str, kept: tuple[str | None, ...], cleared: int
+) -> None:
+    from camroute.audit.tables import audit_events
+    from camroute.cameras.store import get_stream_source
+
+    first = "A,106.7,10.77,rtsp://10.0.0.9/ch1,viewer,pw1"
+    import_file(store_engine, _stream_csv(tmp_path / "a.csv", first, "B,106.8,10.77,,,"))
+    report = import_file(store_engine, _stream_csv(tmp_path / "b.csv", row, "B,106.8,10.77,,,"))
+    assert report.updated == 1
+    assert report.credentials_cleared == cleared
+    src = get_stream_source(store_engine, "A")
+    assert (src.username, src.password) == kept
+    with store_engine.connect() as conn:
+        details = conn.execute(
+            sa.select(audit_events.c.details).order_by(audit_events.c.id.desc()).limit(1)
+        ).scalar_one()
+    assert details.get("credentials_cleared", 0) == cleared
