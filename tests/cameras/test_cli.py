@@ -131,3 +131,33 @@ def test_seal_credentials_seals_the_plain_ones_once(
         raw = conn.exec_driver_sql("SELECT password FROM camera_credentials").scalar_one()
     engine.dispose()
     assert raw.startswith(PREFIX)
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg"])
+def test_export_says_whether_cameras_stream_not_where(tmp_path: Path, fmt: str) -> None:
+    import pyogrio
+
+    csv = tmp_path / "c.csv"
+    csv.write_text(
+        "id,lon,lat,snapshot_url,rtsp_url,username,password\n"
+        "A,106.7,10.77,http://cams-secret.example/snap.jpg,,viewer,pw-1\n"
+        "B,106.8,10.77,,rtsp://cams-secret.example/ch1,,\n",
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    runner.invoke(app, ["cameras", "import", str(csv), "--db", db])
+    out, full = tmp_path / f"out.{fmt}", tmp_path / f"full.{fmt}"
+    for args, path in (([], out), (["--stream-urls"], full)):
+        result = runner.invoke(
+            app, ["cameras", "export", "--format", fmt, *args, str(path), "--db", db]
+        )
+        assert result.exit_code == 0, result.output
+    frame = pyogrio.read_dataframe(out).set_index("id")
+    assert not {"snapshot_url", "mjpeg_url", "rtsp_url"} & set(frame.columns)
+    assert b"cams-secret" not in out.read_bytes()
+    flags = frame[["has_snapshot", "has_mjpeg", "has_rtsp"]].astype(bool)
+    assert flags.loc["A"].tolist() == [True, False, False]
+    assert flags.loc["B"].tolist() == [False, False, True]
+    admin = pyogrio.read_dataframe(full).set_index("id")
+    assert admin.loc["A", "snapshot_url"] == "http://cams-secret.example/snap.jpg"
+    assert b"pw-1" not in full.read_bytes()
