@@ -96,3 +96,27 @@ def test_postgis_geometry_follows_lon_lat_and_qgis_edits(store_engine: Engine) -
         )
         row = conn.execute(sa.text("SELECT lon, lat, version FROM cameras")).one()
     assert tuple(row) == (106.7, 20.9, 2)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store_url", ["postgres"], indirect=True)
+@pytest.mark.parametrize(
+    ("assignment", "kept"),
+    [
+        ("rtsp_url = 'rtsp://10.9.9.9/stream1'", False),  # another host
+        ("rtsp_url = 'rtsp://10.1.2.3:8554/stream1'", False),  # another port
+        ("rtsp_url = 'RTSP://10.1.2.3:0554/stream2'", True),  # same origin, spelled otherwise
+        ("mjpeg_url = 'http://10.1.2.3/video.mjpg'", False),  # a new origin beside the old one
+        ("rtsp_url = NULL", True),  # removing a URL sends nothing anywhere
+        ("name = 'renamed'", True),
+    ],
+)
+def test_a_direct_edit_moving_a_stream_host_drops_credentials(
+    store_engine: Engine, assignment: str, kept: bool
+) -> None:
+    """QGIS edits the table directly: a trigger applies the same rule as the API."""
+    _insert(store_engine)
+    with store_engine.begin() as conn:
+        conn.execute(sa.text(f"UPDATE cameras SET {assignment} WHERE id = 'HP-9'"))
+    src = get_stream_source(store_engine, "HP-9")
+    assert (src.username, src.password) == (("viewer", "pw") if kept else (None, None))

@@ -214,6 +214,7 @@ def update_camera(
         if required in changes and changes[required] is None:
             changes.pop(required)
     changes = _optics(changes, current)
+    had_credentials = store.has_credentials(conn, camera_id)
     row = store.update_camera(conn, camera_id, changes, if_match=if_match, actor=actor)
     cleared = False
     if "credentials" in body.model_fields_set:
@@ -221,8 +222,11 @@ def update_camera(
         store.set_credentials(
             conn, camera_id, username=creds.get("username"), password=_sealed(creds, cipher)
         )
-    elif moves_credentials(current, row):
-        cleared = store.clear_credentials(conn, camera_id)
+    elif had_credentials:
+        if moves_credentials(current, row):
+            store.clear_credentials(conn, camera_id)
+        # what the store now holds: on PostgreSQL a trigger applies the same rule to any edit
+        cleared = not store.has_credentials(conn, camera_id)
     details = {"credentials_cleared": True} if cleared else None
     _audit(conn, actor=actor, role=role, op="update", subject=camera_id, details=details)
     return CameraChange(row, credentials_cleared=cleared)

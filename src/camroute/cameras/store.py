@@ -248,6 +248,14 @@ def set_credentials(
         )
 
 
+def has_credentials(conn: Connection, camera_id: str) -> bool:
+    """Whether stream credentials are stored for ``camera_id``."""
+    query = sa.select(camera_credentials.c.camera_id).where(
+        camera_credentials.c.camera_id == camera_id
+    )
+    return conn.execute(query).first() is not None
+
+
 def clear_credentials(conn: Connection, camera_id: str) -> bool:
     """Delete a camera's stream credentials; whether there were any."""
     done = conn.execute(
