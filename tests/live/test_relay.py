@@ -4,24 +4,30 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from camroute.live.relay import JPEG_SOI, FrameClock, frame_marker
+from camroute.live.parts import mjpeg_boundary
+from camroute.live.relay import FrameClock
 
 T0 = datetime(2026, 11, 22, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
-    ("content_type", "marker"),
+    ("content_type", "boundary"),
     [
-        ("multipart/x-mixed-replace;boundary=ffmpeg", b"--ffmpeg"),
-        ("multipart/x-mixed-replace; boundary=camrouteframe", b"--camrouteframe"),
-        ('multipart/x-mixed-replace; boundary="myboundary"', b"--myboundary"),
-        ("multipart/x-mixed-replace; BOUNDARY=Ab12; charset=x", b"--Ab12"),
-        ("multipart/x-mixed-replace", JPEG_SOI),
-        ("", JPEG_SOI),
+        ("multipart/x-mixed-replace;boundary=ffmpeg", "ffmpeg"),
+        ("multipart/x-mixed-replace; boundary=camrouteframe", "camrouteframe"),
+        ('multipart/x-mixed-replace; boundary="myboundary"', "myboundary"),
+        ("Multipart/X-Mixed-Replace; BOUNDARY=Ab12; charset=x", "Ab12"),
+        ('multipart/x-mixed-replace; boundary="--frame"', "--frame"),
+        ("multipart/x-mixed-replace", None),  # no boundary: nothing to check parts against
+        ('multipart/x-mixed-replace; boundary="a b"', None),
+        ('multipart/x-mixed-replace; boundary=x"><script>', None),
+        ("multipart/x-mixed-replace; boundary=" + "b" * 71, None),  # RFC 2046: 70 at most
+        ("text/html; boundary=x", None),
+        ("", None),
     ],
 )
-def test_frame_marker(content_type: str, marker: bytes) -> None:
-    assert frame_marker(content_type) == marker
+def test_mjpeg_boundary(content_type: str, boundary: str | None) -> None:
+    assert mjpeg_boundary(content_type) == boundary
 
 
 @pytest.mark.parametrize(
