@@ -11,11 +11,14 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
 
+from camroute.errors import InvalidInputError
+
+STREAM_URL_FIELDS: Final = ("snapshot_url", "mjpeg_url", "rtsp_url")
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -128,3 +131,29 @@ class CameraNetworks:
             return "the URL's host cannot be read"
         address = literal_address(host) if host else None
         return None if address is None else self.refusal(address)
+
+
+def check_stream_urls(values: Mapping[str, object], networks: CameraNetworks) -> None:
+    """Refuse (422, naming each field) stream URLs whose literal IP host is not a camera's.
+
+    A host name is checked when the relay resolves it; an IP literal can be checked now.
+
+    Examples
+    --------
+    >>> nets = CameraNetworks.of(["10.0.0.0/8"])
+    >>> check_stream_urls({"snapshot_url": "http://10.0.0.5/s.jpg", "mjpeg_url": None}, nets)
+    >>> try:
+    ...     check_stream_urls({"mjpeg_url": "http://[::1]/m"}, nets)
+    ... except InvalidInputError as exc:
+    ...     print(exc.errors[0]["field"], "|", exc.errors[0]["reason"])
+    mjpeg_url | address ::1 is outside the camera networks (CAMROUTE_CAMERA_NETWORKS)
+    """
+    errors = []
+    for name in STREAM_URL_FIELDS:
+        url = values.get(name)
+        why = networks.url_refusal(url) if isinstance(url, str) else None
+        if why is not None:
+            errors.append({"field": name, "reason": f"{why} (CAMROUTE_CAMERA_NETWORKS)"})
+    if errors:
+        detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
+        raise InvalidInputError(detail, errors=errors)

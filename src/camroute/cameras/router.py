@@ -14,6 +14,7 @@ from camroute.api.deps import EngineDep
 from camroute.auth.deps import Principal, Role, require_roles
 from camroute.cameras import service, store
 from camroute.cameras.model import CameraCreate, CameraPage, CameraRead, CameraUpdate, Status
+from camroute.cameras.networks import check_stream_urls
 from camroute.cameras.secrets import CredentialCipher, cipher_for
 from camroute.errors import CamrouteError, InvalidInputError, PreconditionFailedError
 
@@ -121,6 +122,7 @@ def create_camera(
     response: Response,
 ) -> CameraRead:
     """Add a camera (409 when the id exists)."""
+    check_stream_urls(body.model_dump(), request.app.state.settings.camera_allow_list())
     with engine.begin() as conn:
         row = service.create_camera(
             conn, body, actor=principal.name, role=principal.role.value, cipher=_cipher(request)
@@ -142,6 +144,7 @@ def update_camera(
     if_match: Annotated[str | None, Header()] = None,
 ) -> CameraRead:
     """Change the fields sent; refused (412) unless ``If-Match`` names the stored version."""
+    check_stream_urls(body.model_dump(), request.app.state.settings.camera_allow_list())
     with engine.begin() as conn:
         current = store.require_camera(conn, camera_id)
         version = parse_if_match(if_match, current=current["version"])
