@@ -174,6 +174,8 @@ class PartGuard:
                 return False
             line = self._pending[at:end].rstrip(b"\r")
             at = end + 1
+            if at > MAX_HEADER_BYTES:
+                self._refuse(f"part {self.parts} headers are over {MAX_HEADER_BYTES} bytes")
             if not line:
                 break
             lines.append(line)
