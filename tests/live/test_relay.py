@@ -149,6 +149,18 @@ def test_the_request_goes_to_the_checked_address_under_the_camera_host_name() ->
     assert seen[0].headers["host"] == "localhost"
 
 
+def test_an_ipv6_camera_is_pinned_with_its_brackets() -> None:
+    async def run() -> httpx.Request:
+        async with httpx.AsyncClient() as client:
+            nets = CameraNetworks.of(["fc00::/7"])
+            url = "http://[fd00::5]:8080/s.jpg?a=b"
+            return await pinned_request(client, url, nets, timeout=httpx.Timeout(1.0))
+
+    request = asyncio.run(run())
+    assert str(request.url) == "http://[fd00::5]:8080/s.jpg?a=b"
+    assert request.headers["host"] == "[fd00::5]:8080"
+
+
 @pytest.mark.parametrize(
     "url",
     [

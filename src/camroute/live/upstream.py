@@ -82,16 +82,17 @@ async def pinned_request(
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise CameraUnreachableError(f"the URL scheme {parsed.scheme!r} cannot be relayed")
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    addresses = await _addresses(parsed.host, port)
+    name = parsed.raw_host.decode("ascii")  # IDNA-encoded: what DNS and TLS see
+    addresses = await _addresses(name, port)
     if not addresses:
-        raise CameraUnreachableError(f"{parsed.host} resolves to no address")
+        raise CameraUnreachableError(f"{name} resolves to no address")
     for address in addresses:  # every one: the connection may go to any of them
         why = networks.refusal(address)
         if why is not None:
-            raise ForbiddenAddressError(f"{parsed.host}: {why}")
+            raise ForbiddenAddressError(f"{name}: {why}")
     headers = {"Host": parsed.netloc.decode("ascii"), "Accept-Encoding": "identity"}
-    sni = parsed.raw_host.decode("ascii")  # the certificate is checked against the name
-    extensions = {"sni_hostname": sni} if parsed.scheme == "https" else {}
+    # Over TLS the certificate is checked against the name, not the pinned address.
+    extensions = {"sni_hostname": name} if parsed.scheme == "https" else {}
     return client.build_request(
         "GET",
         parsed.copy_with(host=str(addresses[0])),
