@@ -20,6 +20,7 @@ from camroute.cameras.router import router as cameras_router
 from camroute.events import EventBus
 from camroute.events.router import router as events_router
 from camroute.incidents.router import router as incidents_router
+from camroute.live.headers import RelayHeaders
 from camroute.live.redact import install_ticket_redactor
 from camroute.live.router import router as live_router
 from camroute.live.tally import SnapshotTally
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.camera_index = IndexHolder()  # swapped atomically on registry changes
     app.state.snapshot_tally = SnapshotTally()  # snapshot audit: first per ticket, then per minute
     install_problem_handlers(app)
+    app.add_middleware(RelayHeaders)  # nosniff, a sandboxing CSP, no-store on /api/live/
     app.include_router(system_router)
     app.include_router(auth_router)  # login is public; /me needs a token
     app.include_router(audit_router)  # auditors only

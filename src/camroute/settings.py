@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from camroute.cameras.networks import DEFAULT_CAMERA_NETWORKS, CameraNetworks
 
 DEFAULT_DATABASE_URL = "sqlite:///camroute.db"
 
@@ -44,6 +47,16 @@ class Settings(BaseSettings):
     live_max_distance_m: float = Field(default=150.0, ge=0.0)
     live_upstream_timeout_s: float = Field(default=2.0, gt=0.0, le=30.0)
     live_stale_after_s: float = Field(default=5.0, gt=0.0)
+    # Relay bounds: the largest snapshot or MJPEG frame, and the total time one snapshot fetch
+    # (resolve, connect, headers, body) or an MJPEG stream's first frame may take.
+    live_snapshot_max_bytes: int = Field(default=8 * 1024 * 1024, gt=0)
+    live_fetch_deadline_s: float = Field(default=5.0, gt=0.0, le=60.0)
+    # Where camera streams may be fetched from (SSRF guard), checked after DNS resolution:
+    # comma-separated CIDRs. Default: the private ranges; loopback, link-local and public
+    # addresses only when listed; cloud metadata addresses never.
+    camera_networks: Annotated[list[IPvAnyNetwork], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_CAMERA_NETWORKS)  # type: ignore[arg-type]
+    )
     # Retention: precise caller locations of incidents closed longer ago are purged.
     retention_days: int = Field(default=30, ge=0)
     # Auth: the HS256 key for login tokens. Unset means a random key per process (logged:
@@ -59,6 +72,18 @@ class Settings(BaseSettings):
     # Dispatcher map: an optional city tile server ("https://tiles.example/{z}/{x}/{y}.png");
     # unset means no tiles at all, only the server's own base layers.
     tile_url: str | None = None
+
+    @field_validator("camera_networks", mode="before")
+    @classmethod
+    def _split_networks(cls, value: Any) -> Any:
+        """``10.0.0.0/8, 192.168.0.0/16`` from the environment; a list as given."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    def camera_allow_list(self) -> CameraNetworks:
+        """``camera_networks`` as the relay's and the camera writes' checker."""
+        return CameraNetworks.of(self.camera_networks)
 
     def aml_hmac_key_bytes(self) -> bytes | None:
         """The AML HTTPS HMAC key as bytes (UTF-8), or None when unset."""

@@ -25,6 +25,7 @@ from camroute.sim.server import free_port, serve_in_thread
 
 CALLER = {"lon": 106.698, "lat": 10.7725, "uncertainty_m": 10}
 M_PER_DEG_LAT = 111_320.0
+LOOPBACK = ["127.0.0.0/8"]  # the fake cameras listen on loopback, never allowed by default
 ROLES = {
     "cad": Role.integration,
     "ann": Role.dispatcher,
@@ -146,7 +147,7 @@ def add_cameras(app: FastAPI, cameras: list[dict[str, Any]]) -> None:
 
 @pytest.fixture
 def live_settings(store_url: str) -> Settings:
-    return Settings(_env_file=None, database_url=store_url)  # type: ignore[call-arg]
+    return Settings(_env_file=None, database_url=store_url, camera_networks=LOOPBACK)  # type: ignore[call-arg]
 
 
 @pytest.fixture

@@ -12,11 +12,15 @@ from camroute.audit.tables import audit_events
 from camroute.live.session import stamp
 from camroute.settings import Settings
 
+from .conftest import LOOPBACK
+
 
 @pytest.fixture
 def live_settings(store_url: str) -> Settings:
     """Three-second tickets, so expiry happens within a test."""
-    return Settings(_env_file=None, database_url=store_url, live_ticket_ttl_s=3)  # type: ignore[call-arg]
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=store_url, live_ticket_ttl_s=3, camera_networks=LOOPBACK
+    )
 
 
 def _read_stream(

@@ -181,7 +181,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         engine.dispose()
         # Tickets live 66 s, so the page renews them 6 s after opening (renewal is tested).
         settings = Settings(  # type: ignore[call-arg]
-            _env_file=None, database_url=url, live_ticket_ttl_s=TICKET_TTL_S
+            _env_file=None,
+            database_url=url,
+            live_ticket_ttl_s=TICKET_TTL_S,
+            camera_networks=["127.0.0.0/8"],  # the simulated cameras listen on loopback
         )
         app = create_app(settings)
         with contextlib.ExitStack() as dying, serve_in_thread(app, lifespan="on") as base:

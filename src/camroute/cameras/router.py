@@ -26,6 +26,7 @@ from camroute.cameras.model import (
     CameraWritten,
     Status,
 )
+from camroute.cameras.networks import check_stream_urls
 from camroute.cameras.secrets import CredentialCipher, cipher_for
 from camroute.errors import CamrouteError, InvalidInputError, PreconditionFailedError
 
@@ -153,6 +154,7 @@ def create_camera(
     response: Response,
 ) -> CameraWritten:
     """Add a camera (409 when the id exists)."""
+    check_stream_urls(body.model_dump(), request.app.state.settings.camera_allow_list())
     with engine.begin() as conn:
         row = service.create_camera(
             conn, body, actor=principal.name, role=principal.role.value, cipher=_cipher(request)
@@ -179,6 +181,7 @@ def update_camera(
     drops the stored ones (``credentials_cleared``), so they never reach a host they were not
     entered for.
     """
+    check_stream_urls(body.model_dump(), request.app.state.settings.camera_allow_list())
     with engine.begin() as conn:
         current = store.require_camera(conn, camera_id)
         version = parse_if_match(if_match, current=current["version"])

@@ -159,6 +159,7 @@ def _serve(
         host=options.host,
         port=options.port,
         jwt_secret=secrets.token_urlsafe(48),  # one process: a fresh key per demo run
+        camera_networks=["127.0.0.1/32"],  # the demo's cameras: its simulator, on loopback only
     )
     dataset, accounts = _prepare(settings, options, sim_url)
     sim = ServerThread(create_sim_app(camera_ids=dataset.camera_ids), sim_sock, name="simulator")

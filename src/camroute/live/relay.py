@@ -1,25 +1,45 @@
 """The stream relay: snapshot and MJPEG bytes passed through unchanged, with the frame age.
 
-The relay never decodes a frame. For MJPEG it only watches for the multipart boundary (or,
-without one, the JPEG start-of-image marker) in the byte stream, to know when the last frame
-began; that time is the ``Last-Frame-At`` header and the stream's staleness clock.
+The relay never decodes a frame, but it only passes what the endpoint promises: a snapshot
+must say ``image/jpeg`` and start with the JPEG marker, a stream must be
+``multipart/x-mixed-replace`` whose every part is such a JPEG (:mod:`camroute.live.parts`).
+Each fetch is bounded in bytes and time (``CAMROUTE_LIVE_SNAPSHOT_MAX_BYTES``,
+``CAMROUTE_LIVE_FETCH_DEADLINE_S``) and goes only to the camera networks
+(:mod:`camroute.live.upstream`). For MJPEG the boundary in the byte stream marks when the last
+frame began; that time is the ``Last-Frame-At`` header and the stream's staleness clock.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
 
-from camroute.errors import UpstreamError
+from camroute.cameras.networks import CameraNetworks
+from camroute.live.parts import (
+    JPEG_SOI,
+    JPEG_TYPES,
+    MediaRefusedError,
+    PartGuard,
+    media_type,
+    mjpeg_boundary,
+    mjpeg_type,
+)
+from camroute.live.upstream import CameraUnreachableError, failure, pinned_request
 
-JPEG_SOI = b"\xff\xd8\xff"
-_BOUNDARY = re.compile(r'boundary="?([^";,\s]+)"?', re.IGNORECASE)
-FIRST_FRAME_MAX_BYTES = 4 * 1024 * 1024
+
+@dataclass(frozen=True)
+class Limits:
+    """Where and how much one relayed fetch may read."""
+
+    networks: CameraNetworks
+    timeout_s: float  # connect, and each read
+    deadline_s: float  # a whole snapshot; an MJPEG stream up to its first frame
+    max_bytes: int  # a snapshot, or one MJPEG frame
+    stale_after_s: float = 5.0  # MJPEG: the longest wait for the next bytes
 
 
 @dataclass(frozen=True)
@@ -41,22 +61,6 @@ class Snapshot:
     content: bytes
     media_type: str
     received_at: datetime
-
-
-def frame_marker(content_type: str) -> bytes:
-    """The byte sequence that starts each frame: ``--boundary``, else the JPEG SOI marker.
-
-    Examples
-    --------
-    >>> frame_marker("multipart/x-mixed-replace;boundary=ffmpeg")
-    b'--ffmpeg'
-    >>> frame_marker('multipart/x-mixed-replace; boundary="--frame"')
-    b'----frame'
-    >>> frame_marker("image/jpeg") == JPEG_SOI
-    True
-    """
-    match = _BOUNDARY.search(content_type)
-    return b"--" + match.group(1).encode() if match else JPEG_SOI
 
 
 @dataclass
@@ -96,35 +100,58 @@ class FrameClock:
         return max((now - self.last_frame_at).total_seconds(), 0.0)
 
 
-def _failure(camera_id: str, exc: Exception) -> UpstreamError:
-    kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "unreachable"
-    return UpstreamError(f"camera {camera_id} {kind}", field="camera_id")
+def _check_snapshot_head(response: httpx.Response, *, max_bytes: int) -> None:
+    if response.status_code != 200:
+        raise CameraUnreachableError(f"answered HTTP {response.status_code}")
+    kind = media_type(response.headers.get("content-type", ""))
+    if kind not in JPEG_TYPES:
+        raise MediaRefusedError(f"the snapshot is {kind[:60] or 'untyped'}, not image/jpeg")
+    if response.headers.get("content-encoding", "identity").lower() != "identity":
+        raise MediaRefusedError("the snapshot is content-encoded")
+    declared = response.headers.get("content-length", "0")
+    if not declared.isdigit() or int(declared) > max_bytes:
+        raise CameraUnreachableError(f"the snapshot declares {declared[:20]} bytes")
 
 
-async def fetch_snapshot(
-    client: httpx.AsyncClient, upstream: Upstream, *, camera_id: str, timeout_s: float
-) -> Snapshot:
-    """GET the camera's snapshot; any failure is a quick :class:`UpstreamError` (502)."""
+async def _read_capped(response: httpx.Response, *, max_bytes: int) -> bytes:
+    """The body, counted as it arrives: refused at the first chunk past ``max_bytes``."""
+    body = bytearray()
+    async for chunk in response.aiter_raw():
+        if len(body) + len(chunk) > max_bytes:
+            raise CameraUnreachableError(f"the snapshot is over {max_bytes} bytes")
+        body += chunk
+    return bytes(body)
+
+
+async def fetch_snapshot(client: httpx.AsyncClient, upstream: Upstream, limits: Limits) -> Snapshot:
+    """GET the camera's JPEG snapshot within the limits; else :class:`CameraUnreachableError`."""
     try:
-        resp = await client.get(upstream.url, auth=upstream.httpx_auth(), timeout=timeout_s)
-    except httpx.HTTPError as exc:
-        raise _failure(camera_id, exc) from exc
-    if resp.status_code != 200:
-        raise UpstreamError(
-            f"camera {camera_id} answered HTTP {resp.status_code}", field="camera_id"
-        )
-    media_type = resp.headers.get("content-type", "image/jpeg")
-    return Snapshot(content=resp.content, media_type=media_type, received_at=datetime.now(UTC))
+        async with asyncio.timeout(limits.deadline_s):
+            request = await pinned_request(
+                client, upstream.url, limits.networks, timeout=httpx.Timeout(limits.timeout_s)
+            )
+            response = await client.send(request, auth=upstream.httpx_auth(), stream=True)
+            try:
+                _check_snapshot_head(response, max_bytes=limits.max_bytes)
+                content = await _read_capped(response, max_bytes=limits.max_bytes)
+            finally:
+                await response.aclose()
+    except (httpx.HTTPError, TimeoutError) as exc:
+        raise failure(exc) from exc
+    if not content.startswith(JPEG_SOI):
+        raise MediaRefusedError("the snapshot does not start with the JPEG marker")
+    return Snapshot(content=content, media_type="image/jpeg", received_at=datetime.now(UTC))
 
 
 @dataclass
 class MjpegUpstream:
-    """An open upstream MJPEG response, read up to its first frame start."""
+    """An open upstream MJPEG response, read up to its first checked frame."""
 
     response: httpx.Response
     chunks: AsyncIterator[bytes]
-    media_type: str
+    media_type: str  # ours: the checked boundary, nothing else of the camera's header
     clock: FrameClock
+    guard: PartGuard
     head: list[bytes]
 
     async def aclose(self) -> None:
@@ -133,54 +160,52 @@ class MjpegUpstream:
 
 
 async def open_mjpeg(
-    client: httpx.AsyncClient,
-    upstream: Upstream,
-    *,
-    camera_id: str,
-    timeout_s: float,
-    read_timeout_s: float,
+    client: httpx.AsyncClient, upstream: Upstream, limits: Limits
 ) -> MjpegUpstream:
-    """Connect and read until the first frame starts, within ``timeout_s`` (else 502).
+    """Connect and read until the first frame is checked, within ``limits.deadline_s``.
 
-    Later reads may wait ``read_timeout_s`` for the next bytes before the stream is dropped.
+    Later reads may wait ``limits.stale_after_s`` for the next bytes before the stream ends.
     """
-    timeout = httpx.Timeout(timeout_s, read=max(timeout_s, read_timeout_s))
-    request = client.build_request("GET", upstream.url, timeout=timeout)
+    timeout = httpx.Timeout(limits.timeout_s, read=max(limits.timeout_s, limits.stale_after_s))
+    response: httpx.Response | None = None
     try:
-        response = await client.send(request, auth=upstream.httpx_auth(), stream=True)
-    except httpx.HTTPError as exc:
-        raise _failure(camera_id, exc) from exc
-    if response.status_code != 200:
-        await response.aclose()
-        raise UpstreamError(
-            f"camera {camera_id} answered HTTP {response.status_code}", field="camera_id"
-        )
-    media_type = response.headers.get("content-type", "multipart/x-mixed-replace")
-    opened = MjpegUpstream(
-        response=response,
-        chunks=response.aiter_raw(),
-        media_type=media_type,
-        clock=FrameClock(marker=frame_marker(media_type)),
-        head=[],
-    )
-    try:
-        await asyncio.wait_for(_read_first_frame(opened, camera_id=camera_id), timeout_s)
-    except (httpx.HTTPError, TimeoutError) as exc:
-        await opened.aclose()
-        raise _failure(camera_id, exc) from exc
-    except UpstreamError:
-        await opened.aclose()
-        raise
+        async with asyncio.timeout(limits.deadline_s):
+            request = await pinned_request(client, upstream.url, limits.networks, timeout=timeout)
+            response = await client.send(request, auth=upstream.httpx_auth(), stream=True)
+            opened = _checked_stream(response, max_bytes=limits.max_bytes)
+            await _read_first_frame(opened)
+    except (httpx.HTTPError, TimeoutError, CameraUnreachableError) as exc:
+        if response is not None:
+            await response.aclose()
+        raise failure(exc) from exc
     return opened
 
 
-async def _read_first_frame(opened: MjpegUpstream, *, camera_id: str) -> None:
-    size = 0
+def _checked_stream(response: httpx.Response, *, max_bytes: int) -> MjpegUpstream:
+    if response.status_code != 200:
+        raise CameraUnreachableError(f"answered HTTP {response.status_code}")
+    content_type = response.headers.get("content-type", "")
+    boundary = mjpeg_boundary(content_type)
+    if boundary is None:
+        kind = media_type(content_type)[:60] or "untyped"
+        raise MediaRefusedError(f"the stream is {kind}, not multipart MJPEG with a boundary")
+    if response.headers.get("content-encoding", "identity").lower() != "identity":
+        raise MediaRefusedError("the stream is content-encoded")
+    return MjpegUpstream(
+        response=response,
+        chunks=response.aiter_raw(),
+        media_type=mjpeg_type(boundary),
+        clock=FrameClock(marker=b"--" + boundary.encode("ascii")),
+        guard=PartGuard(boundary, max_part_bytes=max_bytes),
+        head=[],
+    )
+
+
+async def _read_first_frame(opened: MjpegUpstream) -> None:
     async for chunk in opened.chunks:
+        opened.guard.feed(chunk)
+        opened.clock.feed(chunk, at=datetime.now(UTC))
         opened.head.append(chunk)
-        size += len(chunk)
-        if opened.clock.feed(chunk, at=datetime.now(UTC)):
+        if opened.guard.frames:
             return
-        if size > FIRST_FRAME_MAX_BYTES:
-            break
-    raise UpstreamError(f"camera {camera_id} sent no MJPEG frame", field="camera_id")
+    raise CameraUnreachableError("the stream ended before its first frame")

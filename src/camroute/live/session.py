@@ -3,12 +3,15 @@
 The ticket is checked on every request and, during an MJPEG stream, against the store every
 ``RECHECK_S`` (so a renewal extends the stream and a revocation or expiry ends it). The stream
 also ends when no frame has started for ``live_stale_after_s``. Stream close is audited with
-the bytes relayed and the duration, also when the client goes away.
+the bytes relayed and the duration, also when the client goes away. A failed fetch is one
+``camera_unreachable`` problem to the client whatever the cause; the cause goes to the server
+log and to a ``relay_failed`` audit event (the ticket's first, then once a minute).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -25,13 +28,16 @@ from camroute.cameras.store import get_stream_source
 from camroute.errors import CamrouteError, UpstreamError
 from camroute.events.bus import EventBus
 from camroute.incidents.txn import writing
-from camroute.live.relay import MjpegUpstream, Upstream, fetch_snapshot, open_mjpeg
+from camroute.live.parts import MediaRefusedError
+from camroute.live.relay import Limits, MjpegUpstream, Upstream, fetch_snapshot, open_mjpeg
 from camroute.live.service import TicketDeniedError, live_deadline
 from camroute.live.tally import SnapshotSummary, SnapshotTally
 from camroute.live.tickets import TicketClaims, TicketExpiredError, verify_ticket
+from camroute.live.upstream import CameraUnreachableError
 from camroute.settings import Settings
 
 RECHECK_S = 1.0
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,36 @@ def _upstream(ctx: RelayContext, camera_id: str, *, kind: str) -> Upstream:
     url = source.snapshot_url if kind == "snapshot" else source.mjpeg_url
     if not url:
         raise UpstreamError(f"camera {camera_id} has no {kind} url registered", field="camera_id")
+    # Credentials go only to the registered URL's own host: redirects are never followed.
     auth = (source.username, source.password or "") if source.username else None
     return Upstream(url=url, auth=auth)
+
+
+def _limits(settings: Settings) -> Limits:
+    return Limits(
+        networks=settings.camera_allow_list(),
+        timeout_s=settings.live_upstream_timeout_s,
+        deadline_s=settings.live_fetch_deadline_s,
+        max_bytes=settings.live_snapshot_max_bytes,
+        stale_after_s=settings.live_stale_after_s,
+    )
+
+
+async def _failed(ctx: RelayContext, claims: TicketClaims, exc: CameraUnreachableError) -> None:
+    """Log and audit why a fetch failed (the client is told only that it did)."""
+    log.warning("camera %s not relayed: %s", claims.camera_id, exc.detail)
+    summary = (
+        ctx.tally.add(f"{claims.ticket_id}/failed", size_bytes=0)
+        if ctx.tally is not None
+        else SnapshotSummary(snapshots=1, bytes=0, first=True)
+    )
+    if summary is not None:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(
+                lambda: _audit(
+                    ctx, claims, "relay_failed", reason=exc.detail, failures=summary.snapshots
+                )
+            )
 
 
 def _audit(ctx: RelayContext, claims: TicketClaims, action: Action | str, **details: Any) -> None:
@@ -118,12 +152,11 @@ async def relay_snapshot(ctx: RelayContext, token: str) -> Response:
         lambda: _upstream(ctx, claims.camera_id, kind="snapshot")
     )
     started = time.monotonic()
-    snap = await fetch_snapshot(
-        ctx.client,
-        upstream,
-        camera_id=claims.camera_id,
-        timeout_s=ctx.settings.live_upstream_timeout_s,
-    )
+    try:
+        snap = await fetch_snapshot(ctx.client, upstream, _limits(ctx.settings))
+    except CameraUnreachableError as exc:
+        await _failed(ctx, claims, exc)
+        raise
     size = len(snap.content)
     summary = (
         ctx.tally.add(claims.ticket_id, size_bytes=size)
@@ -142,7 +175,7 @@ async def relay_snapshot(ctx: RelayContext, token: str) -> Response:
                 duration_s=round(time.monotonic() - started, 3),
             )
         )
-    headers = {"Last-Frame-At": stamp(snap.received_at), "Cache-Control": "no-store"}
+    headers = {"Last-Frame-At": stamp(snap.received_at)}
     return Response(snap.content, media_type=snap.media_type, headers=headers)
 
 
@@ -152,20 +185,17 @@ async def relay_mjpeg(ctx: RelayContext, token: str) -> StreamingResponse:
     upstream = await anyio.to_thread.run_sync(
         lambda: _upstream(ctx, claims.camera_id, kind="mjpeg")
     )
-    opened = await open_mjpeg(
-        ctx.client,
-        upstream,
-        camera_id=claims.camera_id,
-        timeout_s=ctx.settings.live_upstream_timeout_s,
-        read_timeout_s=ctx.settings.live_stale_after_s,
-    )
+    try:
+        opened = await open_mjpeg(ctx.client, upstream, _limits(ctx.settings))
+    except CameraUnreachableError as exc:
+        await _failed(ctx, claims, exc)
+        raise
     await anyio.to_thread.run_sync(lambda: _audit(ctx, claims, Action.stream_opened))
     now = datetime.now(UTC)
     first = opened.clock.last_frame_at or now
     headers = {
         "Last-Frame-At": stamp(first),
         "Frame-Age-S": f"{opened.clock.age_s(now=now) or 0.0:.3f}",
-        "Cache-Control": "no-store",
         "X-Accel-Buffering": "no",
     }
     return StreamingResponse(
@@ -177,6 +207,7 @@ async def relay_mjpeg(ctx: RelayContext, token: str) -> StreamingResponse:
 class _Tally:
     sent: int = 0
     ended: str = "client_left"
+    reason: str | None = None
 
 
 async def _pump(
@@ -201,6 +232,7 @@ async def _pump(
             if not reader.done():
                 continue
             chunk, reader = reader.result(), None
+            up.guard.feed(chunk)  # a bad part ends the stream before its bytes pass
             up.clock.feed(chunk, at=datetime.now(UTC))
             tally.sent += len(chunk)
             yield chunk
@@ -208,8 +240,9 @@ async def _pump(
         tally.ended = "upstream_ended"
     except httpx.HTTPError:
         tally.ended = "upstream_failed"
-    except CamrouteError as exc:  # the ticket expired or was revoked mid-stream
+    except CamrouteError as exc:  # the ticket expired or was revoked, or a part was refused
         tally.ended = exc.code
+        tally.reason = exc.detail if isinstance(exc, MediaRefusedError) else None
     finally:
         with anyio.CancelScope(shield=True):
             if reader is not None:
@@ -249,6 +282,8 @@ async def _close(
     ctx: RelayContext, up: MjpegUpstream, claims: TicketClaims, tally: _Tally, duration_s: float
 ) -> None:
     await up.aclose()
+    if tally.reason is not None:
+        log.warning("camera %s stream ended: %s", claims.camera_id, tally.reason)
     if tally.ended == TicketExpiredError.code:
         await _audit_expired(ctx, claims)
     await anyio.to_thread.run_sync(
@@ -260,5 +295,6 @@ async def _close(
             duration_s=round(duration_s, 3),
             frames=up.clock.frames,
             ended=tally.ended,
+            **({"reason": tally.reason} if tally.reason else {}),
         )
     )
