@@ -115,6 +115,11 @@ def test_import_streets_from_osm(db: str, shared_data: Path) -> None:
     ],
 )
 def test_errors_exit_2(db: str, args: list[str], message: str) -> None:
+    from camroute.store import make_engine, migrate
+
+    engine = make_engine(db)  # an existing store: lookup and geocode never create one
+    migrate(engine)
+    engine.dispose()
     code, out = _run(*args, "--db", db)
     assert code == 2
     assert message in out

@@ -79,7 +79,7 @@ def import_command(
 
 
 def _layers(db: str | None) -> AreaLayers:
-    with migrated_engine(db) as engine:
+    with migrated_engine(db, create=False) as engine:
         return AreaLayers.load(engine)
 
 

@@ -136,7 +136,7 @@ def list_cmd(
     """Print cameras as JSON lines (id, lon, lat, kind, heading, hfov, range, status)."""
     from camroute.cameras.store import list_cameras
 
-    with migrated_engine(db) as engine, engine.connect() as conn:
+    with migrated_engine(db, create=False) as engine, engine.connect() as conn:
         rows, total = list_cameras(conn, status=status, limit=limit)
     keys = ("id", "lon", "lat", "kind", "heading_deg", "hfov_deg", "range_m", "status")
     for row in rows:

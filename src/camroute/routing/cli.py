@@ -45,8 +45,16 @@ def _index_from(cameras: Path | None, buildings: Path | None, db: str | None) ->
         return CameraIndex.build(read_camera_file(cameras), bld)
     from camroute.buildings.store import load_buildings
 
-    with migrated_engine(db) as engine:
+    with migrated_engine(db, create=False) as engine:
         cams = load_cameras(engine)
+        if len(cams) == 0:  # "no camera sees this" would be an answer; this is no registry
+            where = engine.url.render_as_string(hide_password=True)
+            typer.echo(
+                f"error: the camera registry at {where} is empty; "
+                "import cameras with: camroute cameras import FILE",
+                err=True,
+            )
+            raise typer.Exit(1)
         bld = read_buildings(buildings) if buildings is not None else load_buildings(engine)
     return CameraIndex.build(cams, bld)
 
