@@ -5,6 +5,7 @@ Kept apart from ``camroute.cli`` so domain command modules can import it without
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,49 @@ DbOption = Annotated[
         help="Database URL (default: CAMROUTE_DATABASE_URL, else sqlite file camroute.db here).",
     ),
 ]
+
+
+def unreadable(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a file (None: it can)."""
+    if path.is_dir():
+        return "it is a directory"
+    try:
+        with path.open("rb") as handle:
+            handle.read(0)
+    except OSError as exc:
+        return (exc.strerror or str(exc)).lower()
+    return None
+
+
+def fail_unreadable(path: Path) -> None:
+    """End the command (exit 2) when ``path`` cannot be read: a file error, said as one."""
+    reason = unreadable(path)
+    if reason is not None:
+        typer.echo(f"error: cannot read {path}: {reason}", err=True)
+        raise typer.Exit(2)
+
+
+def readable_file(path: Path | None) -> Path | None:
+    """Typer callback for a file argument or option: checked before the command runs."""
+    if path is not None:
+        fail_unreadable(path)
+    return path
+
+
+def writable_file(path: Path) -> Path:
+    """Typer callback for an output file: its folder must exist and take writes (exit 2)."""
+    folder = path.parent
+    reason = None
+    if path.is_dir():
+        reason = "it is a directory"
+    elif not folder.is_dir():
+        reason = f"no folder {folder}"
+    elif not os.access(folder, os.W_OK):
+        reason = f"folder {folder} is not writable"
+    if reason is not None:
+        typer.echo(f"error: cannot write {path}: {reason}", err=True)
+        raise typer.Exit(2)
+    return path
 
 
 def settings_for(db: str | None) -> Settings:

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from camroute.cameras.store import load_cameras
-from camroute.cli_options import DbOption, migrated_engine
+from camroute.cli_options import DbOption, migrated_engine, readable_file
 from camroute.errors import CamrouteError
 from camroute.routing.index import CameraIndex
 from camroute.routing.rank import rank_cameras
@@ -66,9 +66,14 @@ def route(
         float, typer.Option("--uncertainty-m", help="Radius of the uncertainty circle (m).")
     ] = 0.0,
     cameras: Annotated[
-        Path | None, typer.Option(help="Camera file (registry-schema GeoJSON or raw OSM).")
+        Path | None,
+        typer.Option(
+            help="Camera file (registry-schema GeoJSON or raw OSM).", callback=readable_file
+        ),
     ] = None,
-    buildings: Annotated[Path | None, typer.Option(help="Building footprints file.")] = None,
+    buildings: Annotated[
+        Path | None, typer.Option(help="Building footprints file.", callback=readable_file)
+    ] = None,
     db: DbOption = None,
     limit: Annotated[int, typer.Option(min=1, max=50, help="Visible cameras to list.")] = 10,
     k: Annotated[int, typer.Option(min=0, max=10, help="Cameras in the cover.")] = 3,
