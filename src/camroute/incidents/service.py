@@ -29,6 +29,7 @@ from camroute.incidents.models import (
     CallCreate,
     IncidentPage,
     IncidentRead,
+    IncidentSummary,
     LocationRead,
     LonLatIn,
     Status,
@@ -102,6 +103,16 @@ def _read(row: RowMapping, history: list[LocationRead] | None = None) -> Inciden
         purged=row["purged_at"] is not None,
         history=history,
     )
+
+
+SUMMARY_COLUMNS = tuple(
+    incidents.c[name] for name in IncidentSummary.model_fields if name != "purged"
+)
+
+
+def _summary(row: RowMapping) -> IncidentSummary:
+    fields = {name: row[name] for name in IncidentSummary.model_fields if name != "purged"}
+    return IncidentSummary(**fields, purged=row["purged_at"] is not None)
 
 
 def _row(conn: Connection, incident_id: str) -> RowMapping:
@@ -331,12 +342,14 @@ def list_incidents(
     if since is not None:
         where.append(i.created_at >= since)
     closed_last = sa.case((i.status == "closed", 1), else_=0)
-    stmt = sa.select(incidents).where(*where).order_by(closed_last, i.created_at.desc(), i.id)
+    # Only the summary's columns: the region, lookup and ranking JSON stay in the database.
+    columns = (*SUMMARY_COLUMNS, i.purged_at)
+    stmt = sa.select(*columns).where(*where).order_by(closed_last, i.created_at.desc(), i.id)
     with engine.connect() as conn:
         total = conn.execute(sa.select(sa.func.count()).select_from(incidents).where(*where))
         rows = conn.execute(stmt.limit(limit).offset(offset)).mappings().all()
         count = int(total.scalar_one())
-    return IncidentPage(items=[_read(r) for r in rows], total=count)
+    return IncidentPage(items=[_summary(r) for r in rows], total=count)
 
 
 def change_status(
