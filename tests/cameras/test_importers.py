@@ -275,3 +275,12 @@ def test_csv_nul_and_overlong_fields_reject_their_rows(tmp_path: Path) -> None:
         "line 5: column 'name' is longer than 65536 characters",
     ]
     assert result.cameras["row"].tolist() == [2, 6, 8]
+
+
+def test_csv_with_semicolons_and_a_bom_reads_like_commas(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_text("\ufeffid;lon;lat;name\nA;106.7;10.77;Lê Lợi, Q.1\n", encoding="utf-8")
+    result = normalise(read_source(path), mapping=None, source="csv")
+    assert list(result.cameras["id"]) == ["A"]
+    assert result.cameras["name"].tolist() == ["Lê Lợi, Q.1"]
+    assert result.rejects == []
