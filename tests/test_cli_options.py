@@ -17,6 +17,8 @@ READ_ONLY = [
     ["cameras", "list"],
     ["audit", "verify"],
     ["audit", "list"],
+    ["users", "list"],
+    ["apikeys", "list"],
 ]
 
 

@@ -94,6 +94,19 @@ def _missing_sqlite_file(url: str) -> Path | None:
     return None if path.exists() else path
 
 
+def fail_missing_store(url: str) -> None:
+    """End a read-only command (exit 1) when ``url`` names a SQLite file that does not exist."""
+    missing = _missing_sqlite_file(url)
+    if missing is not None:
+        typer.echo(
+            f"error: no database at {shown_url(url)} (file {missing} does not exist; "
+            "--db, else CAMROUTE_DATABASE_URL, else camroute.db in this folder): nothing has "
+            "been imported there",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
 @contextmanager
 def migrated_engine(db: str | None, *, create: bool = True) -> Iterator[Engine]:
     """An engine on ``--db`` (else the settings' store), migrated, disposed on exit.
@@ -106,14 +119,8 @@ def migrated_engine(db: str | None, *, create: bool = True) -> Iterator[Engine]:
     from camroute.store import make_engine, migrate  # the store's imports are slow
 
     url = settings_for(db).database_url
-    if not create and (missing := _missing_sqlite_file(url)) is not None:
-        typer.echo(
-            f"error: no database at {shown_url(url)} (file {missing} does not exist; "
-            "--db, else CAMROUTE_DATABASE_URL, else camroute.db in this folder): nothing has "
-            "been imported there",
-            err=True,
-        )
-        raise typer.Exit(1)
+    if not create:
+        fail_missing_store(url)
     engine = make_engine(url)
     try:
         try:
