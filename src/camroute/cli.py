@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import re
 from typing import Annotated
 
 import typer
@@ -61,6 +63,36 @@ app.add_typer(apikeys_app, name="apikeys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(sim_app, name="sim")
 app.add_typer(retention_app, name="retention")
+
+
+def plain_help(doc: str | None) -> str | None:
+    r"""A command docstring as ``--help`` text: paragraphs unwrapped, no reST literals.
+
+    Typer joins the lines of the first paragraph only and prints the others with the source's
+    line breaks, so a wrapped docstring came out broken mid-sentence.
+
+    Examples
+    --------
+    >>> plain_help("Import.\n\nHeights from ``height``,\n    else levels.")
+    'Import.\n\nHeights from height, else levels.'
+    """
+    if not doc:
+        return doc
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    text = "\n\n".join(" ".join(p.split()) for p in paragraphs)
+    return re.sub(r"``([^`]+)``", r"\1", text)
+
+
+def _plain_helps(typer_app: typer.Typer) -> None:
+    for info in typer_app.registered_commands:
+        doc = info.callback.__doc__ if info.callback is not None else None
+        info.help = plain_help(info.help or doc)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _plain_helps(group.typer_instance)
+
+
+_plain_helps(app)
 
 
 def main() -> None:

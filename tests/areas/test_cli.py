@@ -103,7 +103,7 @@ def test_import_streets_from_osm(db: str, shared_data: Path) -> None:
     ("args", "message"),
     [
         (["layers", "import", "roads", "x.geojson"], "unknown kind"),
-        (["layers", "import", "admin", "x.geojson"], "--level"),
+        (["layers", "import", "admin", __file__], "--level"),  # a file, to get past its check
         (["layers", "import", "pois", "missing.geojson"], "no such file"),
         (
             ["layers", "import", "admin", "x.csv", "--level", "ward", "--valid-to", "soon"],
@@ -115,6 +115,11 @@ def test_import_streets_from_osm(db: str, shared_data: Path) -> None:
     ],
 )
 def test_errors_exit_2(db: str, args: list[str], message: str) -> None:
+    from camroute.store import make_engine, migrate
+
+    engine = make_engine(db)  # an existing store: lookup and geocode never create one
+    migrate(engine)
+    engine.dispose()
     code, out = _run(*args, "--db", db)
     assert code == 2
     assert message in out

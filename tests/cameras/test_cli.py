@@ -49,6 +49,32 @@ def test_unreadable_file_exits_2(tmp_path: Path) -> None:
     assert "not UTF-8" in result.output
 
 
+def test_import_counts_cut_nul_and_huge_rows_as_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_text(
+        "id,lon,lat,name\n"
+        "A,106.7,10.77,ok\n"
+        "B,106.7,10.77,a\x00b\n"
+        f"C,106.7,10.77,{'x' * (20 * 1024 * 1024)}\n"
+        "D,106.7",  # the file ends mid-row
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    result = runner.invoke(app, ["cameras", "import", str(path), "--db", db])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert orjson.loads(lines[-1])["imported"] == 1
+    assert orjson.loads(lines[-1])["rejected"] == 3
+    rejected = [line for line in lines if line.startswith("rejected line ")]
+    assert [line.split(":")[0] for line in rejected] == [
+        "rejected line 3",
+        "rejected line 4",
+        "rejected line 5",
+    ]
+    listed = runner.invoke(app, ["cameras", "list", "--db", db])
+    assert orjson.loads(listed.output.strip().splitlines()[-1]) == {"listed": 1, "total": 1}
+
+
 def test_id_prefix_option(tmp_path: Path) -> None:
     csv = tmp_path / "c.csv"
     csv.write_text("id,lon,lat\n7,106.7,10.77\n", encoding="utf-8")

@@ -236,3 +236,51 @@ def test_no_coordinate_in_degrees_refuses_the_file(tmp_path: Path, rows: str) ->
     path.write_text(rows, encoding="utf-8")
     with pytest.raises(SourceFileError, match="no coordinate is in degrees"):
         normalise(read_source(path), mapping=None, source="m")
+
+
+@pytest.mark.parametrize(
+    ("last_row", "reason"),
+    [
+        ("C,106.71", "line 4: 2 fields where the header has 3 (a row cut short"),
+        ('C,106.71,"10.7', "line 4: a quoted field is not closed before the end of the file"),
+    ],
+)
+def test_csv_row_cut_by_a_truncated_file_is_rejected(tmp_path: Path, last_row, reason) -> None:
+    path = tmp_path / "cut.csv"
+    path.write_text(f"id,lon,lat\nA,106.7,10.77\nB,106.7,10.78\n{last_row}", encoding="utf-8")
+    result = normalise(read_source(path), mapping=None, source="csv")
+    assert list(result.cameras["id"]) == ["A", "B"]
+    (only,) = result.rejects
+    assert str(only).startswith(reason)
+
+
+def test_csv_nul_and_overlong_fields_reject_their_rows(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.csv"
+    huge = "x" * (20 * 1024 * 1024)
+    path.write_text(
+        "id,lon,lat,name\n"
+        "A,106.7,10.77,ok\n"  # line 2
+        "B,106.7,10.77,Lê\x00 Lợi\n"  # line 3: NUL
+        f'C,106.7,10.77,"{huge}"\n'  # line 4: 20 MB
+        f"D,106.7,10.77,{'y' * (65 * 1024)}\n"  # line 5: over the 64 KiB cap
+        'E,106.7,10.77,"two\nlines"\n'  # lines 6-7: one record
+        "G,106.7,10.77,last\n",  # line 8
+        encoding="utf-8",
+    )
+    result = normalise(read_source(path), mapping=None, source="csv")
+    assert list(result.cameras["id"]) == ["A", "E", "G"]
+    assert [str(r) for r in result.rejects] == [
+        "line 3: column 'name' contains a NUL character",
+        "line 4: a field is longer than 65536 characters",
+        "line 5: column 'name' is longer than 65536 characters",
+    ]
+    assert result.cameras["row"].tolist() == [2, 6, 8]
+
+
+def test_csv_with_semicolons_and_a_bom_reads_like_commas(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_text("\ufeffid;lon;lat;name\nA;106.7;10.77;Lê Lợi, Q.1\n", encoding="utf-8")
+    result = normalise(read_source(path), mapping=None, source="csv")
+    assert list(result.cameras["id"]) == ["A"]
+    assert result.cameras["name"].tolist() == ["Lê Lợi, Q.1"]
+    assert result.rejects == []

@@ -1,21 +1,26 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import geopandas as gpd
 import orjson
 import pytest
 import shapely
 from sqlalchemy import Engine
+from typer.testing import CliRunner
 
 from camroute.areas.store import read_features
 from camroute.buildings.store import count_buildings
 from camroute.cameras.store import get_stream_source, load_cameras
+from camroute.cli import app
 from camroute.demo.loader import DATA_DIR, demo_cameras, load_city, seeing_cameras
+from camroute.store import make_engine, migrate
 
 SIM = "http://127.0.0.1:8554"
 HCMC_BBOX = shapely.box(106.35, 10.35, 107.05, 11.2)
 HELSINKI_BBOX = shapely.box(24.93, 60.16, 24.96, 60.18)
+README = Path(__file__).parents[2] / "README.md"
 
 
 def test_shipped_files_are_small_and_attributed() -> None:
@@ -100,3 +105,31 @@ def test_helsinki_loads_buildings_and_marks_headings_assumed(store_engine: Engin
     assert len(streets) == 793
     names = orjson.loads((DATA_DIR / "helsinki" / "streets.geojson").read_bytes())
     assert all(f["properties"].get("name") for f in names["features"])
+
+
+@pytest.mark.parametrize(
+    ("city", "query", "kind", "label"),
+    [
+        ("hcmc", "phường Bến Thành", "admin_unit", "Phường Bến Thành (ward"),
+        (
+            "helsinki",
+            "ngã tư Mikonkatu Yliopistonkatu",
+            "intersection",
+            "Mikonkatu × Yliopistonkatu",
+        ),
+    ],
+)
+def test_the_readme_geocode_examples_answer_on_the_demo_data(
+    tmp_path: Path, city: str, query: str, kind: str, label: str
+) -> None:
+    assert f'`camroute geocode "{query}"' in README.read_text(encoding="utf-8").replace("\n  ", " ")
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    engine = make_engine(db)
+    migrate(engine)
+    load_city(engine, city, sim_base_url=SIM)
+    engine.dispose()
+    result = CliRunner().invoke(app, ["geocode", query, "--db", db, "--limit", "1"])
+    assert result.exit_code == 0, result.output
+    (best,) = orjson.loads(result.stdout)["candidates"]
+    assert best["kind"] == kind
+    assert best["label"].startswith(label)

@@ -236,3 +236,30 @@ def test_calls_check_the_aml_hmac_when_a_key_is_set(api) -> None:
     listed = api.client.get("/api/incidents", headers=api.as_("cad")).json()
     assert "AML-1" in str(listed)
     assert "AML-2" not in str(listed)  # a refused call leaves nothing behind
+
+
+def test_the_list_carries_what_the_queue_shows_and_the_item_the_region(api) -> None:
+    for n in range(5):
+        assert post(api, call(call_id=f"S-{n}")).status_code == 201
+    resp = api.client.get("/api/incidents", headers=api.as_("ann"))
+    assert resp.status_code == 200
+    items = resp.json()["items"]
+    assert len(items) == 5
+    assert len(resp.content) < 5 * 600  # about 350 bytes an incident; the region alone is 4 kB
+    for item in items:
+        assert {"location", "lookup", "cameras", "ranking", "history"}.isdisjoint(item)
+        assert {
+            "id",
+            "call_id",
+            "hotline",
+            "status",
+            "created_at",
+            "lon",
+            "lat",
+            "ward_name",
+        } <= item.keys()
+    assert "coordinates" not in resp.text
+    one = api.client.get(f"/api/incidents/{items[0]['id']}", headers=api.as_("ann")).json()
+    assert one["location"]["region"]["type"] == "Polygon"
+    assert len(one["location"]["region"]["coordinates"][0]) >= 60
+    assert one["ranking"] is not None

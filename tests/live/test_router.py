@@ -245,3 +245,12 @@ def test_a_polled_snapshot_is_audited_once_a_minute(api) -> None:
     mine = [d for d in _audit(api, "snapshot_relayed") if d["ticket_id"] == view["ticket_id"]]
     assert len(mine) == 1
     assert (mine[0]["snapshots"], mine[0]["bytes"], mine[0]["first"]) == (1, sizes[0], True)
+
+
+def test_an_audited_denial_does_not_say_how_far_the_caller_is(api) -> None:
+    # The chain outlives retention: a camera id and a distance would place the caller.
+    incident = api.open_incident()
+    assert api.view(incident["id"], "FAR-1").status_code == 403
+    (denied,) = _audit(api, "ticket_denied")
+    assert "more than 150 m from the caller" in denied["why"]
+    assert "m away" not in denied["why"]

@@ -59,7 +59,6 @@ def test_locate_reads_stdin(stdin: str, args: list[str], fmt: str) -> None:
         ([str(VECTORS / "aml_sms_v1_no_location.txt")], None, "location_parse_error"),
         (["-"], "12 Lê Lợi, Bến Thành", "needs_geocoding"),
         (["-", "--format", "json"], "geo:1,2", "location_parse_error"),
-        (["/nonexistent/file.xml"], None, "location_parse_error"),
     ],
 )
 def test_bad_input_prints_a_problem_and_exits_2(

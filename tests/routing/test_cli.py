@@ -71,10 +71,13 @@ def test_route_bad_lon_exits_2(tmp_path: Path) -> None:
     assert "lon" in result.output
 
 
-def test_route_from_the_store_with_no_cameras(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        app, ["route", "--lon", "105", "--lat", "10.77", "--db", f"sqlite:///{tmp_path / 'x.db'}"]
-    )
+def test_route_from_the_store_with_no_camera_in_sight(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    cams = tmp_path / "far.csv"
+    cams.write_text("id,lon,lat\nFAR,106.7,10.77\n", encoding="utf-8")
+    imported = CliRunner().invoke(app, ["cameras", "import", str(cams), "--db", db])
+    assert imported.exit_code == 0, imported.output
+    result = CliRunner().invoke(app, ["route", "--lon", "105", "--lat", "10.77", "--db", db])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["reason"]["en"].startswith("no camera sees")
 

@@ -10,12 +10,12 @@ import orjson
 import typer
 
 from camroute.areas.errors import AreaQueryError
-from camroute.areas.importers import ImportOptions
+from camroute.areas.importers import PACKAGE_WARDS, ImportOptions
 from camroute.areas.layers import AreaLayers
 from camroute.areas.lookup import geocode as geocode_text
 from camroute.areas.lookup import lookup as lookup_point
 from camroute.areas.service import LINKS_KIND, import_layer
-from camroute.cli_options import DbOption, migrated_engine
+from camroute.cli_options import DbOption, fail_unreadable, migrated_engine
 from camroute.errors import CamrouteError
 
 layers_app = typer.Typer(no_args_is_help=True, help="Admin units, service areas, streets, POIs.")
@@ -71,6 +71,8 @@ def import_command(
             valid_to=parse_time(valid_to, field="valid_to"),
             service=service,
         )
+        if str(path) != PACKAGE_WARDS:  # the wards shipped in that package are no file
+            fail_unreadable(path)
         with migrated_engine(db) as engine:
             summary = import_layer(engine, path, options)
     except CamrouteError as exc:
@@ -79,7 +81,7 @@ def import_command(
 
 
 def _layers(db: str | None) -> AreaLayers:
-    with migrated_engine(db) as engine:
+    with migrated_engine(db, create=False) as engine:
         return AreaLayers.load(engine)
 
 

@@ -41,7 +41,7 @@ def verify(
 ) -> None:
     """Check the whole chain: exit 0 when intact, 1 naming the first broken event."""
     expected = _parse_anchor(anchor)
-    with migrated_engine(db) as engine:
+    with migrated_engine(db, create=False) as engine:
         result = service.verify(engine, anchor=expected)
     if result.ok:
         typer.echo(
@@ -79,7 +79,7 @@ def list_events(
         time_from=since,
         limit=limit,
     )
-    with migrated_engine(db) as engine:
+    with migrated_engine(db, create=False) as engine:
         page = service.query(engine, q)
     table = Table("id", "time (UTC)", "actor", "role", "action", "subject", "incident", "purpose")
     for e in page.items:

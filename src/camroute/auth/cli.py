@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from camroute.auth import service
 from camroute.auth.models import Role
-from camroute.cli_options import DbOption, settings_for
+from camroute.cli_options import DbOption, fail_missing_store, settings_for
 from camroute.errors import CamrouteError
 from camroute.settings import Settings
 from camroute.store import make_engine, migrate
@@ -32,8 +32,10 @@ ACTOR_ROLE = "cli"
 
 
 @contextmanager
-def _store(db: str | None) -> Iterator[tuple[Engine, Settings]]:
+def _store(db: str | None, *, create: bool = True) -> Iterator[tuple[Engine, Settings]]:
     settings = settings_for(db)
+    if not create:  # a listing creates no database just to find it empty
+        fail_missing_store(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
         migrate(engine)
@@ -83,7 +85,7 @@ def add_user(
 @users_app.command("list")
 def list_users(db: DbOption = None) -> None:
     """List users and whether they are disabled."""
-    with _store(db) as (engine, _):
+    with _store(db, create=False) as (engine, _):
         users = service.list_users(engine)
     table = Table("name", "role", "disabled", "created (UTC)")
     for u in users:
@@ -150,7 +152,7 @@ def create_key(
 @apikeys_app.command("list")
 def list_keys(db: DbOption = None) -> None:
     """List API keys (name, role, first characters)."""
-    with _store(db) as (engine, _):
+    with _store(db, create=False) as (engine, _):
         keys = service.list_api_keys(engine)
     table = Table("name", "role", "prefix", "disabled", "created (UTC)")
     for k in keys:

@@ -9,7 +9,7 @@ import numpy as np
 import orjson
 import typer
 
-from camroute.cli_options import DbOption, migrated_engine
+from camroute.cli_options import DbOption, migrated_engine, readable_file
 from camroute.errors import CamrouteError
 
 app = typer.Typer(no_args_is_help=True, help="Building footprints (line-of-sight occluders).")
@@ -17,7 +17,10 @@ app = typer.Typer(no_args_is_help=True, help="Building footprints (line-of-sight
 
 @app.command("import")
 def import_buildings(
-    path: Annotated[Path, typer.Argument(help="GeoJSON, GeoPackage, Shapefile or OSM file.")],
+    path: Annotated[
+        Path,
+        typer.Argument(help="GeoJSON, GeoPackage, Shapefile or OSM file.", callback=readable_file),
+    ],
     db: DbOption = None,
     append: Annotated[bool, typer.Option(help="Keep the stored footprints.")] = False,
 ) -> None:

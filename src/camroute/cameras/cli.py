@@ -13,7 +13,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from camroute.cameras.secrets import cipher_for
-from camroute.cli_options import DbOption, migrated_engine, settings_for
+from camroute.cli_options import (
+    DbOption,
+    migrated_engine,
+    readable_file,
+    settings_for,
+    writable_file,
+)
 from camroute.errors import CamrouteError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="The camera registry.")
@@ -31,10 +37,16 @@ def _actor() -> str:
 @app.command("import")
 def import_cmd(
     path: Annotated[
-        Path, typer.Argument(help="GeoJSON, GeoPackage, Shapefile, CSV, OSM XML/JSON.")
+        Path,
+        typer.Argument(
+            help="GeoJSON, GeoPackage, Shapefile, CSV, OSM XML/JSON.", callback=readable_file
+        ),
     ],
     mapping: Annotated[
-        Path | None, typer.Option("--mapping", help="JSON column mapping for other schemas.")
+        Path | None,
+        typer.Option(
+            "--mapping", help="JSON column mapping for other schemas.", callback=readable_file
+        ),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only; write nothing.")] = False,
     strict: Annotated[
@@ -108,7 +120,7 @@ def _progress(console: Console) -> Progress:
 
 @app.command("export")
 def export_cmd(
-    out: Annotated[Path, typer.Argument(help="Output file.")],
+    out: Annotated[Path, typer.Argument(help="Output file.", callback=writable_file)],
     fmt: Annotated[
         Literal["geojson", "gpkg"], typer.Option("--format", help="geojson or gpkg.")
     ] = "geojson",
@@ -143,7 +155,7 @@ def list_cmd(
     """Print cameras as JSON lines (id, lon, lat, kind, heading, hfov, range, status)."""
     from camroute.cameras.store import list_cameras
 
-    with migrated_engine(db) as engine, engine.connect() as conn:
+    with migrated_engine(db, create=False) as engine, engine.connect() as conn:
         rows, total = list_cameras(conn, status=status, limit=limit)
     keys = ("id", "lon", "lat", "kind", "heading_deg", "hfov_deg", "range_m", "status")
     for row in rows:

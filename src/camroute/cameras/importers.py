@@ -1,7 +1,8 @@
 """Read a camera file into a plain table of source columns plus WGS84 point coordinates.
 
-GeoJSON, GeoPackage, Shapefile, CSV and OSM XML are read by GDAL through pyogrio; Overpass
-JSON (a list of OSM elements) is loaded with orjson into pandas. Nothing here interprets the
+GeoJSON, GeoPackage, Shapefile and OSM XML are read by GDAL through pyogrio; CSV row by row
+(:mod:`camroute.cameras.csvfile`); Overpass JSON (a list of OSM elements) is loaded with orjson
+into pandas. Nothing here interprets the
 columns (that is :mod:`camroute.cameras.mapping`); a file that cannot be read at all raises
 :class:`SourceFileError`, a feature whose geometry is unusable gets a per-row reason.
 """
@@ -21,6 +22,7 @@ import pyogrio
 import shapely
 from numpy.typing import NDArray
 
+from camroute.cameras.csvfile import CsvHeaderError, read_csv_rows
 from camroute.errors import InvalidInputError
 
 OSM_CONFIG = Path(__file__).with_name("osmconf.ini")
@@ -41,6 +43,7 @@ class SourceFrame:
 
     ``lon``/``lat`` are NaN where the feature had no usable point (``geom_reason`` says
     why) or where the format carries coordinates in columns (CSV, ``has_geometry`` False).
+    ``row_reason`` (empty: none) rejects a whole row the reader could not read whole.
     """
 
     frame: pd.DataFrame
@@ -52,6 +55,7 @@ class SourceFrame:
     has_geometry: bool
     is_osm: bool = False
     notes: list[str] = field(default_factory=list)
+    row_reason: list[str | None] = field(default_factory=list)
 
 
 def _check_utf8(path: Path) -> None:
@@ -103,16 +107,20 @@ def _read_frame(path: Path, **kwargs: object) -> gpd.GeoDataFrame | pd.DataFrame
 
 
 def _read_csv(path: Path) -> SourceFrame:
-    frame = _read_frame(path, read_geometry=False)
-    n = len(frame)
+    try:
+        rows = read_csv_rows(path.read_bytes().decode("utf-8"))
+    except CsvHeaderError as exc:
+        raise SourceFileError(f"{path.name}: {exc}", field="file") from exc
+    n = len(rows.frame)
     return SourceFrame(
-        frame=pd.DataFrame(frame),
+        frame=rows.frame,
         lon=np.full(n, np.nan),
         lat=np.full(n, np.nan),
         geom_reason=[None] * n,
         row_label="line",
-        row_numbers=np.arange(2, n + 2, dtype=np.int64),  # line 1 is the header
+        row_numbers=rows.row_numbers,
         has_geometry=False,
+        row_reason=rows.reasons,
     )
 
 

@@ -101,6 +101,8 @@ def normalise(src: SourceFrame, *, mapping: Mapping | None, source: str) -> Norm
         return Normalised(cameras=empty, rejects=[], notes=list(src.notes))
     cols = resolve_columns([str(c) for c in frame.columns], mapping, is_osm=src.is_osm)
     checks, warnings = Checks(len(frame)), []
+    if src.row_reason:  # an unreadable row is rejected for that, whatever its cells say
+        checks.fail([r is not None for r in src.row_reason], "{v}", src.row_reason)
     out = pd.DataFrame(index=frame.index)
     out["id"] = _ids(frame, cols, src, mapping, checks)
     out["lon"], out["lat"] = _positions(frame, cols, src, checks)

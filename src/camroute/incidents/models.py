@@ -68,8 +68,12 @@ class LocationRead(BaseModel):
     location: dict[str, Any] | None
 
 
-class IncidentRead(BaseModel):
-    """An incident as the map and CAD see it."""
+class IncidentSummary(BaseModel):
+    """An incident as a list shows it: where and when, not the region, lookup or cameras.
+
+    The uncertainty region (a polygon of up to ~70 points), the lookup and the ranked cameras
+    come with the incident itself (``GET /api/incidents/{id}``).
+    """
 
     id: str
     call_id: str
@@ -81,20 +85,25 @@ class IncidentRead(BaseModel):
     lon: float | None
     lat: float | None
     uncertainty_m: float | None
-    location: dict[str, Any] | None
     address: str | None
-    lookup: dict[str, Any] | None
-    cameras: list[dict[str, Any]]
-    ranking: dict[str, Any] | None = None
     ward_code: str | None
     ward_name: str | None
     location_count: int
     purged: bool
+
+
+class IncidentRead(IncidentSummary):
+    """An incident as the map and CAD see it."""
+
+    location: dict[str, Any] | None
+    lookup: dict[str, Any] | None
+    cameras: list[dict[str, Any]]
+    ranking: dict[str, Any] | None = None
     history: list[LocationRead] | None = None
 
 
 class IncidentPage(BaseModel):
     """A page of incidents, open ones first, newest first within each group."""
 
-    items: list[IncidentRead]
+    items: list[IncidentSummary]
     total: int

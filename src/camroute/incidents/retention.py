@@ -1,10 +1,12 @@
 """Retention: purge precise caller locations of incidents closed long enough ago.
 
 What goes: ``lon``, ``lat``, ``uncertainty_m``, the parsed location, the spoken address, the
-lookup and the camera ranking, of the incident and of every location update. What stays: the
+lookup, the camera ranking and the location fingerprint (a keyed hash, but a hash of a location
+is still a handle on it), of the incident and of every location update. What stays: the
 ward (code and name), the hotline, the status and the times, for ward-level reports. Expired
 live tickets are deleted. The audit chain is not touched (it never holds precise locations),
-so it stays verifiable; the purge itself is audited.
+so it stays verifiable; the purge itself is audited. A repeat of a purged call is no longer
+recognised as a retry: it is refused as a call of a closed incident.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from camroute.incidents.tables import incident_locations, incidents
 from camroute.incidents.txn import writing
 from camroute.live import store as tickets
 
-PRECISE = ("lon", "lat", "uncertainty_m", "location")
+PRECISE = ("lon", "lat", "uncertainty_m", "location", "fingerprint")
 
 
 @dataclass(frozen=True)

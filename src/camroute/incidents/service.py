@@ -7,6 +7,7 @@ A call id is the idempotency key: an identical repeat returns the same incident 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from camroute.incidents.models import (
     CallCreate,
     IncidentPage,
     IncidentRead,
+    IncidentSummary,
     LocationRead,
     LonLatIn,
     Status,
@@ -35,8 +37,10 @@ from camroute.incidents.models import (
 from camroute.incidents.tables import incident_locations, incidents
 from camroute.incidents.txn import writing
 from camroute.live import store as tickets
+from camroute.store.meta import stored_secret
 
 i = incidents.c
+FINGERPRINT_KEY = "incident_fingerprint_key"
 
 
 class IncidentNotFoundError(NotFoundError):
@@ -62,11 +66,17 @@ class CallOutcome:
     changed: bool
 
 
-def fingerprint(call: CallCreate) -> str:
-    """SHA-256 of what a call says about the location (the idempotency comparison)."""
+def fingerprint(call: CallCreate, *, key: bytes) -> str:
+    """HMAC-SHA256 of what a call says about the location (the idempotency comparison).
+
+    Keyed with the store's secret: a plain hash of a location is recovered by hashing every
+    point of the ward, so a stored fingerprint must not be computable from a guessed location.
+    Retention drops it with the coordinates anyway.
+    """
     loc = call.location.model_dump() if isinstance(call.location, LonLatIn) else call.location
     body = {"location": loc, "content_type": call.content_type, "address": call.address}
-    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    message = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def _read(row: RowMapping, history: list[LocationRead] | None = None) -> IncidentRead:
@@ -93,6 +103,16 @@ def _read(row: RowMapping, history: list[LocationRead] | None = None) -> Inciden
         purged=row["purged_at"] is not None,
         history=history,
     )
+
+
+SUMMARY_COLUMNS = tuple(
+    incidents.c[name] for name in IncidentSummary.model_fields if name != "purged"
+)
+
+
+def _summary(row: RowMapping) -> IncidentSummary:
+    fields = {name: row[name] for name in IncidentSummary.model_fields if name != "purged"}
+    return IncidentSummary(**fields, purged=row["purged_at"] is not None)
 
 
 def _row(conn: Connection, incident_id: str) -> RowMapping:
@@ -240,14 +260,15 @@ def receive_call(
     bus: EventBus | None = None,
 ) -> CallOutcome:
     """Open the incident of ``call``, or record its location update, or see a repeat."""
-    fp = fingerprint(call)
+    fp = fingerprint(call, key=stored_secret(engine, FINGERPRINT_KEY))
     for _attempt in range(3):
         with engine.connect() as conn:
             row = conn.execute(sa.select(incidents).where(i.call_id == call.call_id)).mappings()
             existing = row.first()
         if existing is not None:
             _check_hotline(existing, call)
-            if existing["fingerprint"] == fp:  # a retry: the same incident, even if closed
+            # A retry is the same incident, even if closed; a purged one has no fingerprint.
+            if existing["fingerprint"] == fp:
                 _repeat(engine, call, existing, actor)
                 return CallOutcome(_read(existing), created=False, changed=False)
             _check_open(existing, call)
@@ -321,12 +342,14 @@ def list_incidents(
     if since is not None:
         where.append(i.created_at >= since)
     closed_last = sa.case((i.status == "closed", 1), else_=0)
-    stmt = sa.select(incidents).where(*where).order_by(closed_last, i.created_at.desc(), i.id)
+    # Only the summary's columns: the region, lookup and ranking JSON stay in the database.
+    columns = (*SUMMARY_COLUMNS, i.purged_at)
+    stmt = sa.select(*columns).where(*where).order_by(closed_last, i.created_at.desc(), i.id)
     with engine.connect() as conn:
         total = conn.execute(sa.select(sa.func.count()).select_from(incidents).where(*where))
         rows = conn.execute(stmt.limit(limit).offset(offset)).mappings().all()
         count = int(total.scalar_one())
-    return IncidentPage(items=[_read(r) for r in rows], total=count)
+    return IncidentPage(items=[_summary(r) for r in rows], total=count)
 
 
 def change_status(

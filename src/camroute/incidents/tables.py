@@ -1,8 +1,8 @@
 """Incident tables: one row per call (the incident) and its location history.
 
 Precise location columns (``lon``, ``lat``, ``uncertainty_m``, ``location``, ``address``,
-``lookup``, ``cameras``) are nulled by retention; ``ward_code``, ``ward_name``, ``hotline`` and
-the times stay for reports.
+``lookup``, ``cameras``, ``fingerprint``) are nulled by retention; ``ward_code``, ``ward_name``,
+``hotline`` and the times stay for reports.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ incidents = sa.Table(
     sa.Column("ward_code", sa.String(32), nullable=True),
     sa.Column("ward_name", sa.String(256), nullable=True),
     sa.Column("location_count", sa.Integer(), nullable=False),
-    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=True),
     sa.Column("purged_at", UtcDateTime(), nullable=True),
     sa.Index("ix_incidents_status", "status"),
     sa.Index("ix_incidents_created_at", "created_at"),
@@ -50,7 +50,7 @@ incident_locations = sa.Table(
         nullable=False,
     ),
     sa.Column("received_at", UtcDateTime(), nullable=False),
-    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=True),
     sa.Column("lon", sa.Float(), nullable=True),
     sa.Column("lat", sa.Float(), nullable=True),
     sa.Column("uncertainty_m", sa.Float(), nullable=True),

@@ -129,8 +129,10 @@ def denial(
     why = (
         "camera is restricted"
         if facts.access_class == "restricted"
-        else f"camera is not ranked for this incident and is {facts.distance_m:.0f} m away "
-        f"(more than {max_distance_m:.0f} m)"
+        # No exact distance: the reason is audited, and the audit chain outlives retention
+        # (a camera and a distance would place the caller on a circle round it).
+        else f"camera is not ranked for this incident and is more than {max_distance_m:.0f} m "
+        "from the caller"
     )
     if actor.role != Role.supervisor:
         return f"{why}: a supervisor must open it, with a written reason"

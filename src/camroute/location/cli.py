@@ -9,6 +9,7 @@ from typing import Annotated
 import orjson
 import typer
 
+from camroute.cli_options import fail_unreadable
 from camroute.location.errors import LocationParseError
 from camroute.location.parse import FormatChoice, parse_location
 from camroute.settings import Settings
@@ -45,8 +46,7 @@ def _read(source: str) -> bytes:
         data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
     else:
         path = Path(source)
-        if not path.is_file():
-            raise LocationParseError(f"no such file: {source}", field="file")
+        fail_unreadable(path)  # a file error, not a location that failed to parse
         with path.open("rb") as handle:
             data = handle.read(MAX_INPUT_BYTES + 1)
     if len(data) > MAX_INPUT_BYTES:

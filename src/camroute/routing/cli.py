@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from camroute.cameras.store import load_cameras
-from camroute.cli_options import DbOption, migrated_engine
+from camroute.cli_options import DbOption, migrated_engine, readable_file
 from camroute.errors import CamrouteError
 from camroute.routing.index import CameraIndex
 from camroute.routing.rank import rank_cameras
@@ -45,8 +45,16 @@ def _index_from(cameras: Path | None, buildings: Path | None, db: str | None) ->
         return CameraIndex.build(read_camera_file(cameras), bld)
     from camroute.buildings.store import load_buildings
 
-    with migrated_engine(db) as engine:
+    with migrated_engine(db, create=False) as engine:
         cams = load_cameras(engine)
+        if len(cams) == 0:  # "no camera sees this" would be an answer; this is no registry
+            where = engine.url.render_as_string(hide_password=True)
+            typer.echo(
+                f"error: the camera registry at {where} is empty; "
+                "import cameras with: camroute cameras import FILE",
+                err=True,
+            )
+            raise typer.Exit(1)
         bld = read_buildings(buildings) if buildings is not None else load_buildings(engine)
     return CameraIndex.build(cams, bld)
 
@@ -58,9 +66,14 @@ def route(
         float, typer.Option("--uncertainty-m", help="Radius of the uncertainty circle (m).")
     ] = 0.0,
     cameras: Annotated[
-        Path | None, typer.Option(help="Camera file (registry-schema GeoJSON or raw OSM).")
+        Path | None,
+        typer.Option(
+            help="Camera file (registry-schema GeoJSON or raw OSM).", callback=readable_file
+        ),
     ] = None,
-    buildings: Annotated[Path | None, typer.Option(help="Building footprints file.")] = None,
+    buildings: Annotated[
+        Path | None, typer.Option(help="Building footprints file.", callback=readable_file)
+    ] = None,
     db: DbOption = None,
     limit: Annotated[int, typer.Option(min=1, max=50, help="Visible cameras to list.")] = 10,
     k: Annotated[int, typer.Option(min=0, max=10, help="Cameras in the cover.")] = 3,

@@ -2,12 +2,17 @@
 
 A generation is a counter that a writer bumps in the same transaction as its change, so a
 reader (another process, another replica) can tell "something changed" from one cheap read.
+A stored secret is a random key made on first use and shared by every process of the store.
 """
 
 from __future__ import annotations
 
+import secrets
+import threading
+
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 META = sa.table("camroute_meta", sa.column("key", sa.String), sa.column("value", sa.Text))
 
@@ -17,6 +22,31 @@ def meta_value(engine: Engine, key: str) -> str | None:
     with engine.connect() as conn:
         value = conn.execute(sa.select(META.c.value).where(META.c.key == key)).scalar()
     return None if value is None else str(value)
+
+
+_secrets: dict[tuple[str, str], bytes] = {}
+_secrets_guard = threading.Lock()
+
+
+def stored_secret(engine: Engine, key: str) -> bytes:
+    """The 32-byte random secret ``key`` of this store, made on first use (cached per process)."""
+    cache_key = (engine.url.render_as_string(hide_password=True), key)
+    with _secrets_guard:
+        cached = _secrets.get(cache_key)
+    if cached is not None:
+        return cached
+    value = meta_value(engine, key)
+    if value is None:
+        try:
+            with engine.begin() as conn:
+                conn.execute(sa.insert(META).values(key=key, value=secrets.token_hex(32)))
+        except IntegrityError:
+            pass  # another process stored it first; read theirs
+        value = meta_value(engine, key)
+    if value is None:
+        raise RuntimeError(f"the secret {key!r} could not be stored")
+    with _secrets_guard:
+        return _secrets.setdefault(cache_key, bytes.fromhex(value))
 
 
 def generation(engine: Engine, key: str) -> str:
