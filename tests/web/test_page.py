@@ -27,15 +27,33 @@ def test_login_shows_the_camera_layer(page: Any, login: Any) -> None:
     assert page.locator("img.leaflet-tile").count() == 0  # no tile server configured: no tiles
 
 
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) =>
+  console.error(`csp-violation ${e.effectiveDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+"""
+
+
 def test_page_runs_under_its_own_csp(page: Any, ui: Any, login: Any, stack: Any) -> None:
+    """Log in, open a call and a live tile, switch language: no CSP violation on the way."""
     violations: list[str] = []
+    page.add_init_script(REPORT_CSP_VIOLATIONS)  # runs before the page's own scripts
     page.on(
-        "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+        "console",
+        lambda m: violations.append(m.text)
+        if "csp-violation" in m.text or "Content Security" in m.text
+        else None,
     )
     incident = stack.post_call(hotline="113")
+    csp = page.context.request.get(f"{stack.url}/").headers["content-security-policy"]
+    assert "'unsafe-inline'" not in csp
     login("ann")
     ui.open_incident(incident["id"])
     page.wait_for_selector("path.cone")
+    ui.open_live("WEB-SEE")
+    page.wait_for_selector("#tiles .tile[data-camera='WEB-SEE'] img[src^='blob:']")
+    page.click("#lang-toggle")
+    page.wait_for_selector("html[lang='en']")
+    page.wait_for_timeout(300)
     assert not violations
 
 

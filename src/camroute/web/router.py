@@ -73,9 +73,11 @@ def content_security_policy(*, tile_url: str | None) -> str:
     img_src = f"'self' data: blob: {extra}".rstrip()
     return (
         "default-src 'self'; "
-        f"img-src {img_src}; "
-        "style-src 'self' 'unsafe-inline'; "
         "script-src 'self'; "
+        # No 'unsafe-inline': Leaflet positions and sizes through the CSSOM (element.style),
+        # which CSP does not govern; only style attributes and <style> blocks in markup are.
+        "style-src 'self'; "
+        f"img-src {img_src}; "
         "connect-src 'self'; "
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     )
