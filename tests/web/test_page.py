@@ -10,6 +10,9 @@ import httpx
 import pytest
 
 from camroute.app import create_app
+from camroute.auth.models import Role
+from camroute.auth.service import add_user
+from camroute.demo.loader import load_city
 from camroute.settings import Settings
 from camroute.sim.server import serve_in_thread
 
@@ -29,7 +32,7 @@ def test_login_shows_the_camera_layer(page: Any, login: Any) -> None:
 
 REPORT_CSP_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (e) =>
-  console.error(`csp-violation ${e.effectiveDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+  console.error(`csp-violation ${e.effectiveDirective} ${e.blockedURI} ${e.lineNumber}`));
 """
 
 
@@ -39,9 +42,11 @@ def test_page_runs_under_its_own_csp(page: Any, ui: Any, login: Any, stack: Any)
     page.add_init_script(REPORT_CSP_VIOLATIONS)  # runs before the page's own scripts
     page.on(
         "console",
-        lambda m: violations.append(m.text)
-        if "csp-violation" in m.text or "Content Security" in m.text
-        else None,
+        lambda m: (
+            violations.append(m.text)
+            if "csp-violation" in m.text or "Content Security" in m.text
+            else None
+        ),
     )
     incident = stack.post_call(hotline="113")
     csp = page.context.request.get(f"{stack.url}/").headers["content-security-policy"]
@@ -199,7 +204,7 @@ def test_layout_fits_1366x768(page: Any, ui: Any, login: Any, stack: Any) -> Non
         assert box["x"] >= 0
         assert box["x"] + box["width"] <= 1366
         assert box["y"] + box["height"] <= 768
-    assert "OpenStreetMap" in page.inner_text(".attribution")
+    assert "UIP (MIT)" in page.inner_text(".attribution")  # the HCMC cameras' credit
 
 
 def test_tile_server_is_used_only_when_configured(
@@ -223,3 +228,59 @@ def test_tile_server_is_used_only_when_configured(
     tiles = [u for u in requested if u.startswith(f"{base}/tiles/")]
     assert tiles
     assert all(u.startswith(base) for u in requested)
+
+
+def _map_centre(page: Any) -> tuple[float, float]:
+    centre = page.evaluate("window.camroute.state.map.getCenter()")
+    return centre["lng"], centre["lat"]
+
+
+def test_hcmc_opens_on_its_cameras_and_credits_them(page: Any, login: Any) -> None:
+    login("ann")
+    lon, lat = _map_centre(page)
+    assert 106.5 < lon < 106.9
+    assert 10.6 < lat < 11.0
+    footer = page.inner_text(".attribution")
+    assert "UIP (MIT)" in footer
+    assert "OpenStreetMap" not in footer  # no OSM data is loaded for HCMC
+    page.click("#lang-toggle")
+    page.wait_for_selector("html[lang='en']")
+    assert "HCMC cameras" in page.inner_text(".attribution")
+
+
+def test_helsinki_opens_on_helsinki_and_credits_openstreetmap(
+    browser: Any, tmp_path: Any, page: Any, stack: Any
+) -> None:
+    assert page.evaluate("1 + 1") == 2  # the stack's own page is checked on teardown
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=f"sqlite:///{tmp_path / 'helsinki.db'}"
+    )
+    app = create_app(settings)
+    with serve_in_thread(app, lifespan="on") as base:
+        load_city(app.state.engine, "helsinki", sim_base_url="http://127.0.0.1:9")
+        add_user(
+            app.state.engine,
+            settings,
+            name="hel",
+            role=Role.dispatcher,
+            password=stack.password,
+            actor="test",
+            actor_role="test",
+        )
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, bypass_csp=True)
+        tab = context.new_page()
+        tab.goto(f"{base}/")
+        tab.wait_for_selector("body[data-ready='1']")
+        tab.fill("#login-form input[name=username]", "hel")
+        tab.fill("#login-form input[name=password]", stack.password)
+        tab.click("#login-form button[type=submit]")
+        tab.wait_for_selector("body[data-camera-renders]")
+        lon, lat = _map_centre(tab)
+        drawn = tab.evaluate("window.camrouteMetrics.camerasDrawn")
+        footer = tab.inner_text(".attribution")
+        context.close()
+    assert 24.8 < lon < 25.1
+    assert 60.1 < lat < 60.3
+    assert drawn > 50
+    assert "OpenStreetMap" in footer
+    assert "UIP" not in footer

@@ -10,9 +10,9 @@ import { attachCones, cameraGroups, drawSubject, initIncidentLayer, renderPanel 
 import { closeLastTile, incidentStatusSeen, onServerEvent, requestView } from "./js/live.js";
 import { connectEvents, disconnectEvents, initQueue, refreshQueue, selectNext } from "./js/queue.js";
 import { initSearch } from "./js/search.js";
+import { applyStartView, loadMapConfig, showAttribution } from "./js/mapconfig.js";
 import { isAdmin, on, state } from "./js/state.js";
 
-const HCMC = [10.776, 106.701];
 const HANDLERS = ["dispatcher", "supervisor"]; // the roles that see calls and open live views
 
 const VIEW_KEY = "camroute.view";
@@ -31,7 +31,8 @@ function savedView() {
 function initMap() {
   const map = L.map("map", { preferCanvas: false, zoomControl: true, attributionControl: false });
   const saved = savedView();
-  map.setView(saved ? saved.center : HCMC, saved ? saved.zoom : 13);
+  // The whole world until the server says where its data is (after login: applyStartView).
+  map.setView(saved ? saved.center : [0, 0], saved ? saved.zoom : 2);
   map.on("moveend", () => {
     const c = map.getCenter();
     try { localStorage.setItem(VIEW_KEY, JSON.stringify({ center: [c.lat, c.lng], zoom: map.getZoom() })); } catch { /* not kept */ }
@@ -105,6 +106,7 @@ async function startSession(user) {
   document.getElementById("logout").hidden = false;
   document.getElementById("search-form").hidden = false;
   document.body.dataset.role = user.role;
+  if (await loadMapConfig()) applyStartView(savedView());
   const handlesCalls = HANDLERS.includes(user.role);
   document.getElementById("queue-pane").classList.toggle("inactive", !handlesCalls);
   if (handlesCalls) connectEvents();
@@ -153,6 +155,7 @@ async function main() {
     if (ev.kind.startsWith("incident.") && id && id === state.selectedId) selectIncident(id, { fit: false });
   });
   onLanguageChange(() => {
+    showAttribution();
     if (state.detail && state.selectedId) renderPanel(state.detail, { kind: "incident", onOpen: (cam) => requestView(state.selectedId, cam) });
     if (state.user) refreshQueue();
   });
