@@ -127,6 +127,38 @@ def test_english_toggle_translates_and_is_remembered(page: Any, login: Any) -> N
     assert page.inner_text("#lang-toggle") == "Tiếng Việt"
 
 
+def test_language_switches_on_the_login_screen_and_everywhere_after(
+    page: Any, ui: Any, stack: Any
+) -> None:
+    incident = stack.post_call(hotline="115")
+    page.goto(f"{stack.url}/")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.is_visible("#login-lang")  # the login screen covers the top bar
+    page.click("#login-lang")
+    page.wait_for_selector("html[lang='en']")
+    assert page.inner_text("#login-form h1") == "Sign in"
+    page.fill("#login-form input[name=username]", "ann")
+    page.fill("#login-form input[name=password]", stack.password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#login", state="hidden")
+    page.wait_for_selector("#conn:not([hidden]):not(.lost)")
+    page.wait_for_function("document.getElementById('conn').textContent.length > 0")
+    assert page.inner_text("#conn") == "Live"
+    ui.open_incident(incident["id"])
+    ui.open_live("WEB-SEE")
+    tile = "#tiles .tile[data-camera='WEB-SEE']"
+    page.wait_for_selector(f"{tile} img[src^='blob:']")
+    assert page.inner_text(f"{tile} header .purpose") == "Verify the incident"
+    page.click("#lang-toggle")
+    page.wait_for_selector("html[lang='vi']")
+    assert page.inner_text("#conn") == "Trực tuyến"
+    assert page.inner_text(f"{tile} header .purpose") == "Xác minh sự việc"
+    assert page.get_attribute(f"{tile} .close-tile", "title") == "Đóng"
+    page.wait_for_timeout(400)  # the age line is rewritten every 250 ms
+    assert "khung hình" in page.inner_text(f"{tile} .age")
+    assert "Camera nhìn thấy vị trí" in page.inner_text("#detail")
+
+
 def test_search_shows_the_place_and_opens_a_walk_in_incident(
     page: Any, login: Any, stack: Any
 ) -> None:

@@ -6,7 +6,7 @@ import { initBaseLayers, refreshBaseLayers } from "./js/basemap.js";
 import { initCameraLayer, refreshCameras } from "./js/cameras.js";
 import { toast } from "./js/dom.js";
 import { currentLang, initialLanguage, loadLanguage, onLanguageChange, t } from "./js/i18n.js";
-import { attachCones, cameraGroups, drawSubject, initIncidentLayer, renderPanel } from "./js/incident.js";
+import { attachCones, cameraGroups, drawSubject, initIncidentLayer, renderPanel, rerenderPanel } from "./js/incident.js";
 import { closeLastTile, incidentStatusSeen, onServerEvent, requestView } from "./js/live.js";
 import { connectEvents, disconnectEvents, initQueue, refreshQueue, selectNext } from "./js/queue.js";
 import { initSearch } from "./js/search.js";
@@ -156,10 +156,12 @@ async function main() {
   });
   onLanguageChange(() => {
     showAttribution();
-    if (state.detail && state.selectedId) renderPanel(state.detail, { kind: "incident", onOpen: (cam) => requestView(state.selectedId, cam) });
+    rerenderPanel(); // the incident or searched place on screen, with its numbers in words
     if (state.user) refreshQueue();
   });
-  document.getElementById("lang-toggle").addEventListener("click", () => loadLanguage(currentLang() === "vi" ? "en" : "vi"));
+  const toggleLanguage = () => loadLanguage(currentLang() === "vi" ? "en" : "vi");
+  document.getElementById("lang-toggle").addEventListener("click", toggleLanguage);
+  document.getElementById("login-lang").addEventListener("click", toggleLanguage); // before login too
   document.getElementById("login-form").addEventListener("submit", login);
   document.getElementById("logout").addEventListener("click", logout);
   document.addEventListener("keydown", onKey);

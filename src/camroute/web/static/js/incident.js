@@ -215,8 +215,16 @@ async function setStatus(id, status) {
   }
 }
 
+let shown = null; // the panel on screen and how it was built: {node, subject, opts}
+
+// Build the panel on screen again (language switch), unless something else replaced it.
+export function rerenderPanel() {
+  if (shown && shown.node.isConnected) renderPanel(shown.subject, shown.opts);
+}
+
 // The right-hand panel for an incident (``kind`` "incident") or a search hit ("place").
-export function renderPanel(subject, { kind = "incident", onOpen, extra = null } = {}) {
+export function renderPanel(subject, opts = {}) {
+  const { kind = "incident", onOpen, extra = null } = opts;
   const loc = subject.location || {};
   const head = kind === "incident"
     ? el("h2", {}, el("span", { class: `badge ${hotlineClass(subject.hotline)}` }, subject.hotline || ""), " ",
@@ -226,8 +234,9 @@ export function renderPanel(subject, { kind = "incident", onOpen, extra = null }
     loc.lon != null ? `${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}` : "",
     loc.uncertainty_m != null ? ` · ${t("detail.uncertainty", { m: Math.round(loc.uncertainty_m) })}` : "",
     subject.address ? ` · ${subject.address}` : "");
-  document.getElementById("detail").replaceChildren(
-    el("div", { class: `subject ${kind}`, dataset: { id: subject.id || "" } },
-      head, where, kind === "incident" ? statusActions(subject) : null, extra,
-      lookupBlock(subject.lookup), cameraLists(subject, onOpen)));
+  const node = el("div", { class: `subject ${kind}`, dataset: { id: subject.id || "" } },
+    head, where, kind === "incident" ? statusActions(subject) : null, extra,
+    lookupBlock(subject.lookup), cameraLists(subject, onOpen));
+  document.getElementById("detail").replaceChildren(node);
+  shown = { node, subject, opts };
 }

@@ -106,8 +106,9 @@ export function connectEvents() {
   source = new EventSource("/api/events");
   const conn = document.getElementById("conn");
   conn.hidden = false;
-  source.onopen = () => { conn.textContent = t("conn.live"); conn.className = "conn"; scheduleRefresh(0); };
-  source.onerror = () => { conn.textContent = t("conn.lost"); conn.className = "conn lost"; };
+  const show = (key, className) => { conn.dataset.i18n = key; conn.textContent = t(key); conn.className = className; };
+  source.onopen = () => { show("conn.live", "conn"); scheduleRefresh(0); };
+  source.onerror = () => show("conn.lost", "conn lost");
   source.onmessage = (ev) => handleEvent(ev.data, "");
   for (const kind of EVENT_KINDS) source.addEventListener(kind, (ev) => handleEvent(ev.data, kind));
 }
