@@ -107,11 +107,35 @@ def test_selected_incident_shows_ranking_cones_and_lookup(
     assert " m" in best
     page.wait_for_function("document.querySelectorAll('path.cone').length >= 3")
     assert page.locator("path.cone-assumed").count() >= 1
-    arrows = page.locator("path.ptz-arrow").count()  # shaft + head per ranked PTZ camera
-    assert arrows >= 2
-    assert arrows % 2 == 0
     assert page.locator("path.uncertainty").count() == 1
     assert page.locator("#detail .lookup dd").count() >= 1
+
+
+def test_a_ptz_camera_draws_its_reach_faintly_and_what_it_frames_strongly(
+    page: Any, ui: Any, login: Any, stack: Any
+) -> None:
+    incident = stack.post_call(hotline="115")
+    login("ann")
+    ui.open_incident(incident["id"])
+    page.wait_for_selector(".leaflet-cones-pane path.ptz-frame")
+    reach = page.locator(".leaflet-reach-pane path.ptz-reach")
+    assert reach.count() >= 1  # WEB-PTZ's whole 360° viewshed
+    for i in range(reach.count()):
+        assert float(reach.nth(i).get_attribute("fill-opacity") or 1) <= 0.05
+        assert float(reach.nth(i).get_attribute("stroke-width") or 3) <= 1
+        assert "leaflet-interactive" not in (reach.nth(i).get_attribute("class") or "")
+    frame = page.locator("path.ptz-frame").first
+    assert float(frame.get_attribute("fill-opacity") or 0) >= 0.1
+    # the frame is the zoomed sector toward the caller, far narrower than the disc it sits in
+    frame_box, reach_box = frame.bounding_box(), reach.first.bounding_box()
+    assert frame_box["width"] < reach_box["width"] / 3
+    # the caller's area is stacked above every cone and reach
+    z = page.evaluate(
+        """() => Object.fromEntries(["reach", "cones", "caller"].map((name) => [name,
+          Number(getComputedStyle(document.querySelector(`.leaflet-${name}-pane`)).zIndex)]))"""
+    )
+    assert z["caller"] > z["cones"] > z["reach"]
+    assert page.locator(".leaflet-caller-pane path.uncertainty").count() == 1
 
 
 def test_english_toggle_translates_and_is_remembered(page: Any, login: Any) -> None:

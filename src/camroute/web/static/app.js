@@ -52,6 +52,8 @@ async function selectIncident(id, { fit = true } = {}) {
   stopEditing();
   state.selectedId = id;
   for (const li of document.querySelectorAll("#queue li")) li.classList.toggle("selected", li.dataset.id === id);
+  // the selected call's own marker would cover its uncertainty area: the incident layer draws it
+  for (const m of document.querySelectorAll(".inc-marker")) m.classList.toggle("selected", m.dataset.incident === id);
   try {
     const incident = await api(`/api/incidents/${encodeURIComponent(id)}`);
     if (state.selectedId !== id) return;

@@ -69,7 +69,8 @@ function drawMarkers(list) {
   markers.clearLayers();
   for (const inc of list) {
     if (inc.lon == null || inc.lat == null || inc.status === "closed") continue;
-    const icon = L.divIcon({ className: `inc-marker ${hotlineClass(inc.hotline)}`, iconSize: [20, 20] });
+    const selected = inc.id === state.selectedId ? " selected" : ""; // drawn by the incident layer
+    const icon = L.divIcon({ className: `inc-marker ${hotlineClass(inc.hotline)}${selected}`, iconSize: [20, 20] });
     const marker = L.marker([inc.lat, inc.lon], { icon, title: `${inc.hotline} ${inc.call_id || inc.id}`, zIndexOffset: 1000 });
     marker.on("click", () => emit("select-incident", inc.id));
     marker.on("add", () => { marker.getElement().dataset.incident = inc.id; });
