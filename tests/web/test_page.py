@@ -111,6 +111,26 @@ def test_selected_incident_shows_ranking_cones_and_lookup(
     assert page.locator("#detail .lookup dd").count() >= 1
 
 
+def test_illustrative_units_say_so_once_in_the_current_language(
+    page: Any, ui: Any, login: Any, stack: Any
+) -> None:
+    incident = stack.post_call(hotline="114")
+    login("ann")
+    ui.open_incident(incident["id"])
+    units = page.locator("#detail ul.units > li")
+    assert units.count() == 3  # the demo's illustrative 113/114/115 units
+    for i in range(3):
+        text = units.nth(i).inner_text()
+        assert "illustrative" not in text
+        assert text.count("minh họa") == 1
+    page.click("#lang-toggle")
+    page.wait_for_selector("html[lang='en']")
+    for i in range(3):
+        text = units.nth(i).inner_text()
+        assert "minh họa" not in text
+        assert text.count("illustrative") == 1
+
+
 def test_a_ptz_camera_draws_its_reach_faintly_and_what_it_frames_strongly(
     page: Any, ui: Any, login: Any, stack: Any
 ) -> None:

@@ -32,6 +32,8 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
 }
 
+export function has(key) { return Boolean(catalogs[lang] && key in catalogs[lang]); }
+
 // A bilingual server value ({vi, en}) or a plain string, in the current language.
 export function pick(value) {
   if (value == null) return "";

@@ -3,6 +3,7 @@
 import { api, problemText } from "./api.js";
 import { el, formatDistance, hotlineClass, toast } from "./dom.js";
 import { pick, t } from "./i18n.js";
+import { poiName, unitNodes } from "./labels.js";
 import { sectorLatLngs } from "./geo.js";
 import { emit, state } from "./state.js";
 import { STATUS_COLOURS } from "./cameras.js";
@@ -170,14 +171,14 @@ function lookupBlock(lookup) {
     [t("detail.legacy"), [name("legacy_ward"), name("legacy_district")].filter(Boolean).join(", ")],
     [t("detail.street"), lookup.street && withDistance(lookup.street.name, lookup.street.distance_m)],
     [t("detail.intersection"), crossing && withDistance((crossing.names || []).join(" / "), crossing.distance_m)],
-    ["POI", lookup.poi && withDistance(lookup.poi.name, lookup.poi.distance_m)],
+    [t("detail.poi"), lookup.poi && withDistance(poiName(lookup.poi), lookup.poi.distance_m)],
   ].filter(([, v]) => v);
   const units = Object.entries(lookup.services || {}).sort(([a], [b]) => a.localeCompare(b));
   return el("section", { class: "lookup" },
     el("dl", { class: "kv" }, rows.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
     units.length ? el("h3", {}, t("detail.units")) : null,
     units.length ? el("ul", { class: "units" }, units.map(([hotline, u]) => el("li", {},
-      el("span", { class: `badge ${hotlineClass(hotline)}` }, hotline), " ", u.name,
+      el("span", { class: `badge ${hotlineClass(hotline)}` }, hotline), " ", unitNodes(u.name),
       u.distance_m != null ? ` — ${formatDistance(u.distance_m)}` : "",
       u.phone ? ` · ${u.phone}` : ""))) : null);
 }
