@@ -89,6 +89,32 @@ def test_posted_call_appears_in_queue_and_on_map_within_1s(
     assert item.locator(".badge").inner_text() == "114"
 
 
+def test_queue_holds_still_under_the_pointer_and_new_calls_wait_for_a_click(
+    page: Any, login: Any, stack: Any
+) -> None:
+    first = stack.post_call(hotline="113")
+    login("ann")
+    page.wait_for_selector("#conn[data-i18n='conn.live']")
+    row = page.locator(f"#queue li[data-id='{first['id']}']")
+    row.click()  # the dispatcher works this call; the pointer rests on its row
+    before = row.bounding_box()
+    second = stack.post_call(hotline="115")
+    page.wait_for_selector(f".inc-marker[data-incident='{second['id']}']", state="attached")
+    page.wait_for_timeout(300)  # the queue has had the call as long as the map has
+    assert row.bounding_box() == before
+    assert page.is_visible("#queue-new")
+    assert "selected" in (row.get_attribute("class") or "")
+    assert page.locator(f"#queue li[data-id='{second['id']}']").count() == 0
+    assert page.inner_text("#queue-new").startswith("1 ")
+    page.click("#queue-new")
+    page.wait_for_selector(f"#queue li[data-id='{second['id']}']")
+    assert page.is_hidden("#queue-new")
+    page.mouse.move(900, 500)  # away from the queue: the next call goes in at once
+    third = stack.post_call(hotline="114")
+    page.wait_for_selector(f"#queue li[data-id='{third['id']}']", timeout=5000)
+    assert page.locator("#queue li").first.get_attribute("data-id") == third["id"]
+
+
 def test_selected_incident_shows_ranking_cones_and_lookup(
     page: Any, ui: Any, login: Any, stack: Any
 ) -> None:
