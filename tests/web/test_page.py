@@ -285,18 +285,20 @@ def test_gis_admin_drags_and_rotates_a_camera_then_saves_and_sees_conflicts(
     assert "Xung đột" in page.inner_text("#admin-problem")
 
 
-def test_layout_fits_1366x768(page: Any, ui: Any, login: Any, stack: Any) -> None:
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1280, 720)])
+def test_layout_fits(page: Any, ui: Any, login: Any, stack: Any, width: int, height: int) -> None:
     incident = stack.post_call(hotline="113")
-    page.set_viewport_size({"width": 1366, "height": 768})
+    page.set_viewport_size({"width": width, "height": height})
     login("sue")
     ui.open_incident(incident["id"])
     for camera_id in ("WEB-SEE", "WEB-PTZ", "WEB-ASSUMED", "hcmc-699"):
         ui.open_live(camera_id)
         ui.wait_for_frame(f"#tiles .tile[data-camera='{camera_id}']")
-    width, height = page.evaluate(
+    page.mouse.move(width // 2, height - 5)  # off the queue, so nothing holds it
+    sizes = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
     )
-    assert (width, height) == (1366, 768)
+    assert sizes == [width, height]
     boxes = [page.locator(s).bounding_box() for s in ("#queue-pane", "#map", "#detail-pane")]
     boxes += [page.locator(".attribution").bounding_box()]
     boxes += [t.bounding_box() for t in page.locator("#tiles .tile").all()]
@@ -304,8 +306,20 @@ def test_layout_fits_1366x768(page: Any, ui: Any, login: Any, stack: Any) -> Non
     for box in boxes:
         assert box is not None
         assert box["x"] >= 0
-        assert box["x"] + box["width"] <= 1366
-        assert box["y"] + box["height"] <= 768
+        assert box["x"] + box["width"] <= width
+        assert box["y"] + box["height"] <= height
+    map_box = page.locator("#map").bounding_box()
+    for tile in page.locator("#tiles .tile").all():  # every tile wholly on the map
+        box = tile.bounding_box()
+        assert box["y"] >= map_box["y"]
+        assert box["x"] >= map_box["x"]
+    # every tile header shows its camera, its purpose and its close button, none cut off
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('#tiles .tile header > *')]
+        .filter((e) => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right >
+          e.closest('.tile').getBoundingClientRect().right).map((e) => e.textContent)"""
+    )
+    assert cut == []
     assert "UIP (MIT)" in page.inner_text(".attribution")  # the HCMC cameras' credit
 
 
