@@ -88,7 +88,7 @@ export function drawSubject(subject, { fit = true } = {}) {
   if (fit && bounds.isValid()) {
     const tiles = document.getElementById("tiles"); // keep the place clear of open live tiles
     const right = tiles.children.length ? tiles.offsetWidth + 16 : 0;
-    state.map.fitBounds(bounds.pad(0.25), { maxZoom: 18, paddingBottomRight: [right, 0] });
+    state.map.fitBounds(bounds.pad(0.25), { maxZoom: 19, paddingBottomRight: [right, 0] });
   }
 }
 
