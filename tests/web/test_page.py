@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 
 def test_login_shows_the_camera_layer(page: Any, login: Any) -> None:
     login("ann")
-    assert page.inner_text("#whoami").endswith("dispatcher")
+    assert page.inner_text("#whoami") == "ann · điều phối viên"
     assert page.evaluate("window.camrouteMetrics.camerasDrawn") > 100
     assert page.evaluate("window.camrouteMetrics.clusters") > 0  # zoomed out: grid clusters
     assert page.is_visible("#search-form")
@@ -214,6 +214,7 @@ def test_language_switches_on_the_login_screen_and_everywhere_after(
     page.wait_for_selector("#conn:not([hidden]):not(.lost)")
     page.wait_for_function("document.getElementById('conn').textContent.length > 0")
     assert page.inner_text("#conn") == "Live"
+    assert page.inner_text("#whoami") == "ann · dispatcher"
     ui.open_incident(incident["id"])
     ui.open_live("WEB-SEE")
     tile = "#tiles .tile[data-camera='WEB-SEE']"
@@ -222,6 +223,7 @@ def test_language_switches_on_the_login_screen_and_everywhere_after(
     page.click("#lang-toggle")
     page.wait_for_selector("html[lang='vi']")
     assert page.inner_text("#conn") == "Trực tuyến"
+    assert page.inner_text("#whoami") == "ann · điều phối viên"
     assert page.inner_text(f"{tile} header .purpose") == "Xác minh sự việc"
     assert page.get_attribute(f"{tile} .close-tile", "title") == "Đóng"
     page.wait_for_timeout(400)  # the age line is rewritten every 250 ms

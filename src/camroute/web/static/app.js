@@ -4,7 +4,7 @@ import { api, problemText, setBearer, setUnauthorizedHandler } from "./js/api.js
 import { editCamera, stopEditing } from "./js/admin.js";
 import { initBaseLayers, refreshBaseLayers } from "./js/basemap.js";
 import { initCameraLayer, refreshCameras } from "./js/cameras.js";
-import { toast } from "./js/dom.js";
+import { el, toast } from "./js/dom.js";
 import { currentLang, initialLanguage, loadLanguage, onLanguageChange, t } from "./js/i18n.js";
 import { attachCones, cameraGroups, drawSubject, initIncidentLayer, renderPanel, rerenderPanel } from "./js/incident.js";
 import { closeLastTile, incidentStatusSeen, onServerEvent, requestView } from "./js/live.js";
@@ -104,7 +104,8 @@ function showLogin(message = "") {
 async function startSession(user) {
   state.user = user;
   document.getElementById("login").hidden = true;
-  document.getElementById("whoami").textContent = `${user.name || ""} · ${user.role}`;
+  document.getElementById("whoami").replaceChildren(`${user.name || ""} · `,
+    el("span", { dataset: { i18n: `role.${user.role}` } }, t(`role.${user.role}`)));
   document.getElementById("logout").hidden = false;
   document.getElementById("search-form").hidden = false;
   document.body.dataset.role = user.role;

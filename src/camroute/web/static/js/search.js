@@ -3,7 +3,8 @@
 
 import { api, problemText } from "./api.js";
 import { el, toast } from "./dom.js";
-import { pick, t } from "./i18n.js";
+import { has, pick, t } from "./i18n.js";
+import { poiName } from "./labels.js";
 import { drawSubject, renderPanel } from "./incident.js";
 import { emit, state } from "./state.js";
 
@@ -13,7 +14,15 @@ function hitsOf(data) {
 }
 
 function label(hit) {
-  return pick(hit.label || hit.name || hit.display_name || hit.address || `${hit.lat}, ${hit.lon}`);
+  const text = pick(hit.label || hit.name || hit.display_name || hit.address || `${hit.lat}, ${hit.lon}`);
+  return hit.kind === "poi" ? poiName({ name: text }) : text;
+}
+
+// What kind of place a hit is, in words that follow the language ("street", "intersection"...).
+function kindNode(kind) {
+  if (!kind) return null;
+  const key = `place.${kind}`;
+  return el("span", { class: "muted" }, " (", has(key) ? el("span", { dataset: { i18n: key } }, t(key)) : kind, ")");
 }
 
 export function initSearch() {
@@ -39,8 +48,7 @@ async function search(q) {
   }
   document.getElementById("detail").replaceChildren(el("h2", { dataset: { i18n: "search.results" } }, t("search.results")),
     hits.length
-      ? el("ul", { class: "results" }, hits.map((h) => el("li", { onclick: () => showPlace(h, q) }, label(h),
-        h.kind ? el("span", { class: "muted" }, ` (${h.kind})`) : null)))
+      ? el("ul", { class: "results" }, hits.map((h) => el("li", { onclick: () => showPlace(h, q) }, label(h), kindNode(h.kind))))
       : el("p", { class: "muted", dataset: { i18n: "search.none" } }, t("search.none")));
 }
 
