@@ -1,4 +1,4 @@
-"""Pure page modules (``static/js``) run in Chromium: MJPEG part parsing, grid clustering."""
+"""Pure page modules (``static/js``) run in Chromium: MJPEG parts, grid clustering, labels."""
 
 from __future__ import annotations
 
@@ -49,3 +49,40 @@ def test_grid_clusters_group_by_screen_cell(page: Any, stack: Any) -> None:
       }"""
     )
     assert got == [["0,1", 34.5, 34.5], ["2,3", 104.5, 5], ["4", 500, 500], ["5", -1, -1]]
+
+
+def test_raw_osm_values_and_illustrative_markers_read_in_the_current_language(
+    page: Any, stack: Any
+) -> None:
+    page.goto(f"{stack.url}/")
+    got = page.evaluate(
+        """async () => {
+        const { loadLanguage } = await import('/static/js/i18n.js');
+        const { poiName, unitLabel } = await import('/static/js/labels.js');
+        const out = {};
+        for (const lang of ['vi', 'en']) {
+          await loadLanguage(lang);
+          out[lang] = [
+            poiName({ name: 'fire_hydrant' }),
+            poiName({ name: 'life_ring' }),
+            poiName({ name: 'some_new_value' }),
+            poiName({ name: 'Vita Lääkäriasema' }),
+            poiName({ name: 'Dextra', category: 'clinic' }),
+            unitLabel('Công an khu vực Tây Bắc (minh họa / illustrative)'),
+            unitLabel('Trạm 115'),
+          ];
+        }
+        return out;
+      }"""
+    )
+    assert got["vi"] == [
+        "Trụ nước chữa cháy",
+        "Phao cứu sinh",
+        "some new value",
+        "Vita Lääkäriasema",
+        "Dextra (Phòng khám)",
+        "Công an khu vực Tây Bắc (minh họa)",
+        "Trạm 115",
+    ]
+    assert got["en"][:2] == ["Fire hydrant", "Life ring"]
+    assert got["en"][4:6] == ["Dextra (Clinic)", "Công an khu vực Tây Bắc (illustrative)"]

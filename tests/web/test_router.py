@@ -32,9 +32,12 @@ def test_page_is_public_html_with_a_same_origin_csp(client: TestClient) -> None:
     r = client.get("/")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html")
-    csp = r.headers["content-security-policy"]
-    assert "connect-src 'self'" in csp
-    assert "script-src 'self';" in csp
+    assert r.headers["content-security-policy"] == (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    )
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "no-referrer"
     assert '<meta name="camroute-tile-url" content="">' in r.text
     assert "{{" not in r.text
 

@@ -22,10 +22,35 @@ from sqlalchemy import Engine
 
 from camroute.demo import adapters
 from camroute.demo.callgen import SeeingCamera
+from camroute.web.mapconfig import Credit, record_credits
 
 DATA_DIR = Path(__file__).parent / "data"
 CITY_TITLES = {"hcmc": "Ho Chi Minh City", "helsinki": "Helsinki (OpenStreetMap)"}
 HOTLINES = ("113", "114", "115")
+_ILLUSTRATIVE = Credit(
+    vi="khu vực và trạm 113/114/115: minh họa", en="113/114/115 areas and stations: illustrative"
+)
+# What the map footer credits for each city (the licences are in data/ATTRIBUTION.md).
+CITY_CREDITS = {
+    "hcmc": [
+        Credit(
+            vi="Camera TP.HCM: cổng thông tin giao thông thành phố qua UIP (MIT)",
+            en="HCMC cameras: city traffic portal via UIP (MIT)",
+        ),
+        Credit(
+            vi="Phường/xã 2025: vietnamadminunits, dvhcvn (MIT)",
+            en="2025 wards: vietnamadminunits, dvhcvn (MIT)",
+        ),
+        _ILLUSTRATIVE,
+    ],
+    "helsinki": [
+        Credit(
+            vi="Dữ liệu bản đồ © những người đóng góp OpenStreetMap (ODbL)",
+            en="Map data © OpenStreetMap contributors (ODbL)",
+        ),
+        _ILLUSTRATIVE,
+    ],
+}
 
 
 @dataclass(frozen=True)
@@ -162,6 +187,7 @@ def load_city(engine: Engine, city: str, *, sim_base_url: str) -> DemoDataset:
         summary.append(
             f"  buildings (OpenStreetMap): {adapters.import_buildings(engine, buildings)}"
         )
+    record_credits(engine, CITY_CREDITS[city])
     seeing = seeing_cameras(cameras)
     summary.append(
         f"  calls are placed in front of {len(seeing)} cameras that can see"

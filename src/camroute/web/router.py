@@ -23,6 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from camroute.api.deps import EngineDep, SettingsDep
 from camroute.auth.deps import Role, require_roles
 from camroute.web.layers import MAX_FEATURES, LayerCache, layer, parse_bbox
+from camroute.web.mapconfig import MapConfig, map_config
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 LEAFLET_DIR = Path(xstatic_leaflet.BASE_DIR)
@@ -73,9 +74,11 @@ def content_security_policy(*, tile_url: str | None) -> str:
     img_src = f"'self' data: blob: {extra}".rstrip()
     return (
         "default-src 'self'; "
-        f"img-src {img_src}; "
-        "style-src 'self' 'unsafe-inline'; "
         "script-src 'self'; "
+        # No 'unsafe-inline': Leaflet positions and sizes through the CSSOM (element.style),
+        # which CSP does not govern; only style attributes and <style> blocks in markup are.
+        "style-src 'self'; "
+        f"img-src {img_src}; "
         "connect-src 'self'; "
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     )
@@ -117,6 +120,16 @@ def get_layer(
         media_type="application/geo+json",
         headers={"Cache-Control": "private, max-age=60"},
     )
+
+
+@layers_router.get(
+    "/api/map/config",
+    dependencies=[Depends(require_roles(*LAYER_READERS))],
+    response_model=MapConfig,
+)
+def get_map_config(request: Request, engine: EngineDep) -> MapConfig:
+    """Where the map opens (the extent of the loaded data) and the credits of that data."""
+    return map_config(engine, request.app.state.web_layers)
 
 
 def install_web(app: FastAPI) -> None:

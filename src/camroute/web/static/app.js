@@ -4,15 +4,15 @@ import { api, problemText, setBearer, setUnauthorizedHandler } from "./js/api.js
 import { editCamera, stopEditing } from "./js/admin.js";
 import { initBaseLayers, refreshBaseLayers } from "./js/basemap.js";
 import { initCameraLayer, refreshCameras } from "./js/cameras.js";
-import { toast } from "./js/dom.js";
+import { el, toast } from "./js/dom.js";
 import { currentLang, initialLanguage, loadLanguage, onLanguageChange, t } from "./js/i18n.js";
-import { attachCones, cameraGroups, drawSubject, initIncidentLayer, renderPanel } from "./js/incident.js";
+import { attachCones, cameraGroups, drawSubject, initIncidentLayer, renderPanel, rerenderPanel } from "./js/incident.js";
 import { closeLastTile, incidentStatusSeen, onServerEvent, requestView } from "./js/live.js";
 import { connectEvents, disconnectEvents, initQueue, refreshQueue, selectNext } from "./js/queue.js";
 import { initSearch } from "./js/search.js";
+import { applyStartView, loadMapConfig, showAttribution } from "./js/mapconfig.js";
 import { isAdmin, on, state } from "./js/state.js";
 
-const HCMC = [10.776, 106.701];
 const HANDLERS = ["dispatcher", "supervisor"]; // the roles that see calls and open live views
 
 const VIEW_KEY = "camroute.view";
@@ -31,7 +31,8 @@ function savedView() {
 function initMap() {
   const map = L.map("map", { preferCanvas: false, zoomControl: true, attributionControl: false });
   const saved = savedView();
-  map.setView(saved ? saved.center : HCMC, saved ? saved.zoom : 13);
+  // The whole world until the server says where its data is (after login: applyStartView).
+  map.setView(saved ? saved.center : [0, 0], saved ? saved.zoom : 2);
   map.on("moveend", () => {
     const c = map.getCenter();
     try { localStorage.setItem(VIEW_KEY, JSON.stringify({ center: [c.lat, c.lng], zoom: map.getZoom() })); } catch { /* not kept */ }
@@ -51,6 +52,8 @@ async function selectIncident(id, { fit = true } = {}) {
   stopEditing();
   state.selectedId = id;
   for (const li of document.querySelectorAll("#queue li")) li.classList.toggle("selected", li.dataset.id === id);
+  // the selected call's own marker would cover its uncertainty area: the incident layer draws it
+  for (const m of document.querySelectorAll(".inc-marker")) m.classList.toggle("selected", m.dataset.incident === id);
   try {
     const incident = await api(`/api/incidents/${encodeURIComponent(id)}`);
     if (state.selectedId !== id) return;
@@ -101,10 +104,12 @@ function showLogin(message = "") {
 async function startSession(user) {
   state.user = user;
   document.getElementById("login").hidden = true;
-  document.getElementById("whoami").textContent = `${user.name || ""} · ${user.role}`;
+  document.getElementById("whoami").replaceChildren(`${user.name || ""} · `,
+    el("span", { dataset: { i18n: `role.${user.role}` } }, t(`role.${user.role}`)));
   document.getElementById("logout").hidden = false;
   document.getElementById("search-form").hidden = false;
   document.body.dataset.role = user.role;
+  if (await loadMapConfig()) applyStartView(savedView());
   const handlesCalls = HANDLERS.includes(user.role);
   document.getElementById("queue-pane").classList.toggle("inactive", !handlesCalls);
   if (handlesCalls) connectEvents();
@@ -153,10 +158,13 @@ async function main() {
     if (ev.kind.startsWith("incident.") && id && id === state.selectedId) selectIncident(id, { fit: false });
   });
   onLanguageChange(() => {
-    if (state.detail && state.selectedId) renderPanel(state.detail, { kind: "incident", onOpen: (cam) => requestView(state.selectedId, cam) });
+    showAttribution();
+    rerenderPanel(); // the incident or searched place on screen, with its numbers in words
     if (state.user) refreshQueue();
   });
-  document.getElementById("lang-toggle").addEventListener("click", () => loadLanguage(currentLang() === "vi" ? "en" : "vi"));
+  const toggleLanguage = () => loadLanguage(currentLang() === "vi" ? "en" : "vi");
+  document.getElementById("lang-toggle").addEventListener("click", toggleLanguage);
+  document.getElementById("login-lang").addEventListener("click", toggleLanguage); // before login too
   document.getElementById("login-form").addEventListener("submit", login);
   document.getElementById("logout").addEventListener("click", logout);
   document.addEventListener("keydown", onKey);

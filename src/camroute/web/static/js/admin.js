@@ -54,11 +54,11 @@ export async function editCamera(cam) {
 
 function showEditorPanel(cam, info) {
   document.getElementById("detail").replaceChildren(el("section", { class: "admin-editor", dataset: { camera: cam.id } },
-    el("h2", {}, t("admin.edit")), el("p", {}, el("strong", {}, cam.id), cam.name ? ` — ${cam.name}` : ""), info,
+    el("h2", { dataset: { i18n: "admin.edit" } }, t("admin.edit")), el("p", {}, el("strong", {}, cam.id), cam.name ? ` — ${cam.name}` : ""), info,
     el("p", { class: "problem", hidden: true, id: "admin-problem" }),
     el("div", { class: "actions" },
-      el("button", { type: "button", class: "primary", id: "admin-save", onclick: save }, t("admin.save")),
-      el("button", { type: "button", onclick: () => { stopEditing(); document.getElementById("detail").replaceChildren(); } }, t("admin.cancel")))));
+      el("button", { type: "button", class: "primary", id: "admin-save", onclick: save, dataset: { i18n: "admin.save" } }, t("admin.save")),
+      el("button", { type: "button", dataset: { i18n: "admin.cancel" }, onclick: () => { stopEditing(); document.getElementById("detail").replaceChildren(); } }, t("admin.cancel")))));
 }
 
 async function save() {

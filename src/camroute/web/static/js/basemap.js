@@ -2,6 +2,7 @@
 // and buildings, each fetched for the viewport once the map is zoomed in far enough.
 
 import { api } from "./api.js";
+import { unitLabel } from "./labels.js";
 import { state } from "./state.js";
 
 // layer name -> minimum zoom and style
@@ -28,7 +29,7 @@ function pointStyle(feature, latlng, name) {
   if (name === "stations") {
     const icon = L.divIcon({ className: `station s${props.service || ""}`, iconSize: [12, 12] });
     return L.marker(latlng, { icon, pane: "base", keyboard: false })
-      .bindTooltip(`${props.service || ""} ${props.name || ""}`);
+      .bindTooltip(() => `${props.service || ""} ${unitLabel(props.name)}`); // built when shown: current language
   }
   return L.circleMarker(latlng, { renderer, pane: "base", radius: 3, stroke: false, fillColor: "#8a7f99", fillOpacity: 0.8 })
     .bindTooltip(props.name || "", { direction: "top" });

@@ -32,6 +32,8 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
 }
 
+export function has(key) { return Boolean(catalogs[lang] && key in catalogs[lang]); }
+
 // A bilingual server value ({vi, en}) or a plain string, in the current language.
 export function pick(value) {
   if (value == null) return "";
@@ -39,9 +41,13 @@ export function pick(value) {
   return value[lang] || value.vi || value.en || "";
 }
 
+// Every element built with a ``data-i18n`` key (text) or ``data-i18n-title`` / ``-placeholder``
+// is re-translated in place when the language changes: the page's static text, the connection
+// badge, open live tiles, panels kept on screen.
 export function applyTranslations(root) {
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll("[data-i18n-placeholder]")) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
 }
 
 export function formatAgo(seconds) {

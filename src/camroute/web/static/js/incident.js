@@ -3,14 +3,19 @@
 import { api, problemText } from "./api.js";
 import { el, formatDistance, hotlineClass, toast } from "./dom.js";
 import { pick, t } from "./i18n.js";
-import { destination } from "./geo.js";
+import { poiName, unitNodes } from "./labels.js";
+import { sectorLatLngs } from "./geo.js";
 import { emit, state } from "./state.js";
 import { STATUS_COLOURS } from "./cameras.js";
 
 let layer = null;
 
+// Stacking, bottom to top: a PTZ camera's whole reach (faint), the cones and the part a PTZ
+// camera frames, then the caller's area and position, so no cone ever hides where the caller is.
 export function initIncidentLayer(map) {
+  map.createPane("reach").style.zIndex = 380;
   map.createPane("cones").style.zIndex = 390;
+  map.createPane("caller").style.zIndex = 420;
   layer = L.layerGroup().addTo(map);
 }
 
@@ -56,20 +61,21 @@ export function drawSubject(subject, { fit = true } = {}) {
   const colour = { 113: "#1f5fd1", 114: "#d12b1f", 115: "#178a3c" }[subject.hotline] || "#333";
   const circle = loc.region && loc.region.type === "Point" && loc.uncertainty_m > 0;
   if (circle) {
-    const region = L.circle([loc.lat, loc.lon], { radius: loc.uncertainty_m, color: colour, weight: 2, fillOpacity: 0.12, className: "uncertainty" });
+    const region = L.circle([loc.lat, loc.lon], { pane: "caller", radius: loc.uncertainty_m, color: colour, weight: 2.5, fillOpacity: 0.15, className: "uncertainty" });
     layer.addLayer(region);
     bounds.extend(region.getBounds());
   } else if (loc.region) {
     const region = L.geoJSON(loc.region, {
-      style: { color: colour, weight: 2, fillOpacity: 0.12, className: "uncertainty" },
-      pointToLayer: (_f, ll) => L.circleMarker(ll, { radius: 7, color: colour, fillOpacity: 0.5 }),
+      pane: "caller",
+      style: { color: colour, weight: 2.5, fillOpacity: 0.15, className: "uncertainty" },
+      pointToLayer: (_f, ll) => L.circleMarker(ll, { pane: "caller", radius: 7, color: colour, fillOpacity: 0.5 }),
     });
     layer.addLayer(region);
     bounds.extend(region.getBounds());
   }
   if (loc.lon != null) {
     const ll = [loc.lat, loc.lon];
-    layer.addLayer(L.circleMarker(ll, { radius: 4, color: colour, fillColor: colour, fillOpacity: 1, className: "caller" }));
+    layer.addLayer(L.circleMarker(ll, { pane: "caller", radius: 4, color: colour, fillColor: colour, fillOpacity: 1, className: "caller" }));
     bounds.extend(ll);
   }
   const { ranked, context, offline } = cameraGroups(subject);
@@ -82,7 +88,7 @@ export function drawSubject(subject, { fit = true } = {}) {
   if (fit && bounds.isValid()) {
     const tiles = document.getElementById("tiles"); // keep the place clear of open live tiles
     const right = tiles.children.length ? tiles.offsetWidth + 16 : 0;
-    state.map.fitBounds(bounds.pad(0.25), { maxZoom: 18, paddingBottomRight: [right, 0] });
+    state.map.fitBounds(bounds.pad(0.25), { maxZoom: 19, paddingBottomRight: [right, 0] });
   }
 }
 
@@ -100,15 +106,21 @@ function coneStyle(cam, { rank, faint, offline }) {
   };
 }
 
+// A camera that turns (PTZ, 360°) has a pan and a zoomed field of view toward the caller.
+const aims = (cam) => cam.pan_deg != null && cam.hfov_deg != null;
+
+// A turning camera's viewshed is everything it could see after turning (a disc): drawn as a
+// thin faint outline only, under the cones and the caller's area.
+const REACH_STYLE = { color: "#8a6d3b", weight: 1, opacity: 0.55, dashArray: "2 4", fillOpacity: 0.03, className: "ptz-reach" };
+
 function drawCamera(cam, { rank, faint = false, offline = false }, loc = null) {
-  if (cam.view_geojson) {
-    const base = coneStyle(cam, { rank, faint, offline });
-    const cone = L.geoJSON(cam.view_geojson, { pane: "cones", style: base, interactive: false });
-    cone.baseStyle = base;
-    cones.set(cameraId(cam), cone);
-    layer.addLayer(cone);
+  const turning = aims(cam);
+  if (cam.view_geojson && turning) {
+    layer.addLayer(L.geoJSON(cam.view_geojson, { pane: "reach", style: REACH_STYLE, interactive: false }));
+  } else if (cam.view_geojson) {
+    addCone(cam, (style) => L.geoJSON(cam.view_geojson, { pane: "cones", style, interactive: false }), { rank, faint, offline });
   }
-  if (cam.kind === "ptz" && cam.pan_deg != null && loc && !faint) layer.addLayer(ptzArrow(cam));
+  if (turning && loc && !faint && !offline) addCone(cam, (style) => ptzFrame(cam, loc, style), { rank, faint, offline }, " ptz-frame");
   const colour = offline ? STATUS_COLOURS.offline : STATUS_COLOURS[cam.status] || "#e07b00";
   const marker = L.circleMarker([cam.lat, cam.lon], {
     radius: rank ? 8 : 5, color: "#000", weight: 1, fillColor: colour, fillOpacity: 1,
@@ -129,17 +141,21 @@ export function highlightCone(id, on) {
   if (on) cone.bringToFront();
 }
 
-// An arrow from a PTZ camera along the pan it should turn to.
-function ptzArrow(cam) {
-  const length = Math.max(25, Math.min(cam.distance_m || 60, 400));
-  const tip = destination(cam, cam.pan_deg, length);
-  const left = destination(tip, cam.pan_deg + 150, length * 0.18);
-  const right = destination(tip, cam.pan_deg - 150, length * 0.18);
-  const style = { color: "#7b1fa2", weight: 3, className: "ptz-arrow" };
-  return L.layerGroup([
-    L.polyline([[cam.lat, cam.lon], [tip.lat, tip.lon]], style),
-    L.polyline([[left.lat, left.lon], [tip.lat, tip.lon], [right.lat, right.lon]], style),
-  ]);
+// ``make(style)`` builds the layer (Leaflet reads className only when a path is created).
+function addCone(cam, make, how, extraClass = "") {
+  const base = coneStyle(cam, how);
+  base.className += extraClass;
+  const cone = make(base);
+  cone.baseStyle = base;
+  cones.set(cameraId(cam), cone);
+  layer.addLayer(cone);
+}
+
+// What a turning camera frames once turned to ``pan_deg`` and zoomed to ``hfov_deg`` (both
+// from the ranking): a sector reaching just past the far side of the caller's area.
+function ptzFrame(cam, loc, style) {
+  const reachM = (cam.distance_m || 0) + Math.max(loc.uncertainty_m || 0, 10) * 1.2;
+  return L.polygon(sectorLatLngs(cam, cam.pan_deg, cam.hfov_deg, reachM), { ...style, pane: "cones", interactive: false });
 }
 
 const withDistance = (name, d) => (name ? `${name}${d != null ? ` (${formatDistance(d)})` : ""}` : "");
@@ -155,14 +171,14 @@ function lookupBlock(lookup) {
     [t("detail.legacy"), [name("legacy_ward"), name("legacy_district")].filter(Boolean).join(", ")],
     [t("detail.street"), lookup.street && withDistance(lookup.street.name, lookup.street.distance_m)],
     [t("detail.intersection"), crossing && withDistance((crossing.names || []).join(" / "), crossing.distance_m)],
-    ["POI", lookup.poi && withDistance(lookup.poi.name, lookup.poi.distance_m)],
+    [t("detail.poi"), lookup.poi && withDistance(poiName(lookup.poi), lookup.poi.distance_m)],
   ].filter(([, v]) => v);
   const units = Object.entries(lookup.services || {}).sort(([a], [b]) => a.localeCompare(b));
   return el("section", { class: "lookup" },
     el("dl", { class: "kv" }, rows.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
     units.length ? el("h3", {}, t("detail.units")) : null,
     units.length ? el("ul", { class: "units" }, units.map(([hotline, u]) => el("li", {},
-      el("span", { class: `badge ${hotlineClass(hotline)}` }, hotline), " ", u.name,
+      el("span", { class: `badge ${hotlineClass(hotline)}` }, hotline), " ", unitNodes(u.name),
       u.distance_m != null ? ` — ${formatDistance(u.distance_m)}` : "",
       u.phone ? ` · ${u.phone}` : ""))) : null);
 }
@@ -215,8 +231,16 @@ async function setStatus(id, status) {
   }
 }
 
+let shown = null; // the panel on screen and how it was built: {node, subject, opts}
+
+// Build the panel on screen again (language switch), unless something else replaced it.
+export function rerenderPanel() {
+  if (shown && shown.node.isConnected) renderPanel(shown.subject, shown.opts);
+}
+
 // The right-hand panel for an incident (``kind`` "incident") or a search hit ("place").
-export function renderPanel(subject, { kind = "incident", onOpen, extra = null } = {}) {
+export function renderPanel(subject, opts = {}) {
+  const { kind = "incident", onOpen, extra = null } = opts;
   const loc = subject.location || {};
   const head = kind === "incident"
     ? el("h2", {}, el("span", { class: `badge ${hotlineClass(subject.hotline)}` }, subject.hotline || ""), " ",
@@ -226,8 +250,9 @@ export function renderPanel(subject, { kind = "incident", onOpen, extra = null }
     loc.lon != null ? `${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}` : "",
     loc.uncertainty_m != null ? ` · ${t("detail.uncertainty", { m: Math.round(loc.uncertainty_m) })}` : "",
     subject.address ? ` · ${subject.address}` : "");
-  document.getElementById("detail").replaceChildren(
-    el("div", { class: `subject ${kind}`, dataset: { id: subject.id || "" } },
-      head, where, kind === "incident" ? statusActions(subject) : null, extra,
-      lookupBlock(subject.lookup), cameraLists(subject, onOpen)));
+  const node = el("div", { class: `subject ${kind}`, dataset: { id: subject.id || "" } },
+    head, where, kind === "incident" ? statusActions(subject) : null, extra,
+    lookupBlock(subject.lookup), cameraLists(subject, onOpen));
+  document.getElementById("detail").replaceChildren(node);
+  shown = { node, subject, opts };
 }

@@ -66,11 +66,12 @@ export async function openView(incidentId, cameraId, { purpose, reason = "", err
 
 function addTile(incidentId, cameraId, purpose, view) {
   const img = el("img", { alt: cameraId });
-  const age = el("div", { class: "age" }, t("live.waiting"));
+  const age = el("div", { class: "age", dataset: { i18n: "live.waiting" } }, t("live.waiting"));
   const tile = { incidentId, cameraId, view, lastFrameAt: null, abort: new AbortController(), img, age, objectUrl: null };
   tile.node = el("div", { class: "tile", dataset: { camera: cameraId, incident: incidentId } },
-    el("header", {}, el("strong", {}, cameraId), el("span", {}, t(`purpose.${purposeKey(purpose)}`)),
-      el("button", { type: "button", class: "close-tile", title: t("live.close"), onclick: () => closeTile(tile) }, "×")),
+    el("header", {}, el("strong", {}, cameraId),
+      el("span", { class: "purpose", dataset: { i18n: `purpose.${purposeKey(purpose)}` } }, t(`purpose.${purposeKey(purpose)}`)),
+      el("button", { type: "button", class: "close-tile", title: t("live.close"), dataset: { i18nTitle: "live.close" }, onclick: () => closeTile(tile) }, "×")),
     img, age);
   tiles.push(tile);
   document.getElementById("tiles").append(tile.node);
@@ -100,6 +101,7 @@ export function frameAgeS(tile, nowMs = Date.now()) {
 function showAge(tile) {
   const age = frameAgeS(tile);
   if (age == null) return;
+  delete tile.age.dataset.i18n; // from now on the age is written here, every 250 ms
   tile.node.classList.toggle("amber", age > AMBER_S && age <= STALE_S);
   tile.node.classList.toggle("stale", age > STALE_S);
   tile.age.textContent = `${age > STALE_S ? `${t("live.stale")} · ` : ""}${t("live.age", { s: age.toFixed(1) })}`;

@@ -8,6 +8,11 @@ import { emit, on, state } from "./state.js";
 let markers = null;
 let source = null;
 let refreshTimer = null;
+// While the dispatcher points at (or tabs through) the queue, its rows hold still: a call that
+// arrives then waits behind the "N new calls" button instead of pushing the row under the
+// pointer down into a misclick. Away from the queue, new calls go to the top at once.
+let held = false;
+let shownIds = []; // the ids in the order the queue shows them
 // The kinds the server publishes (events/router.py names each SSE message by its kind).
 const EVENT_KINDS = [
   "incident.created", "incident.updated", "incident.status",
@@ -16,6 +21,19 @@ const EVENT_KINDS = [
 
 export function initQueue(map) {
   markers = L.layerGroup().addTo(map);
+  const pane = document.getElementById("queue-pane");
+  const hold = (on) => {
+    held = on;
+    if (!on) render([...state.incidents.values()]); // nobody is aiming at a row now
+  };
+  pane.addEventListener("mouseenter", () => hold(true));
+  pane.addEventListener("mouseleave", () => hold(pane.contains(document.activeElement)));
+  pane.addEventListener("focusin", () => { held = true; });
+  pane.addEventListener("focusout", (ev) => { if (!pane.contains(ev.relatedTarget) && !pane.matches(":hover")) hold(false); });
+  document.getElementById("queue-new").addEventListener("click", () => {
+    shownIds = [];
+    render([...state.incidents.values()], { insert: true });
+  });
   setInterval(updateAges, 1000);
   on("incident-changed", () => scheduleRefresh(0));
 }
@@ -48,9 +66,23 @@ function wardName(inc) {
   return inc.ward_name || ward.name || "";
 }
 
-function render(list) {
+// The order to show: the server's, or (held) the rows already shown, in place, new ones waiting.
+function order(list, insert) {
+  if (!held || insert) return { rows: list, waiting: 0 };
+  const byId = new Map(list.map((inc) => [inc.id, inc]));
+  const rows = shownIds.filter((id) => byId.has(id)).map((id) => byId.get(id));
+  const known = new Set(shownIds);
+  return { rows, waiting: list.filter((inc) => !known.has(inc.id)).length };
+}
+
+function render(list, { insert = false } = {}) {
+  const { rows, waiting } = order(list, insert);
+  shownIds = rows.map((inc) => inc.id);
+  const more = document.getElementById("queue-new");
+  more.hidden = waiting === 0;
+  more.textContent = t("queue.new", { n: waiting });
   const ol = document.getElementById("queue");
-  ol.replaceChildren(...list.map((inc) => el("li", {
+  ol.replaceChildren(...rows.map((inc) => el("li", {
     class: `${hotlineClass(inc.hotline)}${inc.id === state.selectedId ? " selected" : ""}${inc.status === "closed" ? " closed" : ""}`,
     dataset: { id: inc.id, hotline: inc.hotline, status: inc.status }, tabindex: "0",
     onclick: () => emit("select-incident", inc.id),
@@ -69,7 +101,8 @@ function drawMarkers(list) {
   markers.clearLayers();
   for (const inc of list) {
     if (inc.lon == null || inc.lat == null || inc.status === "closed") continue;
-    const icon = L.divIcon({ className: `inc-marker ${hotlineClass(inc.hotline)}`, iconSize: [20, 20] });
+    const selected = inc.id === state.selectedId ? " selected" : ""; // drawn by the incident layer
+    const icon = L.divIcon({ className: `inc-marker ${hotlineClass(inc.hotline)}${selected}`, iconSize: [20, 20] });
     const marker = L.marker([inc.lat, inc.lon], { icon, title: `${inc.hotline} ${inc.call_id || inc.id}`, zIndexOffset: 1000 });
     marker.on("click", () => emit("select-incident", inc.id));
     marker.on("add", () => { marker.getElement().dataset.incident = inc.id; });
@@ -106,8 +139,9 @@ export function connectEvents() {
   source = new EventSource("/api/events");
   const conn = document.getElementById("conn");
   conn.hidden = false;
-  source.onopen = () => { conn.textContent = t("conn.live"); conn.className = "conn"; scheduleRefresh(0); };
-  source.onerror = () => { conn.textContent = t("conn.lost"); conn.className = "conn lost"; };
+  const show = (key, className) => { conn.dataset.i18n = key; conn.textContent = t(key); conn.className = className; };
+  source.onopen = () => { show("conn.live", "conn"); scheduleRefresh(0); };
+  source.onerror = () => show("conn.lost", "conn lost");
   source.onmessage = (ev) => handleEvent(ev.data, "");
   for (const kind of EVENT_KINDS) source.addEventListener(kind, (ev) => handleEvent(ev.data, kind));
 }

@@ -3,7 +3,8 @@
 
 import { api, problemText } from "./api.js";
 import { el, toast } from "./dom.js";
-import { pick, t } from "./i18n.js";
+import { has, pick, t } from "./i18n.js";
+import { poiName } from "./labels.js";
 import { drawSubject, renderPanel } from "./incident.js";
 import { emit, state } from "./state.js";
 
@@ -13,7 +14,15 @@ function hitsOf(data) {
 }
 
 function label(hit) {
-  return pick(hit.label || hit.name || hit.display_name || hit.address || `${hit.lat}, ${hit.lon}`);
+  const text = pick(hit.label || hit.name || hit.display_name || hit.address || `${hit.lat}, ${hit.lon}`);
+  return hit.kind === "poi" ? poiName({ name: text }) : text;
+}
+
+// What kind of place a hit is, in words that follow the language ("street", "intersection"...).
+function kindNode(kind) {
+  if (!kind) return null;
+  const key = `place.${kind}`;
+  return el("span", { class: "muted" }, " (", has(key) ? el("span", { dataset: { i18n: key } }, t(key)) : kind, ")");
 }
 
 export function initSearch() {
@@ -37,11 +46,10 @@ async function search(q) {
     await showPlace(hits[0], q);
     return;
   }
-  document.getElementById("detail").replaceChildren(el("h2", {}, t("search.results")),
+  document.getElementById("detail").replaceChildren(el("h2", { dataset: { i18n: "search.results" } }, t("search.results")),
     hits.length
-      ? el("ul", { class: "results" }, hits.map((h) => el("li", { onclick: () => showPlace(h, q) }, label(h),
-        h.kind ? el("span", { class: "muted" }, ` (${h.kind})`) : null)))
-      : el("p", { class: "muted" }, t("search.none")));
+      ? el("ul", { class: "results" }, hits.map((h) => el("li", { onclick: () => showPlace(h, q) }, label(h), kindNode(h.kind))))
+      : el("p", { class: "muted", dataset: { i18n: "search.none" } }, t("search.none")));
 }
 
 // Lookup + route for one place, drawn like an incident.
@@ -68,7 +76,7 @@ async function showPlace(hit, q) {
 
 function walkInForm(hit, q, uncertainty) {
   const select = el("select", { name: "hotline", "aria-label": t("search.hotline") },
-    ["113", "114", "115"].map((h) => el("option", { value: h }, t(`hotline.${h}`))));
+    ["113", "114", "115"].map((h) => el("option", { value: h, dataset: { i18n: `hotline.${h}` } }, t(`hotline.${h}`))));
   const open = async () => {
     const body = {
       call_id: `walkin-${crypto.randomUUID()}`, hotline: select.value,
@@ -83,5 +91,5 @@ function walkInForm(hit, q, uncertainty) {
     }
   };
   return el("div", { class: "actions walk-in" }, select,
-    el("button", { type: "button", class: "primary", onclick: open }, t("search.open_incident")));
+    el("button", { type: "button", class: "primary", onclick: open, dataset: { i18n: "search.open_incident" } }, t("search.open_incident")));
 }
