@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     live_max_distance_m: float = Field(default=150.0, ge=0.0)
     live_upstream_timeout_s: float = Field(default=2.0, gt=0.0, le=30.0)
     live_stale_after_s: float = Field(default=5.0, gt=0.0)
+    # A live ticket whose stream client went away (no MJPEG stream open, no snapshot polled)
+    # ends after this many seconds; a page reload re-attaches within it.
+    live_orphan_grace_s: float = Field(default=20.0, ge=0.5, le=600.0)
     # Retention: precise caller locations of incidents closed longer ago are purged.
     retention_days: int = Field(default=30, ge=0)
     # Auth: the HS256 key for login tokens. Unset means a random key per process (logged:
