@@ -228,3 +228,17 @@ def test_a_ticket_never_used_ends_after_the_grace(api) -> None:
     view = api.view(api.open_incident()["id"], "SIM-1").json()
     assert _wait_for(lambda: view["ticket_id"] in _revocations(api), limit_s=3 * GRACE_S)
     assert _revocations(api)[view["ticket_id"]] == "client_gone"
+
+
+def test_disabling_a_user_from_the_cli_ends_their_views(api, live_settings) -> None:
+    from typer.testing import CliRunner
+
+    from camroute.cli import app as cli_app
+
+    dina = _login(api, "dina")
+    view = _open(api, api.open_incident()["id"], dina).json()
+    args = ["users", "disable", "dina", "--db", live_settings.database_url]
+    result = CliRunner().invoke(cli_app, args)
+    assert result.exit_code == 0, result.output
+    assert "1 live view(s) ended" in result.output
+    assert _revocations(api)[view["ticket_id"]] == "user_disabled"  # ended, not just refused
