@@ -198,7 +198,7 @@ def test_a_stream_client_gone_ends_the_ticket_after_the_grace(api) -> None:
     assert view["ticket_id"] not in _revocations(api)
     left = time.monotonic()
     assert _wait_for(lambda: view["ticket_id"] in _revocations(api), limit_s=3 * GRACE_S)
-    assert time.monotonic() - left >= GRACE_S - 0.5  # not before the grace
+    assert time.monotonic() - left >= GRACE_S / 2  # not at once: the grace runs from the leaving
     assert _revocations(api)[view["ticket_id"]] == "client_gone"
     resp = api.client.get(view["snapshot_url"])
     assert (resp.status_code, resp.json()["code"]) == (403, "ticket_revoked")
