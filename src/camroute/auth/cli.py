@@ -128,7 +128,8 @@ def reset_password(
             actor=service.cli_actor(),
             actor_role=ACTOR_ROLE,
         )
-    err.print(f"password of {name} changed; their sessions have ended")
+        end_user_views(engine, name, because="session_ended")  # granted in those sessions
+    err.print(f"password of {name} changed; their sessions and live views have ended")
     if new.generated:
         err.print("generated password (shown once):")
         typer.echo(new.password)
