@@ -82,6 +82,14 @@ def _revocations(api: Api) -> dict[str, str]:
         return {d["ticket_id"]: d["because"] for d in rows}
 
 
+def _streams_closed(api: Api, ticket_id: str) -> int:
+    with api.app.state.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(audit_events.c.details).where(audit_events.c.action == "stream_closed")
+        ).scalars()
+        return sum(1 for d in rows if d["ticket_id"] == ticket_id)
+
+
 def _wait_for(predicate: Any, *, limit_s: float) -> bool:
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
@@ -211,6 +219,8 @@ def test_a_reconnect_within_the_grace_keeps_the_ticket(api) -> None:
     _stream_for(api, view["mjpeg_url"], 2 * GRACE_S)
     assert view["ticket_id"] not in _revocations(api)
     assert api.client.get(view["snapshot_url"]).status_code == 200
+    # Both streams closed (and audited) before the app stops under them.
+    assert _wait_for(lambda: _streams_closed(api, view["ticket_id"]) == 2, limit_s=5.0)
 
 
 def test_a_tile_polling_snapshots_keeps_its_ticket_until_it_stops(api) -> None:
