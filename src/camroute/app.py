@@ -21,6 +21,7 @@ from camroute.events import EventBus
 from camroute.events.router import router as events_router
 from camroute.incidents.router import router as incidents_router
 from camroute.live.headers import RelayHeaders
+from camroute.live.mine import OrphanSweeper
 from camroute.live.redact import install_ticket_redactor
 from camroute.live.router import router as live_router
 from camroute.live.tally import SnapshotTally
@@ -50,9 +51,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.registry_listeners.append(app.state.camera_index.listener(engine))
         if settings.registry_poll_s > 0:
             app.state.camera_index.watch(engine, interval_s=settings.registry_poll_s)
+        # Live views whose page went away end after the grace (their slots come back).
+        sweeper = OrphanSweeper(engine, grace_s=settings.live_orphan_grace_s, bus=app.state.events)
+        sweeper.start()
         try:
             yield
         finally:
+            sweeper.stop()
             app.state.camera_index.stop()
             await app.state.http.aclose()
             app.state.events.stop()

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     camera_networks: Annotated[list[IPvAnyNetwork], NoDecode] = Field(
         default_factory=lambda: list(DEFAULT_CAMERA_NETWORKS)  # type: ignore[arg-type]
     )
+    # A live ticket whose stream client went away (no MJPEG stream open, no snapshot polled)
+    # ends after this many seconds; a page reload re-attaches within it.
+    live_orphan_grace_s: float = Field(default=20.0, ge=0.5, le=600.0)
     # Retention: precise caller locations of incidents closed longer ago are purged.
     retention_days: int = Field(default=30, ge=0)
     # Auth: the HS256 key for login tokens. Unset means a random key per process (logged:

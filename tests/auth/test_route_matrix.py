@@ -79,6 +79,8 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("POST", "/api/incidents/{incident_id}/views/{ticket_id}/renew"): INCIDENT_WORK,
     ("DELETE", "/api/incidents/{incident_id}/views/{ticket_id}"): INCIDENT_WORK,
     ("GET", "/api/events"): INCIDENT_WORK,
+    ("GET", "/api/live/mine"): INCIDENT_WORK,
+    ("DELETE", "/api/live/mine/{ticket_id}"): INCIDENT_WORK,
     ("GET", "/api/live/{ticket}/snapshot.jpg"): TICKET,
     ("GET", "/api/live/{ticket}/mjpeg"): TICKET,
 }

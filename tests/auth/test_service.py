@@ -26,7 +26,9 @@ def test_added_user_can_log_in_and_is_audited(store_engine: Engine, settings: Se
     token = service.login(store_engine, settings, username="an.nguyen", password=new.password)
     assert token.role is Role.dispatcher
     principal = service.principal_from_token(store_engine, settings, token.access_token)
-    assert principal == Principal(name="an.nguyen", role=Role.dispatcher, kind="user")
+    assert principal == Principal(
+        name="an.nguyen", role=Role.dispatcher, kind="user", session_epoch=0
+    )
     actions = [e.action for e in query(store_engine, AuditQuery(order="asc")).items]
     assert actions == ["user_changed", "login_ok"]
     assert verify(store_engine).ok

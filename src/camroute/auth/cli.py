@@ -16,6 +16,7 @@ from camroute.auth import service
 from camroute.auth.models import Role
 from camroute.cli_options import DbOption, fail_missing_store, settings_for
 from camroute.errors import CamrouteError
+from camroute.live.mine import end_user_views
 from camroute.settings import Settings
 from camroute.store import make_engine, migrate
 
@@ -95,10 +96,11 @@ def list_users(db: DbOption = None) -> None:
 
 @users_app.command("disable")
 def disable_user(name: Annotated[str, typer.Argument()], db: DbOption = None) -> None:
-    """Disable a user; their tokens stop working on the next request."""
+    """Disable a user; their tokens stop working on the next request, their live views end."""
     with _store(db) as (engine, _):
         service.disable_user(engine, name, actor=service.cli_actor(), actor_role=ACTOR_ROLE)
-    err.print(f"user {name} disabled")
+        ended = end_user_views(engine, name, because="user_disabled")
+    err.print(f"user {name} disabled" + (f"; {len(ended)} live view(s) ended" if ended else ""))
 
 
 @users_app.command("enable")
@@ -128,7 +130,8 @@ def reset_password(
             actor=service.cli_actor(),
             actor_role=ACTOR_ROLE,
         )
-    err.print(f"password of {name} changed; their sessions have ended")
+        end_user_views(engine, name, because="session_ended")  # granted in those sessions
+    err.print(f"password of {name} changed; their sessions and live views have ended")
     if new.generated:
         err.print("generated password (shown once):")
         typer.echo(new.password)

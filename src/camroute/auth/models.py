@@ -30,6 +30,9 @@ class Principal(BaseModel):
     name: str
     role: Role
     kind: PrincipalKind
+    # A user's login-session epoch from their token (None for API keys): what the user is
+    # granted in this session (live tickets) ends with it.
+    session_epoch: int | None = None
 
 
 class UserRead(BaseModel):

@@ -18,6 +18,7 @@ from camroute.auth.deps import (
 )
 from camroute.auth.models import MeRead, Role, TokenRead
 from camroute.errors import AuthenticationError
+from camroute.live.mine import end_user_views
 from camroute.settings import Settings
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -63,7 +64,7 @@ def logout(
     bearer: Annotated[str | None, Depends(bearer_scheme)],
     cookie: Annotated[str | None, Depends(cookie_scheme)],
 ) -> Response:
-    """End the caller's sessions (every token of that user) and clear the cookie."""
+    """End the caller's sessions (every token of that user) and live views; clear the cookie."""
     token = bearer or cookie
     if token:
         try:
@@ -72,6 +73,9 @@ def logout(
             principal = None
         if principal is not None:
             service.end_sessions(engine, principal)
+            # Their live views end too: a new login starts with every view slot free.
+            bus = getattr(request.app.state, "events", None)
+            end_user_views(engine, principal.name, because="logout", bus=bus)
     response = Response(status_code=204)
     response.delete_cookie(
         COOKIE_NAME, path="/", httponly=True, samesite="strict", secure=_secure(request, settings)

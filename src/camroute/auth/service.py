@@ -314,7 +314,9 @@ def principal_from_token(engine: Engine, settings: Settings, token: str) -> Prin
         raise AuthenticationError("the token's user is unknown or disabled")
     if claims.epoch != row["session_epoch"]:
         raise AuthenticationError("the session has ended (logged out)")
-    return Principal(name=row["name"], role=Role(row["role"]), kind="user")
+    return Principal(
+        name=row["name"], role=Role(row["role"]), kind="user", session_epoch=claims.epoch
+    )
 
 
 def principal_from_api_key(engine: Engine, key: str) -> Principal:
@@ -324,6 +326,29 @@ def principal_from_api_key(engine: Engine, key: str) -> Principal:
     if row is None or row["disabled"]:
         raise AuthenticationError("unknown or disabled API key")
     return Principal(name=row["name"], role=Role(row["role"]), kind="apikey")
+
+
+def holder_problem(
+    conn: Connection, *, name: str, role: str, session_epoch: int | None
+) -> str | None:
+    """Why a credential granted to ``name`` may no longer be used, or None while it may.
+
+    ``session_epoch`` is the user's login-session epoch when it was granted; None means an
+    API key holder (or a grant older than epochs), which only has to be enabled, with the
+    same role, as a key or a user. Reasons: ``user_disabled``, ``role_changed``,
+    ``session_ended`` (logged out, or the password was reset).
+    """
+    if session_epoch is None:
+        row = store.get_api_key(conn, name) or store.get_user(conn, name)
+    else:
+        row = store.get_user(conn, name)
+    if row is None or row["disabled"]:
+        return "user_disabled"
+    if row["role"] != role:
+        return "role_changed"
+    if session_epoch is not None and row["session_epoch"] != session_epoch:
+        return "session_ended"
+    return None
 
 
 def end_sessions(engine: Engine, principal: Principal) -> None:

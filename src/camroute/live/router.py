@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from camroute.auth.deps import COOKIE_NAME, PrincipalDep, Role, require_roles
 from camroute.auth.service import principal_from_api_key, principal_from_token
 from camroute.errors import AuthenticationError
-from camroute.live import service
+from camroute.live import mine, service
 from camroute.live.models import ViewCreate, ViewRead
 from camroute.live.session import RelayContext, relay_mjpeg, relay_snapshot
 
@@ -101,6 +101,28 @@ def renew_view(incident_id: str, ticket_id: str, ctx: LiveDep, principal: Princi
 def end_view(incident_id: str, ticket_id: str, ctx: LiveDep, principal: PrincipalDep) -> Response:
     """End a live view now: its ticket is revoked and running streams stop."""
     service.end_view(ctx, incident_id, ticket_id, actor=principal)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/api/live/mine",
+    response_model=list[ViewRead],
+    dependencies=[Depends(require_roles(*VIEWERS))],
+)
+def my_views(ctx: LiveDep, principal: PrincipalDep, response: Response) -> list[ViewRead]:
+    """The caller's own live views (to re-open or end them), with their tickets, oldest first."""
+    response.headers["Cache-Control"] = "no-store"  # tickets are credentials
+    return mine.list_mine(ctx, actor=principal)
+
+
+@router.delete(
+    "/api/live/mine/{ticket_id}",
+    status_code=204,
+    dependencies=[Depends(require_roles(*VIEWERS))],
+)
+def end_my_view(ticket_id: str, ctx: LiveDep, principal: PrincipalDep) -> Response:
+    """End one of the caller's own live views now (its slot comes back)."""
+    mine.end_mine(ctx, ticket_id, actor=principal)
     return Response(status_code=204)
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from camroute.audit.service import Action, record
 from camroute.auth.models import Principal, Role
+from camroute.auth.service import holder_problem
 from camroute.cameras.store import CameraNotFoundError, get_camera
 from camroute.errors import CamrouteError, NotFoundError, PermissionDeniedError
 from camroute.events.bus import EventBus
@@ -212,7 +213,10 @@ def issue_view(
         store.lock_user(conn, actor.name)
         _incident(conn, incident_id)
         if store.count_live(conn, user_name=actor.name, now=now) >= limit:
-            why = f"{actor.name} already holds {limit} live views; end one first"
+            why = (
+                f"{actor.name} already holds {limit} live views; end one first: they are "
+                "listed at GET /api/live/mine (on the page: My live views)"
+            )
             _deny_inside(conn, incident_id, req, actor, why)
         else:
             _store_ticket(conn, claims, req, actor, now)
@@ -251,6 +255,8 @@ def _store_ticket(
         reason=req.reason,
         issued_at=now,
         expires_at=claims.expires_at,
+        session_epoch=actor.session_epoch,
+        last_seen_at=now,
     )
     _audit(
         conn,
@@ -303,7 +309,7 @@ def renew_view(ctx: LiveContext, incident_id: str, ticket_id: str, *, actor: Pri
         if row["expires_at"] <= now:
             raise TicketExpiredError(f"ticket {ticket_id} has expired", field="ticket_id")
         expires_at = expiry(now=now, ttl_s=ctx.settings.live_ticket_ttl_s)
-        store.renew(conn, ticket_id, expires_at=expires_at)
+        store.renew(conn, ticket_id, expires_at=expires_at, now=now)
         _audit(
             conn,
             actor,
@@ -316,6 +322,11 @@ def renew_view(ctx: LiveContext, incident_id: str, ticket_id: str, *, actor: Pri
     claims = _claims(row, expires_at=expires_at)
     _publish(ctx, "view.renewed", claims)
     return _view(claims, ctx.key)
+
+
+def view_read(row: RowMapping, key: bytes) -> ViewRead:
+    """The view a stored ticket grants, with its ticket (signed again: the same token)."""
+    return _view(_claims(row, expires_at=row["expires_at"]), key)
 
 
 def _claims(row: RowMapping, *, expires_at: datetime) -> TicketClaims:
@@ -347,13 +358,58 @@ def end_view(ctx: LiveContext, incident_id: str, ticket_id: str, *, actor: Princ
     _publish(ctx, "view.ended", _claims(row, expires_at=row["expires_at"]))
 
 
-def live_deadline(engine: Engine, claims: TicketClaims, *, now: datetime) -> datetime:
-    """The ticket's current expiry from the store; raises if revoked, expired or unknown."""
+def revoke_ticket(conn: Connection, row: RowMapping, *, because: str, now: datetime) -> bool:
+    """Revoke the ticket ``row`` and audit it as its holder's; False if already revoked."""
+    if not store.revoke(conn, row["id"], now=now, because=because):
+        return False
+    record(
+        conn,
+        actor=row["user_name"],
+        role=row["role"],
+        action="ticket_revoked",
+        subject=row["camera_id"],
+        incident_id=row["incident_id"],
+        details={"ticket_id": row["id"], "because": because},
+    )
+    return True
+
+
+def live_deadline(
+    engine: Engine, claims: TicketClaims, *, now: datetime, seen_every_s: float | None = None
+) -> datetime:
+    """The ticket's current expiry from the store; raises if revoked, expired or unknown.
+
+    A ticket whose holder was disabled, changed role or logged out is revoked here, at use.
+    With ``seen_every_s``, the use is noted (at most that often) so the ticket is not taken
+    for an orphan.
+    """
     with engine.connect() as conn:
         row = store.get_ticket(conn, claims.ticket_id)
+        problem = None if row is None else _holder_problem(conn, row)
     if row is None or row["revoked_at"] is not None:
         raise TicketRevokedError(f"ticket {claims.ticket_id} was revoked", field="ticket")
+    if problem is not None:
+        with writing(engine) as conn:
+            revoke_ticket(conn, row, because=problem, now=now)
+        why = f"ticket {claims.ticket_id} was revoked: {problem}"
+        raise TicketRevokedError(why, field="ticket")
     if row["expires_at"] <= now:
         raise TicketExpiredError(f"ticket {claims.ticket_id} has expired", field="ticket")
+    seen_at = row["last_seen_at"] or row["issued_at"]
+    if seen_every_s is not None and (now - seen_at).total_seconds() >= seen_every_s:
+        with writing(engine) as conn:
+            store.touch(conn, claims.ticket_id, now=now)
     expires_at: datetime = row["expires_at"]
     return expires_at
+
+
+def note_seen(engine: Engine, ticket_id: str) -> None:
+    """Note that a stream client used (or just left) the ticket now."""
+    with writing(engine) as conn:
+        store.touch(conn, ticket_id, now=datetime.now(UTC))
+
+
+def _holder_problem(conn: Connection, row: RowMapping) -> str | None:
+    return holder_problem(
+        conn, name=row["user_name"], role=row["role"], session_epoch=row["session_epoch"]
+    )

@@ -5,7 +5,9 @@ The ticket is checked on every request and, during an MJPEG stream, against the 
 also ends when no frame has started for ``live_stale_after_s``. Stream close is audited with
 the bytes relayed and the duration, also when the client goes away. A failed fetch is one
 ``camera_unreachable`` problem to the client whatever the cause; the cause goes to the server
-log and to a ``relay_failed`` audit event (the ticket's first, then once a minute).
+log and to a ``relay_failed`` audit event (the ticket's first, then once a minute). Each use
+(a snapshot, a stream's recheck, a client leaving) is noted on the ticket, at most every quarter
+of ``live_orphan_grace_s``: a ticket left unused for the grace is ended (:mod:`camroute.live.mine`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from camroute.events.bus import EventBus
 from camroute.incidents.txn import writing
 from camroute.live.parts import MediaRefusedError
 from camroute.live.relay import Limits, MjpegUpstream, Upstream, fetch_snapshot, open_mjpeg
-from camroute.live.service import TicketDeniedError, live_deadline
+from camroute.live.service import TicketDeniedError, live_deadline, note_seen
 from camroute.live.tally import SnapshotSummary, SnapshotTally
 from camroute.live.tickets import TicketClaims, TicketExpiredError, verify_ticket
 from camroute.live.upstream import CameraUnreachableError
@@ -219,13 +221,14 @@ async def _pump(
         for chunk in up.head:
             tally.sent += len(chunk)
             yield chunk
-        next_check = time.monotonic() + RECHECK_S
+        every_s = recheck_s(ctx.settings)
+        next_check = time.monotonic() + every_s
         while True:
             reader = reader or asyncio.create_task(_next(up.chunks))
-            await asyncio.wait({reader}, timeout=RECHECK_S)
+            await asyncio.wait({reader}, timeout=every_s)
             if time.monotonic() >= next_check or datetime.now(UTC) >= deadline:
                 deadline = await _recheck(ctx, claims)
-                next_check = time.monotonic() + RECHECK_S
+                next_check = time.monotonic() + every_s
             if _stale(ctx, up):
                 tally.ended = "stale"
                 return
@@ -272,9 +275,25 @@ def _stale(ctx: RelayContext, up: MjpegUpstream) -> bool:
     return age is not None and age > ctx.settings.live_stale_after_s
 
 
+def recheck_s(settings: Settings) -> float:
+    """How often a stream rechecks its ticket: ``RECHECK_S``, or a quarter of the grace.
+
+    A live stream must note its use well within ``live_orphan_grace_s``.
+
+    Examples
+    --------
+    >>> recheck_s(Settings(_env_file=None, live_orphan_grace_s=20.0))
+    1.0
+    >>> recheck_s(Settings(_env_file=None, live_orphan_grace_s=1.0))
+    0.25
+    """
+    return min(RECHECK_S, settings.live_orphan_grace_s / 4)
+
+
 async def _recheck(ctx: RelayContext, claims: TicketClaims) -> datetime:
+    every_s = ctx.settings.live_orphan_grace_s / 4
     return await anyio.to_thread.run_sync(
-        lambda: live_deadline(ctx.engine, claims, now=datetime.now(UTC))
+        lambda: live_deadline(ctx.engine, claims, now=datetime.now(UTC), seen_every_s=every_s)
     )
 
 
@@ -286,6 +305,8 @@ async def _close(
         log.warning("camera %s stream ended: %s", claims.camera_id, tally.reason)
     if tally.ended == TicketExpiredError.code:
         await _audit_expired(ctx, claims)
+    if tally.ended == "client_left":  # the orphan grace runs from the moment it left
+        await anyio.to_thread.run_sync(lambda: note_seen(ctx.engine, claims.ticket_id))
     await anyio.to_thread.run_sync(
         lambda: _audit(
             ctx,

@@ -45,13 +45,41 @@ def count_live(conn: Connection, *, user_name: str, now: datetime) -> int:
     return int(conn.execute(stmt).scalar_one())
 
 
-def renew(conn: Connection, ticket_id: str, *, expires_at: datetime) -> None:
-    """Push a ticket's expiry out."""
+def renew(conn: Connection, ticket_id: str, *, expires_at: datetime, now: datetime) -> None:
+    """Push a ticket's expiry out (its holder is there: it counts as seen)."""
     conn.execute(
         sa.update(live_tickets)
         .where(t.id == ticket_id)
-        .values(expires_at=expires_at, renewals=t.renewals + 1)
+        .values(expires_at=expires_at, renewals=t.renewals + 1, last_seen_at=now)
     )
+
+
+def touch(conn: Connection, ticket_id: str, *, now: datetime) -> None:
+    """Note that a stream client used the ticket at ``now``."""
+    conn.execute(
+        sa.update(live_tickets)
+        .where(t.id == ticket_id, t.revoked_at.is_(None))
+        .values(last_seen_at=now)
+    )
+
+
+def live_of_user(conn: Connection, *, user_name: str, now: datetime) -> list[RowMapping]:
+    """The unexpired, unrevoked tickets of ``user_name``, oldest first."""
+    stmt = (
+        sa.select(live_tickets)
+        .where(t.user_name == user_name, t.revoked_at.is_(None), t.expires_at > now)
+        .order_by(t.issued_at, t.id)
+    )
+    return list(conn.execute(stmt).mappings())
+
+
+def unseen_since(conn: Connection, *, seen_before: datetime, now: datetime) -> list[RowMapping]:
+    """Live tickets no stream client has used since ``seen_before`` (orphans)."""
+    seen = sa.func.coalesce(t.last_seen_at, t.issued_at)
+    stmt = sa.select(live_tickets).where(
+        t.revoked_at.is_(None), t.expires_at > now, seen < seen_before
+    )
+    return list(conn.execute(stmt).mappings())
 
 
 def revoke(conn: Connection, ticket_id: str, *, now: datetime, because: str) -> bool:

@@ -27,6 +27,11 @@ live_tickets = sa.Table(
     sa.Column("revoked_at", UtcDateTime(), nullable=True),
     sa.Column("revoked_because", sa.String(64), nullable=True),
     sa.Column("renewals", sa.Integer(), nullable=False),
+    # The holder's login-session epoch when issued (None: an API key holder); the relay
+    # refuses the ticket once the holder's sessions have ended (logout, password reset).
+    sa.Column("session_epoch", sa.Integer(), nullable=True),
+    # When a stream client last used the ticket; one unused for the orphan grace is ended.
+    sa.Column("last_seen_at", UtcDateTime(), nullable=True),
     sa.Index("ix_live_tickets_incident_id", "incident_id"),
     sa.Index("ix_live_tickets_user_name", "user_name"),
     sa.Index("ix_live_tickets_expires_at", "expires_at"),

@@ -8,6 +8,7 @@ import { el, toast } from "./js/dom.js";
 import { currentLang, initialLanguage, loadLanguage, onLanguageChange, t } from "./js/i18n.js";
 import { attachCones, cameraGroups, drawSubject, initIncidentLayer, renderPanel, rerenderPanel } from "./js/incident.js";
 import { closeLastTile, incidentStatusSeen, onServerEvent, requestView } from "./js/live.js";
+import { initMyViews, startMyViews, stopMyViews } from "./js/myviews.js";
 import { connectEvents, disconnectEvents, initQueue, refreshQueue, selectNext } from "./js/queue.js";
 import { initSearch } from "./js/search.js";
 import { applyStartView, loadMapConfig, showAttribution } from "./js/mapconfig.js";
@@ -93,6 +94,7 @@ function onKey(ev) {
 
 function showLogin(message = "") {
   disconnectEvents();
+  stopMyViews();
   state.user = null;
   document.getElementById("login").hidden = false;
   const box = document.getElementById("login-error");
@@ -113,6 +115,7 @@ async function startSession(user) {
   const handlesCalls = HANDLERS.includes(user.role);
   document.getElementById("queue-pane").classList.toggle("inactive", !handlesCalls);
   if (handlesCalls) connectEvents();
+  if (handlesCalls) startMyViews(); // live views left behind (a reload) are listed at once
   refreshBaseLayers();
   await Promise.all([handlesCalls ? refreshQueue() : null, refreshCameras()]);
 }
@@ -144,6 +147,7 @@ async function main() {
   initQueue(map);
   initCameraLayer(map);
   initSearch();
+  initMyViews();
   setUnauthorizedHandler(() => { if (state.user) showLogin(t("login.failed")); });
   on("select-incident", (id) => selectIncident(id));
   on("open-camera", (cam) => { if (state.selectedId) requestView(state.selectedId, cam); });

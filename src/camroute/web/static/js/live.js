@@ -5,7 +5,7 @@ import { ProblemError, api, problemText } from "./api.js";
 import { el, toast } from "./dom.js";
 import { t } from "./i18n.js";
 import { streamMjpeg } from "./mjpeg.js";
-import { metrics, state } from "./state.js";
+import { emit, metrics, state } from "./state.js";
 
 export const MAX_TILES = 4;
 const AMBER_S = 2;
@@ -60,6 +60,7 @@ export async function openView(incidentId, cameraId, { purpose, reason = "", err
       errorBox.hidden = false;
     }
     toast(err instanceof ProblemError && err.status < 500 ? t("denied") : t("error"), text);
+    if (err instanceof ProblemError && err.status === 429) emit("show-my-views"); // the slots' holders
     return false;
   }
 }
@@ -78,9 +79,28 @@ function addTile(incidentId, cameraId, purpose, view) {
   tile.ticker = setInterval(() => showAge(tile), 250);
   scheduleRenewal(tile);
   run(tile);
+  emit("live-views-changed");
 }
 
-function purposeKey(purpose) {
+// Show a view the user already holds (from "My live views", e.g. after a reload) as a tile.
+export function adoptView(view) {
+  if (tileOf(view.ticket_id)) return false;
+  if (tiles.length >= MAX_TILES) {
+    toast(t("denied"), t("live.max"));
+    return false;
+  }
+  addTile(view.incident_id, view.camera_id, view.purpose, view);
+  return true;
+}
+
+export function tileOf(ticketId) { return tiles.find((x) => x.view.ticket_id === ticketId) || null; }
+
+export function closeTileOf(ticketId, options) {
+  const tile = tileOf(ticketId);
+  if (tile) closeTile(tile, "", options);
+}
+
+export function purposeKey(purpose) {
   return { verify_incident: "verify", locate_caller: "locate", guide_responders: "guide" }[purpose] || "other";
 }
 
@@ -176,7 +196,10 @@ export function closeTile(tile, message = "", { serverSide = false } = {}) {
   clearTimeout(tile.renewTimer);
   if (!serverSide && tile.view.ticket_id) {
     const { incident_id: incidentId, ticket_id: ticketId } = tile.view;
-    api(`/api/incidents/${encodeURIComponent(incidentId)}/views/${encodeURIComponent(ticketId)}`, { method: "DELETE" }).catch(() => {});
+    api(`/api/incidents/${encodeURIComponent(incidentId)}/views/${encodeURIComponent(ticketId)}`, { method: "DELETE" })
+      .catch(() => {}).then(() => emit("live-views-changed"));
+  } else {
+    emit("live-views-changed");
   }
   if (tile.objectUrl) URL.revokeObjectURL(tile.objectUrl);
   tile.node.remove();
