@@ -58,6 +58,7 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("GET", "/api/lookup"): LOCATE,
     ("GET", "/api/geocode"): LOCATE,
     ("GET", "/api/layers/{name}"): CAMERA_READ,  # the map's base layers by bbox (web)
+    ("GET", "/api/map/config"): CAMERA_READ,  # start view and data credits (web)
     # Camera registry and OGC API - Features.
     ("GET", "/api/cameras"): CAMERA_READ,
     ("GET", "/api/cameras/{camera_id}"): CAMERA_READ,

@@ -34,6 +34,7 @@ def live_settings(store_url: str) -> Settings:
         password_hash_memory_kib=64,
         jwt_secret="test-signing-key-" + "x" * 32,
         live_orphan_grace_s=GRACE_S,
+        camera_networks=["127.0.0.0/8"],  # the simulated cameras listen on loopback
     )
 
 
