@@ -1,7 +1,8 @@
 """OGC API - Features (Part 1 core + GeoJSON) over the camera registry, so QGIS can add it.
 
-Landing page ``/api``, ``/api/conformance``, ``/api/collections``, the ``cameras`` collection
-and its items (``bbox``, ``limit``, ``offset``). Same roles as the camera reads.
+Landing page ``/api``, ``/api/conformance``, ``/api/collections``, the ``cameras`` collection,
+its items (``bbox``, ``limit``, ``offset``) and its typed schemas (Part 5 ``schema`` and the
+``describedby`` Feature schema GDAL/QGIS read). Same roles as the camera reads.
 """
 
 from __future__ import annotations
@@ -17,15 +18,20 @@ from fastapi.responses import JSONResponse
 from camroute.api.deps import EngineDep
 from camroute.cameras import store
 from camroute.cameras.model import CameraRead
+from camroute.cameras.ogc_schema import feature_schema, returnables_schema
 from camroute.cameras.router import ReadDep, parse_bbox
 from camroute.cameras.tables import cameras
 
 GEOJSON = "application/geo+json"
+SCHEMA_JSON = "application/schema+json"
+REL_SCHEMA = "http://www.opengis.net/def/rel/ogc/1.0/schema"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/schemas",
+    "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/returnables-and-receivables",
 ]
 
 router = APIRouter(prefix="/api", tags=["ogc-features"], dependencies=[ReadDep])
@@ -90,6 +96,15 @@ def _collection(request: Request, engine: Any) -> dict[str, Any]:
         "links": [
             _link(f"{base}/collections/cameras", "self"),
             _link(f"{base}/collections/cameras/items", "items", GEOJSON),
+            _link(f"{base}/collections/cameras/schema", REL_SCHEMA, SCHEMA_JSON, "Properties"),
+            # Link relations compare case-insensitively (RFC 8288); GDAL before 3.8 or so
+            # matches only this spelling.
+            _link(
+                f"{base}/collections/cameras/feature-schema",
+                "describedBy",
+                SCHEMA_JSON,
+                "GeoJSON Feature",
+            ),
         ],
     }
 
@@ -108,6 +123,28 @@ def collections(request: Request, engine: EngineDep) -> dict[str, Any]:
 def camera_collection(request: Request, engine: EngineDep) -> dict[str, Any]:
     """The ``cameras`` collection's metadata."""
     return _collection(request, engine)
+
+
+@router.get(
+    "/collections/cameras/schema",
+    response_class=JSONResponse,
+    responses={200: {"content": {SCHEMA_JSON: {}}}},
+)
+def camera_schema(request: Request) -> JSONResponse:
+    """The features' properties with their types (OGC API - Features Part 5, JSON Schema)."""
+    url = f"{_base(request)}/collections/cameras/schema"
+    body = returnables_schema(CameraRead, schema_id=url, title="Cameras")
+    return JSONResponse(body, media_type=SCHEMA_JSON)
+
+
+@router.get(
+    "/collections/cameras/feature-schema",
+    response_class=JSONResponse,
+    responses={200: {"content": {SCHEMA_JSON: {}}}},
+)
+def camera_feature_schema() -> JSONResponse:
+    """One camera Feature, typed (the collection's ``describedby``, which GDAL reads)."""
+    return JSONResponse(feature_schema(CameraRead, title="Camera"), media_type=SCHEMA_JSON)
 
 
 def feature(row: dict[str, Any]) -> dict[str, Any]:

@@ -98,12 +98,19 @@ def _banner(options: DemoOptions, dataset: DemoDataset, accounts: DemoAccounts, 
         out(line)
     for user in accounts.users:
         out(f"login: {user.name} / {user.password}")
+    for key in accounts.keys:
+        out(f"api key: {key.name} / {key.key}")
     url = f"http://{options.host}:{options.port}"
     out(f"camroute demo is serving {url}")
     out(
         f"open {url} and log in as demo-dispatcher to work the queue (demo-supervisor may open "
         "other or restricted cameras with a reason, demo-gis-admin may move cameras, "
         f"demo-auditor reads the audit log); API docs: {url}/docs"
+    )
+    out(
+        "API keys go in the X-API-Key header: "
+        + ", ".join(f"{k.name} ({k.role.value})" for k in accounts.keys)
+        + f"; the GIS key reads the OGC API - Features service at {url}/api (QGIS, ogrinfo)"
     )
     out(f"calls: {options.calls_per_minute:g} per minute near the demo cameras. Ctrl-C stops.")
 
