@@ -1,10 +1,11 @@
 """``camroute demo``: one process that loads a city, simulates cameras and calls, and serves.
 
-Order: open/migrate the store, load the shipped data set, create one user per role and an
-integration API key, start the camera simulator and the app (uvicorn, threads of this process),
-start the call generator, print the logins, then wait for SIGINT/SIGTERM and stop everything
-in reverse order. Without ``--db`` the store is a fresh SQLite file in a temporary directory
-that is removed on exit.
+Order: check that the simulator can draw (Pillow, the ``sim`` extra), open/migrate the store,
+load the shipped data set, create one user per role and the API keys (integration, GIS), start
+the camera simulator and the app (uvicorn, threads of this process), start the call generator,
+print the logins and keys, then wait for SIGINT/SIGTERM and stop everything in reverse order.
+Without ``--db`` the store is a fresh SQLite file in a temporary directory that is removed on
+exit.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from camroute.demo.loader import DemoDataset, load_city
 from camroute.demo.servers import ServerThread, bind_socket
 from camroute.demo.users import DemoAccounts, create_accounts, login_token
 from camroute.settings import Settings
+from camroute.sim import require_pillow
 from camroute.store import make_engine, migrate
 
 City = Literal["hcmc", "helsinki"]
@@ -194,6 +196,7 @@ def _serve(
 
 def run_demo(options: DemoOptions, *, out: Out = _print) -> int:
     """Run the demo until SIGINT/SIGTERM; return the process exit code."""
+    require_pillow()  # before any port or file is taken: say what to install, exit 2
     stop = threading.Event()
     socks = (bind_socket(options.host, options.port), bind_socket("127.0.0.1", 0))
     try:
