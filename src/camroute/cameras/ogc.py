@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from camroute.api.deps import EngineDep
+from camroute.api.deps import EngineDep, OffsetQuery
 from camroute.cameras import store
 from camroute.cameras.model import CameraRead
 from camroute.cameras.ogc_schema import feature_schema, returnables_schema
@@ -164,7 +164,7 @@ def items(
     engine: EngineDep,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetQuery = 0,
 ) -> JSONResponse:
     """A page of camera features with ``numberMatched``, ``numberReturned`` and paging links."""
     box = parse_bbox(bbox)
