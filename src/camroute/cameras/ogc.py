@@ -30,8 +30,6 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
-    "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/schemas",
-    "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/returnables-and-receivables",
 ]
 
 router = APIRouter(prefix="/api", tags=["ogc-features"], dependencies=[ReadDep])
