@@ -19,17 +19,36 @@ ROOT = Path(__file__).resolve().parents[1]
 # provenance): a fresh clone runs every test with nothing beside it.
 DATA = ROOT / "tests" / "data"
 VECTORS = DATA / "location"
+# Where the PostgreSQL tests create their throw-away databases: a role that may CREATE
+# DATABASE, on a server with the PostGIS extension available (README, "Testing").
 PG_ADMIN_DSN = os.environ.get(
     "CAMROUTE_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
+REQUIRE_POSTGRES = "CAMROUTE_REQUIRE_POSTGRES"
 
 
-def _pg_available() -> bool:
+def pg_problem(dsn: str = PG_ADMIN_DSN, *, extension: str = "postgis") -> str | None:
+    """Why the PostgreSQL/PostGIS tests cannot run against ``dsn``, or None when they can."""
+    has_password = psycopg.conninfo.conninfo_to_dict(dsn).get("password")
+    shown = psycopg.conninfo.make_conninfo(dsn, password="***") if has_password else dsn
     try:
-        with psycopg.connect(PG_ADMIN_DSN, connect_timeout=2):
-            return True
-    except psycopg.OperationalError:
-        return False
+        with psycopg.connect(dsn, connect_timeout=2) as conn:
+            found = conn.execute(
+                "SELECT 1 FROM pg_available_extensions WHERE name = %s", (extension,)
+            ).fetchone()
+    except psycopg.OperationalError as exc:
+        reason = " ".join(line.strip() for line in str(exc).splitlines()) or type(exc).__name__
+        return f"cannot connect to CAMROUTE_TEST_PG_ADMIN={shown}: {reason}"
+    if found is None:
+        return f"the {extension} extension is not installed on {shown} (postgresql-15-postgis-3)"
+    return None
+
+
+def skip_or_fail(problem: str) -> None:
+    """Skip outside CI; fail when ``CAMROUTE_REQUIRE_POSTGRES`` is set (``.ci/run`` sets it)."""
+    if os.environ.get(REQUIRE_POSTGRES):
+        pytest.fail(f"PostgreSQL/PostGIS is required here ({REQUIRE_POSTGRES}) but {problem}")
+    pytest.skip(problem)
 
 
 @pytest.fixture(scope="session")
@@ -41,11 +60,13 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
-    """A throw-away PostgreSQL database with PostGIS; skipped only outside CI when unreachable."""
-    if not _pg_available():
-        if os.environ.get("CAMROUTE_REQUIRE_POSTGRES"):
-            pytest.fail("PostgreSQL is required here (CAMROUTE_REQUIRE_POSTGRES) but unreachable")
-        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432")
+    """A throw-away PostgreSQL database with PostGIS.
+
+    Skipped only outside CI when the server is unreachable, refuses the login, or lacks PostGIS.
+    """
+    problem = pg_problem()
+    if problem is not None:
+        skip_or_fail(problem)
     name = f"camroute_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
+from camroute.api.problems import Problem
 from camroute.app import create_app
 from camroute.errors import ConflictError, UpstreamError
 from camroute.settings import Settings
@@ -88,3 +89,35 @@ def test_unknown_route_is_problem_json(client: TestClient) -> None:
     r = client.get("/nowhere")
     assert r.status_code == 404
     assert r.headers["content-type"] == "application/problem+json"
+
+
+def test_openapi_declares_problem_json_errors_on_every_operation(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    ref = {"$ref": "#/components/schemas/Problem"}
+    assert "Problem" in document["components"]["schemas"]
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+    operations = [op for item in document["paths"].values() for op in item.values()]
+    assert len(operations) > 20
+    for op in operations:
+        errors = {c: r for c, r in op["responses"].items() if c[0] in "45"}
+        assert {"4XX", "5XX"} <= set(errors), op["operationId"]
+        for response in errors.values():
+            assert response["content"] == {"application/problem+json": {"schema": ref}}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/api/cameras", 401),
+        ("GET", "/_probe/conflict", 409),
+        ("POST", "/_probe/body", 422),
+        ("GET", "/_probe/crash", 500),
+    ],
+)
+def test_error_bodies_match_the_declared_problem_model(
+    client: TestClient, method: str, path: str, status: int
+) -> None:
+    resp = client.request(method, path, json={"radius_m": "wide"} if method == "POST" else None)
+    assert resp.status_code == status
+    assert resp.headers["content-type"] == "application/problem+json"
+    Problem.model_validate(resp.json())

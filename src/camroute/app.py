@@ -9,6 +9,7 @@ import httpx
 from fastapi import FastAPI
 
 from camroute import __version__
+from camroute.api.docs import install_docs
 from camroute.api.problems import install_problem_handlers
 from camroute.api.system import router as system_router
 from camroute.areas import AreaLayers
@@ -68,6 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Route emergency calls to the cameras that can see the caller.",
         lifespan=lifespan,
+        docs_url=None,  # install_docs serves both pages with local assets (no CDN)
+        redoc_url=None,
     )
     app.state.settings = settings
     # Callables run after every committed camera-registry change (the routing index
@@ -88,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(areas_router)  # GET /api/lookup, GET /api/geocode
     app.include_router(cameras_router)  # /api/cameras (writes: gis_admin, If-Match)
     app.include_router(cameras_ogc_router)  # OGC API - Features: /api/collections/cameras/items
+    install_docs(app)  # /docs and /redoc, assets from the app's own origin
     install_web(app)  # the dispatcher page (public) and its static assets
     return app
 

@@ -44,6 +44,7 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("GET", "/"): PUBLIC,
     (MOUNT, "/static"): PUBLIC,
     (MOUNT, "/static/leaflet"): PUBLIC,
+    (MOUNT, "/static/apidocs"): PUBLIC,  # Swagger UI and ReDoc bundles
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
     ("GET", "/docs/oauth2-redirect"): PUBLIC,
@@ -71,6 +72,8 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("GET", "/api/collections/cameras"): CAMERA_READ,
     ("GET", "/api/collections/cameras/items"): CAMERA_READ,
     ("GET", "/api/collections/cameras/items/{camera_id}"): CAMERA_READ,
+    ("GET", "/api/collections/cameras/schema"): CAMERA_READ,
+    ("GET", "/api/collections/cameras/feature-schema"): CAMERA_READ,
     # Calls, incidents, live views, events.
     ("POST", "/api/calls"): frozenset({D, S, IN}),
     ("GET", "/api/incidents"): INCIDENT_READ,

@@ -71,3 +71,47 @@ def test_items_need_a_reading_role(api: Api) -> None:
     assert api.client.get("/api/collections/cameras/items").status_code == 401
     resp = api.client.get("/api/collections/cameras/items", headers=api.as_("integration"))
     assert resp.status_code == 403
+
+
+def test_collection_links_its_typed_schemas(api: Api) -> None:
+    coll = api.client.get("/api/collections/cameras", headers=api.as_("dispatcher")).json()
+    links = {link["rel"]: link for link in coll["links"]}
+    schema = links["http://www.opengis.net/def/rel/ogc/1.0/schema"]
+    described = links["describedBy"]
+    assert schema["type"] == described["type"] == "application/schema+json"
+    assert schema["href"].endswith("/api/collections/cameras/schema")
+    assert described["href"].endswith("/api/collections/cameras/feature-schema")
+
+
+def test_schema_types_nullable_numbers_as_numbers(api: Api) -> None:
+    resp = api.client.get("/api/collections/cameras/schema", headers=api.as_("gis_admin"))
+    assert resp.status_code == 200
+    assert resp.headers["content-type"] == "application/schema+json"
+    props = resp.json()["properties"]
+    assert props["tilt_deg"]["type"] == ["number", "null"]
+    assert props["mount_height_m"]["type"] == ["number", "null"]
+    assert props["range_m"]["type"] == "number"
+    assert props["version"]["type"] == "integer"
+    assert props["fov_assumed"]["type"] == "boolean"
+    assert props["last_seen"] == {"type": ["string", "null"], "format": "date-time"}
+    assert props["status"]["enum"] == ["online", "offline", "maintenance", "unknown"]
+    assert props["id"]["x-ogc-role"] == "id"
+    assert props["geometry"]["x-ogc-role"] == "primary-geometry"
+
+
+def test_schema_lists_every_item_property(api: Api) -> None:
+    _seed(api)
+    headers = api.as_("gis_admin")
+    item = api.client.get("/api/collections/cameras/items/C0", headers=headers).json()
+    schema = api.client.get("/api/collections/cameras/schema", headers=headers).json()
+    feature = api.client.get("/api/collections/cameras/feature-schema", headers=headers).json()
+    assert set(item["properties"]) <= set(schema["properties"])
+    typed = feature["properties"]["properties"]["properties"]
+    assert set(item["properties"]) - {"id"} <= set(typed)
+    assert typed["tilt_deg"] == {"type": "number", "nullable": True}
+
+
+def test_schema_needs_a_reading_role(api: Api) -> None:
+    assert api.client.get("/api/collections/cameras/schema").status_code == 401
+    resp = api.client.get("/api/collections/cameras/schema", headers=api.as_("integration"))
+    assert resp.status_code == 403

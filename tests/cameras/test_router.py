@@ -241,8 +241,9 @@ def test_passwords_sent_through_the_api_are_sealed_at_rest(
 
     state = api.client.app.state  # type: ignore[attr-defined]
     key = SecretStr("a passphrase of at least thirty-two characters")
-    monkeypatch.setattr(
-        state, "settings", state.settings.model_copy(update={"credentials_key": key})
+    # setitem on the State's dict: monkeypatch.setattr's undo deletes a State attribute.
+    monkeypatch.setitem(
+        state._state, "settings", state.settings.model_copy(update={"credentials_key": key})
     )
     _create(api)
     patch = {"credentials": {"username": "admin", "password": "n3w"}}
@@ -255,3 +256,29 @@ def test_passwords_sent_through_the_api_are_sealed_at_rest(
     assert stored.startswith(PREFIX)
     assert "n3w" not in stored
     assert get_stream_source(state.engine, "HCM-1", cipher=cipher_for(key)).password == "n3w"
+
+
+@pytest.mark.parametrize("camera_id", ["Cam-Ω", "Камера 1", "カメラ", "cam+1 & 2"])
+def test_any_id_gets_a_location_that_resolves(api: Api, camera_id: str) -> None:
+    resp = api.client.post(
+        "/api/cameras", json={**CAM, "id": camera_id}, headers=api.as_("gis_admin")
+    )
+    assert resp.status_code == 201, resp.text
+    location = resp.headers["location"]
+    assert location.isascii()
+    again = api.client.get(location, headers=api.as_("gis_admin"))
+    assert again.status_code == 200
+    assert again.json()["id"] == camera_id
+
+
+@pytest.mark.parametrize("if_match", ['"²"', '"99999999999999999999999"', '"-1"', '"3.0"'])
+def test_if_match_that_is_no_version_is_412(api: Api, if_match: str) -> None:
+    _create(api)
+    resp = api.client.patch(
+        "/api/cameras/HCM-1",
+        json={"heading_deg": 10},
+        # As sent on the wire (Latin-1 octets): "²" is a digit to str.isdigit.
+        headers={**api.as_("gis_admin"), "If-Match": if_match.encode("latin-1")},
+    )
+    assert resp.status_code == 412, resp.text
+    assert resp.headers["content-type"] == PROBLEM

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -38,3 +39,11 @@ def test_help_names_every_option() -> None:
     assert result.exit_code == 0
     for option in ("--host", "--port", "--db", "--city", "--calls-per-minute", "--seed"):
         assert option in result.output
+
+
+def test_without_pillow_the_demo_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "PIL", None)  # as after a plain `pip install camroute`
+    result = CliRunner().invoke(app, ["demo", "--port", "1"])
+    assert result.exit_code == 2
+    assert "Pillow, which is not installed" in result.output
+    assert "pip install 'camroute[sim]'" in result.output

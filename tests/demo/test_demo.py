@@ -21,6 +21,7 @@ import pytest
 
 CAMROUTE = Path(sys.executable).with_name("camroute")
 LOGIN_RE = re.compile(r"^login: (\S+) / (\S+)$")
+KEY_RE = re.compile(r"^api key: (\S+) / (\S+)$")
 SIM_RE = re.compile(r"^camera simulator: http://127\.0\.0\.1:(\d+) ")
 
 
@@ -65,6 +66,9 @@ class Demo:
 
     def logins(self) -> dict[str, str]:
         return {m[1]: m[2] for line in self.lines if (m := LOGIN_RE.match(line))}
+
+    def api_keys(self) -> dict[str, str]:
+        return {m[1]: m[2] for line in self.lines if (m := KEY_RE.match(line))}
 
     def sim_port(self) -> int:
         return next(int(m[1]) for line in self.lines if (m := SIM_RE.match(line)))
@@ -179,6 +183,24 @@ def _watch(url: str, headers: dict[str, str], received: list[int]) -> threading.
     return thread
 
 
+def _check_printed_keys(demo: Demo, client: httpx.Client) -> None:
+    """The printed keys do what the README says: post calls, and read the OGC collection."""
+    keys = demo.api_keys()
+    assert set(keys) == {"demo-calls", "demo-gis"}, demo.lines[:20]
+    gis = {"X-API-Key": keys["demo-gis"]}
+    items = client.get("/api/collections/cameras/items", params={"limit": 1}, headers=gis)
+    assert items.status_code == 200, items.text
+    assert items.json()["numberMatched"] == 221
+    calls = {"X-API-Key": keys["demo-calls"]}
+    assert client.get("/api/collections", headers=calls).status_code == 403
+    body = {
+        "call_id": "KEY-CHECK-1",
+        "hotline": "113",
+        "location": {"lon": 24.94, "lat": 60.17, "uncertainty_m": 20.0},
+    }
+    assert client.post("/api/calls", json=body, headers=calls).status_code == 201
+
+
 @pytest.mark.slow
 def test_demo_hcmc_serves_calls_cameras_live_views_and_stops_on_sigint(tmp_path: Path) -> None:
     with _start(tmp_path, "--calls-per-minute", "240", "--seed", "7") as demo:
@@ -229,4 +251,5 @@ def test_demo_helsinki_shows_occlusion_and_stops_on_sigterm(tmp_path: Path) -> N
             cameras = [c for d in details for c in d["cameras"]]
             assert any(c["occluded"] for c in cameras), "buildings hide no camera's view"
             assert any(_seen(d) for d in details)
+            _check_printed_keys(demo, client)
         _check_stopped(demo, signal.SIGTERM)

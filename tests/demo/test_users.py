@@ -26,6 +26,10 @@ def test_one_login_per_role_with_random_passwords(store_engine: Engine) -> None:
     assert accounts.closer.role is Role.supervisor
     key = principal_from_api_key(store_engine, accounts.api_key)
     assert (key.role, key.kind) == (Role.integration, "apikey")
+    keys = {k.name: k for k in accounts.keys}
+    assert set(keys) == {"demo-calls", "demo-gis"}
+    gis = principal_from_api_key(store_engine, keys["demo-gis"].key)
+    assert (gis.name, gis.role) == ("demo-gis", Role.gis_admin)
 
 
 def test_a_kept_database_gets_new_names_not_old_passwords(store_engine: Engine) -> None:
@@ -35,3 +39,4 @@ def test_a_kept_database_gets_new_names_not_old_passwords(store_engine: Engine) 
     assert not {u.name for u in first.users} & {u.name for u in second.users}
     assert all(u.name.startswith("demo-") for u in second.users)
     assert first.api_key != second.api_key
+    assert not {k.name for k in first.keys} & {k.name for k in second.keys}

@@ -5,7 +5,10 @@ import sys
 import time
 
 import httpx
+import pytest
+from typer.testing import CliRunner
 
+from camroute.cli import app
 from camroute.sim.server import free_port
 
 
@@ -32,3 +35,10 @@ def test_sim_cameras_command_serves_the_listed_ids() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_sim_cameras_without_pillow_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "PIL", None)  # as after a plain `pip install camroute`
+    result = CliRunner().invoke(app, ["sim", "cameras", "--port", "1"])
+    assert result.exit_code == 2
+    assert "pip install 'camroute[sim]'" in result.output

@@ -32,6 +32,7 @@ from camroute.sim.server import serve_in_thread
 from camroute.store import make_engine, migrate
 
 CHROMIUM = "/usr/bin/chromium"
+CSP_BLOCKED = ("csp", "net::ERR_BLOCKED_BY_CSP")  # how Chromium reports a request CSP stopped
 CALLER = {"lon": 106.6985, "lat": 10.7731, "uncertainty_m": 15.0}
 M_PER_DEG_LAT = 111_320.0
 TICKET_TTL_S = 66
@@ -219,7 +220,12 @@ def page(browser: Any, stack: Stack, request: pytest.FixtureRequest) -> Iterator
     tab = context.new_page()
     requested: list[str] = []
     errors: list[str] = []
+    blocked: set[str] = set()  # stopped by the page's CSP in the browser: never sent
     tab.on("request", lambda r: requested.append(r.url))
+    tab.on(
+        "requestfailed",
+        lambda r: blocked.add(r.url) if r.failure in CSP_BLOCKED else None,
+    )
     tab.on("pageerror", lambda e: errors.append(str(e)))
     yield tab
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -228,7 +234,11 @@ def page(browser: Any, stack: Stack, request: pytest.FixtureRequest) -> Iterator
         tab.keyboard.press("Escape")
     tab.wait_for_timeout(100)
     context.close()
-    foreign = [u for u in requested if not u.startswith((stack.url + "/", "data:", "blob:"))]
+    foreign = [
+        u
+        for u in requested
+        if not u.startswith((stack.url + "/", "data:", "blob:")) and u not in blocked
+    ]
     assert not foreign, f"requests left the app's origin: {foreign[:5]}"
     assert not errors, f"page errors: {errors}"
 

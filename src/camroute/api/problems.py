@@ -1,4 +1,4 @@
-"""Render every error once, as RFC 9457 ``application/problem+json``."""
+"""Render every error once, as RFC 9457 ``application/problem+json``, and say so in OpenAPI."""
 
 from __future__ import annotations
 
@@ -8,12 +8,74 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from camroute.errors import CamrouteError
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
+
+
+class ProblemField(BaseModel):
+    """One rejected input: which field, and why."""
+
+    field: str
+    reason: str
+
+
+class Problem(BaseModel):
+    """An error as RFC 9457 problem details (every 4xx and 5xx answer of the API)."""
+
+    type: str
+    title: str
+    status: int
+    code: str | None = None
+    detail: str | None = None
+    errors: list[ProblemField] | None = None
+    instance: str | None = None
+
+
+def _problem_response(description: str) -> dict[str, Any]:
+    ref = {"$ref": "#/components/schemas/Problem"}
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": ref}}}
+
+
+def add_problem_responses(document: dict[str, Any]) -> dict[str, Any]:
+    """Declare problem+json error answers on every operation of an OpenAPI ``document``.
+
+    FastAPI documents its own 422 body (``HTTPValidationError``), which this app never sends:
+    that one is replaced, and ``4XX`` / ``5XX`` are added where the route declares none.
+    """
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(problem.pop("$defs", {}))
+    schemas["Problem"] = problem
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.setdefault("responses", {})
+            if "422" in responses:
+                responses["422"] = _problem_response("Invalid input (names each field)")
+            for code, text in (("4XX", "Client error"), ("5XX", "Server error")):
+                responses.setdefault(code, _problem_response(text))
+            for code, response in responses.items():
+                if code[0] in "45" and PROBLEM_JSON not in response.get("content", {}):
+                    responses[code] = _problem_response(response.get("description", "Error"))
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    return document
+
+
+def install_problem_schema(app: FastAPI) -> None:
+    """Make ``app.openapi()`` declare the problem+json error answers (built once, cached)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = add_problem_responses(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def problem_response(
@@ -80,7 +142,8 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    """Register the handlers once on ``app``."""
+    """Register the handlers once on ``app``, and declare them in its OpenAPI document."""
+    install_problem_schema(app)
     app.add_exception_handler(CamrouteError, _camroute_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

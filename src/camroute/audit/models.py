@@ -56,7 +56,7 @@ class AuditQuery(BaseModel):
     time_to: datetime | None = None
     order: Literal["asc", "desc"] = "desc"
     limit: int = Field(default=100, ge=1, le=10_000)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=2**31 - 1)  # camroute.api.deps.MAX_OFFSET
 
 
 class AuditPage(BaseModel):

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from camroute.api.deps import EngineDep
+from camroute.api.deps import EngineDep, OffsetQuery
 from camroute.audit import service
 from camroute.audit.models import AuditEvent, AuditPage, AuditQuery, VerifyRead
 from camroute.auth.deps import require_roles
@@ -74,7 +74,7 @@ def list_events(
     time_to: Annotated[datetime | None, Query(alias="to")] = None,
     order: Literal["asc", "desc"] = "desc",
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetQuery = 0,
     fmt: Annotated[Literal["json", "csv"] | None, Query(alias="format")] = None,
 ) -> AuditPage | Response:
     """Audit events matching every given filter; ``format=csv`` or ``Accept: text/csv`` for CSV."""

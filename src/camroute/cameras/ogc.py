@@ -1,7 +1,8 @@
 """OGC API - Features (Part 1 core + GeoJSON) over the camera registry, so QGIS can add it.
 
-Landing page ``/api``, ``/api/conformance``, ``/api/collections``, the ``cameras`` collection
-and its items (``bbox``, ``limit``, ``offset``). Same roles as the camera reads.
+Landing page ``/api``, ``/api/conformance``, ``/api/collections``, the ``cameras`` collection,
+its items (``bbox``, ``limit``, ``offset``) and its typed schemas (Part 5 ``schema`` and the
+``describedby`` Feature schema GDAL/QGIS read). Same roles as the camera reads.
 """
 
 from __future__ import annotations
@@ -14,13 +15,17 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from camroute.api.deps import EngineDep
+from camroute.api.deps import EngineDep, OffsetQuery
 from camroute.auth.deps import Principal
 from camroute.cameras import store
+from camroute.cameras.model import CameraRead
+from camroute.cameras.ogc_schema import feature_schema, returnables_schema
 from camroute.cameras.router import ReadDep, ReaderDep, camera_read, parse_bbox
 from camroute.cameras.tables import cameras
 
 GEOJSON = "application/geo+json"
+SCHEMA_JSON = "application/schema+json"
+REL_SCHEMA = "http://www.opengis.net/def/rel/ogc/1.0/schema"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -90,6 +95,15 @@ def _collection(request: Request, engine: Any) -> dict[str, Any]:
         "links": [
             _link(f"{base}/collections/cameras", "self"),
             _link(f"{base}/collections/cameras/items", "items", GEOJSON),
+            _link(f"{base}/collections/cameras/schema", REL_SCHEMA, SCHEMA_JSON, "Properties"),
+            # Link relations compare case-insensitively (RFC 8288); GDAL before 3.8 or so
+            # matches only this spelling.
+            _link(
+                f"{base}/collections/cameras/feature-schema",
+                "describedBy",
+                SCHEMA_JSON,
+                "GeoJSON Feature",
+            ),
         ],
     }
 
@@ -110,6 +124,28 @@ def camera_collection(request: Request, engine: EngineDep) -> dict[str, Any]:
     return _collection(request, engine)
 
 
+@router.get(
+    "/collections/cameras/schema",
+    response_class=JSONResponse,
+    responses={200: {"content": {SCHEMA_JSON: {}}}},
+)
+def camera_schema(request: Request) -> JSONResponse:
+    """The features' properties with their types (OGC API - Features Part 5, JSON Schema)."""
+    url = f"{_base(request)}/collections/cameras/schema"
+    body = returnables_schema(CameraRead, schema_id=url, title="Cameras")
+    return JSONResponse(body, media_type=SCHEMA_JSON)
+
+
+@router.get(
+    "/collections/cameras/feature-schema",
+    response_class=JSONResponse,
+    responses={200: {"content": {SCHEMA_JSON: {}}}},
+)
+def camera_feature_schema() -> JSONResponse:
+    """One camera Feature, typed (the collection's ``describedby``, which GDAL reads)."""
+    return JSONResponse(feature_schema(CameraRead, title="Camera"), media_type=SCHEMA_JSON)
+
+
 def feature(row: dict[str, Any], principal: Principal) -> dict[str, Any]:
     """A camera as a GeoJSON Feature (WGS84 ``lon, lat``; stream URLs for GIS admins only)."""
     props = camera_read(row, principal).model_dump(mode="json")
@@ -128,7 +164,7 @@ def items(
     principal: ReaderDep,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetQuery = 0,
 ) -> JSONResponse:
     """A page of camera features with ``numberMatched``, ``numberReturned`` and paging links."""
     box = parse_bbox(bbox)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
-from camroute.api.deps import EngineDep
+from camroute.api.deps import EngineDep, OffsetQuery
 from camroute.auth.deps import Principal, Role, require_roles
 from camroute.cameras import service, store
 from camroute.cameras.model import (
@@ -81,7 +82,8 @@ def parse_if_match(value: str | None, *, current: int | None = None) -> int:
     text = value.strip().removeprefix("W/").strip('"')
     if text == "*" and current is not None:
         return current
-    if not text.isdigit():
+    # ASCII digits only (``isdigit`` admits "²"), and no longer than a stored version can be.
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise PreconditionFailedError(
             f"If-Match {value!r} is not a camera version", field="If-Match"
         )
@@ -120,7 +122,7 @@ def list_cameras(
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
     status: Status | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetQuery = 0,
 ) -> CameraAdminPage | CameraPage:
     """Cameras by id, optionally inside a bbox and with one status."""
     with engine.connect() as conn:
@@ -161,7 +163,8 @@ def create_camera(
         )
     _changed(request)
     response.headers["ETag"] = _etag(row)
-    response.headers["Location"] = f"/api/cameras/{row['id']}"
+    # Percent-encoded: an id outside Latin-1 cannot go into a header as it is.
+    response.headers["Location"] = f"/api/cameras/{quote(row['id'], safe='')}"
     return CameraWritten.model_validate(row)
 
 

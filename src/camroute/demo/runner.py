@@ -1,10 +1,11 @@
 """``camroute demo``: one process that loads a city, simulates cameras and calls, and serves.
 
-Order: open/migrate the store, load the shipped data set, create one user per role and an
-integration API key, start the camera simulator and the app (uvicorn, threads of this process),
-start the call generator, print the logins, then wait for SIGINT/SIGTERM and stop everything
-in reverse order. Without ``--db`` the store is a fresh SQLite file in a temporary directory
-that is removed on exit.
+Order: check that the simulator can draw (Pillow, the ``sim`` extra), open/migrate the store,
+load the shipped data set, create one user per role and the API keys (integration, GIS), start
+the camera simulator and the app (uvicorn, threads of this process), start the call generator,
+print the logins and keys, then wait for SIGINT/SIGTERM and stop everything in reverse order.
+Without ``--db`` the store is a fresh SQLite file in a temporary directory that is removed on
+exit.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from camroute.demo.loader import DemoDataset, load_city
 from camroute.demo.servers import ServerThread, bind_socket
 from camroute.demo.users import DemoAccounts, create_accounts, login_token
 from camroute.settings import Settings
+from camroute.sim import require_pillow
 from camroute.store import make_engine, migrate
 
 City = Literal["hcmc", "helsinki"]
@@ -98,12 +100,19 @@ def _banner(options: DemoOptions, dataset: DemoDataset, accounts: DemoAccounts, 
         out(line)
     for user in accounts.users:
         out(f"login: {user.name} / {user.password}")
+    for key in accounts.keys:
+        out(f"api key: {key.name} / {key.key}")
     url = f"http://{options.host}:{options.port}"
     out(f"camroute demo is serving {url}")
     out(
         f"open {url} and log in as demo-dispatcher to work the queue (demo-supervisor may open "
         "other or restricted cameras with a reason, demo-gis-admin may move cameras, "
         f"demo-auditor reads the audit log); API docs: {url}/docs"
+    )
+    out(
+        "API keys go in the X-API-Key header: "
+        + ", ".join(f"{k.name} ({k.role.value})" for k in accounts.keys)
+        + f"; the GIS key reads the OGC API - Features service at {url}/api (QGIS, ogrinfo)"
     )
     out(f"calls: {options.calls_per_minute:g} per minute near the demo cameras. Ctrl-C stops.")
 
@@ -188,6 +197,7 @@ def _serve(
 
 def run_demo(options: DemoOptions, *, out: Out = _print) -> int:
     """Run the demo until SIGINT/SIGTERM; return the process exit code."""
+    require_pillow()  # before any port or file is taken: say what to install, exit 2
     stop = threading.Event()
     socks = (bind_socket(options.host, options.port), bind_socket("127.0.0.1", 0))
     try:

@@ -1,4 +1,7 @@
-"""Demo accounts: one user per role with a random password, and the call generator's API key.
+"""Demo accounts: one user per role with a random password, and two API keys.
+
+The keys: the call generator's (integration) and one for GIS tools (gis_admin: QGIS,
+``ogrinfo``).
 
 Created through ``camroute.auth.service`` (argon2-hashed, audited like any other user). No
 password is fixed anywhere: each run prints fresh ones.
@@ -32,12 +35,26 @@ class DemoUser:
 
 
 @dataclass(frozen=True)
+class DemoKey:
+    """A demo API key (sent as ``X-API-Key``; shown only on the terminal)."""
+
+    name: str
+    role: Role
+    key: str
+
+
+@dataclass(frozen=True)
 class DemoAccounts:
-    """Every demo login, the integration key, and the user that closes demo incidents."""
+    """Every demo login, the API keys, and the user that closes demo incidents."""
 
     users: tuple[DemoUser, ...]
-    api_key: str
+    keys: tuple[DemoKey, ...]
     closer: DemoUser
+
+    @property
+    def api_key(self) -> str:
+        """The integration key the call generator posts calls with."""
+        return next(k.key for k in self.keys if k.role is Role.integration)
 
 
 def _demo_name(role: Role) -> str:
@@ -59,24 +76,26 @@ def _add(engine: Engine, settings: Settings, role: Role) -> DemoUser:
     raise ConflictError(f"could not create a demo user for role {role.value}", field="name")
 
 
-def _add_key(engine: Engine) -> str:
+def _add_key(engine: Engine, base: str, role: Role) -> DemoKey:
     for attempt in range(5):
-        name = "demo-calls" if attempt == 0 else f"demo-calls-{secrets.token_hex(2)}"
+        name = base if attempt == 0 else f"{base}-{secrets.token_hex(2)}"
         try:
-            new = create_api_key(
-                engine, name=name, role=Role.integration, actor=ACTOR, actor_role=ACTOR_ROLE
-            )
+            new = create_api_key(engine, name=name, role=role, actor=ACTOR, actor_role=ACTOR_ROLE)
         except ConflictError:
             continue
-        return new.key
-    raise ConflictError("could not create the demo API key", field="name")
+        return DemoKey(name=name, role=role, key=new.key)
+    raise ConflictError(f"could not create the demo API key {base}", field="name")
 
 
 def create_accounts(engine: Engine, settings: Settings) -> DemoAccounts:
-    """One user per role, with random passwords, and an integration API key."""
+    """One user per role, with random passwords, and the integration and GIS API keys."""
     users = tuple(_add(engine, settings, role) for role in USER_ROLES)
     closer = next(u for u in users if u.role is Role.supervisor)
-    return DemoAccounts(users=users, api_key=_add_key(engine), closer=closer)
+    keys = (
+        _add_key(engine, "demo-calls", Role.integration),
+        _add_key(engine, "demo-gis", Role.gis_admin),
+    )
+    return DemoAccounts(users=users, keys=keys, closer=closer)
 
 
 def login_token(base_url: str, user: DemoUser) -> str | None:

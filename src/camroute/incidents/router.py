@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from camroute.api.body import read_limited_body
-from camroute.api.deps import EngineDep, SettingsDep
+from camroute.api.deps import EngineDep, OffsetQuery, SettingsDep
 from camroute.auth.deps import PrincipalDep, Role, require_roles
 from camroute.errors import InvalidInputError
 from camroute.incidents import service
@@ -93,7 +93,7 @@ def get_incidents(
     open_only: Annotated[bool, Query(alias="open")] = False,
     since: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetQuery = 0,
 ) -> IncidentPage:
     """Incidents, open ones first, newest first; filter by status, hotline, open, since."""
     if since is not None and since.tzinfo is None:

@@ -35,6 +35,13 @@ def cameras(
     """Serve /cameras/{id}/snapshot.jpg and /cameras/{id}/mjpeg with drawn, people-free frames."""
     import uvicorn
 
+    from camroute.sim import SimulatorUnavailableError, require_pillow
+
+    try:
+        require_pillow()
+    except SimulatorUnavailableError as exc:
+        typer.echo(f"camroute sim cameras: {exc.detail}", err=True)
+        raise typer.Exit(2) from exc
     from camroute.sim.cameras import create_sim_app
 
     uvicorn.run(create_sim_app(camera_ids=split_ids(ids), fps=fps), host=host, port=port)
