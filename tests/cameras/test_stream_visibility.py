@@ -86,8 +86,9 @@ ENDPOINTS = [
     ],
     Endpoint("GET", "/api/audit", "/api/audit"),
 ]
-# Answers that name the camera (so "no URL" is not true merely because it is absent).
-NAMES_CAMERA = {"/api/route", "/api/calls", "/api/incidents", "/api/incidents/{incident_id}"}
+# Answers that name the camera (so "no URL" is not true merely because it is absent); the
+# incident list carries summaries only, no ranking.
+NAMES_CAMERA = {"/api/route", "/api/calls", "/api/incidents/{incident_id}"}
 
 
 @dataclass(frozen=True)

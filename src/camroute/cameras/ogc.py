@@ -18,9 +18,9 @@ from fastapi.responses import JSONResponse
 from camroute.api.deps import EngineDep, OffsetQuery
 from camroute.auth.deps import Principal
 from camroute.cameras import store
-from camroute.cameras.model import CameraRead
+from camroute.cameras.model import CameraAdminRead, CameraRead
 from camroute.cameras.ogc_schema import feature_schema, returnables_schema
-from camroute.cameras.router import ReadDep, ReaderDep, camera_read, parse_bbox
+from camroute.cameras.router import ReadDep, ReaderDep, camera_read, parse_bbox, sees_streams
 from camroute.cameras.tables import cameras
 
 GEOJSON = "application/geo+json"
@@ -129,10 +129,10 @@ def camera_collection(request: Request, engine: EngineDep) -> dict[str, Any]:
     response_class=JSONResponse,
     responses={200: {"content": {SCHEMA_JSON: {}}}},
 )
-def camera_schema(request: Request) -> JSONResponse:
+def camera_schema(request: Request, principal: ReaderDep) -> JSONResponse:
     """The features' properties with their types (OGC API - Features Part 5, JSON Schema)."""
     url = f"{_base(request)}/collections/cameras/schema"
-    body = returnables_schema(CameraRead, schema_id=url, title="Cameras")
+    body = returnables_schema(_model(principal), schema_id=url, title="Cameras")
     return JSONResponse(body, media_type=SCHEMA_JSON)
 
 
@@ -141,9 +141,15 @@ def camera_schema(request: Request) -> JSONResponse:
     response_class=JSONResponse,
     responses={200: {"content": {SCHEMA_JSON: {}}}},
 )
-def camera_feature_schema() -> JSONResponse:
+def camera_feature_schema(principal: ReaderDep) -> JSONResponse:
     """One camera Feature, typed (the collection's ``describedby``, which GDAL reads)."""
-    return JSONResponse(feature_schema(CameraRead, title="Camera"), media_type=SCHEMA_JSON)
+    body = feature_schema(_model(principal), title="Camera")
+    return JSONResponse(body, media_type=SCHEMA_JSON)
+
+
+def _model(principal: Principal) -> type[CameraRead]:
+    # The schema describes the items this reader gets: stream URLs for GIS admins only.
+    return CameraAdminRead if sees_streams(principal) else CameraRead
 
 
 def feature(row: dict[str, Any], principal: Principal) -> dict[str, Any]:
