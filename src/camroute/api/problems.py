@@ -11,9 +11,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from camroute.errors import CamrouteError
+from camroute.live.redact import TicketRedactor, redact_tickets
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
+# A live-view ticket in /api/live/<ticket>/... is a credential: the error log, like the access
+# log, gets the path (and any traceback) with the ticket replaced.
+log.addFilter(TicketRedactor())
 
 
 def problem_response(
@@ -33,7 +37,7 @@ def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
 async def _camroute_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, CamrouteError)
     if exc.status >= 500:
-        log.error("%s on %s: %s", exc.code, request.url.path, exc.detail)
+        log.error("%s on %s: %s", exc.code, redact_tickets(request.url.path), exc.detail)
     body = exc.to_problem()
     body["instance"] = request.url.path
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
@@ -69,7 +73,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+    log.exception("unexpected error on %s", redact_tickets(request.url.path), exc_info=exc)
     body = {
         "type": "urn:camroute:problem:internal_error",
         "title": "Internal error",
