@@ -9,6 +9,7 @@ import httpx
 from fastapi import FastAPI
 
 from camroute import __version__
+from camroute.api.limits import BodyLimitMiddleware
 from camroute.api.problems import install_problem_handlers
 from camroute.api.system import router as system_router
 from camroute.areas import AreaLayers
@@ -70,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.camera_index = IndexHolder()  # swapped atomically on registry changes
     app.state.snapshot_tally = SnapshotTally()  # snapshot audit: first per ticket, then per minute
     install_problem_handlers(app)
+    # A too-large body is refused here, before any route parses it or checks credentials.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.include_router(system_router)
     app.include_router(auth_router)  # login is public; /me needs a token
     app.include_router(audit_router)  # auditors only
