@@ -91,6 +91,13 @@ class PermissionDeniedError(CamrouteError):
     title = "Forbidden"
 
 
+class CrossOriginError(PermissionDeniedError):
+    """A cookie-authenticated write sent by another site's page (cross-site request forgery)."""
+
+    code = "cross_origin_refused"
+    title = "Cross-origin request refused"
+
+
 class PayloadTooLargeError(CamrouteError):
     """The request body is larger than ``CAMROUTE_MAX_BODY_BYTES``."""
 

@@ -17,6 +17,7 @@ from camroute.auth.deps import (
     require_roles,
 )
 from camroute.auth.models import MeRead, Role, TokenRead
+from camroute.auth.origin import refuse_cross_origin
 from camroute.errors import AuthenticationError
 from camroute.settings import Settings
 
@@ -65,6 +66,8 @@ def logout(
 ) -> Response:
     """End the caller's sessions (every token of that user) and clear the cookie."""
     token = bearer or cookie
+    if token and not bearer:
+        refuse_cross_origin(request)  # another site may not log the user out
     if token:
         try:
             principal = service.principal_from_token(engine, settings, token)
