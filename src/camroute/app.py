@@ -6,10 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from camroute import __version__
 from camroute.api.limits import BodyLimitMiddleware
+from camroute.api.nul import RefuseNulMiddleware, refuse_nul_in_path
 from camroute.api.problems import install_problem_handlers
 from camroute.api.system import router as system_router
 from camroute.areas import AreaLayers
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Route emergency calls to the cameras that can see the caller.",
         lifespan=lifespan,
+        dependencies=[Depends(refuse_nul_in_path)],  # before any route's own dependencies
     )
     app.state.settings = settings
     # Callables run after every committed camera-registry change (the routing index
@@ -71,7 +73,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.camera_index = IndexHolder()  # swapped atomically on registry changes
     app.state.snapshot_tally = SnapshotTally()  # snapshot audit: first per ticket, then per minute
     install_problem_handlers(app)
-    # A too-large body is refused here, before any route parses it or checks credentials.
+    # NUL in any request string: one 422 on every store (PostgreSQL cannot store one).
+    app.add_middleware(RefuseNulMiddleware)
+    # A too-large body is refused here, before any route parses it or checks credentials
+    # (added after the NUL check, so it runs first and bounds what that check buffers).
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.include_router(system_router)
     app.include_router(auth_router)  # login is public; /me needs a token
