@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,6 +17,7 @@ from camroute.api.system import router as system_router
 from camroute.areas import AreaLayers
 from camroute.areas.router import router as areas_router
 from camroute.audit.router import router as audit_router
+from camroute.auth.gate import flush_login_failures, hash_slots_for, login_guard_for
 from camroute.auth.router import router as auth_router
 from camroute.cameras.ogc import router as cameras_ogc_router
 from camroute.cameras.router import router as cameras_router
@@ -51,9 +53,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.registry_listeners.append(app.state.camera_index.listener(engine))
         if settings.registry_poll_s > 0:
             app.state.camera_index.watch(engine, interval_s=settings.registry_poll_s)
+        every_s = settings.login_failure_audit_every_s
+        flusher = asyncio.create_task(
+            flush_login_failures(app.state.login_guard, engine, every_s=every_s)
+        )  # failed-login counts reach the audit log within a minute, and at shutdown
         try:
             yield
         finally:
+            flusher.cancel()
+            await asyncio.gather(flusher, return_exceptions=True)
             app.state.camera_index.stop()
             await app.state.http.aclose()
             app.state.events.stop()
@@ -72,6 +80,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.registry_listeners = []
     app.state.camera_index = IndexHolder()  # swapped atomically on registry changes
     app.state.snapshot_tally = SnapshotTally()  # snapshot audit: first per ticket, then per minute
+    app.state.login_guard = login_guard_for(
+        settings
+    )  # login throttle + failure tally (per replica)
+    app.state.login_hash_slots = hash_slots_for(settings)  # password checks at once
     install_problem_handlers(app)
     # NUL in any request string: one 422 on every store (PostgreSQL cannot store one).
     app.add_middleware(RefuseNulMiddleware)

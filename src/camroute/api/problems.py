@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from camroute.errors import CamrouteError
+from camroute.errors import CamrouteError, TooManyRequestsError
 from camroute.live.redact import TicketRedactor, redact_tickets
 
 PROBLEM_JSON = "application/problem+json"
@@ -40,8 +41,10 @@ async def _camroute_error(request: Request, exc: Exception) -> JSONResponse:
         log.error("%s on %s: %s", exc.code, redact_tickets(request.url.path), exc.detail)
     body = exc.to_problem()
     body["instance"] = request.url.path
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return problem_response(body, headers=headers)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+    if isinstance(exc, TooManyRequestsError):
+        headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_s)))
+    return problem_response(body, headers=headers or None)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

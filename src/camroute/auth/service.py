@@ -5,9 +5,11 @@ from __future__ import annotations
 import getpass
 import hashlib
 import logging
+import math
 import re
 import secrets
 import threading
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -17,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from camroute.audit.service import Action, record
 from camroute.auth import store
+from camroute.auth.failures import FailureSummary, LoginFailureTally
 from camroute.auth.models import (
     ApiKeyRead,
     NewApiKey,
@@ -33,8 +36,15 @@ from camroute.auth.passwords import (
     make_hasher,
     verify_password,
 )
+from camroute.auth.throttle import LoginThrottle
 from camroute.auth.tokens import decode_token, issue_token, new_secret
-from camroute.errors import AuthenticationError, ConflictError, InvalidInputError, NotFoundError
+from camroute.errors import (
+    AuthenticationError,
+    ConflictError,
+    InvalidInputError,
+    LoginThrottledError,
+    NotFoundError,
+)
 from camroute.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -256,7 +266,32 @@ def disable_api_key(engine: Engine, name: str, *, actor: str, actor_role: str) -
         _audit_user_change(conn, subject, "disabled", actor=actor, actor_role=actor_role, role=role)
 
 
-def _refuse_login(engine: Engine, username: str, reason: str, client: str | None) -> None:
+def record_login_failures(engine: Engine, summaries: list[FailureSummary]) -> None:
+    """Write aggregated failed-login events (see :mod:`camroute.auth.failures`)."""
+    if not summaries:
+        return
+    with engine.begin() as conn:
+        for summary in summaries:
+            record(
+                conn,
+                actor=summary.user[:128] or "-",
+                role="none",
+                action=Action.login_failed,
+                details=summary.details(),
+            )
+
+
+def _audit_failure(
+    engine: Engine,
+    username: str,
+    reason: str,
+    client: str | None,
+    failures: LoginFailureTally | None,
+) -> None:
+    if failures is not None:
+        summary = failures.add(user=username[:128], client=client, reason=reason)
+        record_login_failures(engine, [summary] if summary is not None else [])
+        return
     with engine.begin() as conn:
         record(
             conn,
@@ -265,13 +300,62 @@ def _refuse_login(engine: Engine, username: str, reason: str, client: str | None
             action=Action.login_failed,
             details={"reason": reason, "client": client},
         )
+
+
+def _refuse_login(
+    engine: Engine,
+    username: str,
+    reason: str,
+    client: str | None,
+    guard: LoginGuard,
+) -> None:
+    if guard.throttle is not None:
+        guard.throttle.failed(user=username, address=client)
+    _audit_failure(engine, username, reason, client, guard.failures)
     raise AuthenticationError(LOGIN_FAILED)
 
 
+def _refuse_if_throttled(
+    engine: Engine, username: str, client: str | None, guard: LoginGuard
+) -> None:
+    """A locked user name or address is refused before any password is checked."""
+    if guard.throttle is None:
+        return
+    wait_s = guard.throttle.retry_after_s(user=username, address=client)
+    if wait_s is None:
+        return
+    _audit_failure(engine, username, "throttled", client, guard.failures)
+    raise LoginThrottledError(
+        f"too many failed logins for this user name or address; try again in {math.ceil(wait_s)} s",
+        retry_after_s=wait_s,
+        field="username",
+    )
+
+
+@dataclass(frozen=True)
+class LoginGuard:
+    """What ``login`` counts failures in; both None: no throttling, every failure audited."""
+
+    throttle: LoginThrottle | None = None
+    failures: LoginFailureTally | None = None
+
+
 def login(
-    engine: Engine, settings: Settings, *, username: str, password: str, client: str | None = None
+    engine: Engine,
+    settings: Settings,
+    *,
+    username: str,
+    password: str,
+    client: str | None = None,
+    guard: LoginGuard | None = None,
 ) -> TokenRead:
-    """Check the password and issue a token; a failure is audited and gives one vague 401."""
+    """Check the password and issue a token; a failure is audited and gives one vague 401.
+
+    With ``guard``, a locked user name or address gets :class:`LoginThrottledError` (429)
+    before any check, failures are counted towards the lock, and failure events aggregated.
+    """
+    guard = guard or LoginGuard()
+    _refuse_if_throttled(engine, username, client, guard)
     hasher = hasher_for(settings)
     with engine.connect() as conn:
         row = store.get_user(conn, username)
@@ -279,12 +363,14 @@ def login(
         # Same work as a real check, so response time does not reveal which names exist.
         cost = (settings.password_hash_time_cost, settings.password_hash_memory_kib)
         verify_password(hasher, _dummy_hash(*cost), password)
-        _refuse_login(engine, username, "unknown_user", client)
+        _refuse_login(engine, username, "unknown_user", client, guard)
     assert row is not None
     if not verify_password(hasher, row["password_hash"], password):
-        _refuse_login(engine, username, "bad_password", client)
+        _refuse_login(engine, username, "bad_password", client, guard)
     if row["disabled"]:
-        _refuse_login(engine, username, "disabled", client)
+        _refuse_login(engine, username, "disabled", client, guard)
+    if guard.throttle is not None:
+        guard.throttle.succeeded(user=username)
     issued = issue_token(
         subject=username,
         role=row["role"],
