@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
@@ -12,6 +14,7 @@ from fastapi.testclient import TestClient
 from camroute.app import create_app
 from camroute.errors import UpstreamError
 from camroute.settings import Settings
+from camroute.sim.server import serve_in_thread
 
 TICKET = "eyJhbGciOiJIUzI1NiJ9.eyJ0aWQiOiJzZWNyZXQtdGlja2V0In0.c2lnbmF0dXJlLXNlY3JldA"
 
@@ -45,3 +48,24 @@ def test_error_log_has_no_ticket(
     assert len(logged) == 1
     assert f"/api/live/[ticket]/{path}" in caplog.text
     assert TICKET not in caplog.text
+
+
+def test_server_traceback_of_a_500_has_no_ticket(settings: Settings) -> None:
+    app = create_app(settings)
+
+    @app.get("/api/live/{ticket}/probe-raise")
+    def crash(ticket: str) -> None:
+        raise RuntimeError(f"relay broke on /api/live/{ticket}/probe-raise")
+
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    server_log = logging.getLogger("uvicorn.error")
+    with serve_in_thread(app, lifespan="on") as base:
+        server_log.addHandler(handler)  # after uvicorn configured its loggers
+        try:
+            r = httpx.get(f"{base}/api/live/{TICKET}/probe-raise")
+        finally:
+            server_log.removeHandler(handler)
+    assert r.status_code == 500
+    assert "relay broke on /api/live/[ticket]/probe-raise" in out.getvalue()
+    assert TICKET not in out.getvalue()

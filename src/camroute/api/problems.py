@@ -12,9 +12,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from camroute.errors import CamrouteError, TooManyRequestsError
-from camroute.live.redact import TicketRedactor, redact_tickets
+from camroute.live.redact import TicketRedactor, install_ticket_redactor, redact_tickets
 
 PROBLEM_JSON = "application/problem+json"
+SERVER_ERROR_LOGGER = "uvicorn.error"
 log = logging.getLogger(__name__)
 # A live-view ticket in /api/live/<ticket>/... is a credential: the error log, like the access
 # log, gets the path (and any traceback) with the ticket replaced.
@@ -88,6 +89,8 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 
 def install_problem_handlers(app: FastAPI) -> None:
     """Register the handlers once on ``app``."""
+    # Starlette re-raises a 500 after rendering it, and the server logs its traceback again.
+    install_ticket_redactor(SERVER_ERROR_LOGGER)
     app.add_exception_handler(CamrouteError, _camroute_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
