@@ -22,8 +22,8 @@ from camroute.audit.service import query, verify
 from camroute.auth import service
 from camroute.auth.failures import LoginFailureTally
 from camroute.auth.gate import HashSlots
+from camroute.auth.guard import LoginGuard
 from camroute.auth.models import Role
-from camroute.auth.service import LoginGuard
 from camroute.auth.throttle import LoginThrottle, ThrottlePolicy
 from camroute.errors import LoginBusyError
 

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from camroute.auth.failures import LoginFailureTally
-from camroute.auth.service import LoginGuard, record_login_failures
+from camroute.auth.guard import LoginGuard, record_login_failures
 from camroute.auth.throttle import LoginThrottle, ThrottlePolicy
 from camroute.errors import LoginBusyError
 from camroute.settings import Settings

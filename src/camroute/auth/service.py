@@ -5,11 +5,9 @@ from __future__ import annotations
 import getpass
 import hashlib
 import logging
-import math
 import re
 import secrets
 import threading
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -19,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from camroute.audit.service import Action, record
 from camroute.auth import store
-from camroute.auth.failures import FailureSummary, LoginFailureTally
+from camroute.auth.guard import LoginGuard, audit_failure, refuse_if_throttled
 from camroute.auth.models import (
     ApiKeyRead,
     NewApiKey,
@@ -36,15 +34,8 @@ from camroute.auth.passwords import (
     make_hasher,
     verify_password,
 )
-from camroute.auth.throttle import LoginThrottle
 from camroute.auth.tokens import decode_token, issue_token, new_secret
-from camroute.errors import (
-    AuthenticationError,
-    ConflictError,
-    InvalidInputError,
-    LoginThrottledError,
-    NotFoundError,
-)
+from camroute.errors import AuthenticationError, ConflictError, InvalidInputError, NotFoundError
 from camroute.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -266,42 +257,6 @@ def disable_api_key(engine: Engine, name: str, *, actor: str, actor_role: str) -
         _audit_user_change(conn, subject, "disabled", actor=actor, actor_role=actor_role, role=role)
 
 
-def record_login_failures(engine: Engine, summaries: list[FailureSummary]) -> None:
-    """Write aggregated failed-login events (see :mod:`camroute.auth.failures`)."""
-    if not summaries:
-        return
-    with engine.begin() as conn:
-        for summary in summaries:
-            record(
-                conn,
-                actor=summary.user[:128] or "-",
-                role="none",
-                action=Action.login_failed,
-                details=summary.details(),
-            )
-
-
-def _audit_failure(
-    engine: Engine,
-    username: str,
-    reason: str,
-    client: str | None,
-    failures: LoginFailureTally | None,
-) -> None:
-    if failures is not None:
-        summary = failures.add(user=username[:128], client=client, reason=reason)
-        record_login_failures(engine, [summary] if summary is not None else [])
-        return
-    with engine.begin() as conn:
-        record(
-            conn,
-            actor=username[:128] or "-",
-            role="none",
-            action=Action.login_failed,
-            details={"reason": reason, "client": client},
-        )
-
-
 def _refuse_login(
     engine: Engine,
     username: str,
@@ -311,33 +266,8 @@ def _refuse_login(
 ) -> None:
     if guard.throttle is not None:
         guard.throttle.failed(user=username, address=client)
-    _audit_failure(engine, username, reason, client, guard.failures)
+    audit_failure(engine, username, reason, client, guard.failures)
     raise AuthenticationError(LOGIN_FAILED)
-
-
-def _refuse_if_throttled(
-    engine: Engine, username: str, client: str | None, guard: LoginGuard
-) -> None:
-    """A locked user name or address is refused before any password is checked."""
-    if guard.throttle is None:
-        return
-    wait_s = guard.throttle.retry_after_s(user=username, address=client)
-    if wait_s is None:
-        return
-    _audit_failure(engine, username, "throttled", client, guard.failures)
-    raise LoginThrottledError(
-        f"too many failed logins for this user name or address; try again in {math.ceil(wait_s)} s",
-        retry_after_s=wait_s,
-        field="username",
-    )
-
-
-@dataclass(frozen=True)
-class LoginGuard:
-    """What ``login`` counts failures in; both None: no throttling, every failure audited."""
-
-    throttle: LoginThrottle | None = None
-    failures: LoginFailureTally | None = None
 
 
 def login(
@@ -355,7 +285,7 @@ def login(
     before any check, failures are counted towards the lock, and failure events aggregated.
     """
     guard = guard or LoginGuard()
-    _refuse_if_throttled(engine, username, client, guard)
+    refuse_if_throttled(engine, username, client, guard)
     hasher = hasher_for(settings)
     with engine.connect() as conn:
         row = store.get_user(conn, username)
