@@ -6,6 +6,7 @@ The app's throttle and tally are rebuilt with a clock the test moves (no sleepin
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -21,11 +22,12 @@ from camroute.audit.models import AuditQuery
 from camroute.audit.service import query, verify
 from camroute.auth import service
 from camroute.auth.failures import LoginFailureTally
-from camroute.auth.gate import HashSlots
+from camroute.auth.gate import HashSlots, hash_slots_for
 from camroute.auth.guard import LoginGuard
 from camroute.auth.models import Role
 from camroute.auth.throttle import LoginThrottle, ThrottlePolicy
 from camroute.errors import LoginBusyError
+from camroute.settings import Settings
 
 PASSWORD = "đủ dài để an toàn 2026"
 WRONG = "not the password at all"
@@ -218,3 +220,8 @@ def test_login_waits_for_a_hash_slot_then_is_refused_busy(setup: Setup) -> None:
     finally:
         portal.call(holder.__aexit__, None, None, None)
     assert setup.login("an", PASSWORD).status_code == 200
+
+
+def test_hash_slots_follow_the_setting_else_the_cores(settings: Settings) -> None:
+    assert hash_slots_for(settings.model_copy(update={"login_max_concurrent_hashes": 3})).size == 3
+    assert hash_slots_for(settings).size == len(os.sched_getaffinity(0))

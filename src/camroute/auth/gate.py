@@ -62,8 +62,15 @@ def login_guard_for(settings: Settings) -> LoginGuard:
 
 def hash_slots_for(settings: Settings) -> HashSlots:
     """One slot per core unless ``login_max_concurrent_hashes`` says otherwise."""
-    size = settings.login_max_concurrent_hashes or os.cpu_count() or 1
+    size = settings.login_max_concurrent_hashes or _usable_cores()
     return HashSlots(size, wait_s=settings.login_hash_wait_s)
+
+
+def _usable_cores() -> int:
+    """Cores this process may run on (a container's share, not the host's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 async def flush_login_failures(guard: LoginGuard, engine: Engine, *, every_s: float) -> None:
