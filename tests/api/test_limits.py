@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -26,6 +27,14 @@ LIMIT_BYTES = 64 * 1024
 CHUNK_BYTES = 16 * 1024
 SENT_BYTES = 8 * 1024 * 1024  # 128 times the limit
 PROBLEM = "application/problem+json"
+
+T = TypeVar("T")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` on a fresh loop in a worker thread (a browser test may own this thread's)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 class _Counting:
@@ -94,14 +103,14 @@ def test_chunked_body_without_length_is_cut_at_the_limit(
     tmp_path: Path, path: str, content_type: str, with_key: bool
 ) -> None:
     headers = {"Content-Type": content_type}
-    response, read_bytes = asyncio.run(_post(tmp_path, path, headers, with_key=with_key))
+    response, read_bytes = _run(_post(tmp_path, path, headers, with_key=with_key))
     _assert_413(response)
     assert read_bytes <= LIMIT_BYTES + CHUNK_BYTES  # never buffered beyond the limit
 
 
 def test_declared_length_over_the_limit_is_refused_unread_before_auth(tmp_path: Path) -> None:
     headers = {"Content-Type": "application/json", "Content-Length": str(300 * 1024 * 1024)}
-    response, read_bytes = asyncio.run(_post(tmp_path, "/api/cameras", headers))
+    response, read_bytes = _run(_post(tmp_path, "/api/cameras", headers))
     body = _assert_413(response)
     assert str(300 * 1024 * 1024) in body["detail"]
     assert read_bytes == 0
@@ -116,7 +125,7 @@ def test_small_body_still_reaches_auth(tmp_path: Path) -> None:
             async with httpx.AsyncClient(transport=transport, base_url="http://camroute") as c:
                 return await c.post("/api/cameras", json={"id": "CAM-1"})
 
-    assert asyncio.run(post()).status_code == 401
+    assert _run(post()).status_code == 401
 
 
 def test_real_server_answers_413_before_the_body_arrives(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -64,6 +65,9 @@ def test_server_traceback_of_a_500_has_no_ticket(settings: Settings) -> None:
         server_log.addHandler(handler)  # after uvicorn configured its loggers
         try:
             r = httpx.get(f"{base}/api/live/{TICKET}/probe-raise")
+            deadline = time.monotonic() + 10.0  # the server logs after the 500 is sent
+            while "probe-raise" not in out.getvalue() and time.monotonic() < deadline:
+                time.sleep(0.02)
         finally:
             server_log.removeHandler(handler)
     assert r.status_code == 500

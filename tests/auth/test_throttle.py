@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -39,6 +41,14 @@ POLICY = ThrottlePolicy(
     lock_s=30.0,
     lock_max_s=300.0,
 )
+
+T = TypeVar("T")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` on a fresh loop in a worker thread (a browser test may own this thread's)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 @dataclass
@@ -191,7 +201,7 @@ def test_hash_slots_refuse_after_waiting_instead_of_piling_up() -> None:
         async with slots.slot():  # released: free again
             pass
 
-    asyncio.run(contend())
+    _run(contend())
 
 
 def test_throttle_forgets_idle_keys_and_stays_bounded() -> None:
