@@ -122,10 +122,6 @@ def fuzz_target(
         )
     )
     config = SchemathesisConfig()
-    if request.param == "postgres":
-        # PostgreSQL text cannot hold NUL and those inputs are still 500s there (#18 item 23,
-        # fixed separately): drop this line once NUL is refused at the edge.
-        config.projects.default.generation.update(allow_x00=False)
     # A real server for the module: schemathesis' in-process ASGI client would end and restart
     # the app's lifespan around every test.
     with serve_in_thread(app, lifespan="on") as url:

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from camroute import __version__
 from camroute.api.docs import install_docs
+from camroute.api.limits import BodyLimitMiddleware
+from camroute.api.nul import RefuseNulMiddleware, refuse_nul_in_path
 from camroute.api.problems import install_problem_handlers
 from camroute.api.system import router as system_router
 from camroute.areas import AreaLayers
 from camroute.areas.router import router as areas_router
 from camroute.audit.router import router as audit_router
+from camroute.auth.gate import flush_login_failures, hash_slots_for, login_guard_for
 from camroute.auth.router import router as auth_router
 from camroute.cameras.ogc import router as cameras_ogc_router
 from camroute.cameras.router import router as cameras_router
@@ -55,9 +59,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Live views whose page went away end after the grace (their slots come back).
         sweeper = OrphanSweeper(engine, grace_s=settings.live_orphan_grace_s, bus=app.state.events)
         sweeper.start()
+        every_s = settings.login_failure_audit_every_s
+        flusher = asyncio.create_task(
+            flush_login_failures(app.state.login_guard, engine, every_s=every_s)
+        )  # failed-login counts reach the audit log within a minute, and at shutdown
         try:
             yield
         finally:
+            flusher.cancel()
+            await asyncio.gather(flusher, return_exceptions=True)
             sweeper.stop()
             app.state.camera_index.stop()
             await app.state.http.aclose()
@@ -71,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # install_docs serves both pages with local assets (no CDN)
         redoc_url=None,
+        dependencies=[Depends(refuse_nul_in_path)],  # before any route's own dependencies
     )
     app.state.settings = settings
     # Callables run after every committed camera-registry change (the routing index
@@ -78,8 +89,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.registry_listeners = []
     app.state.camera_index = IndexHolder()  # swapped atomically on registry changes
     app.state.snapshot_tally = SnapshotTally()  # snapshot audit: first per ticket, then per minute
+    app.state.login_guard = login_guard_for(
+        settings
+    )  # login throttle + failure tally (per replica)
+    app.state.login_hash_slots = hash_slots_for(settings)  # password checks at once
     install_problem_handlers(app)
     app.add_middleware(RelayHeaders)  # nosniff, a sandboxing CSP, no-store on /api/live/
+    # NUL in any request string: one 422 on every store (PostgreSQL cannot store one).
+    app.add_middleware(RefuseNulMiddleware)
+    # A too-large body is refused here, before any route parses it or checks credentials
+    # (added after the NUL check, so it runs first and bounds what that check buffers).
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.include_router(system_router)
     app.include_router(auth_router)  # login is public; /me needs a token
     app.include_router(audit_router)  # auditors only

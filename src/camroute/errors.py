@@ -91,6 +91,39 @@ class PermissionDeniedError(CamrouteError):
     title = "Forbidden"
 
 
+class CrossOriginError(PermissionDeniedError):
+    """A cookie-authenticated write sent by another site's page (cross-site request forgery)."""
+
+    code = "cross_origin_refused"
+    title = "Cross-origin request refused"
+
+
+class TooManyRequestsError(CamrouteError):
+    """Not now: retry after ``retry_after_s`` seconds (sent as ``Retry-After``)."""
+
+    status = 429
+    code = "too_many_requests"
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after_s: float, field: str | None = None) -> None:
+        super().__init__(detail, field=field)
+        self.retry_after_s = retry_after_s
+
+
+class LoginThrottledError(TooManyRequestsError):
+    """Too many failed logins for this user name or from this address: locked for a while."""
+
+    code = "login_throttled"
+    title = "Too many failed logins"
+
+
+class LoginBusyError(TooManyRequestsError):
+    """Every password-hashing slot stayed busy: the server refuses rather than pile up memory."""
+
+    code = "login_busy"
+    title = "Too many logins at once"
+
+
 class PayloadTooLargeError(CamrouteError):
     """The request body is larger than ``CAMROUTE_MAX_BODY_BYTES``."""
 

@@ -72,6 +72,21 @@ class Settings(BaseSettings):
     # argon2id cost (RFC 9106 low-memory profile by default; tests lower it for speed).
     password_hash_time_cost: int = Field(default=3, ge=1)
     password_hash_memory_kib: int = Field(default=64 * 1024, ge=8)
+    # Login throttling (per replica, in memory): after this many failed passwords for one
+    # user name (or from one client address) within the window, that key is locked for
+    # login_lock_s, doubling with each further failure up to login_lock_max_s.
+    login_max_failures_per_user: int = Field(default=5, ge=1)
+    login_max_failures_per_address: int = Field(default=30, ge=1)
+    login_failure_window_s: float = Field(default=900.0, gt=0.0)
+    login_lock_s: float = Field(default=30.0, gt=0.0)
+    login_lock_max_s: float = Field(default=300.0, gt=0.0)
+    # Password checks running at once (argon2 takes password_hash_memory_kib each): unset,
+    # one per core. A login waits up to login_hash_wait_s for a slot, then gets a 429.
+    login_max_concurrent_hashes: int | None = Field(default=None, ge=1)
+    login_hash_wait_s: float = Field(default=2.0, ge=0.0)
+    # Failed logins of one user name from one address: audited at once, then one event with
+    # the count per this many seconds.
+    login_failure_audit_every_s: float = Field(default=60.0, gt=0.0)
     # Dispatcher map: an optional city tile server ("https://tiles.example/{z}/{x}/{y}.png");
     # unset means no tiles at all, only the server's own base layers.
     tile_url: str | None = None

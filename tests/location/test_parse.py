@@ -216,3 +216,24 @@ def test_json_numbers_anywhere_parse_or_fail_cleanly(
 def test_bom_before_a_text_format_is_harmless(body: bytes) -> None:
     loc = parse_location(body)
     assert (loc.lat, loc.lon) == (10.77, 106.7)
+
+
+@pytest.mark.parametrize(
+    ("name", "edit", "field"),
+    [
+        ("constructed_aml_sms_v1_danang.txt", (b";lc=", b"\x00;lc="), "body"),
+        ("aml_https_uk_full.txt", (b"location_source=", b"location_source=%00"), "aml."),
+        ("constructed_pidflo_circle_hcmc_vi_civic.xml", (b"</gml:pos>", b"\x00</gml:pos>"), "body"),
+        ("constructed_pidflo_circle_hcmc_vi_civic.xml", (b"UTF-8", b"UTF-16"), "body"),
+    ],
+)
+def test_a_nul_anywhere_in_a_message_is_named(
+    vector: Vector, name: str, edit: tuple[bytes, bytes], field: str
+) -> None:
+    body = vector(name).replace(*edit, 1)
+    if b"UTF-16" in body:  # the same NUL in a UTF-16 document, whose zero bytes are text
+        text = body.replace(b"</gml:pos>", b"\x00</gml:pos>", 1).decode("utf-8")
+        body = b"\xff\xfe" + text.encode("utf-16-le")
+    with pytest.raises(LocationParseError, match=r"NUL character \(U\+0000\)") as info:
+        parse_location(body)
+    assert (info.value.field or "").startswith(field)

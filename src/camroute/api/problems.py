@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,10 +12,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from camroute.errors import CamrouteError
+from camroute.errors import CamrouteError, TooManyRequestsError
+from camroute.live.redact import TicketRedactor, install_ticket_redactor, redact_tickets
 
 PROBLEM_JSON = "application/problem+json"
+SERVER_ERROR_LOGGER = "uvicorn.error"
 log = logging.getLogger(__name__)
+# A live-view ticket in /api/live/<ticket>/... is a credential: the error log, like the access
+# log, gets the path (and any traceback) with the ticket replaced.
+log.addFilter(TicketRedactor())
 
 
 class ProblemField(BaseModel):
@@ -95,11 +101,13 @@ def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
 async def _camroute_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, CamrouteError)
     if exc.status >= 500:
-        log.error("%s on %s: %s", exc.code, request.url.path, exc.detail)
+        log.error("%s on %s: %s", exc.code, redact_tickets(request.url.path), exc.detail)
     body = exc.to_problem()
     body["instance"] = request.url.path
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return problem_response(body, headers=headers)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+    if isinstance(exc, TooManyRequestsError):
+        headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_s)))
+    return problem_response(body, headers=headers or None)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -131,7 +139,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+    log.exception("unexpected error on %s", redact_tickets(request.url.path), exc_info=exc)
     body = {
         "type": "urn:camroute:problem:internal_error",
         "title": "Internal error",
@@ -144,6 +152,8 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 def install_problem_handlers(app: FastAPI) -> None:
     """Register the handlers once on ``app``, and declare them in its OpenAPI document."""
     install_problem_schema(app)
+    # Starlette re-raises a 500 after rendering it, and the server logs its traceback again.
+    install_ticket_redactor(SERVER_ERROR_LOGGER)
     app.add_exception_handler(CamrouteError, _camroute_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

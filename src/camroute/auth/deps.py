@@ -2,7 +2,8 @@
 
 Credentials, in this order: ``X-API-Key`` (integrations), ``Authorization: Bearer <token>``,
 the HttpOnly ``camroute_token`` cookie set by login (the web page). A credential that is
-present but bad is a 401 even when another one would have worked.
+present but bad is a 401 even when another one would have worked. A write authenticated by
+the cookie must come from this app's own origin (:mod:`camroute.auth.origin`).
 
 Use on a route or router::
 
@@ -15,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, APIKeyHeader, OAuth2PasswordBearer
 
 from camroute.api.deps import EngineDep, SettingsDep
 from camroute.auth.models import Principal, PrincipalKind, Role
+from camroute.auth.origin import refuse_cross_origin
 from camroute.auth.service import principal_from_api_key, principal_from_token
 from camroute.errors import AuthenticationError, PermissionDeniedError
 
@@ -42,6 +44,7 @@ cookie_scheme = APIKeyCookie(name=COOKIE_NAME, auto_error=False)
 
 
 def current_principal(
+    request: Request,
     engine: EngineDep,
     settings: SettingsDep,
     bearer: Annotated[str | None, Depends(bearer_scheme)],
@@ -54,6 +57,8 @@ def current_principal(
     token = bearer or cookie
     if not token:
         raise AuthenticationError("credentials required: log in, or send X-API-Key")
+    if not bearer:
+        refuse_cross_origin(request)  # the cookie rides along on any site's request
     return principal_from_token(engine, settings, token)
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
+from starlette.concurrency import run_in_threadpool
 
 from camroute.api.deps import EngineDep, SettingsDep
 from camroute.auth import service
@@ -16,7 +17,9 @@ from camroute.auth.deps import (
     cookie_scheme,
     require_roles,
 )
+from camroute.auth.gate import HashSlots
 from camroute.auth.models import MeRead, Role, TokenRead
+from camroute.auth.origin import refuse_cross_origin
 from camroute.errors import AuthenticationError
 from camroute.live.mine import end_user_views
 from camroute.settings import Settings
@@ -31,18 +34,30 @@ def _secure(request: Request, settings: Settings) -> bool:
 
 
 @router.post("/login", response_model=TokenRead)
-def login(
+async def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     request: Request,
     response: Response,
     engine: EngineDep,
     settings: SettingsDep,
 ) -> TokenRead:
-    """Exchange username and password for a token (also set as an HttpOnly cookie)."""
+    """Exchange username and password for a token (also set as an HttpOnly cookie).
+
+    Failed passwords lock the user name (and, more slowly, the client address) for a while:
+    429 ``login_throttled`` with ``Retry-After``, even for the right password.
+    """
     client = request.client.host if request.client else None
-    token = service.login(
-        engine, settings, username=form.username, password=form.password, client=client
-    )
+    slots: HashSlots = request.app.state.login_hash_slots
+    async with slots.slot():  # waits here, holding no worker thread
+        token = await run_in_threadpool(
+            service.login,
+            engine,
+            settings,
+            username=form.username,
+            password=form.password,
+            client=client,
+            guard=request.app.state.login_guard,
+        )
     response.set_cookie(
         COOKIE_NAME,
         token.access_token,
@@ -66,6 +81,8 @@ def logout(
 ) -> Response:
     """End the caller's sessions (every token of that user) and live views; clear the cookie."""
     token = bearer or cookie
+    if token and not bearer:
+        refuse_cross_origin(request)  # another site may not log the user out
     if token:
         try:
             principal = service.principal_from_token(engine, settings, token)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from camroute.audit.service import Action, record
 from camroute.auth import store
+from camroute.auth.guard import LoginGuard, audit_failure, refuse_if_throttled
 from camroute.auth.models import (
     ApiKeyRead,
     NewApiKey,
@@ -256,22 +257,35 @@ def disable_api_key(engine: Engine, name: str, *, actor: str, actor_role: str) -
         _audit_user_change(conn, subject, "disabled", actor=actor, actor_role=actor_role, role=role)
 
 
-def _refuse_login(engine: Engine, username: str, reason: str, client: str | None) -> None:
-    with engine.begin() as conn:
-        record(
-            conn,
-            actor=username[:128] or "-",
-            role="none",
-            action=Action.login_failed,
-            details={"reason": reason, "client": client},
-        )
+def _refuse_login(
+    engine: Engine,
+    username: str,
+    reason: str,
+    client: str | None,
+    guard: LoginGuard,
+) -> None:
+    if guard.throttle is not None:
+        guard.throttle.failed(user=username, address=client)
+    audit_failure(engine, username, reason, client, guard.failures)
     raise AuthenticationError(LOGIN_FAILED)
 
 
 def login(
-    engine: Engine, settings: Settings, *, username: str, password: str, client: str | None = None
+    engine: Engine,
+    settings: Settings,
+    *,
+    username: str,
+    password: str,
+    client: str | None = None,
+    guard: LoginGuard | None = None,
 ) -> TokenRead:
-    """Check the password and issue a token; a failure is audited and gives one vague 401."""
+    """Check the password and issue a token; a failure is audited and gives one vague 401.
+
+    With ``guard``, a locked user name or address gets :class:`LoginThrottledError` (429)
+    before any check, failures are counted towards the lock, and failure events aggregated.
+    """
+    guard = guard or LoginGuard()
+    refuse_if_throttled(engine, username, client, guard)
     hasher = hasher_for(settings)
     with engine.connect() as conn:
         row = store.get_user(conn, username)
@@ -279,12 +293,14 @@ def login(
         # Same work as a real check, so response time does not reveal which names exist.
         cost = (settings.password_hash_time_cost, settings.password_hash_memory_kib)
         verify_password(hasher, _dummy_hash(*cost), password)
-        _refuse_login(engine, username, "unknown_user", client)
+        _refuse_login(engine, username, "unknown_user", client, guard)
     assert row is not None
     if not verify_password(hasher, row["password_hash"], password):
-        _refuse_login(engine, username, "bad_password", client)
+        _refuse_login(engine, username, "bad_password", client, guard)
     if row["disabled"]:
-        _refuse_login(engine, username, "disabled", client)
+        _refuse_login(engine, username, "disabled", client, guard)
+    if guard.throttle is not None:
+        guard.throttle.succeeded(user=username)
     issued = issue_token(
         subject=username,
         role=row["role"],

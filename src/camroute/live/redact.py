@@ -29,13 +29,18 @@ def redact_tickets(text: str) -> str:
 
 
 class TicketRedactor(logging.Filter):
-    """A logging filter that redacts tickets in a record's message and arguments."""
+    """A logging filter that redacts tickets in a record's message, arguments and traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str):
             record.msg = redact_tickets(record.msg)
         if isinstance(record.args, tuple):
             record.args = tuple(redact_tickets(a) if isinstance(a, str) else a for a in record.args)
+        if record.exc_info and not record.exc_text:
+            # Handlers reuse ``exc_text`` when set: format the traceback once, redacted.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact_tickets(record.exc_text)
         return True
 
 

@@ -23,6 +23,7 @@ from camroute.location.values import (
     check_lon_lat,
     epoch_time,
     number,
+    refuse_nul,
     time_warnings,
 )
 
@@ -291,6 +292,8 @@ def _form_fields(text: str) -> dict[str, str]:
         raise LocationParseError("aml: more than 200 form fields", field="body") from None
     fields: dict[str, str] = {}
     for key, value in items:
+        refuse_nul(key, field="aml")
+        refuse_nul(value, field=f"aml.{key[:32]}")  # %00 decodes to a NUL
         if key in fields:
             raise LocationParseError(f"aml: field {key[:32]!r} repeated", field=f"aml.{key[:32]}")
         fields[key] = value

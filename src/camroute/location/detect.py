@@ -8,6 +8,7 @@ from typing import Literal
 from camroute.location.aml import decode_gsm7
 from camroute.location.errors import LocationParseError
 from camroute.location.pluscode import looks_like_plus_code
+from camroute.location.values import refuse_nul
 
 Kind = Literal["pidf-lo", "aml", "aml-https", "aml-data", "json", "geo-uri", "plus-code", "text"]
 BOM = b"\xef\xbb\xbf"
@@ -68,9 +69,10 @@ def body_text(body: bytes) -> str:
     if body.startswith(BOM):
         body = body[len(BOM) :]
     try:
-        return body.decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise LocationParseError("body is not UTF-8 text", field="body") from None
+    return refuse_nul(text, field="body")
 
 
 def _sniff(body: bytes) -> Kind:

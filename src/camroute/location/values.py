@@ -108,6 +108,27 @@ def time_warnings(time: datetime | None, *, now: datetime | None = None) -> list
     return []
 
 
+def refuse_nul(text: str, *, field: str) -> str:
+    r"""``text`` unchanged, or :class:`LocationParseError` if it holds a NUL (U+0000).
+
+    A NUL is never part of a location; PostgreSQL cannot store it in text, and C code cuts
+    strings at it. It is named with its place so the sender can find it.
+
+    Examples
+    --------
+    >>> refuse_nul("geo:10.77,106.70", field="body")
+    'geo:10.77,106.70'
+    >>> refuse_nul("lt=10.7\x00", field="body")
+    Traceback (most recent call last):
+    ...
+    camroute.location.errors.LocationParseError: body: NUL character (U+0000) at character 7
+    """
+    at = text.find("\x00")
+    if at >= 0:
+        raise LocationParseError(f"{field}: NUL character (U+0000) at character {at}", field=field)
+    return text
+
+
 def clean_text(text: str | None, *, field: str) -> str | None:
     """NFC-normalised text with whitespace collapsed; control characters refused."""
     if text is None:

@@ -42,6 +42,7 @@ def parse_xml(body: bytes, *, warnings: list[str]) -> Element:
             f"xml: document of {len(body)} bytes exceeds {MAX_XML_BYTES} bytes", field="body"
         )
     _check_encoding(body)
+    _refuse_nul(body)
     try:
         root = SafeET.fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
@@ -54,6 +55,20 @@ def parse_xml(body: bytes, *, warnings: list[str]) -> Element:
         raise LocationParseError("xml: undecodable text", field="body") from None
     _check_shape(root)
     return root
+
+
+def _refuse_nul(body: bytes) -> None:
+    """Name a NUL (U+0000): XML cannot carry one, and the parser would only say "invalid token"."""
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: zero bytes are part of the text
+        try:
+            text = body.decode("utf-16")
+        except UnicodeDecodeError:
+            return  # the parser says what is wrong
+        at, unit = text.find("\x00"), "character"
+    else:
+        at, unit = body.find(b"\x00"), "byte"
+    if at >= 0:
+        raise LocationParseError(f"xml: NUL character (U+0000) at {unit} {at}", field="body")
 
 
 def _check_encoding(body: bytes) -> None:
