@@ -58,3 +58,19 @@ def test_points_exactly_at_the_radius_on_cell_edges(cell_m: float) -> None:
         qx = px[1] + r
         if (px[1] - qx) ** 2 <= r * r:  # on the radius as floats compute it
             assert 1 in grid.within(x_m=qx, y_m=1_190_000.0, radius_m=r).tolist()
+
+
+@pytest.mark.parametrize(
+    ("x_m", "y_m", "cell_m", "message"),
+    [
+        ([0.0, np.inf], [0.0, 0.0], 100.0, r"1 point\(s\) have a non-finite x_m or y_m"),
+        ([0.0, 1.0], [np.nan, 0.0], 100.0, r"first: point 0"),
+        ([0.0, 1e18], [0.0, 1e18], 50.0, "too many 50.0 m cells"),
+        ([0.0], [0.0], 0.0, "cell_m must be a positive number of metres"),
+    ],
+)
+def test_build_refuses_points_it_cannot_grid(
+    x_m: list[float], y_m: list[float], cell_m: float, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        PointGrid.build(np.array(x_m), np.array(y_m), cell_m=cell_m)

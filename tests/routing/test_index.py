@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from tests.routing.conftest import NAN, point_at
 
@@ -81,3 +83,57 @@ def test_heading_is_turned_to_grid_north_away_from_the_central_meridian() -> Non
         update={"lon": lon, "lat": lat, "region": {"type": "Point", "coordinates": [lon, lat]}}
     )
     assert [c.camera_id for c in rank_cameras(loc, index).cameras] == ["H"]
+
+
+def _with_strays(cams: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    # Rows from a fuzzed registry: near the pole, and a quarter of the globe away on the
+    # equator (no finite image at all in the city's UTM zone).
+    strays = gpd.GeoDataFrame(
+        {"id": ["POLE", "EQUATOR"], "lon": [179.9, -165.0], "lat": [89.9, 0.0], "range_m": 50.0},
+        geometry=gpd.points_from_xy([179.9, -165.0], [89.9, 0.0]),
+        crs=4326,
+    )
+    return gpd.GeoDataFrame(pd.concat([cams, strays], ignore_index=True), crs=4326)
+
+
+def test_cameras_the_crs_is_not_fit_for_are_left_out_and_reported(
+    scene: Callable[..., Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    cams, _ = scene([{"id": "A", "heading_deg": 0.0}, {"id": "B", "x_m": 400.0}])
+    with caplog.at_level(logging.WARNING, logger="camroute.routing.index"):
+        index = CameraIndex.build(_with_strays(cams))
+    assert index.ids.tolist() == ["A", "B"]
+    assert index.excluded_ids == ("POLE", "EQUATOR")
+    assert np.isfinite(index.x).all()
+    assert np.isfinite(index.y).all()
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
+    assert "2 camera(s) left out" in caplog.text
+    assert "POLE, EQUATOR" in caplog.text
+    ranked = rank_cameras(point_at(0, 30, radius_m=5.0), index)
+    assert [c.camera_id for c in ranked.cameras] == ["A"]
+
+
+def test_an_index_of_only_strays_still_builds() -> None:
+    index = CameraIndex.build(_with_strays(gpd.GeoDataFrame({"id": []}, geometry=[], crs=4326)))
+    assert sorted([*index.ids.tolist(), *index.excluded_ids]) == ["EQUATOR", "POLE"]
+    assert len(index.excluded_ids) >= 1  # no one zone is fit for both
+    assert np.isfinite(index.x).all()
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "covered"),
+    [
+        (105.0, 10.77, True),
+        (105.85, 21.03, True),  # Hanoi: a national registry fits one zone
+        (114.0, 10.77, True),  # about 980 km east of the central meridian
+        (116.0, 10.77, False),  # about 1,200 km: scale error past 1 %
+        (179.9, 89.9, False),  # beyond UTM's latitude band
+        (-165.0, 0.0, False),  # no finite image
+        (200.0, 10.0, False),
+        (float("nan"), 10.0, False),
+    ],
+)
+def test_covers_agrees_with_the_projection(lon: float, lat: float, covered: bool) -> None:
+    index = CameraIndex.build(gpd.GeoDataFrame({"id": []}, geometry=[], crs=4326))
+    assert index.covers(lon=lon, lat=lat) is covered
+    assert bool(index.projection.covers(lon, lat)) is covered

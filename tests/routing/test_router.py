@@ -137,3 +137,35 @@ def test_registry_change_reaches_the_route(settings: Settings) -> None:
         assert r.status_code == 200, r.text
         assert [row["camera_id"] for row in r.json()["cameras"]] == ["NEW-1"]
         assert r.json()["cameras"][0]["method"] == "viewshed"
+
+
+def test_app_starts_and_routes_with_cameras_across_the_globe(settings: Settings) -> None:
+    # A fuzzed registry held rows near the pole and a quarter of the globe away on the
+    # equator (no finite image in the city's UTM zone): the app failed to start.
+    with TestClient(create_app(settings)) as c:
+        admin = create_api_key(
+            c.app.state.engine,  # type: ignore[attr-defined]
+            name="gis",
+            role=Role.gis_admin,
+            actor="test",
+            actor_role="gis_admin",
+        ).key
+        city = [to_lonlat(0.0, 0.0), to_lonlat(400.0, 0.0)]
+        rows = [("CITY-1", *city[0]), ("CITY-2", *city[1])]
+        rows += [("POLE", 179.9, 89.9), ("EQUATOR", -165.0, 0.0)]
+        for cid, lon, lat in rows:
+            camera = {"id": cid, "lon": lon, "lat": lat, "heading_deg": 0.0, "range_m": 50.0}
+            created = c.post("/api/cameras", json=camera, headers={"X-API-Key": admin})
+            assert created.status_code == 201, created.text
+    app = create_app(settings)  # a fresh start on that store
+    with TestClient(app) as c:
+        app.state.camera_index.wait(30)
+        assert sorted(app.state.camera_index.current.excluded_ids) == ["EQUATOR", "POLE"]
+        tlon, tlat = to_lonlat(0.0, 30.0)
+        r = c.post("/api/route", json={"lon": tlon, "lat": tlat}, headers={"X-API-Key": admin})
+        assert r.status_code == 200, r.text
+        assert [row["camera_id"] for row in r.json()["cameras"]] == ["CITY-1"]
+        far = c.post("/api/route", json={"lon": -165.0, "lat": 0.0}, headers={"X-API-Key": admin})
+        assert far.status_code == 200, far.text
+        assert far.json()["cameras"] == []
+        assert far.json()["reason"]["en"].startswith("location is far outside")

@@ -4,6 +4,11 @@ The metric CRS is the UTM zone of the place (WGS84 datum). Inside a city the UTM
 is below 0.04 % and grid convergence below half a degree at Vietnamese latitudes; callers that
 need true-north bearings use :func:`camroute.geo.bearing.bearing_deg`, which works on the
 ellipsoid.
+
+Far from its zone the projection degrades and then breaks: the transverse Mercator scale error
+grows with the square of the distance from the central meridian (about 1.2 % at 1,000 km), and
+points a quarter of the globe away along the equator have no finite image at all.
+:meth:`LocalProjection.covers` says which points the projection is fit for.
 """
 
 from __future__ import annotations
@@ -16,6 +21,10 @@ import numpy as np
 import shapely
 from numpy.typing import ArrayLike, NDArray
 from pyproj import Transformer
+
+UTM_FALSE_EASTING_M = 500_000.0  # easting of every UTM zone's central meridian
+MAX_EASTING_OFFSET_M = 1_000_000.0  # scale error there about 1.2 %: a whole country fits
+UTM_MIN_LAT_DEG, UTM_MAX_LAT_DEG = -80.0, 84.0  # UTM's own latitude band (UPS beyond)
 
 
 def utm_epsg(*, lon: float, lat: float) -> int:
@@ -48,6 +57,26 @@ class LocalProjection:
         """Project ``lon, lat`` (degrees) to ``x, y`` (metres)."""
         x, y = self._forward.transform(np.asarray(lon, float), np.asarray(lat, float))
         return np.asarray(x, float), np.asarray(y, float)
+
+    def covers(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
+        """Which points the projection is fit for (metres within about 1 % of true).
+
+        A valid WGS84 position inside UTM's latitude band whose image is finite and within
+        ``MAX_EASTING_OFFSET_M`` of the zone's central meridian.
+
+        Examples
+        --------
+        >>> proj = local_projection(lon=106.70, lat=10.77)  # UTM 48, central meridian 105
+        >>> proj.covers([106.70, 105.85, 179.9, 15.0, 106.70], [10.77, 21.03, 89.9, 0.0, 91.0])
+        array([ True,  True, False, False, False])
+        """
+        lon_a, lat_a = np.asarray(lon, float), np.asarray(lat, float)
+        inside = (np.abs(lon_a) <= 180.0) & (lat_a >= UTM_MIN_LAT_DEG) & (lat_a <= UTM_MAX_LAT_DEG)
+        with np.errstate(invalid="ignore"):  # NaN in, NaN out: refused below
+            x, y = self.to_metric(np.where(inside, lon_a, 0.0), np.where(inside, lat_a, 0.0))
+        near = np.abs(x - UTM_FALSE_EASTING_M) <= MAX_EASTING_OFFSET_M
+        result: NDArray[np.bool_] = inside & np.isfinite(x) & np.isfinite(y) & near
+        return result
 
     def to_wgs84(
         self, x_m: ArrayLike, y_m: ArrayLike

@@ -17,6 +17,7 @@ from camroute.routing.jit import compiled
 
 Floats = NDArray[np.float64]
 Keys = NDArray[np.int64]
+MAX_CELLS = 2**62  # cell keys are int64 (column * rows + row) and must not wrap
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,7 +43,12 @@ class PointGrid:
         ...                     cell_m=100.0)
         >>> g.within(x_m=5.0, y_m=0.0, radius_m=6.0).tolist()
         [0, 1]
+        >>> PointGrid.build(np.array([0.0, np.inf]), np.array([0.0, 0.0]), cell_m=100.0)
+        Traceback (most recent call last):
+        ...
+        ValueError: 1 point(s) have a non-finite x_m or y_m (first: point 1)
         """
+        _check(x_m, y_m, cell_m=cell_m)
         x0 = float(x_m.min()) if x_m.size else 0.0
         y0 = float(y_m.min()) if y_m.size else 0.0
         # floor of a quotient, exactly as the query computes it: ``//`` rounds differently
@@ -70,6 +76,24 @@ class PointGrid:
             float(radius_m),
         )
         return found
+
+
+def _check(x_m: Floats, y_m: Floats, *, cell_m: float) -> None:
+    if not (np.isfinite(cell_m) and cell_m > 0.0):
+        raise ValueError(f"cell_m must be a positive number of metres, got {cell_m}")
+    bad = np.flatnonzero(~(np.isfinite(x_m) & np.isfinite(y_m)))
+    if bad.size:
+        raise ValueError(
+            f"{bad.size} point(s) have a non-finite x_m or y_m (first: point {int(bad[0])})"
+        )
+    if x_m.size:
+        cols = np.floor(np.ptp(x_m) / cell_m) + 1.0
+        rows = np.floor(np.ptp(y_m) / cell_m) + 1.0
+        if cols * rows > MAX_CELLS:
+            raise ValueError(
+                f"points spread {np.ptp(x_m):.3g} m by {np.ptp(y_m):.3g} m: too many "
+                f"{cell_m} m cells for the grid's keys"
+            )
 
 
 @compiled

@@ -10,6 +10,8 @@ index; queries fall back to per-sample line of sight for cameras without one.
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -24,6 +26,12 @@ from pyproj import Transformer
 from rich.progress import track
 
 from camroute.geo import LocalProjection, local_projection
+from camroute.geo.crs import (
+    MAX_EASTING_OFFSET_M,
+    UTM_FALSE_EASTING_M,
+    UTM_MAX_LAT_DEG,
+    UTM_MIN_LAT_DEG,
+)
 from camroute.routing.footprints import Footprints
 from camroute.routing.grid import PointGrid
 from camroute.routing.rings import RingStore
@@ -36,6 +44,9 @@ DEFAULT_HFOV_DEG = 90.0
 DEFAULT_RANGE_M = 50.0
 MIN_CELL_M = 50.0  # grid cells no smaller, whatever the longest range
 FALLBACK_LON, FALLBACK_LAT = 106.70, 10.77  # HCMC: the CRS of an empty index
+LOGGED_EXCLUDED_IDS = 5  # a few ids in the warning; all of them on ``excluded_ids``
+
+log = logging.getLogger(__name__)
 
 FloatArray = NDArray[np.float64]
 ObjArray = NDArray[np.object_]
@@ -109,6 +120,8 @@ class CameraIndex:
     has_viewshed: NDArray[np.bool_]
     offline: NDArray[np.bool_]
     versions: NDArray[np.int64]
+    # cameras left out: the index's metric CRS is not fit for where they are (never ranked)
+    excluded_ids: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return int(self.x.shape[0])
@@ -131,13 +144,15 @@ class CameraIndex:
         >>> index = CameraIndex.build(cams)
         >>> len(index), index.projection.epsg, index.max_range_m
         (1, 32648, 80.0)
+
+        Cameras the metric CRS is not fit for (:meth:`LocalProjection.covers`: a registry row
+        on the other side of the globe) are left out and listed in ``excluded_ids``: one bad
+        row must not stop the index, and so the routing of the whole city.
         """
         lon, lat = _lon_lat(cameras)
         if projection is None:
-            if lon.size:
-                projection = local_projection(lon=float(np.median(lon)), lat=float(np.median(lat)))
-            else:
-                projection = local_projection(lon=FALLBACK_LON, lat=FALLBACK_LAT)
+            projection = _central_projection(lon, lat)
+        cameras, lon, lat, excluded = _usable(cameras, projection, lon, lat)
         x, y = projection.to_metric(lon, lat)
         optics = _optics(cameras, projection, lon, lat)
         bld, bld_h = _metric_buildings(buildings, projection)
@@ -162,7 +177,23 @@ class CameraIndex:
             has_viewshed=np.zeros(lon.shape, bool),
             offline=np.isin(_strings(cameras, "status", "unknown"), list(OFFLINE_STATUSES)),
             versions=_floats(cameras, "version", 0.0).astype(np.int64),
+            excluded_ids=excluded,
             **optics,
+        )
+
+    def covers(self, *, lon: float, lat: float) -> bool:
+        """Whether the index's metric CRS is fit for ``lon, lat`` (else no camera is near).
+
+        :meth:`LocalProjection.covers` for one point, on the scalar fast path (about 1 µs
+        instead of 12: it runs on every query).
+        """
+        if not (abs(lon) <= 180.0 and UTM_MIN_LAT_DEG <= lat <= UTM_MAX_LAT_DEG):
+            return False
+        x, y = _forward(self.projection.epsg).transform(lon, lat)
+        return (
+            math.isfinite(x)
+            and math.isfinite(y)
+            and abs(x - UTM_FALSE_EASTING_M) <= MAX_EASTING_OFFSET_M
         )
 
     def to_metric_xy(self, *, lon: float, lat: float) -> tuple[float, float]:
@@ -258,6 +289,33 @@ class CameraIndex:
 @lru_cache(maxsize=16)
 def _forward(epsg: int) -> Transformer:
     return Transformer.from_crs(4326, epsg, always_xy=True)
+
+
+def _central_projection(lon: FloatArray, lat: FloatArray) -> LocalProjection:
+    """The CRS of the cameras' median position (robust to a minority of stray rows)."""
+    valid = (np.abs(lon) <= 180.0) & (np.abs(lat) <= 90.0)  # NaN is not
+    if not valid.any():
+        return local_projection(lon=FALLBACK_LON, lat=FALLBACK_LAT)
+    return local_projection(lon=float(np.median(lon[valid])), lat=float(np.median(lat[valid])))
+
+
+def _usable(
+    cameras: gpd.GeoDataFrame, projection: LocalProjection, lon: FloatArray, lat: FloatArray
+) -> tuple[gpd.GeoDataFrame, FloatArray, FloatArray, tuple[str, ...]]:
+    """The cameras ``projection`` covers, and the ids of the others (logged)."""
+    ok = projection.covers(lon, lat)
+    if ok.all():
+        return cameras, lon, lat, ()
+    excluded = tuple(str(i) for i in _strings(cameras, "id", "")[~ok])
+    log.warning(
+        "%d camera(s) left out of the index: their position is outside what EPSG:%d is fit "
+        "for (invalid, or far from the cameras' zone), so they are never routed to; first: %s",
+        len(excluded),
+        projection.epsg,
+        ", ".join(excluded[:LOGGED_EXCLUDED_IDS]),
+    )
+    keep = np.flatnonzero(ok)
+    return cameras.iloc[keep], lon[keep], lat[keep], excluded
 
 
 def _lon_lat(cameras: gpd.GeoDataFrame) -> tuple[FloatArray, FloatArray]:

@@ -114,6 +114,8 @@ def rank_cameras(
     >>> result.cameras[0].reason.en
     'sees the location, 33 m away, 0° off axis'
     """
+    if not index.covers(lon=location.lon, lat=location.lat):
+        return _outside(location)
     rk = rank_arrays(location, index, context_limit=context_limit)
     a = rk.assessment
     visible, offline = rk.ranked[:limit], rk.offline[:limit]
@@ -135,6 +137,21 @@ def rank_cameras(
         reason=reason.summary(
             visible=nv, considered=considered, too_uncertain_m=_too_uncertain(rk.region.radius_m)
         ),
+    )
+
+
+def _outside(location: CallerLocation) -> RouteResult:
+    """No camera near: the location is beyond what the index's metric CRS is fit for."""
+    return RouteResult(
+        lon=location.lon,
+        lat=location.lat,
+        uncertainty_m=location.uncertainty_m,
+        cameras=[],
+        context=[],
+        offline=[],
+        cover=Cover(camera_ids=[], combined_fraction=0.0),
+        considered=0,
+        reason=reason.outside_area(),
     )
 
 

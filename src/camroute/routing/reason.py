@@ -55,6 +55,20 @@ def not_seeing(
     return Reason(vi=f"bị nhà che khuất (cách {d} m)", en=f"blocked by buildings ({d} m away)")
 
 
+def outside_area() -> Reason:
+    """Why nothing is answered for a location far outside the area of the cameras.
+
+    Examples
+    --------
+    >>> outside_area().en
+    'location is far outside the area of the registered cameras'
+    """
+    return Reason(
+        vi="vị trí nằm quá xa khu vực của các camera đã đăng ký",
+        en="location is far outside the area of the registered cameras",
+    )
+
+
 def summary(*, visible: int, considered: int, too_uncertain_m: float | None = None) -> Reason:
     """One line for the whole result, including the empty answers.
 
