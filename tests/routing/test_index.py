@@ -129,6 +129,7 @@ def test_an_index_of_only_strays_still_builds() -> None:
         (116.0, 10.77, False),  # about 1,200 km: scale error past 1 %
         (179.9, 89.9, False),  # beyond UTM's latitude band
         (-165.0, 0.0, False),  # no finite image
+        (-75.0, -45.0, False),  # the far side of the globe: maps past the south pole
         (200.0, 10.0, False),
         (float("nan"), 10.0, False),
     ],
@@ -137,3 +138,26 @@ def test_covers_agrees_with_the_projection(lon: float, lat: float, covered: bool
     index = CameraIndex.build(gpd.GeoDataFrame({"id": []}, geometry=[], crs=4326))
     assert index.covers(lon=lon, lat=lat) is covered
     assert bool(index.projection.covers(lon, lat)) is covered
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat"),
+    [(179.9, 89.9), (-75.0, -45.0)],
+)
+def test_one_stray_does_not_drag_the_crs_from_a_single_city_camera(lon: float, lat: float) -> None:
+    # The median of two cameras is half way: for the pole, a zone where the city is 3,500 km
+    # from the central meridian and would be the one left out.
+    stray = gpd.GeoDataFrame(
+        {"id": ["STRAY"], "lon": [lon], "lat": [lat]},
+        geometry=gpd.points_from_xy([lon], [lat]),
+        crs=4326,
+    )
+    cams = gpd.GeoDataFrame(
+        {"id": ["CITY"], "lon": [106.7], "lat": [10.77]},
+        geometry=gpd.points_from_xy([106.7], [10.77]),
+        crs=4326,
+    )
+    index = CameraIndex.build(gpd.GeoDataFrame(pd.concat([cams, stray]), crs=4326))
+    assert index.projection.epsg == 32648
+    assert index.ids.tolist() == ["CITY"]
+    assert index.excluded_ids == ("STRAY",)

@@ -58,20 +58,33 @@ class LocalProjection:
         x, y = self._forward.transform(np.asarray(lon, float), np.asarray(lat, float))
         return np.asarray(x, float), np.asarray(y, float)
 
+    @property
+    def central_meridian_deg(self) -> float:
+        """Longitude of the UTM zone's central meridian.
+
+        Examples
+        --------
+        >>> local_projection(lon=106.70, lat=10.77).central_meridian_deg
+        105.0
+        """
+        return -183.0 + 6.0 * (self.epsg % 100)
+
     def covers(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
         """Which points the projection is fit for (metres within about 1 % of true).
 
-        A valid WGS84 position inside UTM's latitude band whose image is finite and within
-        ``MAX_EASTING_OFFSET_M`` of the zone's central meridian.
+        A valid WGS84 position inside UTM's latitude band, on the zone's side of the globe
+        (within 90 degrees of longitude: the other side maps past the poles), whose image is
+        finite and within ``MAX_EASTING_OFFSET_M`` of the zone's central meridian.
 
         Examples
         --------
         >>> proj = local_projection(lon=106.70, lat=10.77)  # UTM 48, central meridian 105
-        >>> proj.covers([106.70, 105.85, 179.9, 15.0, 106.70], [10.77, 21.03, 89.9, 0.0, 91.0])
+        >>> proj.covers([106.70, 105.85, 179.9, 15.0, -75.0], [10.77, 21.03, 89.9, 0.0, -45.0])
         array([ True,  True, False, False, False])
         """
         lon_a, lat_a = np.asarray(lon, float), np.asarray(lat, float)
         inside = (np.abs(lon_a) <= 180.0) & (lat_a >= UTM_MIN_LAT_DEG) & (lat_a <= UTM_MAX_LAT_DEG)
+        inside &= np.abs(np.mod(lon_a - self.central_meridian_deg + 180.0, 360.0) - 180.0) <= 90.0
         with np.errstate(invalid="ignore"):  # NaN in, NaN out: refused below
             x, y = self.to_metric(np.where(inside, lon_a, 0.0), np.where(inside, lat_a, 0.0))
         near = np.abs(x - UTM_FALSE_EASTING_M) <= MAX_EASTING_OFFSET_M

@@ -44,6 +44,7 @@ DEFAULT_HFOV_DEG = 90.0
 DEFAULT_RANGE_M = 50.0
 MIN_CELL_M = 50.0  # grid cells no smaller, whatever the longest range
 FALLBACK_LON, FALLBACK_LAT = 106.70, 10.77  # HCMC: the CRS of an empty index
+CANDIDATE_ZONES = 3  # busiest UTM zones tried besides the median's
 LOGGED_EXCLUDED_IDS = 5  # a few ids in the warning; all of them on ``excluded_ids``
 
 log = logging.getLogger(__name__)
@@ -189,6 +190,8 @@ class CameraIndex:
         """
         if not (abs(lon) <= 180.0 and UTM_MIN_LAT_DEG <= lat <= UTM_MAX_LAT_DEG):
             return False
+        if abs((lon - self.projection.central_meridian_deg + 180.0) % 360.0 - 180.0) > 90.0:
+            return False
         x, y = _forward(self.projection.epsg).transform(lon, lat)
         return (
             math.isfinite(x)
@@ -292,11 +295,22 @@ def _forward(epsg: int) -> Transformer:
 
 
 def _central_projection(lon: FloatArray, lat: FloatArray) -> LocalProjection:
-    """The CRS of the cameras' median position (robust to a minority of stray rows)."""
-    valid = (np.abs(lon) <= 180.0) & (np.abs(lat) <= 90.0)  # NaN is not
-    if not valid.any():
+    """The UTM zone fit for the most cameras: that of their median, or of a busy zone.
+
+    The median alone is dragged away by strays when they are many or the registry is tiny
+    (one city camera and one at the pole: a zone in the middle of the Pacific).
+    """
+    ok = (np.abs(lon) <= 180.0) & (np.abs(lat) <= 90.0)  # NaN is not
+    if not ok.any():
         return local_projection(lon=FALLBACK_LON, lat=FALLBACK_LAT)
-    return local_projection(lon=float(np.median(lon[valid])), lat=float(np.median(lat[valid])))
+    lon, lat = lon[ok], lat[ok]
+    zone = np.minimum(np.floor((lon + 180.0) / 6.0), 59.0) + 60.0 * (lat < 0.0)
+    _, first, counts = np.unique(zone, return_index=True, return_counts=True)
+    busiest = first[np.argsort(-counts, kind="stable")[:CANDIDATE_ZONES]]
+    candidates = [local_projection(lon=float(np.median(lon)), lat=float(np.median(lat)))]
+    candidates += [local_projection(lon=float(lon[i]), lat=float(lat[i])) for i in busiest]
+    # max keeps the first of equals: the median's zone wins a tie
+    return max(candidates, key=lambda p: int(np.count_nonzero(p.covers(lon, lat))))
 
 
 def _usable(

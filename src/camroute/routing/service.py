@@ -170,7 +170,11 @@ class IndexHolder:
         while not self._stop.is_set():
             try:
                 index = self.rebuild(engine)
-                log.info("camera index rebuilt: %d cameras", len(index))
+                log.info(
+                    "camera index rebuilt: %d cameras (%d left out)",
+                    len(index),
+                    len(index.excluded_ids),
+                )
             except Exception:
                 log.exception("camera index rebuild failed; keeping the previous snapshot")
             with self._state:
