@@ -152,8 +152,10 @@ class CameraIndex:
         """
         lon, lat = _lon_lat(cameras)
         if projection is None:
-            projection = _central_projection(lon, lat)
-        cameras, lon, lat, excluded = _usable(cameras, projection, lon, lat)
+            projection, ok = _central_projection(lon, lat)
+        else:
+            ok = projection.covers(lon, lat)
+        cameras, lon, lat, excluded = _usable(cameras, projection, ok, lon, lat)
         x, y = projection.to_metric(lon, lat)
         optics = _optics(cameras, projection, lon, lat)
         bld, bld_h = _metric_buildings(buildings, projection)
@@ -294,30 +296,41 @@ def _forward(epsg: int) -> Transformer:
     return Transformer.from_crs(4326, epsg, always_xy=True)
 
 
-def _central_projection(lon: FloatArray, lat: FloatArray) -> LocalProjection:
-    """The UTM zone fit for the most cameras: that of their median, or of a busy zone.
+def _central_projection(
+    lon: FloatArray, lat: FloatArray
+) -> tuple[LocalProjection, NDArray[np.bool_]]:
+    """The UTM zone fit for the most cameras (the median's, or a busy zone's), and which.
 
     The median alone is dragged away by strays when they are many or the registry is tiny
     (one city camera and one at the pole: a zone in the middle of the Pacific).
     """
-    ok = (np.abs(lon) <= 180.0) & (np.abs(lat) <= 90.0)  # NaN is not
-    if not ok.any():
-        return local_projection(lon=FALLBACK_LON, lat=FALLBACK_LAT)
-    lon, lat = lon[ok], lat[ok]
-    zone = np.minimum(np.floor((lon + 180.0) / 6.0), 59.0) + 60.0 * (lat < 0.0)
+    valid = (np.abs(lon) <= 180.0) & (np.abs(lat) <= 90.0)  # NaN is not
+    if not valid.any():
+        fallback = local_projection(lon=FALLBACK_LON, lat=FALLBACK_LAT)
+        return fallback, fallback.covers(lon, lat)
+    vlon, vlat = lon[valid], lat[valid]
+    best = local_projection(lon=float(np.median(vlon)), lat=float(np.median(vlat)))
+    best_ok = best.covers(lon, lat)
+    if best_ok.all():  # the usual registry: no second look
+        return best, best_ok
+    zone = np.minimum(np.floor((vlon + 180.0) / 6.0), 59.0) + 60.0 * (vlat < 0.0)
     _, first, counts = np.unique(zone, return_index=True, return_counts=True)
-    busiest = first[np.argsort(-counts, kind="stable")[:CANDIDATE_ZONES]]
-    candidates = [local_projection(lon=float(np.median(lon)), lat=float(np.median(lat)))]
-    candidates += [local_projection(lon=float(lon[i]), lat=float(lat[i])) for i in busiest]
-    # max keeps the first of equals: the median's zone wins a tie
-    return max(candidates, key=lambda p: int(np.count_nonzero(p.covers(lon, lat))))
+    for i in first[np.argsort(-counts, kind="stable")[:CANDIDATE_ZONES]]:
+        other = local_projection(lon=float(vlon[i]), lat=float(vlat[i]))
+        ok = other.covers(lon, lat)
+        if np.count_nonzero(ok) > np.count_nonzero(best_ok):  # a tie keeps the median's
+            best, best_ok = other, ok
+    return best, best_ok
 
 
 def _usable(
-    cameras: gpd.GeoDataFrame, projection: LocalProjection, lon: FloatArray, lat: FloatArray
+    cameras: gpd.GeoDataFrame,
+    projection: LocalProjection,
+    ok: NDArray[np.bool_],
+    lon: FloatArray,
+    lat: FloatArray,
 ) -> tuple[gpd.GeoDataFrame, FloatArray, FloatArray, tuple[str, ...]]:
-    """The cameras ``projection`` covers, and the ids of the others (logged)."""
-    ok = projection.covers(lon, lat)
+    """The cameras ``ok`` (covered by ``projection``), and the ids of the others (logged)."""
     if ok.all():
         return cameras, lon, lat, ()
     excluded = tuple(str(i) for i in _strings(cameras, "id", "")[~ok])
