@@ -150,7 +150,9 @@ def test_events_cross_two_app_processes(pg_database: str) -> None:
 
     keys = make_keys(pg_database, suffix=uuid.uuid4().hex[:8])
     cam_id = f"CAM-X-{uuid.uuid4().hex[:6]}"
-    a, b = (ServeProcess(database_url=pg_database).launch() for _ in range(2))
+    # The simulated camera listens on loopback, which no server relays from by default.
+    loopback = {"CAMROUTE_CAMERA_NETWORKS": "127.0.0.0/8"}
+    a, b = (ServeProcess(database_url=pg_database, env=loopback).launch() for _ in range(2))
     try:
         with serve_in_thread(create_sim_app()) as sim:
             engine = make_engine(pg_database)
