@@ -125,3 +125,130 @@ def test_pillow_is_an_extra_not_a_dependency() -> None:
     project = meta["project"]
     assert not [d for d in project["dependencies"] if d.lower().startswith("pillow")]
     assert any(d.lower().startswith("pillow") for d in project["optional-dependencies"]["sim"])
+
+
+# Import structure: no file imports itself back through others, and incident tables have
+# one owner. Function-level imports count: deferring an import hides a circle, it does not
+# remove it.
+INCIDENT_TABLES = "camroute.incidents.tables"
+
+
+def _module_name(path: Path) -> str:
+    parts = ("camroute", *path.relative_to(SRC).with_suffix("").parts)
+    return ".".join(parts).removesuffix(".__init__")
+
+
+def _modules() -> dict[str, Path]:
+    return {
+        _module_name(p): p
+        for p in SRC.rglob("*.py")
+        if "migrations" not in p.relative_to(SRC).parts
+    }
+
+
+def _local_imports(name: str, path: Path, known: set[str]) -> set[str]:
+    """Modules of ours that ``name`` imports; ``from pkg import mod`` is the module ``pkg.mod``."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{anchor}.{base}" if base else anchor
+            for alias in node.names:
+                sub = f"{base}.{alias.name}"
+                found.add(sub if sub in known else base)
+    return {m for m in found if m in known and m != name}
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    known = set(modules)
+    return {name: _local_imports(name, path, known) for name, path in modules.items()}
+
+
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = list(graph.get(start, ()))
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(graph.get(node, ()))
+    return seen
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one node (each node's mutual reach)."""
+    reach = {node: _reachable(graph, node) for node in graph}
+    components = {
+        tuple(sorted({node} | {m for m in reach[node] if node in reach.get(m, set())}))
+        for node in graph
+    }
+    return sorted(list(c) for c in components if len(c) > 1)
+
+
+def _describe(graph: dict[str, set[str]], component: list[str]) -> str:
+    members = set(component)
+    edges = [f"{a} -> {b}" for a in component for b in sorted(graph[a] & members)]
+    return "; ".join(edges)
+
+
+def test_no_file_level_import_circle() -> None:
+    graph = _graph()
+    circles = [_describe(graph, c) for c in _cycles(graph)]
+    assert not circles, "import circles:\n" + "\n".join(circles)
+
+
+def test_cycle_finder_sees_a_circle_and_a_deferred_import(tmp_path: Path) -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
+    assert _cycles(graph) == [["a", "b", "c"]]
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    from camroute.app import registry_changed\n", "utf-8")
+    assert _local_imports("camroute.x.m", module, {"camroute.app"}) == {"camroute.app"}
+
+
+def _package(module: str) -> str:
+    return ".".join(module.split(".")[:2])
+
+
+def test_only_incidents_imports_incident_tables() -> None:
+    outside = sorted(
+        name
+        for name, imported in _graph().items()
+        if INCIDENT_TABLES in imported and _package(name) != "camroute.incidents"
+    )
+    assert not outside, f"{outside} import {INCIDENT_TABLES}: ask camroute.incidents.service"
+
+
+# Two domain packages never import each other (the composition root, app and cli, wires
+# everything and is left out). Longer package circles through api/settings remain (#16).
+COMPOSITION_ROOTS = {
+    "camroute",
+    "camroute.app",
+    "camroute.cli",
+    "camroute.cli_options",
+    "camroute.wiring",
+}
+# Known pair, not yet untangled: auth records its events on the audit chain, and the audit
+# router asks auth who may read it.
+KNOWN_MUTUAL = {("camroute.audit", "camroute.auth")}
+
+
+def _package_graph() -> dict[str, set[str]]:
+    packages: dict[str, set[str]] = {}
+    for name, imported in _graph().items():
+        if name in COMPOSITION_ROOTS:
+            continue
+        edges = packages.setdefault(_package(name), set())
+        edges.update(_package(m) for m in imported if m not in COMPOSITION_ROOTS)
+    return packages
+
+
+def test_no_two_packages_import_each_other() -> None:
+    graph = _package_graph()
+    mutual = {(a, b) for a in graph for b in graph[a] if a < b and a in graph.get(b, set())}
+    assert mutual <= KNOWN_MUTUAL, f"packages importing each other: {sorted(mutual - KNOWN_MUTUAL)}"

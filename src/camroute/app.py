@@ -36,12 +36,14 @@ from camroute.routing.service import IndexHolder
 from camroute.settings import Settings
 from camroute.store import make_engine, migrate
 from camroute.web import install_web
+from camroute.wiring import wire
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the camroute API for ``settings`` (read from ``CAMROUTE_*`` when omitted)."""
     settings = settings or Settings()
     install_ticket_redactor()  # tickets are credentials: never in the access log
+    wire()  # live's hooks: tickets revoked when an incident closes, views end at logout
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -85,7 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     # Callables run after every committed camera-registry change (the routing index
-    # registers its rebuild here; cameras routes call ``registry_changed``).
+    # registers its rebuild here; cameras routes call ``cameras.changes.registry_changed``).
     app.state.registry_listeners = []
     app.state.camera_index = IndexHolder()  # swapped atomically on registry changes
     app.state.snapshot_tally = SnapshotTally()  # snapshot audit: first per ticket, then per minute
@@ -114,9 +116,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app)  # /docs and /redoc, assets from the app's own origin
     install_web(app)  # the dispatcher page (public) and its static assets
     return app
-
-
-def registry_changed(app: FastAPI) -> None:
-    """Tell every listener that the camera registry changed (after the commit)."""
-    for listener in app.state.registry_listeners:
-        listener()

@@ -19,6 +19,7 @@ from camroute.incidents.cli import app as retention_app
 from camroute.location.cli import locate
 from camroute.routing.cli import route, viewsheds
 from camroute.sim.cli import app as sim_app
+from camroute.wiring import wire
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="camroute: cameras by sight.")
 
@@ -28,6 +29,7 @@ __all__ = ["DbOption", "app", "main", "settings_for"]
 @app.callback()
 def _root() -> None:
     """camroute: route emergency calls to the cameras that can see the caller."""
+    wire()  # retention deletes expired tickets; disabling a user ends their live views
 
 
 @app.command()

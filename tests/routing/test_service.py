@@ -7,9 +7,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from tests.routing.conftest import camera_frame
 
-from camroute.app import create_app, registry_changed
+from camroute.app import create_app
 from camroute.buildings.importer import read_buildings
 from camroute.buildings.store import replace_buildings
+from camroute.cameras.changes import registry_changed
 from camroute.routing import CameraIndex
 from camroute.routing.service import IndexHolder, point_location
 from camroute.settings import Settings

@@ -16,7 +16,6 @@ from camroute.auth import service
 from camroute.auth.models import Role
 from camroute.cli_options import DbOption, fail_missing_store, settings_for
 from camroute.errors import CamrouteError
-from camroute.live.mine import end_user_views
 from camroute.settings import Settings
 from camroute.store import make_engine, migrate
 
@@ -99,7 +98,7 @@ def disable_user(name: Annotated[str, typer.Argument()], db: DbOption = None) ->
     """Disable a user; their tokens stop working on the next request, their live views end."""
     with _store(db) as (engine, _):
         service.disable_user(engine, name, actor=service.cli_actor(), actor_role=ACTOR_ROLE)
-        ended = end_user_views(engine, name, because="user_disabled")
+        ended = service.user_ended(engine, name, because="user_disabled")
     err.print(f"user {name} disabled" + (f"; {len(ended)} live view(s) ended" if ended else ""))
 
 
@@ -130,7 +129,7 @@ def reset_password(
             actor=service.cli_actor(),
             actor_role=ACTOR_ROLE,
         )
-        end_user_views(engine, name, because="session_ended")  # granted in those sessions
+        service.user_ended(engine, name, because="session_ended")  # granted in those sessions
     err.print(f"password of {name} changed; their sessions and live views have ended")
     if new.generated:
         err.print("generated password (shown once):")

@@ -21,7 +21,6 @@ from camroute.auth.gate import HashSlots
 from camroute.auth.models import MeRead, Role, TokenRead
 from camroute.auth.origin import refuse_cross_origin
 from camroute.errors import AuthenticationError
-from camroute.live.mine import end_user_views
 from camroute.settings import Settings
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -92,7 +91,7 @@ def logout(
             service.end_sessions(engine, principal)
             # Their live views end too: a new login starts with every view slot free.
             bus = getattr(request.app.state, "events", None)
-            end_user_views(engine, principal.name, because="logout", bus=bus)
+            service.user_ended(engine, principal.name, because="logout", bus=bus)
     response = Response(status_code=204)
     response.delete_cookie(
         COOKIE_NAME, path="/", httponly=True, samesite="strict", secure=_secure(request, settings)

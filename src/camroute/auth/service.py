@@ -10,6 +10,7 @@ import secrets
 import threading
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Protocol
 
 from argon2 import PasswordHasher
 from sqlalchemy import Connection, Engine
@@ -37,6 +38,40 @@ from camroute.auth.passwords import (
 from camroute.auth.tokens import decode_token, issue_token, new_secret
 from camroute.errors import AuthenticationError, ConflictError, InvalidInputError, NotFoundError
 from camroute.settings import Settings
+
+
+class UserEndedHook(Protocol):
+    """Ends what a user holds in another package (live views); returns the ended ids.
+
+    ``bus`` is the app's event bus (None from the CLI): auth passes it through unread.
+    """
+
+    def __call__(
+        self, engine: Engine, user_name: str, *, because: str, bus: object | None
+    ) -> list[str]: ...
+
+
+# Run when a user logs out, is disabled or has their password changed. Registered by the
+# composition root (``camroute.wiring``), so that ``auth`` needs no import of ``live``.
+USER_ENDED_HOOKS: list[UserEndedHook] = []
+
+
+def on_user_ended(hook: UserEndedHook) -> None:
+    """Run ``hook`` whenever a user's sessions end (once, however often it is registered)."""
+    if hook not in USER_ENDED_HOOKS:
+        USER_ENDED_HOOKS.append(hook)
+
+
+def user_ended(
+    engine: Engine, user_name: str, *, because: str, bus: object | None = None
+) -> list[str]:
+    """Run every ``on_user_ended`` hook for ``user_name``; return what they ended."""
+    return [
+        ended
+        for hook in USER_ENDED_HOOKS
+        for ended in hook(engine, user_name, because=because, bus=bus)
+    ]
+
 
 log = logging.getLogger(__name__)
 

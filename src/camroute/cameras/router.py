@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from camroute.api.deps import EngineDep, OffsetQuery
 from camroute.auth.deps import Principal, Role, require_roles
 from camroute.cameras import service, store
+from camroute.cameras.changes import registry_changed
 from camroute.cameras.model import (
     CameraAdminPage,
     CameraAdminRead,
@@ -106,8 +107,6 @@ def _etag(row: dict[str, Any]) -> str:
 
 
 def _changed(request: Request) -> None:
-    from camroute.app import registry_changed
-
     registry_changed(request.app)
 
 

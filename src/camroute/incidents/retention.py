@@ -13,16 +13,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
 from camroute.audit.service import Action, record
 from camroute.incidents.tables import incident_locations, incidents
-from camroute.incidents.txn import writing
-from camroute.live import store as tickets
+from camroute.store.txn import writing
 
 PRECISE = ("lon", "lat", "uncertainty_m", "location", "fingerprint")
+
+
+# What other packages delete in a retention run, in its transaction (``live`` deletes expired
+# tickets); each returns how many rows it deleted. Registered by ``camroute.wiring``.
+class RetentionHook(Protocol):
+    """Deletes what is due before ``before`` in the run's transaction; returns rows deleted."""
+
+    def __call__(self, conn: Connection, *, before: datetime) -> int: ...
+
+
+RETENTION_HOOKS: list[RetentionHook] = []
+
+
+def on_retention(hook: RetentionHook) -> None:
+    """Run ``hook`` in every retention run (once, however often it is registered)."""
+    if hook not in RETENTION_HOOKS:
+        RETENTION_HOOKS.append(hook)
 
 
 @dataclass(frozen=True)
@@ -65,7 +82,7 @@ def run_retention(
     with writing(engine) as conn:
         ids = list(conn.execute(due).scalars())
         n_loc = _purge(conn, ids, now=now) if ids else 0
-        n_tickets = tickets.delete_expired(conn, before=now)
+        n_tickets = sum(hook(conn, before=now) for hook in RETENTION_HOOKS)
         record(
             conn,
             actor=actor,

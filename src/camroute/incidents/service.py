@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 import sqlalchemy as sa
@@ -35,9 +35,8 @@ from camroute.incidents.models import (
     Status,
 )
 from camroute.incidents.tables import incident_locations, incidents
-from camroute.incidents.txn import writing
-from camroute.live import store as tickets
 from camroute.store.meta import stored_secret
+from camroute.store.txn import writing
 
 i = incidents.c
 FINGERPRINT_KEY = "incident_fingerprint_key"
@@ -55,6 +54,51 @@ class IncidentClosedError(ConflictError):
 
     code = "incident_closed"
     title = "Incident closed"
+
+
+class CloseHook(Protocol):
+    """Runs inside the closing transaction; returns ids to announce as ``view.revoked``."""
+
+    def __call__(self, conn: Connection, incident_id: str, *, now: datetime) -> list[str]: ...
+
+
+# What other packages do when an incident closes, in the same transaction (``live`` revokes
+# the incident's tickets). Registered by the composition root (``camroute.wiring``), so that
+# ``incidents`` needs no import of its dependants.
+CLOSE_HOOKS: list[CloseHook] = []
+
+
+def on_incident_closed(hook: CloseHook) -> None:
+    """Run ``hook`` in every closing transaction (once, however often it is registered)."""
+    if hook not in CLOSE_HOOKS:
+        CLOSE_HOOKS.append(hook)
+
+
+@dataclass(frozen=True)
+class OpenIncident:
+    """What another package may know of an open incident: where, and which cameras rank."""
+
+    id: str
+    lon: float | None
+    lat: float | None
+    camera_ids: frozenset[str]
+
+
+def open_incident(conn: Connection, incident_id: str) -> OpenIncident:
+    """The incident ``incident_id`` if it is not closed (not found / closed errors otherwise)."""
+    columns = (i.id, i.status, i.lon, i.lat, i.cameras)
+    found = conn.execute(sa.select(*columns).where(i.id == incident_id)).mappings().first()
+    if found is None:
+        raise IncidentNotFoundError(f"no incident {incident_id!r}", field="incident_id")
+    if found["status"] == "closed":
+        raise IncidentClosedError(f"incident {incident_id} is closed", field="incident_id")
+    ranked = (found["cameras"] or {}).get("cameras", [])
+    return OpenIncident(
+        id=found["id"],
+        lon=found["lon"],
+        lat=found["lat"],
+        camera_ids=frozenset(c["camera_id"] for c in ranked),
+    )
 
 
 @dataclass(frozen=True)
@@ -391,7 +435,7 @@ def _set_status(
         .values(status=status, updated_at=now, closed_at=now if closing else None)
     )
     revoked = (
-        tickets.revoke_for_incident(conn, incident_id, now=now, because="incident_closed")
+        [ticket for hook in CLOSE_HOOKS for ticket in hook(conn, incident_id, now=now)]
         if closing
         else []
     )

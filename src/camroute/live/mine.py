@@ -19,10 +19,10 @@ from sqlalchemy import Engine, RowMapping
 from camroute.auth.models import Principal
 from camroute.errors import NotFoundError
 from camroute.events.bus import EventBus
-from camroute.incidents.txn import writing
 from camroute.live import store
 from camroute.live.models import ViewRead
 from camroute.live.service import LiveContext, revoke_ticket, view_read
+from camroute.store.txn import writing
 
 log = logging.getLogger(__name__)
 CLIENT_GONE = "client_gone"

@@ -27,9 +27,7 @@ from camroute.cameras.store import CameraNotFoundError, get_camera
 from camroute.errors import CamrouteError, NotFoundError, PermissionDeniedError
 from camroute.events.bus import EventBus
 from camroute.geo import max_distance_m
-from camroute.incidents.service import IncidentClosedError, IncidentNotFoundError
-from camroute.incidents.tables import incidents
-from camroute.incidents.txn import writing
+from camroute.incidents.service import OpenIncident, open_incident
 from camroute.live import store
 from camroute.live.models import MIN_REASON_CHARS, ViewCreate, ViewRead
 from camroute.live.tickets import (
@@ -41,6 +39,7 @@ from camroute.live.tickets import (
 )
 from camroute.settings import Settings
 from camroute.store.meta import META, meta_value
+from camroute.store.txn import writing
 
 META_KEY = "live_ticket_key"
 _keys: dict[str, bytes] = {}
@@ -96,28 +95,18 @@ def _stored_key(engine: Engine) -> bytes:
     return bytes.fromhex(value)
 
 
-def _incident(conn: Connection, incident_id: str) -> RowMapping:
-    row = conn.execute(sa.select(incidents).where(incidents.c.id == incident_id)).mappings()
-    found = row.first()
-    if found is None:
-        raise IncidentNotFoundError(f"no incident {incident_id!r}", field="incident_id")
-    if found["status"] == "closed":
-        raise IncidentClosedError(f"incident {incident_id} is closed", field="incident_id")
-    return found
-
-
-def camera_facts(conn: Connection, incident: RowMapping, camera_id: str) -> CameraFacts:
+def camera_facts(conn: Connection, incident: OpenIncident, camera_id: str) -> CameraFacts:
     """Is ``camera_id`` ranked for the incident, how far is it, and is it restricted."""
-    ranked = {c["camera_id"]: c for c in (incident["cameras"] or {}).get("cameras", [])}
     row = get_camera(conn, camera_id)
     if row is None:
         raise CameraNotFoundError(f"no camera {camera_id!r}", field="camera_id")
     distance_m = float("inf")
-    if incident["lon"] is not None and incident["lat"] is not None:
+    if incident.lon is not None and incident.lat is not None:
         distance_m = max_distance_m(
-            lon=incident["lon"], lat=incident["lat"], geom=shapely.Point(row["lon"], row["lat"])
+            lon=incident.lon, lat=incident.lat, geom=shapely.Point(row["lon"], row["lat"])
         )
-    return CameraFacts(camera_id, camera_id in ranked, distance_m, str(row["access_class"]))
+    ranked = camera_id in incident.camera_ids
+    return CameraFacts(camera_id, ranked, distance_m, str(row["access_class"]))
 
 
 def denial(
@@ -193,7 +182,7 @@ def issue_view(
     """Grant a ticket to view ``req.camera_id`` for the open incident, or refuse and audit."""
     now = _now()
     with ctx.engine.connect() as conn:
-        incident = _incident(conn, incident_id)
+        incident = open_incident(conn, incident_id)
         facts = camera_facts(conn, incident, req.camera_id)
     why = denial(facts, req, actor, max_distance_m=ctx.settings.live_max_distance_m)
     if why is not None:
@@ -211,7 +200,7 @@ def issue_view(
     limit = ctx.settings.live_max_views_per_user
     with writing(ctx.engine) as conn:
         store.lock_user(conn, actor.name)
-        _incident(conn, incident_id)
+        open_incident(conn, incident_id)
         if store.count_live(conn, user_name=actor.name, now=now) >= limit:
             why = (
                 f"{actor.name} already holds {limit} live views; end one first: they are "
@@ -302,7 +291,7 @@ def renew_view(ctx: LiveContext, incident_id: str, ticket_id: str, *, actor: Pri
     """A fresh expiry (and token) for a live ticket while its incident is open."""
     now = _now()
     with writing(ctx.engine) as conn:
-        _incident(conn, incident_id)
+        open_incident(conn, incident_id)
         row = _own_ticket(conn, incident_id, ticket_id, actor)
         if row["revoked_at"] is not None:
             raise TicketRevokedError(f"ticket {ticket_id} was revoked", field="ticket_id")

@@ -29,7 +29,6 @@ from camroute.cameras.secrets import cipher_for
 from camroute.cameras.store import get_stream_source
 from camroute.errors import CamrouteError, UpstreamError
 from camroute.events.bus import EventBus
-from camroute.incidents.txn import writing
 from camroute.live.parts import MediaRefusedError
 from camroute.live.relay import Limits, MjpegUpstream, Upstream, fetch_snapshot, open_mjpeg
 from camroute.live.service import TicketDeniedError, live_deadline, note_seen
@@ -37,6 +36,7 @@ from camroute.live.tally import SnapshotSummary, SnapshotTally
 from camroute.live.tickets import TicketClaims, TicketExpiredError, verify_ticket
 from camroute.live.upstream import CameraUnreachableError
 from camroute.settings import Settings
+from camroute.store.txn import writing
 
 RECHECK_S = 1.0
 log = logging.getLogger(__name__)

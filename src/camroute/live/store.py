@@ -110,6 +110,11 @@ def revoke_for_incident(
     return ids
 
 
+def revoke_on_close(conn: Connection, incident_id: str, *, now: datetime) -> list[str]:
+    """The ``incidents`` close hook: a closed incident's tickets stop working with it."""
+    return revoke_for_incident(conn, incident_id, now=now, because="incident_closed")
+
+
 def delete_expired(conn: Connection, *, before: datetime) -> int:
     """Delete tickets that expired or were revoked before ``before``; return how many."""
     result = conn.execute(

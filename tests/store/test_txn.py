@@ -6,7 +6,7 @@ import time
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from camroute.incidents.txn import writing
+from camroute.store.txn import writing
 
 
 def test_writers_queue_on_sqlite_and_run_side_by_side_on_postgres(store_engine: Engine) -> None:
