@@ -150,6 +150,8 @@ def test_closing_the_incident_revokes_its_tickets(api) -> None:
         f"/api/incidents/{incident['id']}", json={"status": "closed"}, headers=api.as_("ann")
     )
     assert patch.status_code == 200
+    # The close's own audit event names the ticket: revoked in the closing transaction.
+    assert _audit(api, "incident_closed")[-1]["revoked_tickets"] == [view["ticket_id"]]
     resp = api.client.get(view["snapshot_url"])
     assert resp.status_code == 403
     assert resp.json()["code"] == "ticket_revoked"
