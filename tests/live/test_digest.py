@@ -22,7 +22,7 @@ from camroute.cameras.networks import CameraNetworks
 from camroute.cameras.secrets import CredentialCipher
 from camroute.cameras.store import set_credentials
 from camroute.live.relay import Limits, Upstream, fetch_snapshot
-from camroute.live.upstream import UNREACHABLE_DETAIL
+from camroute.live.upstream import UNREACHABLE_DETAIL, CameraUnreachableError
 from camroute.sim.server import serve_in_thread
 
 from .conftest import Api, add_cameras, camera
@@ -256,3 +256,30 @@ def test_the_digest_answer_goes_to_the_pinned_address_under_the_host_name() -> N
     assert seen[0][2] is None
     assert 'uri="/ISAPI/pic?ch=1"' in (seen[1][2] or "")
     assert len(read_401) <= 1  # at most the first chunk was pulled, not the 64 MB
+
+
+@pytest.mark.parametrize(
+    "challenge",
+    [
+        'Digest realm="cam"',  # no nonce: httpx cannot answer it
+        'Bearer realm="cam"',  # a scheme the relay does not speak: not answered
+    ],
+)
+def test_an_unusable_challenge_is_unreachable_without_credentials(challenge: str) -> None:
+    sent: list[str | None] = []
+
+    def cam(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers.get("authorization"))
+        return httpx.Response(401, headers={"WWW-Authenticate": challenge})
+
+    async def run() -> None:
+        limits = Limits(
+            networks=CameraNetworks.of(["127.0.0.0/8"]), timeout_s=1.0, deadline_s=2.0, max_bytes=99
+        )
+        upstream = Upstream("http://127.0.0.1/pic", auth=(USER, PASSWORD))
+        async with httpx.AsyncClient(transport=httpx.MockTransport(cam)) as client:
+            with pytest.raises(CameraUnreachableError):
+                await fetch_snapshot(client, upstream, limits)
+
+    asyncio.run(run())
+    assert sent == [None]

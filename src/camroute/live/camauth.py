@@ -83,4 +83,7 @@ async def send_with_auth(
             current = flow.send(response)
         except StopIteration:
             return response
+        except BaseException:  # e.g. a malformed Digest challenge (httpx.ProtocolError)
+            await response.aclose()
+            raise
         await response.aclose()
