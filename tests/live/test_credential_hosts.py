@@ -30,7 +30,8 @@ CAM = "MOVE-1"
 
 
 class Recorder:
-    """A fake camera that serves a JPEG to anyone and remembers each Authorization header."""
+    """A fake camera that asks for Basic, serves a JPEG to any answer and remembers each
+    Authorization header (the relay sends credentials only after the challenge)."""
 
     def __init__(self) -> None:
         self.auth: list[str | None] = []
@@ -39,6 +40,8 @@ class Recorder:
         @self.app.get("/{path:path}")
         def snapshot(path: str, request: Request) -> Response:
             self.auth.append(request.headers.get("authorization"))
+            if "authorization" not in request.headers:
+                return Response(status_code=401, headers={"WWW-Authenticate": 'Basic realm="c"'})
             return Response(JPEG, media_type="image/jpeg")
 
 
@@ -83,11 +86,11 @@ def _patch(api: Api, admin: dict[str, str], change: dict[str, Any]) -> Any:
     return resp.json()
 
 
-def _relay_snapshot(api: Api) -> None:
+def _relay_snapshot(api: Api, *, status: int = 200) -> None:
     view = api.view(api.open_incident()["id"], CAM)
     assert view.status_code == 201, view.text
     resp = api.client.get(view.json()["snapshot_url"])
-    assert resp.status_code == 200, resp.text
+    assert resp.status_code == status, resp.text
 
 
 def _last_update_details(api: Api) -> dict[str, Any]:
@@ -113,7 +116,7 @@ def test_moving_the_url_to_another_host_drops_the_credentials(
     src = get_stream_source(api.app.state.engine, CAM)
     assert (src.username, src.password) == (None, None)
     other.auth.clear()
-    _relay_snapshot(api)
+    _relay_snapshot(api, status=502)  # it asked for a password the relay no longer has
     assert other.auth == [None]  # the new host got the request, and no password
 
 
@@ -130,7 +133,7 @@ def test_new_credentials_in_the_same_request_are_kept(
     assert _patch(api, admin, change)["credentials_cleared"] is False
     other.auth.clear()
     _relay_snapshot(api)
-    assert other.auth == [_basic("viewer2", "pw-2")]
+    assert other.auth == [None, _basic("viewer2", "pw-2")]
 
 
 def test_a_path_change_on_the_same_host_keeps_the_credentials(
@@ -144,4 +147,4 @@ def test_a_path_change_on_the_same_host_keeps_the_credentials(
     assert _last_update_details(api) == {"op": "update"}
     own.auth.clear()
     _relay_snapshot(api)
-    assert own.auth == [_basic("viewer", "pw-1")]
+    assert own.auth == [None, _basic("viewer", "pw-1")]

@@ -6,7 +6,15 @@ A mapping file is JSON::
      "heading_deg": ["huong", "ghi_chu"],          # first readable value wins
      "kind_values": {"quay quét": "ptz"},          # extra words for ``kind``
      "defaults": {"owner": "CSGT Hải Phòng"},      # constants where the file has nothing
-     "id_prefix": "hp-"}
+     "id_prefix": "hp-",
+     "url_preset": "hikvision",                    # vendor URL templates (below)
+     "url_templates": {"mjpeg_url": "http://{host}/cgi-bin/mjpg/video.cgi?channel={channel}"}}
+
+A URL template fills ``snapshot_url`` / ``mjpeg_url`` / ``rtsp_url`` from the row's columns
+(``{host}`` is the row's ``host`` cell, percent-encoded so it stays one part of the URL) where the
+row has no URL of its own; a row with a template's column empty is rejected naming it.
+``url_preset`` takes a vendor's usual paths from :data:`URL_PRESETS`; ``url_templates`` add to
+or override them.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from string import Formatter
 from typing import Any, Final
 
 import orjson
@@ -75,7 +84,32 @@ MAPPABLE: Final = frozenset(
     {*CAMERA_FIELDS, "id", "wkt", "username", "password"}
     - {"heading_source", "hfov_source", "range_source", "height_source", "fov_assumed"}
 )
-META_KEYS: Final = frozenset({"defaults", "kind_values", "id_prefix"})
+META_KEYS: Final = frozenset(
+    {"defaults", "kind_values", "id_prefix", "url_preset", "url_templates"}
+)
+URL_FIELDS: Final = ("snapshot_url", "mjpeg_url", "rtsp_url")
+# The vendors' own paths; ``{channel}`` is the channel number (1, 2, ...). The ``-sub`` presets
+# take the sub-stream (usually H.264, smaller) for RTSP.
+_HIK_SNAPSHOT: Final = "http://{host}/ISAPI/Streaming/channels/{channel}01/picture"
+_DAHUA_SNAPSHOT: Final = "http://{host}/cgi-bin/snapshot.cgi?channel={channel}"
+URL_PRESETS: Final[dict[str, dict[str, str]]] = {
+    "hikvision": {
+        "snapshot_url": _HIK_SNAPSHOT,
+        "rtsp_url": "rtsp://{host}:554/Streaming/Channels/{channel}01",
+    },
+    "hikvision-sub": {
+        "snapshot_url": _HIK_SNAPSHOT,
+        "rtsp_url": "rtsp://{host}:554/Streaming/Channels/{channel}02",
+    },
+    "dahua": {
+        "snapshot_url": _DAHUA_SNAPSHOT,
+        "rtsp_url": "rtsp://{host}:554/cam/realmonitor?channel={channel}&subtype=0",
+    },
+    "dahua-sub": {
+        "snapshot_url": _DAHUA_SNAPSHOT,
+        "rtsp_url": "rtsp://{host}:554/cam/realmonitor?channel={channel}&subtype=1",
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -86,6 +120,53 @@ class Mapping:
     defaults: dict[str, Any] = field(default_factory=dict)
     kind_values: dict[str, str] = field(default_factory=dict)
     id_prefix: str = ""
+    url_templates: dict[str, str] = field(default_factory=dict)
+
+
+def template_columns(template: str) -> tuple[str, ...]:
+    """The column names a URL template uses, in order; ``ValueError`` if it is not plain.
+
+    Examples
+    --------
+    >>> template_columns(URL_PRESETS["hikvision"]["rtsp_url"])
+    ('host', 'channel')
+    >>> template_columns("http://{host!r}/")
+    Traceback (most recent call last):
+    ...
+    ValueError: '{host!r}': only plain {column} fields are allowed
+    """
+    names: list[str] = []
+    for _, name, spec, conversion in Formatter().parse(template):
+        if name is None:
+            continue
+        if not name or spec or conversion or any(c in name for c in ".[]{}") or name.isdigit():
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + "}"
+            raise ValueError(f"{shown!r}: only plain {{column}} fields are allowed")
+        if name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def _url_templates(doc: dict[str, Any], name: str) -> dict[str, str]:
+    preset = doc.get("url_preset")
+    if preset is not None and preset not in URL_PRESETS:
+        raise SourceFileError(
+            f"mapping {name}: unknown url_preset {preset!r}; valid: {sorted(URL_PRESETS)}",
+            field="mapping",
+        )
+    given = doc.get("url_templates", {})
+    if not isinstance(given, dict) or set(given) - set(URL_FIELDS):
+        raise SourceFileError(
+            f"mapping {name}: url_templates must map some of {list(URL_FIELDS)} to templates",
+            field="mapping",
+        )
+    templates = {**URL_PRESETS.get(preset or "", {}), **{k: str(v) for k, v in given.items()}}
+    for key, template in templates.items():
+        try:
+            template_columns(template)
+        except ValueError as exc:
+            raise SourceFileError(f"mapping {name}: {key} template {exc}", field="mapping") from exc
+    return templates
 
 
 def load_mapping(path: Path) -> Mapping:
@@ -117,6 +198,7 @@ def load_mapping(path: Path) -> Mapping:
         defaults=dict(defaults),
         kind_values={str(k).lower(): str(v) for k, v in doc.get("kind_values", {}).items()},
         id_prefix=str(doc.get("id_prefix", "")),
+        url_templates=_url_templates(doc, path.name),
     )
 
 
@@ -153,6 +235,13 @@ def resolve_columns(
     return resolved
 
 
+def find_column(columns: list[str], name: str) -> str | None:
+    """The file's column called ``name`` (exactly, else ignoring case), if it has one."""
+    if name in columns:
+        return name
+    return next((c for c in columns if c.lower() == name.lower()), None)
+
+
 OSM_EXTRA: Final = (
     "osm_id",
     "osm_type",
@@ -170,6 +259,8 @@ def wanted_columns(mapping: Mapping | None) -> Callable[[list[str]], list[str]]:
         osm = "man_made" in fields or "osm_id" in fields
         used = {c for cols in resolve_columns(fields, mapping, is_osm=osm).values() for c in cols}
         used |= {f for f in fields if f in OSM_EXTRA}
+        for template in (mapping.url_templates if mapping else {}).values():
+            used |= {find_column(fields, name) or "" for name in template_columns(template)}
         return [f for f in fields if f in used]
 
     return pick

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Final
+from urllib.parse import quote, urlsplit
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,13 @@ from camroute.cameras.columns import (
 )
 from camroute.cameras.fov import KIND_DEFAULTS
 from camroute.cameras.importers import SourceFileError, SourceFrame, points_of
-from camroute.cameras.mapping import ALIASES, Mapping, resolve_columns
+from camroute.cameras.mapping import (
+    ALIASES,
+    Mapping,
+    find_column,
+    resolve_columns,
+    template_columns,
+)
 from camroute.cameras.model import (
     ACCESS_CLASSES,
     CAMERA_FIELDS,
@@ -320,12 +327,62 @@ def _categories(
         out["last_seen"] = seen
     for name in ("snapshot_url", "mjpeg_url", "rtsp_url"):
         values = clean_text(frame, cols.get(name))
-        if name not in cols:
+        template = mapping.url_templates.get(name) if mapping else None
+        if template is not None:  # the row's own URL, if it has one, wins
+            need = np.asarray(values.isna(), dtype=bool)
+            values = values.where(~need, _templated(frame, template, name, need, checks))
+        if name not in cols and template is None:
             out[name] = values
             continue
         bad = np.asarray(values.notna() & ~values.fillna("").str.match(URL_PATTERN), dtype=bool)
         checks.fail(bad, name + " {v!r} is not an http(s)/rtsp URL", values)
         out[name] = values
+
+
+URL_CELL_SAFE: Final = "-._~:[]"  # a host, host:port or [IPv6] stays; "/", "@", "?" cannot
+
+
+def _template_cells(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A column's cells as text; whole numbers read as floats (1.0) are written as 1."""
+    raw = frame[name]
+    if pd.api.types.is_float_dtype(raw.dtype):
+        raw = raw.astype(object).map(lambda v: int(v) if v == v and float(v).is_integer() else v)
+    return clean_text(pd.DataFrame({name: raw}), (name,))
+
+
+def _templated(
+    frame: pd.DataFrame, template: str, name: str, need: NDArray[np.bool_], checks: Checks
+) -> pd.Series:
+    """``template`` filled from the cells of the rows in ``need``.
+
+    Such a row with a needed cell empty (or the column missing) is rejected naming the column.
+    Each cell is percent-encoded as one URL part, so a cell cannot add a path, query or
+    ``user@`` to the URL.
+    """
+    columns = [str(c) for c in frame.columns]
+    filled = pd.Series(None, index=frame.index, dtype=object)
+    cells: dict[str, pd.Series] = {}
+    for wanted in template_columns(template):
+        found = find_column(columns, wanted)
+        if found is None:
+            checks.fail(need, f"{name} needs column {wanted!r}, which the file does not have")
+            return filled
+        cells[wanted] = _template_cells(frame, found)
+        empty = need & np.asarray(cells[wanted].isna(), dtype=bool)
+        checks.fail(empty, f"{name} needs column {wanted!r}, which is empty in this row")
+    broken = np.zeros(len(frame), dtype=bool)
+    for i in map(int, np.flatnonzero(need)):
+        row = {k: v.iat[i] for k, v in cells.items()}
+        if all(isinstance(v, str) for v in row.values()):
+            parts = {k: quote(str(v), safe=URL_CELL_SAFE) for k, v in row.items()}
+            url = template.format_map(parts)
+            filled.iat[i] = url
+            try:  # e.g. a host:port cell where the template adds its own port
+                urlsplit(url).port  # noqa: B018 - reading it is the check
+            except ValueError:
+                broken[i] = True
+    checks.fail(broken, name + " {v!r} from the template is not a valid URL", filled)
+    return filled
 
 
 def _move_url_credentials(out: pd.DataFrame) -> None:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 import httpx
 
 from camroute.cameras.networks import CameraNetworks
+from camroute.live.camauth import ChallengeAuth, send_with_auth
 from camroute.live.parts import (
     JPEG_SOI,
     JPEG_TYPES,
@@ -49,9 +50,9 @@ class Upstream:
     url: str
     auth: tuple[str, str] | None = None
 
-    def httpx_auth(self) -> httpx.BasicAuth | None:
-        """Basic credentials for httpx, if the camera has any."""
-        return httpx.BasicAuth(*self.auth) if self.auth else None
+    def httpx_auth(self) -> ChallengeAuth | None:
+        """The camera's credentials, sent only as the answer to its challenge (Digest or Basic)."""
+        return ChallengeAuth(*self.auth) if self.auth else None
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ async def fetch_snapshot(client: httpx.AsyncClient, upstream: Upstream, limits: 
             request = await pinned_request(
                 client, upstream.url, limits.networks, timeout=httpx.Timeout(limits.timeout_s)
             )
-            response = await client.send(request, auth=upstream.httpx_auth(), stream=True)
+            response = await send_with_auth(client, request, upstream.httpx_auth())
             try:
                 _check_snapshot_head(response, max_bytes=limits.max_bytes)
                 content = await _read_capped(response, max_bytes=limits.max_bytes)
@@ -171,7 +172,7 @@ async def open_mjpeg(
     try:
         async with asyncio.timeout(limits.deadline_s):
             request = await pinned_request(client, upstream.url, limits.networks, timeout=timeout)
-            response = await client.send(request, auth=upstream.httpx_auth(), stream=True)
+            response = await send_with_auth(client, request, upstream.httpx_auth())
             opened = _checked_stream(response, max_bytes=limits.max_bytes)
             await _read_first_frame(opened)
     except (httpx.HTTPError, TimeoutError, CameraUnreachableError) as exc:
