@@ -25,6 +25,7 @@ from camroute.cameras.router import router as cameras_router
 from camroute.events import EventBus
 from camroute.events.router import router as events_router
 from camroute.incidents.router import router as incidents_router
+from camroute.live.camauth import AuthSchemes
 from camroute.live.headers import RelayHeaders
 from camroute.live.mine import OrphanSweeper
 from camroute.live.redact import install_ticket_redactor
@@ -91,6 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.registry_listeners = []
     app.state.camera_index = IndexHolder()  # swapped atomically on registry changes
     app.state.snapshot_tally = SnapshotTally()  # snapshot audit: first per ticket, then per minute
+    # The auth scheme each camera accepted, so a Basic camera is not challenged every snapshot.
+    app.state.camera_auth_schemes = AuthSchemes()
     app.state.login_guard = login_guard_for(
         settings
     )  # login throttle + failure tally (per replica)

@@ -20,7 +20,8 @@ from pydantic import SecretStr
 
 from camroute.cameras.networks import CameraNetworks
 from camroute.cameras.secrets import CredentialCipher
-from camroute.cameras.store import set_credentials
+from camroute.cameras.store import get_camera, set_credentials, update_camera
+from camroute.live.camauth import AuthSchemes
 from camroute.live.relay import Limits, Upstream, fetch_snapshot
 from camroute.live.upstream import UNREACHABLE_DETAIL, CameraUnreachableError
 from camroute.sim.server import serve_in_thread
@@ -195,6 +196,88 @@ def test_a_basic_camera_still_works(
     assert resp.status_code == 200, resp.text
     assert resp.content == ffmpeg_media["jpeg"]
     assert basic_camera.log[0][2] is None  # Basic too waits for the challenge
+
+
+def _sent_auth(cam: FakeCamera) -> list[str | None]:
+    """Per request the camera saw: None, "basic" or "digest" (the Authorization's scheme)."""
+    return [a.split(" ", 1)[0].lower() if a else None for _, _, a in cam.log]
+
+
+def test_a_basic_camera_is_challenged_only_on_the_first_snapshot(
+    api: Api, basic_camera: FakeCamera, ffmpeg_media: dict[str, bytes]
+) -> None:
+    _add(api, basic_camera, "OLD-2")
+    url = _view(api, "OLD-2")["snapshot_url"]
+    for _ in range(3):
+        resp = api.client.get(url)
+        assert resp.status_code == 200, resp.text
+        assert resp.content == ffmpeg_media["jpeg"]
+    assert _sent_auth(basic_camera) == [None, "basic", "basic", "basic"]
+
+
+def test_a_moved_camera_gets_no_credentials_before_the_new_host_asks(
+    api: Api, basic_camera: FakeCamera
+) -> None:
+    """What the old host accepted must not send the password unasked to the new one
+    (#18 item 17), even when the camera keeps (or is given again) its credentials."""
+    _add(api, basic_camera, "OLD-3")
+    url = _view(api, "OLD-3")["snapshot_url"]
+    assert api.client.get(url).status_code == 200
+    assert api.client.get(url).status_code == 200
+    assert _sent_auth(basic_camera) == [None, "basic", "basic"]
+    moved = basic_camera.url.replace("127.0.0.1", "localhost")
+    assert moved != basic_camera.url
+    with api.app.state.engine.begin() as conn:
+        version = (get_camera(conn, "OLD-3") or {})["version"]
+        snapshot_url = f"{moved}/ISAPI/Streaming/channels/101/picture"
+        changes = {"snapshot_url": snapshot_url}
+        update_camera(conn, "OLD-3", changes, if_match=version, actor="test")
+        # PostgreSQL drops credentials when the origin moves; re-entered, as an admin would.
+        set_credentials(conn, "OLD-3", username=USER, password=PASSWORD)
+    basic_camera.log.clear()
+    assert api.client.get(url).status_code == 200
+    assert _sent_auth(basic_camera) == [None, "basic"]
+    assert basic_camera.log[0][1].startswith("localhost:")
+
+
+def test_a_digest_camera_is_challenged_every_time_and_never_gets_basic(
+    api: Api, digest_camera: FakeCamera
+) -> None:
+    _add(api, digest_camera, "HIK-5")
+    url = _view(api, "HIK-5")["snapshot_url"]
+    for _ in range(3):
+        assert api.client.get(url).status_code == 200
+    assert _sent_auth(digest_camera) == [None, "digest"] * 3
+
+
+def test_a_remembered_basic_camera_that_now_asks_for_digest_is_answered() -> None:
+    nonce = "n1"
+    sent: list[str | None] = []
+
+    def cam(request: httpx.Request) -> httpx.Response:
+        given = request.headers.get("authorization", "")
+        sent.append(given.split(" ", 1)[0].lower() if given else None)
+        uri = request.url.raw_path.decode()
+        if digest_ok(given, method="GET", uri=uri, nonce=nonce, password=PASSWORD):
+            jpeg = httpx.ByteStream(b"\xff\xd8")
+            return httpx.Response(200, headers={"content-type": "image/jpeg"}, stream=jpeg)
+        return httpx.Response(401, headers=_challenge(nonce, "digest"))
+
+    schemes = AuthSchemes()
+    url = "http://127.0.0.1/pic"
+    schemes.remember("CAM", url, "basic")
+
+    async def run() -> bytes:
+        limits = Limits(
+            networks=CameraNetworks.of(["127.0.0.0/8"]), timeout_s=1.0, deadline_s=2.0, max_bytes=99
+        )
+        upstream = Upstream(url, auth=(USER, PASSWORD), camera_id="CAM", schemes=schemes)
+        async with httpx.AsyncClient(transport=httpx.MockTransport(cam)) as client:
+            return (await fetch_snapshot(client, upstream, limits)).content
+
+    assert asyncio.run(run()) == b"\xff\xd8"
+    assert sent == ["basic", "digest"]
+    assert schemes.known("CAM", url) == "digest"
 
 
 def test_a_sealed_password_answers_digest(

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import httpx
 
 from camroute.cameras.networks import CameraNetworks
-from camroute.live.camauth import ChallengeAuth, send_with_auth
+from camroute.live.camauth import AuthSchemes, ChallengeAuth, send_with_auth
 from camroute.live.parts import (
     JPEG_SOI,
     JPEG_TYPES,
@@ -49,10 +49,18 @@ class Upstream:
 
     url: str
     auth: tuple[str, str] | None = None
+    camera_id: str | None = None
+    schemes: AuthSchemes | None = field(default=None, compare=False)  # the app's, shared
 
     def httpx_auth(self) -> ChallengeAuth | None:
-        """The camera's credentials, sent only as the answer to its challenge (Digest or Basic)."""
-        return ChallengeAuth(*self.auth) if self.auth else None
+        """The camera's credentials: as the answer to its challenge, or at once if Basic is known.
+
+        Basic goes unasked only to a camera known to accept it at this very URL origin.
+        """
+        if not self.auth:
+            return None
+        camera = (self.camera_id, self.url) if self.camera_id is not None else None
+        return ChallengeAuth(*self.auth, schemes=self.schemes, camera=camera)
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ def relay_context(request: Request) -> RelayContext:
         live.bus,
         viewer=viewer_name(request),
         tally=getattr(request.app.state, "snapshot_tally", None),
+        auth_schemes=getattr(request.app.state, "camera_auth_schemes", None),
     )
 
 

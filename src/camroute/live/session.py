@@ -29,6 +29,7 @@ from camroute.cameras.secrets import cipher_for
 from camroute.cameras.store import get_stream_source
 from camroute.errors import CamrouteError, UpstreamError
 from camroute.events.bus import EventBus
+from camroute.live.camauth import AuthSchemes
 from camroute.live.parts import MediaRefusedError
 from camroute.live.relay import Limits, MjpegUpstream, Upstream, fetch_snapshot, open_mjpeg
 from camroute.live.service import TicketDeniedError, live_deadline, note_seen
@@ -53,6 +54,7 @@ class RelayContext:
     bus: EventBus | None = None
     viewer: str | None = None  # the user the request's own credentials name, if any
     tally: SnapshotTally | None = None  # None: every snapshot is audited
+    auth_schemes: AuthSchemes | None = None  # None: every request waits for the challenge
 
 
 def stamp(at: datetime) -> str:
@@ -75,7 +77,7 @@ def _upstream(ctx: RelayContext, camera_id: str, *, kind: str) -> Upstream:
         raise UpstreamError(f"camera {camera_id} has no {kind} url registered", field="camera_id")
     # Credentials go only to the registered URL's own host: redirects are never followed.
     auth = (source.username, source.password or "") if source.username else None
-    return Upstream(url=url, auth=auth)
+    return Upstream(url=url, auth=auth, camera_id=camera_id, schemes=ctx.auth_schemes)
 
 
 def _limits(settings: Settings) -> Limits:
