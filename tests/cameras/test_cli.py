@@ -187,3 +187,55 @@ def test_export_says_whether_cameras_stream_not_where(tmp_path: Path, fmt: str) 
     admin = pyogrio.read_dataframe(full).set_index("id")
     assert admin.loc["A", "snapshot_url"] == "http://cams-secret.example/snap.jpg"
     assert b"pw-1" not in full.read_bytes()
+
+
+def _stream_url_csv(path: Path) -> Path:
+    path.write_text(
+        "id,lon,lat,snapshot_url,mjpeg_url\n"
+        "OK,106.7,10.77,http://10.0.0.5/s.jpg,\n"
+        "NAMED,106.7,10.77,http://cam.example/s.jpg,\n"
+        "HEX,106.7,10.77,http://0x7f000001:8080/s.jpg,\n"
+        "OCT,106.7,10.77,,http://0177.0.0.1/m\n"
+        "V6,106.7,10.77,http://[::1]/s.jpg,\n"
+        "META,106.7,10.77,http://user:pw@169.254.169.254/latest,\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_import_rejects_stream_urls_outside_the_camera_networks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CAMROUTE_CAMERA_NETWORKS", raising=False)
+    path = _stream_url_csv(tmp_path / "urls.csv")
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    result = runner.invoke(app, ["cameras", "import", str(path), "--db", db])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert orjson.loads(lines[-1])["rejected"] == 4
+    assert orjson.loads(lines[-1])["imported"] == 2
+    rejected = [line for line in lines if line.startswith("rejected line ")]
+    assert [line.split(":")[0] for line in rejected] == [
+        "rejected line 4",
+        "rejected line 5",
+        "rejected line 6",
+        "rejected line 7",
+    ]
+    assert "snapshot_url: address 127.0.0.1 is outside the camera networks" in rejected[0]
+    assert "mjpeg_url: address 127.0.0.1" in rejected[1]
+    assert "address ::1" in rejected[2]
+    assert "169.254.169.254" in rejected[3]
+    assert "pw" not in rejected[3]
+    assert all("CAMROUTE_CAMERA_NETWORKS" in line for line in rejected)
+
+
+def test_import_takes_the_camera_networks_from_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAMROUTE_CAMERA_NETWORKS", "10.0.0.0/8, 127.0.0.0/8, ::1/128")
+    path = _stream_url_csv(tmp_path / "urls.csv")
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    result = runner.invoke(app, ["cameras", "import", str(path), "--db", db])
+    assert result.exit_code == 0, result.output
+    summary = orjson.loads(result.output.strip().splitlines()[-1])
+    assert (summary["imported"], summary["rejected"]) == (5, 1)  # metadata: never a camera

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from camroute.cameras.importers import SourceFileError
+from camroute.cameras.networks import CameraNetworks
 from camroute.cameras.service import import_file
 from camroute.cameras.store import history, load_cameras
 from camroute.cameras.tables import camera_history, cameras
@@ -176,6 +177,31 @@ def test_rows_with_errors_do_not_block_the_others(store_engine: Engine, tmp_path
     report = import_file(store_engine, path)
     assert report.summary() == {"imported": 1, "updated": 0, "rejected": 1, "assumed_fov": 1}
     assert [str(r) for r in report.rejects] == ["line 3: hfov_deg '400' not a number in (0, 360]"]
+
+
+def test_stream_urls_outside_the_camera_networks_reject_their_feature(
+    store_engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "urls.geojson"
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [106.7, 10.77]},
+            "properties": {"id": camera_id, "rtsp_url": url},
+        }
+        for camera_id, url in (("A", "rtsp://10.1.2.3/ch1"), ("B", "rtsp://2130706433/ch1"))
+    ]
+    path.write_bytes(orjson.dumps({"type": "FeatureCollection", "features": features}))
+    networks = CameraNetworks.of(["10.0.0.0/8"])
+    report = import_file(store_engine, path, networks=networks)
+    assert report.summary()["imported"] == 1
+    assert [str(r) for r in report.rejects] == [
+        "feature 2: rtsp_url: address 127.0.0.1 is outside the camera networks "
+        "(CAMROUTE_CAMERA_NETWORKS)"
+    ]
+    assert list(load_cameras(store_engine)["id"]) == ["A"]
+    # Without an allow-list (callers that check elsewhere) the importer does not judge hosts.
+    assert import_file(store_engine, path, dry_run=True).summary()["rejected"] == 0
 
 
 def test_empty_registry_loads_as_empty_frame(store_engine: Engine) -> None:

@@ -71,6 +71,7 @@ def import_cmd(
         loaded = load_mapping(mapping) if mapping else None
         if id_prefix is not None:
             loaded = replace(loaded or Mapping(), id_prefix=id_prefix)
+        settings = settings_for(db)
         with migrated_engine(db) as engine, _progress(err) as bar:
             task = bar.add_task("importing", total=None)
             report = import_file(
@@ -82,7 +83,8 @@ def import_cmd(
                 strict=strict,
                 actor=_actor(),
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
-                cipher=cipher_for(settings_for(db).credentials_key),
+                cipher=cipher_for(settings.credentials_key),
+                networks=settings.camera_allow_list(),
             )
     except CamrouteError as exc:
         err.print(f"[red]cannot import {path}:[/red] {exc.detail}", markup=True, highlight=False)

@@ -40,6 +40,8 @@ from camroute.cameras.model import (
     STATUSES,
     split_userinfo,
 )
+from camroute.cameras.networks import STREAM_URL_FIELDS, CameraNetworks, check_stream_urls
+from camroute.errors import InvalidInputError
 
 KIND_WORDS: Final[dict[str, str]] = {
     "fixed": "fixed",
@@ -100,8 +102,18 @@ class Normalised:
     total: int = 0
 
 
-def normalise(src: SourceFrame, *, mapping: Mapping | None, source: str) -> Normalised:
-    """Camera rows from ``src``; rows that cannot be cameras are rejected with a reason."""
+def normalise(
+    src: SourceFrame,
+    *,
+    mapping: Mapping | None,
+    source: str,
+    networks: CameraNetworks | None = None,
+) -> Normalised:
+    """Camera rows from ``src``; rows that cannot be cameras are rejected with a reason.
+
+    With ``networks`` (the camera allow-list), a row whose stream URL's host is an IP literal
+    outside it is rejected, as the camera API refuses it (:func:`check_stream_urls`).
+    """
     frame = src.frame
     if frame.empty:  # nothing to map (an empty layer may not even have columns)
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in ("id", *CAMERA_FIELDS, "row")})
@@ -120,6 +132,8 @@ def normalise(src: SourceFrame, *, mapping: Mapping | None, source: str) -> Norm
     for name in TEXT_FIELDS:
         out[name] = clean_text(frame, cols.get(name))
     _move_url_credentials(out)
+    if networks is not None:
+        _check_networks(out, checks, networks)
     _defaults(out, mapping, source)
     _duplicates(out, checks, src)
     rejected = checks.reason != None  # noqa: E711
@@ -398,6 +412,21 @@ def _move_url_credentials(out: pd.DataFrame) -> None:
             for key, value in (("username", user), ("password", password)):
                 if value is not None and not isinstance(out.at[row, key], str):
                     out.at[row, key] = value
+
+
+def _check_networks(out: pd.DataFrame, checks: Checks, networks: CameraNetworks) -> None:
+    """Reject rows whose stream URLs point at an IP literal outside the camera networks."""
+    urls = out[list(STREAM_URL_FIELDS)]
+    having = np.flatnonzero(np.asarray(urls.notna().any(axis=1), dtype=bool))
+    refused = np.zeros(len(out), dtype=bool)
+    reasons: list[str | None] = [None] * len(out)
+    for i in having:
+        row = {name: urls.iat[int(i), j] for j, name in enumerate(STREAM_URL_FIELDS)}
+        try:
+            check_stream_urls(row, networks)
+        except InvalidInputError as exc:
+            refused[i], reasons[i] = True, exc.detail
+    checks.fail(refused, "{v}", reasons)
 
 
 def _kinds(frame: pd.DataFrame, cols: tuple[str, ...] | None, words: dict[str, str]) -> pd.Series:

@@ -19,6 +19,7 @@ from camroute.cameras.fov import KIND_DEFAULTS
 from camroute.cameras.importers import read_source
 from camroute.cameras.mapping import Mapping, wanted_columns
 from camroute.cameras.model import CameraCreate, CameraUpdate
+from camroute.cameras.networks import CameraNetworks
 from camroute.cameras.normalise import RowIssue, normalise
 from camroute.cameras.secrets import CredentialCipher
 from camroute.cameras.streams import moves_credentials
@@ -66,15 +67,18 @@ def import_file(
     role: str = "gis_admin",
     progress: ProgressFn | None = None,
     cipher: CredentialCipher | None = None,
+    networks: CameraNetworks | None = None,
 ) -> ImportReport:
     """Import ``path``: all accepted rows in one transaction, or nothing (also on a dry run).
 
     A dry run performs the same statements and rolls them back, so its counts are exact.
-    ``strict`` writes nothing when any row is rejected (``report.refused``).
+    ``strict`` writes nothing when any row is rejected (``report.refused``). With ``networks``
+    (the caller's ``Settings.camera_allow_list()``), rows whose stream URL is an IP literal
+    outside the camera networks are rejected, as the camera API refuses them.
     """
     source = (source or path.name)[:120]
     src = read_source(path, select=wanted_columns(mapping))
-    result = normalise(src, mapping=mapping, source=source)
+    result = normalise(src, mapping=mapping, source=source, networks=networks)
     del src
     rows = result.cameras  # the source columns are freed here: only camera rows stay
     if cipher is not None and "password" in rows.columns:
