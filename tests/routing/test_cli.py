@@ -114,3 +114,23 @@ def test_viewsheds_batch_stores_once_and_tells_servers(store_url: str, shared_da
     assert (again["computed"], again["kept"]) == (0, 40)
     assert registry_fingerprint(engine) == after  # nothing new: servers are not disturbed
     engine.dispose()
+
+
+def test_viewsheds_summary_names_the_cameras_the_index_left_out(tmp_path: Path) -> None:
+    from camroute.cameras.service import import_file
+    from camroute.store import make_engine, migrate
+
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    rows = [f"CITY-{i},{106.70 + i * 1e-4},10.77" for i in range(30)]
+    rows += [f"FAR-{i:02d},{-165.0 + i * 0.1},0.0" for i in range(22)]  # the other side
+    path = tmp_path / "cams.csv"
+    path.write_text("id,lon,lat\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    engine = make_engine(db)
+    migrate(engine)
+    assert import_file(engine, path).summary()["imported"] == 52
+    engine.dispose()
+    result = CliRunner().invoke(app, ["viewsheds", "--db", db, "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (summary["cameras"], summary["excluded"]) == (30, 22)
+    assert summary["excluded_ids"] == [f"FAR-{i:02d}" for i in range(20)]

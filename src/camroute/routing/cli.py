@@ -22,6 +22,8 @@ from camroute.routing.index import CameraIndex
 from camroute.routing.rank import rank_cameras
 from camroute.routing.service import point_location
 
+EXCLUDED_IDS_SHOWN = 20  # in the viewsheds summary; the count is always whole
+
 
 def read_camera_file(path: Path) -> gpd.GeoDataFrame:
     """Cameras from a file: the cameras package importer when present, else plain GeoJSON."""
@@ -152,6 +154,9 @@ def viewsheds(
         "computed": computed,
         "kept": kept,
         "without_heading": int((~index.can_have_viewshed()).sum()),
+        # Cameras the index's metric CRS cannot hold (far from the city): never routed to.
+        "excluded": len(index.excluded_ids),
+        "excluded_ids": list(index.excluded_ids[:EXCLUDED_IDS_SHOWN]),
         "workers": workers,
         "seconds": round(time.perf_counter() - started, 1),
     }
