@@ -118,7 +118,8 @@ def _login(demo: Demo, client: httpx.Client, user: str) -> dict[str, str]:
 
 
 def _seen(incident: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for c in incident.get("cameras") or [] if (c.get("visible_fraction") or 0) > 0]
+    ranked = (incident.get("route") or {}).get("cameras") or []
+    return [c for c in ranked if (c.get("visible_fraction") or 0) > 0]
 
 
 def _check_stopped(demo: Demo, sig: signal.Signals) -> None:
@@ -248,7 +249,7 @@ def test_demo_helsinki_shows_occlusion_and_stops_on_sigterm(tmp_path: Path) -> N
             auth = _login(demo, client, "demo-supervisor")
             items = _poll(lambda: _incidents(client, auth), lambda i: len(i) >= 10, timeout_s=60)
             details = [client.get(f"/api/incidents/{i['id']}", headers=auth).json() for i in items]
-            cameras = [c for d in details for c in d["cameras"]]
+            cameras = [c for d in details for c in (d["route"] or {}).get("cameras", [])]
             assert any(c["occluded"] for c in cameras), "buildings hide no camera's view"
             assert any(_seen(d) for d in details)
             _check_printed_keys(demo, client)

@@ -3,8 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
+from camroute.cameras.store import insert_camera
 from camroute.incidents.models import IncidentPage, IncidentRead
+from camroute.incidents.tables import incidents
 
 PROBLEM = "application/problem+json"
 BEN_THANH = {"lon": 106.698, "lat": 10.7725, "uncertainty_m": 35}
@@ -30,8 +33,8 @@ def test_call_opens_an_incident(api) -> None:
     assert body.location is not None
     assert body.location["format"] == "json"
     assert body.location_count == 1
-    assert body.ranking is not None  # the ranking ran (an empty registry: no cameras)
-    assert body.cameras == []
+    assert body.route is not None  # the ranking ran (an empty registry: no cameras)
+    assert body.route.cameras == []
 
 
 def test_lookup_and_ward_are_stored(api_with_layers) -> None:
@@ -247,7 +250,7 @@ def test_the_list_carries_what_the_queue_shows_and_the_item_the_region(api) -> N
     assert len(items) == 5
     assert len(resp.content) < 5 * 600  # about 350 bytes an incident; the region alone is 4 kB
     for item in items:
-        assert {"location", "lookup", "cameras", "ranking", "history"}.isdisjoint(item)
+        assert {"location", "lookup", "route", "history"}.isdisjoint(item)
         assert {
             "id",
             "call_id",
@@ -262,4 +265,67 @@ def test_the_list_carries_what_the_queue_shows_and_the_item_the_region(api) -> N
     one = api.client.get(f"/api/incidents/{items[0]['id']}", headers=api.as_("ann")).json()
     assert one["location"]["region"]["type"] == "Polygon"
     assert len(one["location"]["region"]["coordinates"][0]) >= 60
-    assert one["ranking"] is not None
+    assert one["route"] is not None
+
+
+def _camera(camera_id: str, south_m: float, **over: Any) -> dict[str, Any]:
+    """A camera ``south_m`` south of ``BEN_THANH`` looking north at it."""
+    return {
+        "id": camera_id,
+        "name": camera_id,
+        "lon": BEN_THANH["lon"],
+        "lat": BEN_THANH["lat"] - south_m / 111_320.0,
+        "heading_deg": 0.0,
+        "hfov_deg": 60.0,
+        "range_m": 120.0,
+        "kind": "fixed",
+        "status": "online",
+        "access_class": "public_space",
+        "fov_assumed": False,
+        **over,
+    }
+
+
+def test_the_incident_embeds_its_typed_route_with_the_cones(api) -> None:
+    engine = api.app.state.engine
+    with engine.begin() as conn:
+        insert_camera(conn, _camera("SEE", 30), actor="test")
+        insert_camera(conn, _camera("BACK", 40, heading_deg=180.0), actor="test")  # context
+        insert_camera(conn, _camera("OFF", 35, status="offline"), actor="test")
+    api.app.state.camera_index.wait()
+    api.app.state.camera_index.rebuild(engine, viewsheds=False)
+    created = post(api, call()).json()
+    resp = api.client.get(f"/api/incidents/{created['id']}", headers=api.as_("ann"))
+    assert resp.status_code == 200
+    one = IncidentRead.model_validate(resp.json())
+    assert one.route is not None
+    assert [c.camera_id for c in one.route.cameras] == ["SEE"]
+    assert [c.camera_id for c in one.route.context] == ["BACK"]
+    assert [c.camera_id for c in one.route.offline] == ["OFF"]
+    for cam in [*one.route.cameras, *one.route.context, *one.route.offline]:
+        assert cam.view_geojson is not None, cam.camera_id  # the cone the map draws
+        assert cam.view_geojson["type"] in {"Polygon", "MultiPolygon"}
+    # what the page reads is what the API answers: the raw JSON carries the same cones
+    raw = resp.json()["route"]["cameras"][0]["view_geojson"]
+    assert raw == one.route.cameras[0].view_geojson
+
+
+def test_a_route_stored_before_cones_were_kept_reads_back_typed(api) -> None:
+    engine = api.app.state.engine
+    with engine.begin() as conn:
+        insert_camera(conn, _camera("SEE", 30), actor="test")
+    api.app.state.camera_index.wait()
+    api.app.state.camera_index.rebuild(engine, viewsheds=False)
+    created = post(api, call()).json()
+    old = created["route"]
+    for cam in old["cameras"]:
+        del cam["view_geojson"]  # an older row: the ranking was stored without its cones
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(incidents).where(incidents.c.id == created["id"]).values(cameras=old)
+        )
+    resp = api.client.get(f"/api/incidents/{created['id']}", headers=api.as_("ann"))
+    assert resp.status_code == 200, resp.text
+    one = IncidentRead.model_validate(resp.json())
+    assert one.route is not None
+    assert [(c.camera_id, c.view_geojson) for c in one.route.cameras] == [("SEE", None)]

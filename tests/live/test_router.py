@@ -14,7 +14,7 @@ PROBLEM = "application/problem+json"
 
 def test_the_incident_ranks_the_cameras_that_see_the_caller(api) -> None:
     incident = api.open_incident()
-    ranked = {c["camera_id"] for c in incident["cameras"]}
+    ranked = {c["camera_id"] for c in incident["route"]["cameras"]}
     assert {"SIM-1", "FF-1", "RESTR-1"} <= ranked
     assert "FAR-1" not in ranked
     assert "NEAR-BACK" not in ranked

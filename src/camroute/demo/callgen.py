@@ -118,7 +118,8 @@ def plan_call(
 
 def _seeing(incident: dict[str, Any]) -> int:
     """How many ranked cameras see some of the caller's region."""
-    return sum(1 for c in incident.get("cameras") or [] if (c.get("visible_fraction") or 0) > 0)
+    ranked = (incident.get("route") or {}).get("cameras") or []
+    return sum(1 for c in ranked if (c.get("visible_fraction") or 0) > 0)
 
 
 def follow_up_windows_s(interval_s: float) -> tuple[tuple[float, float], tuple[float, float]]:

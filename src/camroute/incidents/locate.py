@@ -12,10 +12,11 @@ from typing import Any
 
 import orjson
 
-from camroute.areas import geocode, lookup
+from camroute.areas import LocationReport, geocode, lookup
 from camroute.incidents.models import CallCreate
 from camroute.location import CallerLocation, LocationParseError, parse_location
 from camroute.routing import rank_cameras
+from camroute.routing.models import RouteResult
 
 # How far a geocoded answer may be from the caller, by what matched (metres).
 GEOCODE_UNCERTAINTY_M = {"poi": 50.0, "intersection": 50.0, "street": 150.0, "address": 30.0}
@@ -25,11 +26,11 @@ WARD_LEVELS = ("ward", "commune", "xa", "phuong")
 
 @dataclass(frozen=True)
 class Located:
-    """Where the caller is, the area lookup and the camera ranking (JSON-ready)."""
+    """Where the caller is, the area lookup and the camera ranking."""
 
     location: CallerLocation
-    lookup: dict[str, Any] | None
-    ranking: dict[str, Any] | None
+    lookup: LocationReport | None
+    route: RouteResult | None
     ward_code: str | None
     ward_name: str | None
 
@@ -60,12 +61,11 @@ def _geocoded(address: str, *, layers: Any) -> CallerLocation:
     return parse_location(orjson.dumps(body), content_type="application/json")
 
 
-def _ward(report: dict[str, Any]) -> tuple[str | None, str | None]:
-    admin = report.get("admin") or {}
+def _ward(report: LocationReport) -> tuple[str | None, str | None]:
     for level in WARD_LEVELS:
-        unit = admin.get(level)
+        unit = report.admin.get(level)
         if unit:
-            return unit.get("code"), unit.get("name")
+            return unit.code, unit.name
     return None, None
 
 
@@ -76,9 +76,11 @@ def locate(
     location = caller_location(call, layers=layers, aml_hmac_key=aml_hmac_key)
     report = None
     if layers is not None:
-        report = lookup(lon=location.lon, lat=location.lat, layers=layers).model_dump(mode="json")
-    ranking = None
+        report = lookup(lon=location.lon, lat=location.lat, layers=layers)
+    route = None
     if index is not None:
-        ranking = rank_cameras(location, index, include_views=False).model_dump(mode="json")
+        # With the cones: the map draws the stored route as it is (no second ranking that
+        # could pick other cameras than the incident holds).
+        route = rank_cameras(location, index, include_views=True)
     ward_code, ward_name = _ward(report) if report else (None, None)
-    return Located(location, report, ranking, ward_code, ward_name)
+    return Located(location, report, route, ward_code, ward_name)

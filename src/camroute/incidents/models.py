@@ -7,6 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from camroute.areas.models import LocationReport
+from camroute.routing.models import RouteResult
+
 Hotline = Literal["113", "114", "115"]
 Status = Literal["new", "acknowledged", "dispatched", "closed"]
 OPEN_STATUSES: tuple[Status, ...] = ("new", "acknowledged", "dispatched")
@@ -93,12 +96,17 @@ class IncidentSummary(BaseModel):
 
 
 class IncidentRead(IncidentSummary):
-    """An incident as the map and CAD see it."""
+    """An incident as the map and CAD see it: one typed aggregate, as stored.
+
+    ``lookup`` is the area's ``LocationReport``; ``route`` is the ``RouteResult`` ranked when the
+    call (or its last location update) came in, with each camera's cone (``view_geojson``) so
+    the map draws exactly the cameras the incident holds without ranking again. Both are null
+    when no gazetteer / camera index was loaded, and after retention.
+    """
 
     location: dict[str, Any] | None
-    lookup: dict[str, Any] | None
-    cameras: list[dict[str, Any]]
-    ranking: dict[str, Any] | None = None
+    lookup: LocationReport | None
+    route: RouteResult | None
     history: list[LocationRead] | None = None
 
 

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine, RowMapping
 from sqlalchemy.exc import IntegrityError
 
+from camroute.areas.models import LocationReport
 from camroute.audit.service import Action, record, record_many
 from camroute.auth.models import Principal
 from camroute.errors import ConflictError, NotFoundError
@@ -35,6 +36,7 @@ from camroute.incidents.models import (
     Status,
 )
 from camroute.incidents.tables import incident_locations, incidents
+from camroute.routing.models import RouteResult
 from camroute.store.meta import stored_secret
 from camroute.store.txn import writing
 
@@ -124,7 +126,8 @@ def fingerprint(call: CallCreate, *, key: bytes) -> str:
 
 
 def _read(row: RowMapping, history: list[LocationRead] | None = None) -> IncidentRead:
-    ranking = row["cameras"] or {}
+    # The ``cameras`` column holds the whole ``RouteResult`` as ranked (rows written before cones
+    # were stored validate too: ``view_geojson`` defaults to null).
     return IncidentRead(
         id=row["id"],
         call_id=row["call_id"],
@@ -138,9 +141,8 @@ def _read(row: RowMapping, history: list[LocationRead] | None = None) -> Inciden
         uncertainty_m=row["uncertainty_m"],
         location=row["location"],
         address=row["address"],
-        lookup=row["lookup"],
-        cameras=list(ranking.get("cameras", [])),
-        ranking={k: v for k, v in ranking.items() if k != "cameras"} or None,
+        lookup=None if row["lookup"] is None else LocationReport.model_validate(row["lookup"]),
+        route=None if row["cameras"] is None else RouteResult.model_validate(row["cameras"]),
         ward_code=row["ward_code"],
         ward_name=row["ward_name"],
         location_count=row["location_count"],
@@ -174,8 +176,8 @@ def _located_values(located: Located, fp: str, now: datetime) -> dict[str, Any]:
         "lat": loc.lat,
         "uncertainty_m": loc.uncertainty_m,
         "location": loc.model_dump(mode="json"),
-        "lookup": located.lookup,
-        "cameras": located.ranking,
+        "lookup": None if located.lookup is None else located.lookup.model_dump(mode="json"),
+        "cameras": None if located.route is None else located.route.model_dump(mode="json"),
         "ward_code": located.ward_code,
         "ward_name": located.ward_name,
         "fingerprint": fp,
@@ -211,13 +213,13 @@ def _call_event(
 
 
 def _route_event(actor: Principal, incident_id: str, located: Located) -> dict[str, Any]:
-    cameras = (located.ranking or {}).get("cameras", [])
+    cameras = located.route.cameras if located.route else []
     return {
         "actor": actor.name,
         "role": actor.role.value,
         "action": Action.route_computed,
         "incident_id": incident_id,
-        "details": {"cameras": [c.get("camera_id", c.get("id")) for c in cameras]},
+        "details": {"cameras": [c.camera_id for c in cameras]},
     }
 
 
@@ -334,7 +336,7 @@ def receive_call(
 def _publish(bus: EventBus | None, kind: str, incident: IncidentRead) -> None:
     if bus is None:
         return
-    top = [c.get("camera_id", c.get("id")) for c in incident.cameras[:10]]
+    top = [c.camera_id for c in incident.route.cameras[:10]] if incident.route else []
     bus.publish(
         kind,
         {

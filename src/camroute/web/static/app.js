@@ -6,7 +6,7 @@ import { initBaseLayers, refreshBaseLayers } from "./js/basemap.js";
 import { initCameraLayer, refreshCameras } from "./js/cameras.js";
 import { el, toast } from "./js/dom.js";
 import { currentLang, initialLanguage, loadLanguage, onLanguageChange, t } from "./js/i18n.js";
-import { attachCones, cameraGroups, drawSubject, initIncidentLayer, renderPanel, rerenderPanel } from "./js/incident.js";
+import { cameraGroups, drawSubject, initIncidentLayer, renderPanel, rerenderPanel } from "./js/incident.js";
 import { closeLastTile, incidentStatusSeen, onServerEvent, requestView } from "./js/live.js";
 import { initMyViews, startMyViews, stopMyViews } from "./js/myviews.js";
 import { connectEvents, disconnectEvents, initQueue, refreshQueue, selectNext } from "./js/queue.js";
@@ -61,9 +61,8 @@ async function selectIncident(id, { fit = true } = {}) {
     state.detail = incident;
     incidentStatusSeen(incident);
     drawSubject(incident, { fit });
+    // the stored route carries the cones: the map shows exactly the cameras the incident holds
     renderPanel(incident, { kind: "incident", onOpen: (cam) => requestView(id, cam) });
-    await attachCones(incident).catch((err) => console.warn("cones:", problemText(err)));
-    if (state.selectedId === id && state.detail === incident) drawSubject(incident, { fit: false });
   } catch (err) {
     toast(t("error"), problemText(err));
   }

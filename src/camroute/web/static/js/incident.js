@@ -19,31 +19,11 @@ export function initIncidentLayer(map) {
   layer = L.layerGroup().addTo(map);
 }
 
-// Ranked, context and offline cameras: an incident keeps the ranked ones in ``cameras`` and the
-// rest in ``ranking``; a route result (search) has all three at the top.
+// Ranked, context and offline cameras, with their cones: an incident carries its stored
+// ``route`` (a ``RouteResult``, null when nothing was ranked); a searched place is a route result.
 export function cameraGroups(subject) {
-  const rest = subject.ranking || subject.route || subject;
-  const ranked = subject.cameras || rest.cameras || [];
-  return { ranked, context: rest.context || [], offline: rest.offline || [], reason: rest.reason || null };
-}
-
-// The incident's stored ranking carries no cones; ask the router (same cameras, same viewsheds)
-// and attach each camera's ``view_geojson`` by id.
-export async function attachCones(subject) {
-  const loc = subject.location || {};
-  const lon = subject.lon ?? loc.lon;
-  const lat = subject.lat ?? loc.lat;
-  if (lon == null || lat == null) return subject;
-  const route = await api("/api/route?limit=50&context=20&k=0", {
-    method: "POST", json: { lon, lat, uncertainty_m: subject.uncertainty_m ?? loc.uncertainty_m ?? 0 },
-  });
-  const views = new Map();
-  for (const cam of [...route.cameras, ...route.context, ...route.offline]) views.set(cam.camera_id, cam.view_geojson);
-  const { ranked, context, offline } = cameraGroups(subject);
-  for (const cam of [...ranked, ...context, ...offline]) {
-    if (cam.view_geojson == null && views.get(cameraId(cam))) cam.view_geojson = views.get(cameraId(cam));
-  }
-  return subject;
+  const route = subject.route !== undefined ? subject.route || {} : subject;
+  return { ranked: route.cameras || [], context: route.context || [], offline: route.offline || [], reason: route.reason || null };
 }
 
 export function cameraId(cam) { return cam.camera_id ?? cam.id; }
