@@ -9,16 +9,13 @@ Issued and denied tickets, renewals and ends are audited; closing the incident r
 from __future__ import annotations
 
 import hashlib
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import shapely
-import sqlalchemy as sa
 from sqlalchemy import Connection, Engine, RowMapping
-from sqlalchemy.exc import IntegrityError
 
 from camroute.audit.service import Action, record
 from camroute.auth.models import Principal, Role
@@ -38,11 +35,10 @@ from camroute.live.tickets import (
     sign_ticket,
 )
 from camroute.settings import Settings
-from camroute.store.meta import META, meta_value
+from camroute.store.meta import stored_secret
 from camroute.store.txn import writing
 
 META_KEY = "live_ticket_key"
-_keys: dict[str, bytes] = {}
 
 
 class TicketDeniedError(PermissionDeniedError):
@@ -75,24 +71,7 @@ def ticket_key(engine: Engine, settings: Settings) -> bytes:
     if settings.live_ticket_secret is not None:
         # Hashed to 32 bytes: any configured secret makes a full-length HS256 key.
         return hashlib.sha256(settings.live_ticket_secret.get_secret_value().encode()).digest()
-    cache_key = engine.url.render_as_string(hide_password=True)
-    if cache_key not in _keys:
-        _keys[cache_key] = _stored_key(engine)
-    return _keys[cache_key]
-
-
-def _stored_key(engine: Engine) -> bytes:
-    value = meta_value(engine, META_KEY)
-    if value is None:
-        try:
-            with engine.begin() as conn:
-                conn.execute(sa.insert(META).values(key=META_KEY, value=secrets.token_hex(32)))
-        except IntegrityError:
-            pass  # another process stored it first; read theirs
-        value = meta_value(engine, META_KEY)
-    if value is None:
-        raise RuntimeError("the live-ticket key could not be stored")
-    return bytes.fromhex(value)
+    return stored_secret(engine, META_KEY)
 
 
 def camera_facts(conn: Connection, incident: OpenIncident, camera_id: str) -> CameraFacts:
