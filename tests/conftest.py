@@ -10,6 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from sqlalchemy import Engine
+from tests.support import reset_postgres
 
 from camroute.settings import Settings
 from camroute.store import make_engine, migrate
@@ -85,28 +86,22 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'camroute.db'}"
         return
     pg_url: str = request.getfixturevalue("pg_database")
-    engine = make_engine(pg_url)
-    _reset_postgres(engine)
-    engine.dispose()
+    reset_postgres(pg_url)
     yield pg_url
 
 
-def _reset_postgres(engine: Engine) -> None:
-    from sqlalchemy import text
-
-    with engine.begin() as conn:
-        tables = (
-            conn.execute(
-                text(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                    "AND tablename <> 'spatial_ref_sys'"
-                )
-            )
-            .scalars()
-            .all()
-        )
-        for table in tables:
-            conn.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def module_store_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """``store_url`` for a module's app: a fresh SQLite file, or the emptied PostGIS database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('store') / 'camroute.db'}"
+    pg_url: str = request.getfixturevalue("pg_database")
+    reset_postgres(pg_url)
+    return pg_url
 
 
 @pytest.fixture

@@ -24,10 +24,10 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 from sqlalchemy import Engine
+from tests.support import role_api_keys
 
 from camroute.app import create_app
 from camroute.auth.models import Role
-from camroute.auth.service import create_api_key
 from camroute.cameras.store import insert_camera
 from camroute.settings import Settings
 from camroute.sim.server import serve_in_thread
@@ -91,31 +91,15 @@ def _seed(engine: Engine) -> dict[Role, str]:
                 "fov_assumed": False,
             }
             insert_camera(conn, values, actor="test")
-    return {
-        role: create_api_key(
-            engine, name=f"fuzz-{role.value}", role=role, actor="test", actor_role="test"
-        ).key
-        for role in Role
-    }
+    return role_api_keys(engine, "fuzz")
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def fuzz_target(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Target]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'camroute.db'}"
-    else:
-        url = request.getfixturevalue("pg_database")
-        from tests.cameras.conftest import _fresh_postgres
-
-        _fresh_postgres(url)
+@pytest.fixture(scope="module")
+def fuzz_target(module_store_url: str) -> Iterator[Target]:
     app = create_app(
         Settings(  # type: ignore[call-arg]
             _env_file=None,
-            database_url=url,
+            database_url=module_store_url,
             registry_poll_s=0,
             password_hash_time_cost=1,
             password_hash_memory_kib=8,

@@ -14,7 +14,6 @@ from camroute.audit.service import Action, record
 from camroute.auth import service
 from camroute.auth.models import Role
 from camroute.settings import Settings
-from camroute.store import make_engine
 
 ADMIN = {"actor": "cli:root", "actor_role": "cli"}
 SECRET = "audit-router-test-key-" + "y" * 32
@@ -56,35 +55,10 @@ def _seed(client: TestClient, settings: Settings) -> dict[str, dict[str, str]]:
     return {name: _login(client, name) for name in ("au", "di", "su")}
 
 
-def _reset_postgres(url: str) -> None:
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        tables = list(
-            conn.execute(
-                text(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                    "AND tablename <> 'spatial_ref_sys'"
-                )
-            ).scalars()
-        )
-        for table in tables:
-            conn.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
-    engine.dispose()
-
-
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def seeded(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Seeded]:
+@pytest.fixture(scope="module")
+def seeded(module_store_url: str) -> Iterator[Seeded]:
     """One app per store for the module's read-only tests (they must not write)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('audit_router') / 'camroute.db'}"
-    else:
-        url = request.getfixturevalue("pg_database")
-        _reset_postgres(url)
-    settings = _settings(url)
+    settings = _settings(module_store_url)
     with TestClient(create_app(settings)) as client:
         yield client, _seed(client, settings)
 

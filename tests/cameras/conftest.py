@@ -8,18 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from tests.support import role_api_keys
 
 from camroute.app import create_app
-from camroute.auth.models import Role
-from camroute.auth.service import create_api_key
 from camroute.cameras.tables import camera_credentials, camera_history, cameras
 from camroute.settings import Settings
-from camroute.store import make_engine
 
 
 @dataclass
@@ -31,47 +28,13 @@ class Api:
         return self.keys[role]
 
 
-def _fresh_postgres(url: str) -> None:
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        names = (
-            conn.execute(
-                sa.text(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                    "AND tablename <> 'spatial_ref_sys'"
-                )
-            )
-            .scalars()
-            .all()
-        )
-        for name in names:
-            conn.execute(sa.text(f'DROP TABLE IF EXISTS "{name}" CASCADE'))
-    engine.dispose()
-
-
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def api_module(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Api]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{Path(tmp_path_factory.mktemp('cameras-api')) / 'camroute.db'}"
-    else:
-        url = request.getfixturevalue("pg_database")
-        _fresh_postgres(url)
-    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+@pytest.fixture(scope="module")
+def api_module(module_store_url: str) -> Iterator[Api]:
+    settings = Settings(_env_file=None, database_url=module_store_url)  # type: ignore[call-arg]
     with TestClient(create_app(settings)) as client:
         engine = client.app.state.engine  # type: ignore[attr-defined]
-        keys = {
-            role.value: {
-                "X-API-Key": create_api_key(
-                    engine, name=f"k-{role.value}", role=role, actor="test", actor_role="test"
-                ).key
-            }
-            for role in Role
-        }
-        yield Api(client=client, keys=keys)
+        keys = role_api_keys(engine, "k")
+        yield Api(client=client, keys={r.value: {"X-API-Key": k} for r, k in keys.items()})
 
 
 @pytest.fixture
