@@ -9,7 +9,8 @@ server in a child process, and drives it with ``--concurrency`` concurrent keep-
 - ``update``       a new location for a known call id: re-rank, update + history + audit
 - ``repeat``       an identical repeat (idempotent path: one read + one audit event)
 
-Usage: ``python benchmarks/bench_calls.py [--db URL] [--seconds 10] [--concurrency 8]``
+Usage: ``python benchmarks/bench_calls.py [--db URL] [--seconds 10] [--concurrency 8]
+[--workers N]``
 (default store: a fresh SQLite file in a temp dir; pass a PostgreSQL URL to bench that).
 """
 
@@ -145,18 +146,20 @@ def main() -> None:
     parser.add_argument("--db", default=None)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL)")
     args = parser.parse_args()
     tmp = tempfile.TemporaryDirectory()
     url = args.db or f"sqlite:///{Path(tmp.name) / 'bench.db'}"
     headers = _prepare(url)
-    server = ServeProcess(database_url=url).start()
+    server = ServeProcess(database_url=url, workers=args.workers).start()
     try:
         scenarios = _scenarios(uuid.uuid4().hex[:8])
         asyncio.run(
             _drive(server.url, headers, scenarios["new call"], seconds=2.0, concurrency=2)
         )  # warm-up
         print(
-            f"store {make_engine(url).dialect.name}, concurrency {args.concurrency}, "
+            f"store {make_engine(url).dialect.name}, {args.workers} worker(s), "
+            f"concurrency {args.concurrency}, "
             f"{args.seconds:.0f} s per scenario, 848 cameras"
         )
         commits = _commit_baseline(url)

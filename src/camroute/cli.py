@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import inspect
+import os
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,6 +19,7 @@ from camroute.demo.cli import demo
 from camroute.incidents.cli import app as retention_app
 from camroute.location.cli import locate
 from camroute.routing.cli import route, viewsheds
+from camroute.settings import Settings
 from camroute.sim.cli import app as sim_app
 from camroute.wiring import wire
 
@@ -37,6 +39,12 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
     port: Annotated[int | None, typer.Option(help="TCP port.")] = None,
     db: DbOption = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Worker processes (more than one needs PostgreSQL: events cross them)."
+        ),
+    ] = 1,
 ) -> None:
     """Serve the API and the dispatcher map."""
     import uvicorn
@@ -44,13 +52,48 @@ def serve(
     from camroute.app import create_app
 
     settings = settings_for(db)
+    options: dict[str, Any] = {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": "info",
+        "timeout_graceful_shutdown": 5,  # open SSE / MJPEG streams never end by themselves
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    _prepare_workers(settings)
+    # Each worker builds its app from the environment (``create_app()`` reads CAMROUTE_*).
     uvicorn.run(
-        create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="info",
-        timeout_graceful_shutdown=5,  # open SSE / MJPEG streams never end by themselves
+        "camroute.app:create_app",
+        factory=True,
+        workers=workers,
+        # A worker's start-up (imports, compiled routing kernels, the camera index) can hold
+        # it busy for seconds; uvicorn's default 5 s health check would kill it as hung.
+        timeout_worker_healthcheck=60,
+        **options,
     )
+
+
+def _prepare_workers(settings: Settings) -> None:
+    """Check the store can serve several processes, migrate it once, export its URL.
+
+    On SQLite the event bus and the write queue live in one process: a map connected to one
+    worker would miss the calls another worker stored. PostgreSQL carries events between
+    processes (LISTEN/NOTIFY) and queues writers itself.
+    """
+    from camroute.store import is_postgres, make_engine, migrate
+
+    engine = make_engine(settings.database_url)
+    try:
+        if not is_postgres(engine):
+            raise typer.BadParameter(
+                "more than one worker needs PostgreSQL (on SQLite, events stay in one process)",
+                param_hint="--workers",
+            )
+        migrate(engine)  # once, before the workers start at the same moment
+    finally:
+        engine.dispose()
+    os.environ["CAMROUTE_DATABASE_URL"] = settings.database_url
 
 
 app.command(name="demo")(demo)

@@ -7,6 +7,7 @@ port; ``ServeProcess`` runs the real ``camroute serve`` in a child process that 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -62,9 +63,12 @@ def serve_in_thread(
 class ServeProcess:
     """``camroute serve`` as a child process on a free port (``start``, ``kill``, ``stop``)."""
 
-    def __init__(self, *, database_url: str, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, *, database_url: str, env: Mapping[str, str] | None = None, workers: int = 1
+    ) -> None:
         self.database_url = database_url
         self.env = dict(env or {})
+        self.workers = workers
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -82,8 +86,14 @@ class ServeProcess:
         env = {**os.environ, **self.env, "CAMROUTE_DATABASE_URL": self.database_url}
         code = "from camroute.cli import main; main()"
         cmd = [sys.executable, "-c", code, "serve", "--port", str(self.port)]
+        cmd += ["--workers", str(self.workers)]
+        # Its own process group: a signal reaches uvicorn's workers too, never orphaned.
         self.proc = subprocess.Popen(
-            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            cmd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         return self
 
@@ -105,15 +115,18 @@ class ServeProcess:
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no flush; what was acknowledged must already be durable."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=10.0)
+        if self.proc is None:
+            return
+        with contextlib.suppress(ProcessLookupError):  # the whole group has gone already
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10.0)
 
     def stop(self) -> None:
         """Terminate gracefully (SIGTERM), SIGKILL after 10 s."""
         if self.proc is None or self.proc.poll() is not None:
+            self.kill()  # a worker may outlive its supervisor
             return
-        self.proc.terminate()
+        os.killpg(self.proc.pid, signal.SIGTERM)
         try:
             self.proc.wait(timeout=10.0)
         except subprocess.TimeoutExpired:
