@@ -52,7 +52,7 @@ def _digits(match: re.Match[str]) -> str:
 def street_key(text: str) -> str:
     """The matching key of a street name: folded, no type word, date numbers in digits.
 
-    ``Ð`` (U+00D0, Icelandic eth, found in OSM names) is read as ``Đ``.
+    ``Ð`` (U+00D0, Icelandic eth, found in OSM names) reads as ``Đ`` (``textnorm.fold``).
 
     Examples
     --------
@@ -63,7 +63,7 @@ def street_key(text: str) -> str:
     >>> street_key("CMT8") == street_key("Cách Mạng Tháng Tám")
     True
     """
-    key = strip_type(normalise(text.replace("\u00d0", "Đ").replace("\u00f0", "đ")))
+    key = strip_type(normalise(text))
     key = ALIASES.get(key, key)
     return _DATE.sub(_digits, key)
 
