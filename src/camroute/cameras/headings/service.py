@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, get_args
 
+import numpy as np
 import sqlalchemy as sa
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from pyproj import Geod
 from sqlalchemy import Engine
 
 from camroute.areas.models import AreaFeature
-from camroute.cameras import service
+from camroute.cameras import service, store
 from camroute.cameras.headings.network import StreetNetwork
 from camroute.cameras.headings.suggest import CameraHeadings, CameraSite, suggest_headings
 from camroute.cameras.model import CameraUpdate
@@ -24,6 +26,9 @@ from camroute.errors import ConflictError, PreconditionFailedError
 from camroute.store.txn import writing
 
 SUGGESTED = "suggested"
+# A heading a person has not confirmed: none, an assumed one, or a suggestion.
+UNCONFIRMED_SOURCES = ("assumed", SUGGESTED)
+_GEOD = Geod(ellps="WGS84")
 # Only a fixed camera has one heading to find: a PTZ camera turns, a 360 dome sees all round.
 NEEDS_HEADING_KINDS = ("fixed",)
 Outcome = Literal["applied", "would_apply", "below_min_score", "no_street", "listed", "conflict"]
@@ -144,3 +149,60 @@ def apply_best(
             )
         rows.append(row.model_copy(update={"outcome": outcome}))
     return run.model_copy(update={"rows": rows, "dry_run": dry_run, "apply_best": True})
+
+
+def suggest_camera(engine: Engine, camera_id: str, network: StreetNetwork) -> CameraHeadings:
+    """Suggestions for one stored camera (whatever its heading is now)."""
+    with engine.connect() as conn:
+        row = store.require_camera(conn, camera_id)
+    site = CameraSite(
+        id=row["id"],
+        name=row["name"],
+        lon=row["lon"],
+        lat=row["lat"],
+        kind=row["kind"],
+        hfov_deg=row["hfov_deg"],
+    )
+    return suggest_headings(site, network)
+
+
+class QueuedCamera(BaseModel):
+    """A fixed camera whose heading no person has confirmed yet."""
+
+    id: str
+    name: str | None
+    lon: float
+    lat: float
+    heading_deg: float | None
+    heading_source: str | None
+    hfov_deg: float
+    distance_m: float = Field(description="from the point the queue was asked for")
+
+
+class HeadingQueue(BaseModel):
+    """Cameras still without a measured heading, nearest first."""
+
+    items: list[QueuedCamera]
+    total: int
+
+
+def heading_queue(engine: Engine, *, lon: float, lat: float, limit: int = 50) -> HeadingQueue:
+    """Fixed cameras with no heading or an assumed / suggested one, nearest to ``lon, lat``."""
+    c = cameras.c
+    unconfirmed = sa.or_(c.heading_deg.is_(None), c.heading_source.in_(UNCONFIRMED_SOURCES))
+    query = sa.select(
+        c.id, c.name, c.lon, c.lat, c.heading_deg, c.heading_source, c.hfov_deg
+    ).where(c.kind.in_(NEEDS_HEADING_KINDS), unconfirmed)
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    if not rows:
+        return HeadingQueue(items=[], total=0)
+    lons = np.array([r.lon for r in rows], dtype=float)
+    lats = np.array([r.lat for r in rows], dtype=float)
+    _az, _back, dist_m = _GEOD.inv(np.full_like(lons, lon), np.full_like(lats, lat), lons, lats)
+    order = np.argsort(dist_m, kind="stable")[:limit]
+    items = [
+        QueuedCamera(**rows[i]._mapping, distance_m=round(float(dist_m[i]), 1))
+        for i in order.tolist()
+    ]
+    return HeadingQueue(items=items, total=len(rows))
