@@ -1,0 +1,60 @@
+"""``camroute coverage report`` / ``export``: the JSON summary last, a GeoPackage for QGIS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import orjson
+import pytest
+import shapely
+from tests.routing.conftest import to_lonlat
+from typer.testing import CliRunner
+
+from camroute.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    lon, lat = to_lonlat(0.0, 0.0)
+    cams = tmp_path / "cams.csv"
+    cams.write_text(f"id,lon,lat,heading_deg,hfov_deg,range_m\nC1,{lon},{lat},90,60,50\n")
+    assert runner.invoke(app, ["cameras", "import", str(cams), "--db", url]).exit_code == 0
+    street = shapely.LineString([to_lonlat(-100.0, 0.0), to_lonlat(100.0, 0.0)])
+    streets = tmp_path / "streets.geojson"
+    feature = {
+        "type": "Feature",
+        "properties": {"name": "Lê Lợi"},
+        "geometry": shapely.geometry.mapping(street),
+    }
+    streets.write_bytes(orjson.dumps({"type": "FeatureCollection", "features": [feature]}))
+    assert (
+        runner.invoke(app, ["layers", "import", "streets", str(streets), "--db", url]).exit_code
+        == 0
+    )
+    return url
+
+
+def test_report_lists_streets_then_the_summary(db: str) -> None:
+    result = runner.invoke(app, ["coverage", "report", "--db", db])
+    assert result.exit_code == 0, result.output
+    summary = orjson.loads(result.output.strip().splitlines()[-1])
+    # the camera looks east along the street: 50 of its 200 m
+    assert summary["cameras"] == 1
+    assert summary["street_share"] == pytest.approx(0.25, abs=0.01)
+    assert "Lê Lợi" in result.output
+
+
+def test_export_writes_seen_and_streets_layers(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "coverage.gpkg"
+    result = runner.invoke(app, ["coverage", "export", str(out), "--db", db])
+    assert result.exit_code == 0, result.output
+    seen = gpd.read_file(out, layer="seen")
+    streets = gpd.read_file(out, layer="streets")
+    assert seen.crs.to_epsg() == 4326
+    assert seen.geometry.iloc[0].geom_type in ("Polygon", "MultiPolygon")
+    assert list(streets["name"]) == ["Lê Lợi"]
+    assert streets["seen_m"].iloc[0] == pytest.approx(50.0, abs=1.0)
