@@ -58,3 +58,43 @@ def test_export_writes_seen_and_streets_layers(db: str, tmp_path: Path) -> None:
     assert seen.geometry.iloc[0].geom_type in ("Polygon", "MultiPolygon")
     assert list(streets["name"]) == ["Lê Lợi"]
     assert streets["seen_m"].iloc[0] == pytest.approx(50.0, abs=1.0)
+
+
+def test_report_counts_recent_incidents_seen(db: str) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import sqlalchemy as sa
+
+    from camroute.incidents.tables import incidents
+    from camroute.store import make_engine
+
+    now = datetime.now(UTC)
+    rows = [  # (east metres, days ago): ahead of the camera, behind it, ahead but too old
+        ("i1", 20.0, 1),
+        ("i2", -20.0, 1),
+        ("i3", 20.0, 400),
+    ]
+    engine = make_engine(db)
+    with engine.begin() as conn:
+        for key, east, days in rows:
+            lon, lat = to_lonlat(east, 0.0)
+            when = now - timedelta(days=days)
+            conn.execute(
+                sa.insert(incidents).values(
+                    id=key,
+                    call_id=key,
+                    hotline="113",
+                    status="closed",
+                    created_at=when,
+                    updated_at=when,
+                    lon=lon,
+                    lat=lat,
+                    location_count=1,
+                    ward_name="Bến Thành",
+                )
+            )
+    engine.dispose()
+    result = runner.invoke(app, ["coverage", "report", "--months", "12", "--db", db])
+    summary = orjson.loads(result.output.strip().splitlines()[-1])
+    assert (summary["incidents"], summary["incidents_seen"]) == (2, 1)
+    assert "Bến Thành" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,6 +18,13 @@ if TYPE_CHECKING:
     from camroute.coverage.service import CoverageResult
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Where the cameras see.")
+MonthsOption = Annotated[
+    int, typer.Option("--months", min=1, max=120, help="Incidents of the last N months.")
+]
+
+
+def _since(months: int) -> datetime:
+    return datetime.now(UTC) - timedelta(days=30 * months)
 
 
 def _summary(result: CoverageResult) -> dict[str, object]:
@@ -28,35 +36,44 @@ def _summary(result: CoverageResult) -> dict[str, object]:
         "street_seen_m": c.street_seen_m,
         "street_share": c.street_share,
         "streets": len(c.streets),
+        "incidents": result.incidents.incidents,
+        "incidents_seen": result.incidents.seen,
+        "incident_share": result.incidents.share,
     }
 
 
 @app.command("report")
 def report_cmd(
-    top: Annotated[int, typer.Option(min=1, max=10_000, help="Streets to list.")] = 20,
+    top: Annotated[int, typer.Option(min=1, max=10_000, help="Streets/wards to list.")] = 20,
+    months: MonthsOption = 12,
     db: DbOption = None,
 ) -> None:
-    """The streets with the most unseen length, then a JSON summary as the last line."""
+    """Streets and wards with the most unseen, then a JSON summary as the last line."""
     from camroute.coverage.service import registry_coverage
 
     with migrated_engine(db) as engine:
-        result = registry_coverage(engine)
+        result = registry_coverage(engine, since=_since(months))
     table = Table("street", "length m", "seen m", "share")
     for s in result.coverage.streets[:top]:
         table.add_row(s.name, f"{s.length_m:.0f}", f"{s.seen_m:.0f}", f"{100 * s.share:.0f}%")
     Console(soft_wrap=False).print(table)
+    wards = Table("ward", "incidents", "seen", "share")
+    for w in result.incidents.wards[:top]:
+        wards.add_row(w.ward, str(w.incidents), str(w.seen), f"{100 * w.share:.0f}%")
+    Console(soft_wrap=False).print(wards)
     sys.stdout.write(orjson.dumps(_summary(result)).decode() + "\n")
 
 
 @app.command("export")
 def export_cmd(
     out: Annotated[Path, typer.Argument(help="GeoPackage to write.", callback=writable_file)],
+    months: MonthsOption = 12,
     db: DbOption = None,
 ) -> None:
     """Write the seen area and each street's seen length to a GeoPackage (for QGIS); JSON."""
     from camroute.coverage.service import export_gpkg, registry_coverage
 
     with migrated_engine(db) as engine:
-        result = registry_coverage(engine)
+        result = registry_coverage(engine, since=_since(months))
     export_gpkg(result, out)
     sys.stdout.write(orjson.dumps({**_summary(result), "path": str(out)}).decode() + "\n")

@@ -7,6 +7,7 @@ metric CRS; output is WGS84.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,7 +18,9 @@ from sqlalchemy import Engine
 from camroute.areas.service import stored_streets
 from camroute.buildings.store import load_buildings
 from camroute.cameras.store import load_cameras
+from camroute.coverage.incidents import IncidentsSeen, incidents_seen
 from camroute.coverage.streets import Coverage, seen_area, street_coverage
+from camroute.incidents.service import incident_places
 from camroute.routing.index import CameraIndex
 from camroute.routing.store import buildings_key, load_viewsheds, with_stored_viewsheds
 
@@ -29,6 +32,7 @@ class CoverageResult:
     coverage: Coverage
     seen_wgs84: shapely.Geometry
     ways: gpd.GeoDataFrame
+    incidents: IncidentsSeen
 
 
 def _index(engine: Engine) -> CameraIndex:
@@ -38,8 +42,11 @@ def _index(engine: Engine) -> CameraIndex:
     return index.with_viewsheds(missing) if missing.size else index
 
 
-def registry_coverage(engine: Engine) -> CoverageResult:
-    """What the online and unknown-status cameras see, and of which streets (offline left out)."""
+def registry_coverage(engine: Engine, *, since: datetime) -> CoverageResult:
+    """What the cameras that are not offline see: streets, and incident places since ``since``.
+
+    Incident places are the ones not yet purged by retention.
+    """
     index = _index(engine)
     seeing = np.flatnonzero(index.can_have_viewshed() & ~index.offline)
     seen = seen_area(index.views(seeing)) if seeing.size else shapely.Polygon()
@@ -58,7 +65,10 @@ def registry_coverage(engine: Engine) -> CoverageResult:
         geometry=[s.geometry for s in streets],
         crs=4326,
     )
-    return CoverageResult(coverage, index.projection.geometry_to_wgs84(seen), ways)
+    places = incident_places(engine, since=since)
+    px, py = index.projection.to_metric([p.lon for p in places], [p.lat for p in places])
+    seen_calls = incidents_seen(seen, px, py, [p.ward_name for p in places])
+    return CoverageResult(coverage, index.projection.geometry_to_wgs84(seen), ways, seen_calls)
 
 
 def export_gpkg(result: CoverageResult, path: Path) -> None:
