@@ -19,7 +19,7 @@ from camroute.areas.service import stored_streets
 from camroute.buildings.store import load_buildings
 from camroute.cameras.store import load_cameras
 from camroute.coverage.incidents import IncidentsSeen, incidents_seen
-from camroute.coverage.streets import Coverage, seen_area, street_coverage
+from camroute.coverage.streets import Coverage, seen_area, seen_lengths_m, street_coverage
 from camroute.incidents.service import incident_places
 from camroute.routing.index import CameraIndex
 from camroute.routing.store import buildings_key, load_viewsheds, with_stored_viewsheds
@@ -55,7 +55,7 @@ def registry_coverage(engine: Engine, *, since: datetime) -> CoverageResult:
     names = [s.name for s in streets]
     coverage = street_coverage(seen, metric, names, cameras=int(seeing.size))
     lines = np.asarray(metric, dtype=object)
-    inside = shapely.length(shapely.intersection(lines, seen)) if lines.size else np.empty(0)
+    inside = seen_lengths_m(seen, lines)
     ways = gpd.GeoDataFrame(
         {
             "name": names,

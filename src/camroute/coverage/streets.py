@@ -47,6 +47,30 @@ def seen_area(views_m: Sequence[shapely.Geometry] | NDArray[np.object_]) -> shap
     return shapely.union_all(views) if views.size else shapely.Polygon()
 
 
+def seen_lengths_m(
+    seen_m: shapely.Geometry, lines_m: Sequence[shapely.Geometry] | NDArray[np.object_]
+) -> NDArray[np.float64]:
+    """Length of each line inside ``seen_m``.
+
+    The parts of a union are disjoint, so each line is cut only by the parts its box meets
+    (an STRtree over the parts) and the pieces add up: against the whole city's union at once
+    every cut would walk every part (44 s instead of under a second for 8,000 ways).
+
+    Examples
+    --------
+    >>> seen = shapely.union_all([shapely.box(0, -1, 10, 1), shapely.box(20, -1, 30, 1)])
+    >>> seen_lengths_m(seen, [shapely.LineString([(0, 0), (100, 0)])]).tolist()
+    [20.0]
+    """
+    lines = np.asarray(lines_m, dtype=object)
+    parts = shapely.get_parts(seen_m)
+    if lines.size == 0 or parts.size == 0:
+        return np.zeros(lines.size)
+    line_i, part_i = shapely.STRtree(parts).query(lines, predicate="intersects")
+    pieces = shapely.length(shapely.intersection(lines[line_i], parts[part_i]))
+    return np.bincount(line_i, weights=pieces, minlength=lines.size).astype(float)
+
+
 def street_coverage(
     seen_m: shapely.Geometry,
     streets_m: Sequence[shapely.Geometry],
@@ -68,8 +92,7 @@ def street_coverage(
     """
     lines = np.asarray(streets_m, dtype=object)
     length = shapely.length(lines) if lines.size else np.empty(0)
-    shapely.prepare(seen_m)  # in place: the many intersections below reuse its index
-    inside = shapely.length(shapely.intersection(lines, seen_m)) if lines.size else np.empty(0)
+    inside = seen_lengths_m(seen_m, lines)
     totals: dict[str, list[float]] = {}
     for name, total, seen in zip(names, length.tolist(), inside.tolist(), strict=True):
         entry = totals.setdefault(name, [0.0, 0.0])
