@@ -98,3 +98,26 @@ def test_report_counts_recent_incidents_seen(db: str) -> None:
     summary = orjson.loads(result.output.strip().splitlines()[-1])
     assert (summary["incidents"], summary["incidents_seen"]) == (2, 1)
     assert "Bến Thành" in result.output
+
+
+def test_plan_proposes_a_camera_along_the_unseen_street(db: str, tmp_path: Path) -> None:
+    # a second street crossing the first at 60 m east: its corner is the default candidate site
+    cross = shapely.LineString([to_lonlat(60.0, -100.0), to_lonlat(60.0, 100.0)])
+    streets = tmp_path / "cross.geojson"
+    feature = {
+        "type": "Feature",
+        "properties": {"name": "Nguyễn Huệ"},
+        "geometry": shapely.geometry.mapping(cross),
+    }
+    streets.write_bytes(orjson.dumps({"type": "FeatureCollection", "features": [feature]}))
+    assert (
+        runner.invoke(app, ["layers", "import", "streets", str(streets), "--db", db]).exit_code == 0
+    )
+    result = runner.invoke(app, ["coverage", "plan", "--budget", "2", "--db", db])
+    assert result.exit_code == 0, result.output
+    summary = orjson.loads(result.output.strip().splitlines()[-1])
+    assert summary["planned"] == 2
+    first, second = summary["cameras"]
+    assert first["site"] in ("Lê Lợi - Nguyễn Huệ", "Nguyễn Huệ - Lê Lợi")
+    assert round(first["heading_deg"]) % 180 == 0  # along the unseen Nguyễn Huệ
+    assert first["gain_m"] >= second["gain_m"] > 0.0

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from camroute.cli_options import DbOption, migrated_engine, writable_file
+from camroute.cli_options import DbOption, migrated_engine, readable_file, writable_file
 
 if TYPE_CHECKING:
     from camroute.coverage.service import CoverageResult
@@ -77,3 +77,39 @@ def export_cmd(
         result = registry_coverage(engine, since=_since(months))
     export_gpkg(result, out)
     sys.stdout.write(orjson.dumps({**_summary(result), "path": str(out)}).decode() + "\n")
+
+
+@app.command("plan")
+def plan_cmd(
+    budget: Annotated[int, typer.Option("--budget", min=1, max=1000, help="New cameras.")],
+    candidates: Annotated[
+        Path | None,
+        typer.Option(
+            "--candidates",
+            help="Candidate sites (points; default: the street corners).",
+            callback=readable_file,
+        ),
+    ] = None,
+    months: MonthsOption = 12,
+    db: DbOption = None,
+) -> None:
+    """Propose new camera sites and headings adding the most unseen street; a row each, JSON."""
+    from camroute.areas.importers import ImportOptions, read_layer
+    from camroute.coverage.service import plan_cameras
+
+    sites = read_layer(candidates, ImportOptions(kind="pois"))[0] if candidates else None
+    with migrated_engine(db) as engine:
+        planned = plan_cameras(engine, budget=budget, since=_since(months), sites=sites)
+    table = Table("#", "site", "lon", "lat", "heading °", "gain m", "weighted")
+    for p in planned:
+        table.add_row(
+            str(p.rank), p.site, f"{p.lon:.6f}", f"{p.lat:.6f}", f"{p.heading_deg:.0f}",
+            f"{p.gain_m:.0f}", f"{p.weighted_gain:.0f}",
+        )  # fmt: skip
+    Console(soft_wrap=False).print(table)
+    summary = {
+        "planned": len(planned),
+        "gain_m": round(sum(p.gain_m for p in planned), 1),
+        "cameras": [p.model_dump() for p in planned],
+    }
+    sys.stdout.write(orjson.dumps(summary).decode() + "\n")
