@@ -20,6 +20,7 @@ from camroute.areas.router import router as areas_router
 from camroute.audit.router import router as audit_router
 from camroute.auth.gate import flush_login_failures, hash_slots_for, login_guard_for
 from camroute.auth.router import router as auth_router
+from camroute.cameras.headings.router import router as headings_router
 from camroute.cameras.ogc import router as cameras_ogc_router
 from camroute.cameras.router import router as cameras_router
 from camroute.events import EventBus
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(location_router)  # POST /api/locate
     app.include_router(areas_router)  # GET /api/lookup, GET /api/geocode
     app.include_router(cameras_router)  # /api/cameras (writes: gis_admin, If-Match)
+    app.include_router(headings_router)  # heading suggestions and the heading queue (gis_admin)
     app.include_router(cameras_ogc_router)  # OGC API - Features: /api/collections/cameras/items
     install_docs(app)  # /docs and /redoc, assets from the app's own origin
     install_web(app)  # the dispatcher page (public) and its static assets

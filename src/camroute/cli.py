@@ -15,6 +15,7 @@ from camroute.auth.cli import apikeys_app, users_app
 from camroute.buildings.cli import app as buildings_app
 from camroute.cameras.cli import app as cameras_app
 from camroute.cli_options import DbOption, settings_for
+from camroute.coverage.cli import app as coverage_app
 from camroute.demo.cli import demo
 from camroute.incidents.cli import app as retention_app
 from camroute.location.cli import locate
@@ -103,6 +104,7 @@ app.command(name="viewsheds")(viewsheds)
 register_areas(app)  # layers, lookup, geocode
 app.add_typer(cameras_app, name="cameras")
 app.add_typer(buildings_app, name="buildings")
+app.add_typer(coverage_app, name="coverage")
 app.add_typer(users_app, name="users")
 app.add_typer(apikeys_app, name="apikeys")
 app.add_typer(audit_app, name="audit")

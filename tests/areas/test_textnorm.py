@@ -107,3 +107,9 @@ def test_parse_query_near() -> None:
     assert parsed.near
     assert parsed.key == "cho ben thanh"
     assert not parse_query("chợ Bến Thành").near
+
+
+def test_osm_eth_spelling_folds_like_d_with_stroke() -> None:
+    # "Ðồng Khởi" (U+00D0) in OSM data must meet "Đồng Khởi" (U+0110) typed by a dispatcher
+    assert normalise("Ðồng Khởi") == normalise("Đồng Khởi") == "dong khoi"
+    assert normalise("ðường ðồng khởi") == "duong dong khoi"

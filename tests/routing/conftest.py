@@ -43,6 +43,7 @@ def camera_frame(rows: Sequence[dict[str, Any]]) -> gpd.GeoDataFrame:
                 "status": row.get("status", "online"),
                 "access_class": "public_space",
                 "fov_assumed": False,
+                "heading_source": row.get("heading_source"),
             }
         )
     lons = [r["lon"] for r in records]

@@ -132,6 +132,34 @@ def test_unknown_heading_is_flagged_never_guessed(scene: Callable[..., Any]) -> 
     assert row.view_geojson is None
 
 
+@pytest.mark.parametrize(
+    ("source", "estimated"),
+    [("measured", False), ("imported:portal.csv", False), ("assumed", True), ("suggested", True)],
+)
+def test_estimated_heading_is_said_in_both_languages(
+    scene: Callable[..., Any], source: str, estimated: bool
+) -> None:
+    index = _index(scene, {"heading_source": source}, [], viewsheds=False)
+    (row,) = rank_cameras(point_at(0.0, 30.0), index).cameras
+    assert row.heading_estimated is estimated
+    assert ("estimated heading" in row.reason.en) is estimated
+    assert ("hướng ước tính" in row.reason.vi) is estimated
+
+
+def test_facing_away_on_a_suggested_heading_says_it_is_an_estimate(
+    scene: Callable[..., Any],
+) -> None:
+    index = _index(scene, {"heading_source": "suggested"}, [], viewsheds=False)
+    (row,) = rank_cameras(point_at(0.0, -30.0), index).context
+    assert row.reason.en == "faces away (30 m away); estimated heading"
+
+
+def test_turning_camera_has_no_estimated_heading(scene: Callable[..., Any]) -> None:
+    index = _index(scene, {"kind": "ptz", "heading_source": "suggested"}, [], viewsheds=False)
+    (row,) = rank_cameras(point_at(0.0, -30.0), index).cameras
+    assert row.heading_estimated is False
+
+
 def test_ptz_sees_all_round_with_pan_tilt_zoom(scene: Callable[..., Any]) -> None:
     index = _index(
         scene, {"kind": "ptz", "heading_deg": None, "mount_height_m": 10.0}, [], viewsheds=True

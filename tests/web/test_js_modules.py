@@ -86,3 +86,18 @@ def test_raw_osm_values_and_illustrative_markers_read_in_the_current_language(
     ]
     assert got["en"][:2] == ["Fire hydrant", "Life ring"]
     assert got["en"][4:6] == ["Dextra (Clinic)", "Công an khu vực Tây Bắc (illustrative)"]
+
+
+def test_cones_of_estimated_headings_are_dashed(page: Any, stack: Any) -> None:
+    page.goto(f"{stack.url}/")
+    got = page.evaluate(
+        """async () => {
+        const { coneStyle } = await import('/static/js/incident.js');
+        const cams = [{}, { heading_estimated: true }, { fov_assumed: true }];
+        return cams.map((cam) => {
+          const s = coneStyle(cam, { rank: 1 });
+          return [s.dashArray, s.className];
+        });
+      }"""
+    )
+    assert got == [[None, "cone"], ["6 5", "cone cone-assumed"], ["6 5", "cone cone-assumed"]]

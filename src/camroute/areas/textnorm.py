@@ -50,12 +50,16 @@ _COORDS = re.compile(r"^\s*(-?\d{1,3}\.\d+)\s*[,;\s]\s*(-?\d{1,3}\.\d+)\s*$")
 def fold(text: str) -> str:
     """Lower-case ``text`` and drop Vietnamese marks (``đ`` becomes ``d``), keeping punctuation.
 
+    ``Ð`` (U+00D0, the Icelandic eth that some OSM names carry for ``Đ``) folds the same way.
+
     Examples
     --------
     >>> fold("Đường Lê Lợi, Q.1")
     'duong le loi, q.1'
+    >>> fold("Ðồng Khởi") == fold("Đồng Khởi")
+    True
     """
-    lowered = text.lower().replace("đ", "d")
+    lowered = text.lower().replace("đ", "d").replace("ð", "d")
     decomposed = unicodedata.normalize("NFD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

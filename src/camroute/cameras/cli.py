@@ -1,11 +1,11 @@
-"""``camroute cameras ...``: import a camera file, export the registry, list cameras."""
+"""``camroute cameras ...``: import, export, list, suggest headings for the registry."""
 
 from __future__ import annotations
 
 import getpass
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import orjson
 import typer
@@ -21,6 +21,9 @@ from camroute.cli_options import (
     writable_file,
 )
 from camroute.errors import CamrouteError
+
+if TYPE_CHECKING:
+    from camroute.cameras.headings.service import HeadingRun
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="The camera registry.")
 PROGRESS_MIN_ROWS = 20_000
@@ -177,3 +180,67 @@ def seal_credentials_cmd(db: DbOption = None) -> None:
     with migrated_engine(db) as engine:
         sealed = seal_credentials(engine, cipher)
     sys.stdout.write(orjson.dumps({"sealed": sealed}).decode() + "\n")
+
+
+@app.command("suggest-headings")
+def suggest_headings_cmd(
+    apply_best: Annotated[
+        bool, typer.Option("--apply-best", help="Store each best suggestion as `suggested`.")
+    ] = False,
+    min_score: Annotated[
+        float, typer.Option("--min-score", min=0.0, max=1.0, help="Apply only at this score.")
+    ] = 0.5,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="With --apply-best: say what, write nothing.")
+    ] = False,
+    streets: Annotated[
+        Path | None,
+        typer.Option(
+            "--streets",
+            help="Street file (default: the stored `streets` layer).",
+            callback=readable_file,
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Likely headings of fixed cameras without one, from the streets around them.
+
+    A row per camera, then a JSON summary as the last line.
+    """
+    from camroute.areas.service import file_streets, stored_streets
+    from camroute.cameras.headings.service import apply_best as apply
+    from camroute.cameras.headings.service import street_network, suggest_registry
+
+    err = Console(stderr=True)
+    try:
+        with migrated_engine(db) as engine:
+            layer = file_streets(streets) if streets else stored_streets(engine)
+            if not layer:
+                err.print("no streets: import a street layer (camroute layers import streets)")
+                raise typer.Exit(2)
+            run = suggest_registry(engine, street_network(layer), min_score=min_score)
+            if apply_best:
+                run = apply(engine, run, dry_run=dry_run, actor=_actor())
+    except CamrouteError as exc:
+        err.print(f"cannot suggest headings: {exc.detail}", markup=False, highlight=False)
+        raise typer.Exit(2) from exc
+    _heading_table(run)
+    sys.stdout.write(orjson.dumps(run.summary()).decode() + "\n")
+
+
+def _heading_table(run: HeadingRun) -> None:
+    from rich.table import Table
+
+    table = Table("camera", "name", "best °", "score", "street", "others °", "outcome")
+    for row in run.rows:
+        best, others = row.found.best, row.found.suggestions[1:]
+        table.add_row(
+            row.found.camera_id,
+            row.found.name or "",
+            f"{best.heading_deg:.0f}" if best else "-",
+            f"{best.score:.2f}" if best else "-",
+            best.street if best else "-",
+            " ".join(f"{s.heading_deg:.0f}" for s in others),
+            row.outcome,
+        )
+    Console(soft_wrap=False).print(table)

@@ -32,7 +32,7 @@ MAX_RANGE_M: Final = 2000.0
 CameraId = Annotated[
     str, Field(min_length=1, max_length=64, pattern=r"^[^\s/?#%\\](?:[^/?#%\\]*[^\s/?#%\\])?$")
 ]
-Source = Annotated[str, Field(pattern=r"^(measured|assumed|imported:.{1,120})$")]
+Source = Annotated[str, Field(pattern=r"^(measured|assumed|suggested|imported:.{1,120})$")]
 Lon = Annotated[float, Field(ge=-180.0, le=180.0)]
 Lat = Annotated[float, Field(ge=-90.0, le=90.0)]
 Heading = Annotated[float, Field(ge=0.0, lt=360.0)]

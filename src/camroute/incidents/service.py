@@ -451,3 +451,24 @@ def _set_status(
         details={"from": row["status"], "to": status, "revoked_tickets": revoked},
     )
     return revoked
+
+
+@dataclass(frozen=True)
+class IncidentPlace:
+    """Where an incident was (its latest location) and its ward, for coverage reports."""
+
+    lon: float
+    lat: float
+    ward_name: str | None
+
+
+def incident_places(engine: Engine, *, since: datetime) -> list[IncidentPlace]:
+    """Incidents created at or after ``since`` whose location is still held (not purged)."""
+    query = sa.select(incidents.c.lon, incidents.c.lat, incidents.c.ward_name).where(
+        incidents.c.created_at >= since,
+        incidents.c.lon.is_not(None),
+        incidents.c.lat.is_not(None),
+        incidents.c.purged_at.is_(None),
+    )
+    with engine.connect() as conn:
+        return [IncidentPlace(r.lon, r.lat, r.ward_name) for r in conn.execute(query)]

@@ -71,6 +71,10 @@ def _strings(df: pd.DataFrame, name: str, default: str) -> ObjArray:
     return np.asarray(s.where(s.notna(), default).astype(str).to_numpy(object), dtype=object)
 
 
+# Heading provenance that is an estimate: the page dashes such cones, reasons say so.
+ESTIMATED_HEADING_SOURCES = frozenset({"assumed", "suggested"})
+
+
 def grid_convergence_deg(
     projection: LocalProjection, lon: FloatArray, lat: FloatArray
 ) -> FloatArray:
@@ -111,6 +115,7 @@ class CameraIndex:
     range_m: FloatArray
     height_m: FloatArray
     fov_assumed: NDArray[np.bool_]
+    heading_estimated: NDArray[np.bool_]  # the heading is assumed or suggested, not measured
     zoom_min_deg: FloatArray
     zoom_max_deg: FloatArray
     grid: PointGrid  # the camera points (metres), for the candidate search
@@ -367,6 +372,8 @@ def _optics(
     assumed = _col(cameras, "fov_assumed", False).fillna(False).astype(bool).to_numpy(bool)
     convergence = grid_convergence_deg(projection, lon, lat)
     missing = ~np.isin(["hfov_deg", "range_m"], list(cameras.columns))
+    sources = _strings(cameras, "heading_source", "")
+    estimated = np.isin(sources, list(ESTIMATED_HEADING_SOURCES)) & np.isfinite(heading)
     return {
         "kinds": kinds,
         "heading_deg": np.mod(heading, 360.0),
@@ -377,6 +384,7 @@ def _optics(
         "range_m": rng,
         "height_m": _floats(cameras, "mount_height_m"),
         "fov_assumed": assumed | bool(missing.any()),
+        "heading_estimated": estimated,
         "zoom_min_deg": _floats(cameras, "zoom_hfov_min_deg", 2.0),
         "zoom_max_deg": _floats(cameras, "zoom_hfov_max_deg", 90.0),
     }

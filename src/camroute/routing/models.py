@@ -34,6 +34,9 @@ class RankedCamera(BaseModel):
     occluded: bool
     fov_assumed: bool
     heading_known: bool
+    heading_estimated: bool = Field(
+        default=False, description="the heading is assumed or suggested, not measured"
+    )
     status: str
     kind: str
     access_class: str

@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from camroute.routing.models import Reason
 
+# Said of a heading that is assumed or suggested from the streets, not measured.
+ESTIMATED_VI, ESTIMATED_EN = "hướng ước tính", "estimated heading"
 
-def seeing(*, fraction: float, distance_m: float, offset_deg: float | None, point: bool) -> Reason:
-    """Why a camera is listed as seeing the caller.
+
+def _estimated(text: Reason, heading_estimated: bool) -> Reason:
+    if not heading_estimated:
+        return text
+    return Reason(vi=f"{text.vi}; {ESTIMATED_VI}", en=f"{text.en}; {ESTIMATED_EN}")
+
+
+def seeing(
+    *,
+    fraction: float,
+    distance_m: float,
+    offset_deg: float | None,
+    point: bool,
+    heading_estimated: bool = False,
+) -> Reason:
+    """Why a camera is listed as seeing the caller (an estimated heading says so).
 
     Examples
     --------
@@ -14,6 +30,8 @@ def seeing(*, fraction: float, distance_m: float, offset_deg: float | None, poin
     'sees 84% of the area, 42 m away, 15° off axis'
     >>> seeing(fraction=1.0, distance_m=8.0, offset_deg=None, point=True).vi
     'nhìn thấy vị trí, cách 8 m, xoay được'
+    >>> seeing(fraction=1.0, distance_m=8.0, offset_deg=3.0, point=True, heading_estimated=True).vi
+    'nhìn thấy vị trí, cách 8 m, lệch trục 3°; hướng ước tính'
     """
     pct = round(100 * fraction)
     what_en = "sees the location" if point else f"sees {pct}% of the area"
@@ -24,13 +42,22 @@ def seeing(*, fraction: float, distance_m: float, offset_deg: float | None, poin
         axis_en = f"{abs(round(offset_deg))}° off axis"
         axis_vi = f"lệch trục {abs(round(offset_deg))}°"
     d = round(distance_m)
-    return Reason(vi=f"{what_vi}, cách {d} m, {axis_vi}", en=f"{what_en}, {d} m away, {axis_en}")
+    text = Reason(vi=f"{what_vi}, cách {d} m, {axis_vi}", en=f"{what_en}, {d} m away, {axis_en}")
+    return _estimated(text, heading_estimated)
 
 
 def not_seeing(
-    *, heading_known: bool, in_fov: bool, in_range: bool, distance_m: float, range_m: float
+    *,
+    heading_known: bool,
+    in_fov: bool,
+    in_range: bool,
+    distance_m: float,
+    range_m: float,
+    heading_estimated: bool = False,
 ) -> Reason:
     """Why a nearby camera does not see the caller (the first reason that applies).
+
+    Facing away on an estimated heading says so: the camera may in fact look this way.
 
     Examples
     --------
@@ -38,6 +65,9 @@ def not_seeing(
     'faces away (30 m away)'
     >>> not_seeing(heading_known=True, in_fov=True, in_range=True, distance_m=30, range_m=50).vi
     'bị nhà che khuất (cách 30 m)'
+    >>> not_seeing(heading_known=True, in_fov=False, in_range=True, distance_m=30, range_m=50,
+    ...            heading_estimated=True).en
+    'faces away (30 m away); estimated heading'
     """
     d = round(distance_m)
     if not heading_known:
@@ -51,7 +81,8 @@ def not_seeing(
             en=f"out of range {round(range_m)} m ({d} m away)",
         )
     if not in_fov:
-        return Reason(vi=f"quay hướng khác (cách {d} m)", en=f"faces away ({d} m away)")
+        away = Reason(vi=f"quay hướng khác (cách {d} m)", en=f"faces away ({d} m away)")
+        return _estimated(away, heading_estimated)
     return Reason(vi=f"bị nhà che khuất (cách {d} m)", en=f"blocked by buildings ({d} m away)")
 
 

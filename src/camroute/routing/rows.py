@@ -76,6 +76,7 @@ def _gathered(
         "zoom_min": index.zoom_min_deg[cam].tolist(),
         "zoom_max": index.zoom_max_deg[cam].tolist(),
         "fov_assumed": index.fov_assumed[cam].tolist(),
+        "heading_estimated": index.heading_estimated[cam].tolist(),
         "offline": index.offline[cam].tolist(),
         "status": index.statuses[cam].tolist(),
         "kind": index.kinds[cam].tolist(),
@@ -131,6 +132,7 @@ def _row(c: dict[str, Any], *, x_m: float, y_m: float, frame_m: float) -> dict[s
         "occluded": sec > vis + OCCLUSION_MARGIN,
         "fov_assumed": c["fov_assumed"],
         "heading_known": c["heading_known"],
+        "heading_estimated": c["heading_known"] and c["heading_estimated"] and not all_round,
         "status": c["status"],
         "kind": c["kind"],
         "access_class": c["access_class"],
@@ -146,6 +148,7 @@ def _reason(fields: dict[str, Any], *, range_m: float, point: bool) -> Reason:
             distance_m=fields["distance_m"],
             offset_deg=fields["offset_deg"],
             point=point,
+            heading_estimated=fields["heading_estimated"],
         )
     return reason.not_seeing(
         heading_known=fields["heading_known"],
@@ -153,6 +156,7 @@ def _reason(fields: dict[str, Any], *, range_m: float, point: bool) -> Reason:
         in_range=fields["in_range"],
         distance_m=fields["distance_m"],
         range_m=range_m,
+        heading_estimated=fields["heading_estimated"],
     )
 
 

@@ -2,6 +2,7 @@
 
 import { api, problemText, setBearer, setUnauthorizedHandler } from "./js/api.js";
 import { editCamera, stopEditing } from "./js/admin.js";
+import { showHeadingQueue } from "./js/headingqueue.js";
 import { initBaseLayers, refreshBaseLayers } from "./js/basemap.js";
 import { initCameraLayer, refreshCameras } from "./js/cameras.js";
 import { el, toast } from "./js/dom.js";
@@ -117,6 +118,7 @@ async function startSession(user) {
   if (handlesCalls) startMyViews(); // live views left behind (a reload) are listed at once
   refreshBaseLayers();
   await Promise.all([handlesCalls ? refreshQueue() : null, refreshCameras()]);
+  if (isAdmin()) showHeadingQueue(); // cameras still waiting for a measured heading
 }
 
 async function login(ev) {

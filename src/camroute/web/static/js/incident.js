@@ -75,8 +75,9 @@ export function drawSubject(subject, { fit = true } = {}) {
 const TOP_CONES = 3; // the best few are drawn strongly; the rest stay faint until hovered
 const cones = new Map(); // camera id -> its cone layer (for hover highlighting)
 
-function coneStyle(cam, { rank, faint, offline }) {
-  const dashed = Boolean(cam.fov_assumed);
+export function coneStyle(cam, { rank, faint, offline }) {
+  // an assumed field of view or an estimated (assumed / suggested) heading: not measured
+  const dashed = Boolean(cam.fov_assumed || cam.heading_estimated);
   const strong = rank && rank <= TOP_CONES;
   return {
     color: offline ? "#7a7a7a" : faint ? "#6b7a90" : "#e07b00",
@@ -177,6 +178,7 @@ export function cameraItem(cam, { rank = null, onOpen } = {}) {
     el("div", { class: "row" },
       el("span", {},
         cam.fov_assumed ? el("span", { class: "chip assumed" }, t("cam.fov_assumed")) : null, " ",
+        cam.heading_estimated ? el("span", { class: "chip assumed heading-estimated" }, t("cam.heading_estimated")) : null, " ",
         cam.access_class === "restricted" ? el("span", { class: "chip restricted" }, t("cam.restricted")) : null, " ",
         cam.kind === "ptz" && cam.pan_deg != null ? el("span", { class: "chip" }, t("cam.ptz", { d: Math.round(cam.pan_deg) })) : null),
       onOpen ? el("button", { type: "button", class: "open-live", onclick: () => onOpen(cam) }, t("cam.open")) : null));

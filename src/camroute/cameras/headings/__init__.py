@@ -1,0 +1,1 @@
+"""Heading suggestions for cameras without one, from the street network around them."""

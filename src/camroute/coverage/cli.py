@@ -1,0 +1,115 @@
+"""``camroute coverage report`` and ``camroute coverage export OUT.gpkg``."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from camroute.cli_options import DbOption, migrated_engine, readable_file, writable_file
+
+if TYPE_CHECKING:
+    from camroute.coverage.service import CoverageResult
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Where the cameras see.")
+MonthsOption = Annotated[
+    int, typer.Option("--months", min=1, max=120, help="Incidents of the last N months.")
+]
+
+
+def _since(months: int) -> datetime:
+    return datetime.now(UTC) - timedelta(days=30 * months)
+
+
+def _summary(result: CoverageResult) -> dict[str, object]:
+    c = result.coverage
+    return {
+        "cameras": c.cameras,
+        "seen_area_m2": c.seen_area_m2,
+        "street_length_m": c.street_length_m,
+        "street_seen_m": c.street_seen_m,
+        "street_share": c.street_share,
+        "streets": len(c.streets),
+        "incidents": result.incidents.incidents,
+        "incidents_seen": result.incidents.seen,
+        "incident_share": result.incidents.share,
+    }
+
+
+@app.command("report")
+def report_cmd(
+    top: Annotated[int, typer.Option(min=1, max=10_000, help="Streets/wards to list.")] = 20,
+    months: MonthsOption = 12,
+    db: DbOption = None,
+) -> None:
+    """Streets and wards with the most unseen, then a JSON summary as the last line."""
+    from camroute.coverage.service import registry_coverage
+
+    with migrated_engine(db) as engine:
+        result = registry_coverage(engine, since=_since(months))
+    table = Table("street", "length m", "seen m", "share")
+    for s in result.coverage.streets[:top]:
+        table.add_row(s.name, f"{s.length_m:.0f}", f"{s.seen_m:.0f}", f"{100 * s.share:.0f}%")
+    Console(soft_wrap=False).print(table)
+    wards = Table("ward", "incidents", "seen", "share")
+    for w in result.incidents.wards[:top]:
+        wards.add_row(w.ward, str(w.incidents), str(w.seen), f"{100 * w.share:.0f}%")
+    Console(soft_wrap=False).print(wards)
+    sys.stdout.write(orjson.dumps(_summary(result)).decode() + "\n")
+
+
+@app.command("export")
+def export_cmd(
+    out: Annotated[Path, typer.Argument(help="GeoPackage to write.", callback=writable_file)],
+    months: MonthsOption = 12,
+    db: DbOption = None,
+) -> None:
+    """Write the seen area and each street's seen length to a GeoPackage (for QGIS); JSON."""
+    from camroute.coverage.service import export_gpkg, registry_coverage
+
+    with migrated_engine(db) as engine:
+        result = registry_coverage(engine, since=_since(months))
+    export_gpkg(result, out)
+    sys.stdout.write(orjson.dumps({**_summary(result), "path": str(out)}).decode() + "\n")
+
+
+@app.command("plan")
+def plan_cmd(
+    budget: Annotated[int, typer.Option("--budget", min=1, max=1000, help="New cameras.")],
+    candidates: Annotated[
+        Path | None,
+        typer.Option(
+            "--candidates",
+            help="Candidate sites (points; default: the street corners).",
+            callback=readable_file,
+        ),
+    ] = None,
+    months: MonthsOption = 12,
+    db: DbOption = None,
+) -> None:
+    """Propose new camera sites and headings adding the most unseen street; a row each, JSON."""
+    from camroute.areas.importers import ImportOptions, read_layer
+    from camroute.coverage.service import plan_cameras
+
+    sites = read_layer(candidates, ImportOptions(kind="pois"))[0] if candidates else None
+    with migrated_engine(db) as engine:
+        planned = plan_cameras(engine, budget=budget, since=_since(months), sites=sites)
+    table = Table("#", "site", "lon", "lat", "heading °", "gain m", "weighted")
+    for p in planned:
+        table.add_row(
+            str(p.rank), p.site, f"{p.lon:.6f}", f"{p.lat:.6f}", f"{p.heading_deg:.0f}",
+            f"{p.gain_m:.0f}", f"{p.weighted_gain:.0f}",
+        )  # fmt: skip
+    Console(soft_wrap=False).print(table)
+    summary = {
+        "planned": len(planned),
+        "gain_m": round(sum(p.gain_m for p in planned), 1),
+        "cameras": [p.model_dump() for p in planned],
+    }
+    sys.stdout.write(orjson.dumps(summary).decode() + "\n")

@@ -1,0 +1,110 @@
+"""A GIS admin walks the heading queue from the keyboard, takes a suggested heading, widens the
+cone and saves: the heading is stored as ``measured`` with history and an audit event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import shapely
+import sqlalchemy as sa
+
+from camroute.areas.models import AreaFeature
+from camroute.areas.store import write_features
+from camroute.areas.tables import area_features
+from camroute.audit.tables import audit_events
+from camroute.cameras.model import CameraCreate
+from camroute.cameras.service import create_camera
+from camroute.cameras.store import history
+from camroute.cameras.tables import camera_history, cameras
+
+from .conftest import CALLER, M_PER_DEG_LAT
+
+pytestmark = pytest.mark.browser
+
+# A corner 3 km south and 1 km west of the caller: far from every other test's cameras and
+# beyond the 2 km the street lookup reports, so the shared stack's other answers do not move.
+LAT0 = CALLER["lat"] - 3000.0 / M_PER_DEG_LAT
+LON0 = CALLER["lon"] - 0.0092
+CAM = {"lon": LON0 + 0.00004, "lat": LAT0 + 0.00022}  # ~4 m east, ~25 m north of the corner
+
+
+@pytest.fixture
+def corner(stack: Any) -> Iterator[dict[str, float]]:
+    app, engine = stack.app, stack.app.state.engine
+    ways = [
+        ("Lê Lợi", [(LON0 - 0.003, LAT0), (LON0 + 0.003, LAT0)]),
+        ("Nguyễn Huệ", [(LON0, LAT0 - 0.003), (LON0, LAT0 + 0.003)]),
+    ]
+    write_features(
+        engine,
+        [AreaFeature(kind="streets", name=n, geometry=shapely.LineString(c)) for n, c in ways],
+    )
+    app.state.area_layers.reload(engine)
+    with engine.begin() as conn:
+        create_camera(
+            conn, CameraCreate(id="WEB-HQ", name="Lê Lợi - Nguyễn Huệ", **CAM), actor="test"
+        )
+    yield CAM
+    with engine.begin() as conn:
+        conn.execute(
+            sa.delete(area_features).where(area_features.c.name.in_(["Lê Lợi", "Nguyễn Huệ"]))
+        )
+        conn.execute(sa.delete(camera_history).where(camera_history.c.camera_id == "WEB-HQ"))
+        conn.execute(sa.delete(cameras).where(cameras.c.id == "WEB-HQ"))
+    app.state.area_layers.reload(engine)
+
+
+def test_admin_takes_a_suggestion_from_the_queue_and_saves_it_measured(
+    page: Any, ui: Any, login: Any, stack: Any, corner: dict[str, float]
+) -> None:
+    login("gus")
+    page.evaluate(f"void window.camroute.state.map.setView([{LAT0}, {LON0}], 18)")
+    page.click("#hq-refresh")
+    first = page.locator(".heading-queue li").first
+    first.wait_for()
+    assert first.get_attribute("data-camera") == "WEB-HQ"  # nearest to the map centre
+    assert page.evaluate("document.activeElement.dataset.camera") == "WEB-HQ"
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.dataset.index") == "1"
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".admin-editor[data-camera='WEB-HQ']")
+    best = page.locator("#admin-suggestions .suggestion").first
+    best.wait_for()
+    assert "Nguyễn Huệ" in best.inner_text()  # the street it stands on
+    suggested = float(best.get_attribute("data-heading"))
+    best.click()
+    page.wait_for_timeout(200)
+    # widen the cone: drag the width handle further round from the heading
+    box = page.locator(".fov-handle").bounding_box()
+    hx, hy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    x, y = ui.map_point(CAM["lon"], CAM["lat"])
+    page.mouse.move(hx, hy)
+    page.mouse.down()
+    page.mouse.move(
+        x + (hx - x) * 1.0 + (hy - y) * -0.6, y + (hy - y) * 1.0 + (hx - x) * 0.6, steps=6
+    )
+    page.mouse.up()
+    page.click("#admin-save")
+    page.wait_for_selector("#toast.info")
+    saved = httpx.get(f"{stack.url}/api/cameras/WEB-HQ", headers=stack.gis_admin()).json()
+    assert saved["heading_deg"] == pytest.approx(suggested, abs=0.1)
+    assert saved["heading_source"] == "measured"
+    assert saved["hfov_source"] == "measured"
+    assert saved["hfov_deg"] != 60.0
+    assert saved["version"] == 2
+    engine = stack.app.state.engine
+    with engine.connect() as conn:
+        last = history(conn, "WEB-HQ")[-1]
+        subjects = (
+            conn.execute(
+                sa.select(audit_events.c.subject).order_by(audit_events.c.id.desc()).limit(5)
+            )
+            .scalars()
+            .all()
+        )
+    assert (last["actor"], last["after"]["heading_source"]) == ("gus", "measured")
+    assert "WEB-HQ" in subjects
