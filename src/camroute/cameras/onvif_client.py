@@ -199,7 +199,12 @@ def choose_streams(profiles: list[MediaProfile]) -> tuple[str | None, str | None
     if not profiles:
         return None, None
     main = max(profiles, key=lambda p: p.pixels)
-    others = [p for p in profiles if p.token != main.token and p.stream_uri != main.stream_uri]
+    # A profile streaming the main stream's own URI is no sub-stream.
+    others = [
+        p
+        for p in profiles
+        if p.token != main.token and (p.stream_uri is None or p.stream_uri != main.stream_uri)
+    ]
     others.sort(key=lambda p: ((p.encoding or "").upper() != "H264", p.pixels))
     return main.token, (others[0].token if others else None)
 
