@@ -207,3 +207,29 @@ def test_camera_edited_while_probed_is_not_overwritten(
     assert (result.ok, result.error) == (False, "refused")
     row = _row(store_engine, "hn-1")
     assert (row["name"], row["rtsp_url"], row["version"]) == ("renamed", None, 2)
+
+
+def test_direct_edit_moving_onvif_url_forgets_the_account_on_postgres(
+    store_engine: Engine,
+) -> None:
+    """QGIS edits bypass the API: on PostgreSQL a trigger applies the same rule."""
+    if store_engine.dialect.name != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only; the API applies the rule on SQLite")
+    _add(store_engine, "hn-1", "http://10.0.0.5/onvif/device_service")
+    with store_engine.begin() as conn:
+        store.set_credentials(conn, "hn-1", username="viewer", password="pw")
+        conn.execute(
+            sa.text("UPDATE cameras SET onvif_url = 'http://10.0.0.5/x' WHERE id = 'hn-1'")
+        )
+    with store_engine.connect() as conn:
+        assert onvif_store.sealed_account(conn, "hn-1")[0] == "admin"
+    with store_engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE cameras SET onvif_url = 'http://10.9.9.9/x' WHERE id = 'hn-1'")
+        )
+        conn.execute(
+            sa.text("UPDATE cameras SET rtsp_sub_url = 'rtsp://10.9.9.9/s' WHERE id = 'hn-1'")
+        )
+    with store_engine.connect() as conn:
+        assert onvif_store.sealed_account(conn, "hn-1") == (None, None)
+        assert not store.has_credentials(conn, "hn-1")
