@@ -100,6 +100,9 @@ class FakeCamera:
     ptz: PtzHead | None = field(default_factory=PtzHead)
     # The host:port the device puts in the URIs it returns (set by :func:`running`).
     address: str = ""
+    # The host:port put into the service addresses instead (a camera behind NAT, or one
+    # pointing elsewhere); empty: its own address.
+    advertised: str = ""
     # Operation name -> raw body answered instead (a broken firmware, for the fault tests).
     broken: dict[str, bytes] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
@@ -156,7 +159,7 @@ def fault(subcode: str, reason: str) -> bytes:
 
 
 def _services(cam: FakeCamera, _: Element) -> str:
-    base = f"http://{cam.address}/onvif"
+    base = f"http://{cam.advertised or cam.address}/onvif"
     rows = [("tds", "device_service"), ("trt", "Media"), ("tptz", "PTZ")]
     if cam.ptz is None:
         rows.pop()

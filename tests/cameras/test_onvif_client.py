@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
 import onvif.client
 import pytest
 
-from camroute.cameras.onvif_client import OnvifProbeError, probe_device
+from camroute.cameras.onvif_client import OnvifProbeError, load_wsdls, probe_device
 from camroute.cameras.onvif_model import OnvifDevice
 
 from .onvif_device import FakeCamera, Profile, digest_ok, running, silent
@@ -24,6 +27,12 @@ def _failure(url: str, **options: Any) -> OnvifProbeError:
     with pytest.raises(OnvifProbeError) as caught:
         _probe(url, **options)
     return caught.value
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _wsdls_parsed() -> None:
+    """Parse the WSDLs before the timed probes, as ``probe_cameras`` does."""
+    asyncio.run(load_wsdls())
 
 
 @pytest.fixture
@@ -76,6 +85,7 @@ def test_probe_loads_the_bundled_wsdls_without_any_network(
 
     monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
     monkeypatch.setattr(onvif.client, "_DOCUMENT_CACHE", {})  # parse the WSDLs again
+    asyncio.run(load_wsdls())
     _, url = camera
     assert _probe(url).info.manufacturer == "HIKVISION"
     assert set(looked_up) <= {"127.0.0.1", "localhost"}
@@ -159,3 +169,26 @@ def test_fake_device_checks_the_digest() -> None:
     # The worked example of the OASIS UsernameToken Profile 1.1 (password "userpassword").
     assert digest_ok(header, username="admin", password="userpassword")
     assert not digest_ok(header, username="admin", password="other")
+
+
+def test_advertised_service_addresses_are_asked_at_the_registered_origin(
+    camera: tuple[FakeCamera, str],
+) -> None:
+    """A camera behind NAT (or a hostile one) names another host: it is never contacted."""
+    fake, url = camera
+    fake.advertised = "10.255.0.1:8000"
+    device = _probe(url, timeout_s=3.0)
+    assert device.info.manufacturer == "HIKVISION"
+    assert "GetProfiles" in fake.calls
+
+
+def test_importing_the_client_leaves_the_root_logger_alone() -> None:
+    """onvif.client calls logging.basicConfig(INFO) on import; camroute's import undoes it."""
+    code = (
+        "import logging, camroute.cameras.onvif_client, onvif.client;"
+        "r = logging.getLogger(); print(len(r.handlers), r.level)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.split() == ["0", str(logging.WARNING)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from camroute.cameras import onvif_store, service, store
-from camroute.cameras.model import CameraCreate, Credentials
+from camroute.cameras.model import CameraCreate, CameraUpdate, Credentials
 from camroute.cameras.networks import CameraNetworks
 from camroute.cameras.onvif_probe import probe_cameras
 from camroute.cameras.secrets import CredentialCipher
@@ -233,3 +234,40 @@ def test_direct_edit_moving_onvif_url_forgets_the_account_on_postgres(
     with store_engine.connect() as conn:
         assert onvif_store.sealed_account(conn, "hn-1") == (None, None)
         assert not store.has_credentials(conn, "hn-1")
+
+
+def test_reimport_keeps_the_onvif_url_and_resets_provenance_it_overrides(
+    store_engine: Engine, device: tuple[FakeCamera, str], tmp_path: Path
+) -> None:
+    fake, url = device
+    path = tmp_path / "cams.csv"
+    path.write_text(
+        "id,lon,lat,snapshot_url\n"
+        f"hn-1,105.85,21.03,http://{fake.address}/ISAPI/Streaming/channels/101/picture?p=Profile_1\n"
+        "hn-2,105.86,21.04,\n",
+        encoding="utf-8",
+    )
+    service.import_file(store_engine, path, networks=LOOPBACK)
+    for camera_id in ("hn-1", "hn-2"):
+        with store_engine.begin() as conn:
+            service.update_camera(
+                conn,
+                camera_id,
+                CameraUpdate(
+                    onvif_url=url,
+                    onvif_credentials=Credentials(username="admin", password="Cam-pass-1"),
+                ),
+                if_match=1,
+                actor="test",
+            )
+    assert all(r.ok for r in _probe(store_engine, ["hn-1", "hn-2"]))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("hn-2,105.86", "hn-2,105.87"), encoding="utf-8"
+    )
+    service.import_file(store_engine, path, networks=LOOPBACK)
+    first, second = _row(store_engine, "hn-1"), _row(store_engine, "hn-2")
+    assert first["onvif_url"] == second["onvif_url"] == url
+    assert first["rtsp_sub_url"] == second["rtsp_sub_url"] is not None
+    # The file has no rtsp_url: both cameras lose it, and with it the onvif provenance.
+    assert (first["rtsp_url"], first["streams_source"]) == (None, None)
+    assert (second["rtsp_url"], second["streams_source"]) == (None, None)

@@ -12,13 +12,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from typing import Any, Final
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 import zeep.exceptions
 import zeep.helpers
-from onvif import ONVIFCamera
-from onvif.exceptions import ONVIFAuthError, ONVIFError, ONVIFTimeoutError
+
+from camroute.cameras.quiet_import import root_logging_untouched
+
+# onvif.client calls logging.basicConfig(level=INFO) when imported: the process would start
+# printing every library's INFO records (httpx logs each camera URL it requests).
+with root_logging_untouched():
+    from onvif import ONVIFCamera, ONVIFService
+    from onvif.client import _WSDL_PATH
+    from onvif.definition import SERVICES
+    from onvif.exceptions import ONVIFAuthError, ONVIFError, ONVIFTimeoutError
 
 from camroute.cameras.model import split_userinfo
 from camroute.cameras.onvif_model import (
@@ -46,18 +54,28 @@ class OnvifProbeError(Exception):
 
 
 class _Camera(ONVIFCamera):  # type: ignore[misc]  # the library is untyped
-    """ONVIFCamera that talks to the device service at the registered URL, path included.
+    """ONVIFCamera that only ever talks to the scheme, host and port of the registered URL.
 
-    The library assumes ``/onvif/device_service``; a few firmwares serve it elsewhere.
+    The device service is asked at the registered URL, path included (the library assumes
+    ``/onvif/device_service``; a few firmwares serve it elsewhere). The service addresses
+    the device advertises keep their paths but get the registered origin: a camera behind
+    NAT advertises its LAN address, and a hostile one could name any host on the network.
     """
 
     def __init__(self, url: str, username: str | None, password: str | None) -> None:
         parts = urlsplit(url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        host = f"{parts.scheme}://{parts.hostname}" if parts.scheme == "https" else parts.hostname
         # no_cache: no SQLite cache file in the user's home for WSDLs we read from disk anyway.
-        super().__init__(host, port, username, password, no_cache=True)
+        super().__init__(parts.hostname, port, username, password, no_cache=True)
         self.device_xaddr = url
+        self.origin = parts
+
+    def rewrite_url(self, url: str | None) -> str | None:
+        if not url:
+            return url
+        return urlunsplit(
+            urlsplit(url)._replace(scheme=self.origin.scheme, netloc=self.origin.netloc)
+        )
 
     def get_definition(self, name: str, port_type: str | None = None) -> tuple[str, str, str]:
         xaddr, wsdl, binding = super().get_definition(name, port_type)
@@ -252,6 +270,22 @@ def explain(exc: BaseException, *, timeout_s: float) -> OnvifProbeError:
     if isinstance(exc, ONVIFError):
         return OnvifProbeError("refused", str(exc).removeprefix("Unknown error: "))
     raise exc
+
+
+async def load_wsdls(names: tuple[str, ...] = ("devicemgmt", "media", "ptz")) -> None:
+    """Parse the bundled WSDLs the probe uses, once per process (about a second of CPU).
+
+    Done before the cameras are asked, so the first camera's timeout measures the camera.
+    """
+    for name in names:
+        definition = SERVICES[name]
+        binding = f"{{{definition['ns']}}}{definition['binding']}"
+        wsdl = f"{_WSDL_PATH}/{definition['wsdl']}"
+        service = ONVIFService("http://127.0.0.1/", None, None, wsdl, binding_name=binding)
+        try:
+            await service.setup()
+        finally:
+            await service.close()
 
 
 async def probe_device(

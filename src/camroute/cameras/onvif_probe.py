@@ -151,8 +151,10 @@ async def _ask_all(
     targets: Sequence[OnvifTarget], *, concurrency: int, timeout_s: float
 ) -> list[tuple[OnvifDevice | None, ProbeResult | None, float]]:
     """Each target's device (or failure) and the milliseconds it took, in target order."""
-    from camroute.cameras.onvif_client import OnvifProbeError, probe_device
+    from camroute.cameras.onvif_client import OnvifProbeError, load_wsdls, probe_device
 
+    if targets:
+        await load_wsdls()
     gate = asyncio.Semaphore(concurrency)
 
     async def one(target: OnvifTarget) -> tuple[OnvifDevice | None, ProbeResult | None, float]:
