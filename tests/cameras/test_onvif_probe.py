@@ -111,6 +111,7 @@ def test_streams_get_the_onvif_account_when_they_have_none(
     assert result.credentials_from_onvif
     source = store.get_stream_source(store_engine, "hn-1", cipher=CIPHER)
     assert (source.username, source.password) == ("admin", "Cam-pass-1")
+    assert source.rtsp_sub_url == "rtsp://127.0.0.1:554/Streaming/Channels/102"
     with store_engine.connect() as conn:
         sealed = conn.execute(sa.select(camera_credentials.c.password)).scalar_one()
     assert sealed.startswith("fernet:")
