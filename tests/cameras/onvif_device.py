@@ -16,9 +16,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.etree.ElementTree import Element
 from xml.sax.saxutils import escape
@@ -53,16 +55,53 @@ class Profile:
     ptz: bool = False
 
 
+Position = tuple[float, float, float]  # pan, tilt, zoom in the head's own spaces
+
+
 @dataclass
 class PtzHead:
-    """The camera's PTZ node: its normalised spaces (and, for #13, its position)."""
+    """The camera's PTZ node: its spaces, and a head that moves at a finite speed.
+
+    ``AbsoluteMove`` starts a move from where the head is now towards the target, each axis
+    at its speed (space units per second); ``GetStatus`` answers the position at that
+    moment. The clock is injectable so aiming tests can step time instead of sleeping.
+    """
 
     pan_range: tuple[float, float] = (-1.0, 1.0)
     tilt_range: tuple[float, float] = (-1.0, 1.0)
     zoom_range: tuple[float, float] = (0.0, 1.0)
     pan_tilt_space: str = GENERIC_PAN_TILT
     zoom_space: str = GENERIC_ZOOM
-    position: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    speed_per_s: Position = (1.0, 1.0, 0.5)
+    clock: Callable[[], float] = time.monotonic
+    start: Position = (0.0, 0.0, 0.0)
+    target: Position = (0.0, 0.0, 0.0)
+    started_at: float = 0.0
+
+    def position(self) -> Position:
+        """Where the head is now: each axis moved towards its target at its speed."""
+        elapsed = self.clock() - self.started_at
+        moved = []
+        for a, b, speed in zip(self.start, self.target, self.speed_per_s, strict=True):
+            step = speed * elapsed
+            moved.append(b if abs(b - a) <= step else a + step * (1 if b > a else -1))
+        return moved[0], moved[1], moved[2]
+
+    def moving(self) -> bool:
+        """Whether any axis has not reached its target yet."""
+        return self.position() != self.target
+
+    def out_of_range(self, target: Position) -> str | None:
+        """Why ``target`` is outside the head's spaces, or None."""
+        ranges = (self.pan_range, self.tilt_range, self.zoom_range)
+        for name, value, (low, high) in zip(("pan", "tilt", "zoom"), target, ranges, strict=True):
+            if not low <= value <= high:
+                return f"{name} {value} outside [{low}, {high}]"
+        return None
+
+    def move_to(self, target: Position) -> None:
+        """Start moving from the current position towards ``target``."""
+        self.start, self.target, self.started_at = self.position(), target, self.clock()
 
     def spaces_xml(self) -> str:
         """``tt:PTZSpaces`` content: the absolute pan/tilt and zoom position spaces."""
@@ -254,7 +293,55 @@ def _ptz_options(cam: FakeCamera, _: Element) -> str:
     )
 
 
+def _vector(request: Element, name: str, current: Position) -> Position:
+    """The target of a move request; axes it leaves out keep their current value."""
+    tt = NS["tt"]
+    pan_tilt = request.find(f"{{{NS['tptz']}}}{name}/{{{tt}}}PanTilt")
+    zoom = request.find(f"{{{NS['tptz']}}}{name}/{{{tt}}}Zoom")
+    pan, tilt, z = current
+    if pan_tilt is not None:
+        pan, tilt = float(pan_tilt.get("x", pan)), float(pan_tilt.get("y", tilt))
+    if zoom is not None:
+        z = float(zoom.get("x", z))
+    return pan, tilt, z
+
+
+class SoapFaultError(Exception):
+    """An operation's refusal, answered as a SOAP fault with this ``ter:`` subcode."""
+
+    def __init__(self, subcode: str, reason: str) -> None:
+        super().__init__(reason)
+        self.subcode, self.reason = subcode, reason
+
+
+def _absolute_move(cam: FakeCamera, request: Element) -> str:
+    assert cam.ptz is not None
+    target = _vector(request, "Position", cam.ptz.position())
+    why = cam.ptz.out_of_range(target)
+    if why is not None:
+        raise SoapFaultError("InvalidPosition", why)
+    cam.ptz.move_to(target)
+    return "<tptz:AbsoluteMoveResponse/>"
+
+
+def _ptz_status(cam: FakeCamera, _: Element) -> str:
+    assert cam.ptz is not None
+    head = cam.ptz
+    pan, tilt, zoom = head.position()
+    state = "MOVING" if head.moving() else "IDLE"
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        "<tptz:GetStatusResponse><tptz:PTZStatus><tt:Position>"
+        f'<tt:PanTilt x="{pan}" y="{tilt}" space="{head.pan_tilt_space}"/>'
+        f'<tt:Zoom x="{zoom}" space="{head.zoom_space}"/></tt:Position>'
+        f"<tt:MoveStatus><tt:PanTilt>{state}</tt:PanTilt><tt:Zoom>{state}</tt:Zoom>"
+        f"</tt:MoveStatus><tt:UtcTime>{now}</tt:UtcTime></tptz:PTZStatus>"
+        "</tptz:GetStatusResponse>"
+    )
+
+
 Operation = Callable[[FakeCamera, Element], str]
+PTZ_OPERATIONS = frozenset({"GetNodes", "GetConfigurationOptions", "AbsoluteMove", "GetStatus"})
 OPERATIONS: dict[str, Operation] = {
     "GetServices": _services,
     "GetDeviceInformation": _device_information,
@@ -264,6 +351,8 @@ OPERATIONS: dict[str, Operation] = {
     "GetSnapshotUri": _snapshot_uri,
     "GetNodes": _ptz_nodes,
     "GetConfigurationOptions": _ptz_options,
+    "AbsoluteMove": _absolute_move,
+    "GetStatus": _ptz_status,
 }
 
 
@@ -283,9 +372,12 @@ def answer(cam: FakeCamera, body: bytes) -> tuple[int, bytes]:
     if name in cam.broken:
         return 200, cam.broken[name]
     operation = OPERATIONS.get(name)
-    if operation is None or (cam.ptz is None and name in {"GetNodes", "GetConfigurationOptions"}):
+    if operation is None or (cam.ptz is None and name in PTZ_OPERATIONS):
         return 400, fault("ActionNotSupported", f"{name} is not supported")
-    return 200, _envelope(operation(cam, request))
+    try:
+        return 200, _envelope(operation(cam, request))
+    except SoapFaultError as refused:
+        return 400, fault(refused.subcode, refused.reason)
 
 
 class _Handler(BaseHTTPRequestHandler):

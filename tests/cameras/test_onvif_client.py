@@ -12,11 +12,12 @@ from typing import Any
 
 import onvif.client
 import pytest
+import zeep.exceptions
 
-from camroute.cameras.onvif_client import OnvifProbeError, load_wsdls, probe_device
+from camroute.cameras.onvif_client import OnvifProbeError, _Camera, load_wsdls, probe_device
 from camroute.cameras.onvif_model import OnvifDevice
 
-from .onvif_device import FakeCamera, Profile, digest_ok, running, silent
+from .onvif_device import FakeCamera, Profile, PtzHead, digest_ok, running, silent
 
 
 def _probe(url: str, *, password: str = "Cam-pass-1", timeout_s: float = 5.0) -> OnvifDevice:
@@ -192,3 +193,40 @@ def test_importing_the_client_leaves_the_root_logger_alone() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.split() == ["0", str(logging.WARNING)]
+
+
+def test_fake_ptz_head_moves_at_finite_speed_and_reports_its_position() -> None:
+    """The fake head #13 aims: AbsoluteMove starts a move, GetStatus reads it on the way."""
+    now = [100.0]
+    head = PtzHead(speed_per_s=(0.5, 0.5, 0.25), clock=lambda: now[0])
+    fake = FakeCamera(ptz=head)
+
+    async def scenario(url: str) -> list[Any]:
+        camera = _Camera(url, "admin", "Cam-pass-1")
+        try:
+            await camera.update_xaddrs()
+            ptz = await camera.create_ptz_service()
+            target = {"PanTilt": {"x": 0.5, "y": -0.25}, "Zoom": {"x": 0.5}}
+            await ptz.AbsoluteMove({"ProfileToken": "Profile_1", "Position": target})
+            now[0] += 0.5  # half a second later: pan 0.25 of 0.5, tilt -0.25 reached
+            halfway = await ptz.GetStatus({"ProfileToken": "Profile_1"})
+            now[0] += 10
+            settled = await ptz.GetStatus({"ProfileToken": "Profile_1"})
+            refused = None
+            try:
+                far = {"PanTilt": {"x": 1.5, "y": 0}}
+                await ptz.AbsoluteMove({"ProfileToken": "Profile_1", "Position": far})
+            except zeep.exceptions.Fault as fault:
+                refused = fault.message
+            return [halfway, settled, refused]
+        finally:
+            await camera.close()
+
+    with running(fake) as url:
+        halfway, settled, refused = asyncio.run(scenario(url))
+    assert (halfway.Position.PanTilt.x, halfway.Position.PanTilt.y) == (0.25, -0.25)
+    assert halfway.Position.Zoom.x == 0.125
+    assert halfway.MoveStatus.PanTilt == "MOVING"
+    assert (settled.Position.PanTilt.x, settled.Position.Zoom.x) == (0.5, 0.5)
+    assert settled.MoveStatus.PanTilt == "IDLE"
+    assert refused == "pan 1.5 outside [-1.0, 1.0]"
