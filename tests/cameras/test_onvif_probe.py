@@ -207,6 +207,7 @@ def test_camera_edited_while_probed_is_not_overwritten(
     monkeypatch.setattr(onvif_probe, "_ask_all", edit_meanwhile)
     [result] = _probe(store_engine, ["hn-1"])
     assert (result.ok, result.error) == (False, "refused")
+    assert "changed while it was probed" in (result.reason or "")
     row = _row(store_engine, "hn-1")
     assert (row["name"], row["rtsp_url"], row["version"]) == ("renamed", None, 2)
 

@@ -30,7 +30,7 @@ from camroute.cameras.onvif_model import (
 )
 from camroute.cameras.onvif_store import OnvifTarget
 from camroute.cameras.secrets import CredentialCipher
-from camroute.errors import CamrouteError, InvalidInputError
+from camroute.errors import CamrouteError, InvalidInputError, PreconditionFailedError
 
 DEFAULT_CONCURRENCY = 8
 DEFAULT_TIMEOUT_S = 10.0
@@ -100,6 +100,12 @@ def _write(
     """Apply one device's answer in one transaction (or, on a dry run, only compare)."""
     with engine.begin() as conn:
         current = store.require_camera(conn, target.camera_id)
+        if current["version"] != target.version:  # maybe another onvif_url: another device
+            raise PreconditionFailedError(
+                f"camera {target.camera_id!r} was changed while it was probed (version "
+                f"{target.version} -> {current['version']}): probe it again",
+                field="version",
+            )
         change = registry_change(device, kind=current["kind"])
         _check_networks(change, networks)
         diff = _changes(change, current)
