@@ -273,3 +273,15 @@ def test_reimport_keeps_the_onvif_url_and_resets_provenance_it_overrides(
     # The file has no rtsp_url: both cameras lose it, and with it the onvif provenance.
     assert (first["rtsp_url"], first["streams_source"]) == (None, None)
     assert (second["rtsp_url"], second["streams_source"]) == (None, None)
+
+
+def test_camera_without_any_account_is_not_asked(store_engine: Engine) -> None:
+    fake = FakeCamera()
+    with running(fake) as url:
+        with store_engine.begin() as conn:
+            body = CameraCreate(id="anon", lon=105.85, lat=21.03, onvif_url=url)
+            service.create_camera(conn, body, actor="test")
+        [result] = _probe(store_engine, ["anon"])
+    assert (result.ok, result.error) == (False, "not_authorized")
+    assert "no ONVIF account stored" in (result.reason or "")
+    assert fake.calls == []

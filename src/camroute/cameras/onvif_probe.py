@@ -147,6 +147,12 @@ def _failed(camera_id: str, kind: ProbeErrorKind, reason: str) -> ProbeResult:
 def _refusal(target: OnvifTarget, networks: CameraNetworks | None) -> ProbeResult | None:
     if target.onvif_url is None:
         return _failed(target.camera_id, "no_onvif_url", "the camera has no onvif_url")
+    if target.username is None:
+        return _failed(
+            target.camera_id,
+            "not_authorized",
+            "no ONVIF account stored: set onvif_credentials (or the stream credentials)",
+        )
     why = networks.url_refusal(target.onvif_url) if networks is not None else None
     if why is not None:
         return _failed(target.camera_id, "refused", f"onvif_url: {why} (CAMROUTE_CAMERA_NETWORKS)")
