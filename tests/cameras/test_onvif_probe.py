@@ -13,7 +13,8 @@ from sqlalchemy import Engine
 from camroute.cameras import onvif_store, service, store
 from camroute.cameras.model import CameraCreate, CameraUpdate, Credentials
 from camroute.cameras.networks import CameraNetworks
-from camroute.cameras.onvif_probe import probe_cameras
+from camroute.cameras.onvif_model import DeviceInfo, MediaProfile, OnvifDevice, PtzSpaces, Span
+from camroute.cameras.onvif_probe import probe_cameras, registry_change
 from camroute.cameras.secrets import CredentialCipher
 from camroute.cameras.tables import camera_credentials, camera_history
 
@@ -285,3 +286,52 @@ def test_camera_without_any_account_is_not_asked(store_engine: Engine) -> None:
     assert (result.ok, result.error) == (False, "not_authorized")
     assert "no ONVIF account stored" in (result.reason or "")
     assert fake.calls == []
+
+
+def _device(*, pan: bool, zoom: bool = True) -> OnvifDevice:
+    profiles = [
+        MediaProfile(
+            token="m",
+            encoding="H265",
+            width_px=1920,
+            height_px=1080,
+            stream_uri="rtsp://10.0.0.5/m",
+        ),
+        MediaProfile(
+            token="s",
+            encoding="H264",
+            width_px=640,
+            height_px=360,
+            stream_uri="rtsp://10.0.0.5/s",
+            snapshot_uri="http://10.0.0.5/s.jpg",
+        ),
+    ]
+    ptz = PtzSpaces(
+        node_token="n",
+        pan=Span(min=-1, max=1) if pan else None,
+        zoom=Span(min=0, max=1) if zoom else None,
+    )
+    return OnvifDevice(
+        info=DeviceInfo(manufacturer="Dahua", model="IPC"),
+        profiles=profiles,
+        main_token="m",
+        sub_token="s",
+        ptz=ptz,
+    )
+
+
+@pytest.mark.parametrize(
+    ("stored", "pan", "kind"),
+    [
+        ("fixed", True, "ptz"),
+        ("ptz", True, "ptz"),
+        ("dome_360", True, None),  # a fisheye that pans digitally stays a dome
+        ("fixed", False, None),  # zoom only: a varifocal lens, not a PTZ head
+    ],
+)
+def test_registry_change_kind(stored: str, pan: bool, kind: str | None) -> None:
+    change = registry_change(_device(pan=pan), kind=stored)
+    assert change.kind == kind
+    assert (change.rtsp_url, change.rtsp_sub_url) == ("rtsp://10.0.0.5/m", "rtsp://10.0.0.5/s")
+    # The main profile serves no snapshot: another profile's is taken.
+    assert change.snapshot_url == "http://10.0.0.5/s.jpg"
