@@ -6,9 +6,9 @@ GetStreamUri, GetSnapshotUri, PTZ GetNodes / GetConfigurationOptions) and checks
 WS-UsernameToken PasswordDigest of each authenticated request, answering a SOAP Fault
 ``ter:NotAuthorized`` when it does not match, as real cameras do.
 
-Requests are parsed with defusedxml (no entity expansion). The PTZ head is its own object
-(:class:`PtzHead`) so the aiming tests of issue #13 can give it a speed, an offset and
-``AbsoluteMove`` / ``GetStatus`` without touching the rest.
+Requests are parsed with defusedxml (no entity expansion). The PTZ head lives in
+``onvif_ptz.py`` (moves at a finite speed: ``AbsoluteMove`` / ``GetStatus``), so the aiming
+tests of issue #13 can give it an offset, inverted tilt or a zoom curve without touching this.
 """
 
 from __future__ import annotations
@@ -16,16 +16,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.etree.ElementTree import Element
 from xml.sax.saxutils import escape
 
 from defusedxml.ElementTree import fromstring
+
+from . import onvif_ptz as ptz
+from .onvif_ptz import PtzHead
 
 SOAP = "http://www.w3.org/2003/05/soap-envelope"
 WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
@@ -37,8 +38,6 @@ NS = {
     "tt": "http://www.onvif.org/ver10/schema",
     "ter": "http://www.onvif.org/ver10/error",
 }
-GENERIC_PAN_TILT = "http://www.onvif.org/ver10/tptz/PanTiltSpaces/PositionGenericSpace"
-GENERIC_ZOOM = "http://www.onvif.org/ver10/tptz/ZoomSpaces/PositionGenericSpace"
 # Operations a camera answers without credentials (ONVIF Core, "pre-auth" access class).
 UNAUTHENTICATED = frozenset({"GetSystemDateAndTime"})
 
@@ -53,70 +52,6 @@ class Profile:
     width: int
     height: int
     ptz: bool = False
-
-
-Position = tuple[float, float, float]  # pan, tilt, zoom in the head's own spaces
-
-
-@dataclass
-class PtzHead:
-    """The camera's PTZ node: its spaces, and a head that moves at a finite speed.
-
-    ``AbsoluteMove`` starts a move from where the head is now towards the target, each axis
-    at its speed (space units per second); ``GetStatus`` answers the position at that
-    moment. The clock is injectable so aiming tests can step time instead of sleeping.
-    """
-
-    pan_range: tuple[float, float] = (-1.0, 1.0)
-    tilt_range: tuple[float, float] = (-1.0, 1.0)
-    zoom_range: tuple[float, float] = (0.0, 1.0)
-    pan_tilt_space: str = GENERIC_PAN_TILT
-    zoom_space: str = GENERIC_ZOOM
-    speed_per_s: Position = (1.0, 1.0, 0.5)
-    clock: Callable[[], float] = time.monotonic
-    start: Position = (0.0, 0.0, 0.0)
-    target: Position = (0.0, 0.0, 0.0)
-    started_at: float = 0.0
-
-    def position(self) -> Position:
-        """Where the head is now: each axis moved towards its target at its speed."""
-        elapsed = self.clock() - self.started_at
-        moved = []
-        for a, b, speed in zip(self.start, self.target, self.speed_per_s, strict=True):
-            step = speed * elapsed
-            moved.append(b if abs(b - a) <= step else a + step * (1 if b > a else -1))
-        return moved[0], moved[1], moved[2]
-
-    def moving(self) -> bool:
-        """Whether any axis has not reached its target yet."""
-        return self.position() != self.target
-
-    def out_of_range(self, target: Position) -> str | None:
-        """Why ``target`` is outside the head's spaces, or None."""
-        ranges = (self.pan_range, self.tilt_range, self.zoom_range)
-        for name, value, (low, high) in zip(("pan", "tilt", "zoom"), target, ranges, strict=True):
-            if not low <= value <= high:
-                return f"{name} {value} outside [{low}, {high}]"
-        return None
-
-    def move_to(self, target: Position) -> None:
-        """Start moving from the current position towards ``target``."""
-        self.start, self.target, self.started_at = self.position(), target, self.clock()
-
-    def spaces_xml(self) -> str:
-        """``tt:PTZSpaces`` content: the absolute pan/tilt and zoom position spaces."""
-        (p0, p1), (t0, t1), (z0, z1) = self.pan_range, self.tilt_range, self.zoom_range
-        return (
-            f"<tt:AbsolutePanTiltPositionSpace><tt:URI>{self.pan_tilt_space}</tt:URI>"
-            f"{_range('XRange', p0, p1)}{_range('YRange', t0, t1)}"
-            "</tt:AbsolutePanTiltPositionSpace>"
-            f"<tt:AbsoluteZoomPositionSpace><tt:URI>{self.zoom_space}</tt:URI>"
-            f"{_range('XRange', z0, z1)}</tt:AbsoluteZoomPositionSpace>"
-        )
-
-
-def _range(tag: str, low: float, high: float) -> str:
-    return f"<tt:{tag}><tt:Min>{low}</tt:Min><tt:Max>{high}</tt:Max></tt:{tag}>"
 
 
 def _profiles() -> list[Profile]:
@@ -273,75 +208,7 @@ def _snapshot_uri(cam: FakeCamera, request: Element) -> str:
     return _media_uri("GetSnapshotUri", cam.snapshot_uri(_token(request)))
 
 
-def _ptz_nodes(cam: FakeCamera, _: Element) -> str:
-    assert cam.ptz is not None
-    return (
-        '<tptz:GetNodesResponse><tptz:PTZNode token="PTZNODE_1" FixedHomePosition="false">'
-        f"<tt:Name>PTZ</tt:Name><tt:SupportedPTZSpaces>{cam.ptz.spaces_xml()}"
-        "</tt:SupportedPTZSpaces><tt:MaximumNumberOfPresets>300</tt:MaximumNumberOfPresets>"
-        "<tt:HomeSupported>true</tt:HomeSupported></tptz:PTZNode></tptz:GetNodesResponse>"
-    )
-
-
-def _ptz_options(cam: FakeCamera, _: Element) -> str:
-    assert cam.ptz is not None
-    return (
-        "<tptz:GetConfigurationOptionsResponse><tptz:PTZConfigurationOptions>"
-        f"<tt:Spaces>{cam.ptz.spaces_xml()}</tt:Spaces><tt:PTZTimeout><tt:Min>PT1S</tt:Min>"
-        "<tt:Max>PT60S</tt:Max></tt:PTZTimeout></tptz:PTZConfigurationOptions>"
-        "</tptz:GetConfigurationOptionsResponse>"
-    )
-
-
-def _vector(request: Element, name: str, current: Position) -> Position:
-    """The target of a move request; axes it leaves out keep their current value."""
-    tt = NS["tt"]
-    pan_tilt = request.find(f"{{{NS['tptz']}}}{name}/{{{tt}}}PanTilt")
-    zoom = request.find(f"{{{NS['tptz']}}}{name}/{{{tt}}}Zoom")
-    pan, tilt, z = current
-    if pan_tilt is not None:
-        pan, tilt = float(pan_tilt.get("x", pan)), float(pan_tilt.get("y", tilt))
-    if zoom is not None:
-        z = float(zoom.get("x", z))
-    return pan, tilt, z
-
-
-class SoapFaultError(Exception):
-    """An operation's refusal, answered as a SOAP fault with this ``ter:`` subcode."""
-
-    def __init__(self, subcode: str, reason: str) -> None:
-        super().__init__(reason)
-        self.subcode, self.reason = subcode, reason
-
-
-def _absolute_move(cam: FakeCamera, request: Element) -> str:
-    assert cam.ptz is not None
-    target = _vector(request, "Position", cam.ptz.position())
-    why = cam.ptz.out_of_range(target)
-    if why is not None:
-        raise SoapFaultError("InvalidPosition", why)
-    cam.ptz.move_to(target)
-    return "<tptz:AbsoluteMoveResponse/>"
-
-
-def _ptz_status(cam: FakeCamera, _: Element) -> str:
-    assert cam.ptz is not None
-    head = cam.ptz
-    pan, tilt, zoom = head.position()
-    state = "MOVING" if head.moving() else "IDLE"
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return (
-        "<tptz:GetStatusResponse><tptz:PTZStatus><tt:Position>"
-        f'<tt:PanTilt x="{pan}" y="{tilt}" space="{head.pan_tilt_space}"/>'
-        f'<tt:Zoom x="{zoom}" space="{head.zoom_space}"/></tt:Position>'
-        f"<tt:MoveStatus><tt:PanTilt>{state}</tt:PanTilt><tt:Zoom>{state}</tt:Zoom>"
-        f"</tt:MoveStatus><tt:UtcTime>{now}</tt:UtcTime></tptz:PTZStatus>"
-        "</tptz:GetStatusResponse>"
-    )
-
-
 Operation = Callable[[FakeCamera, Element], str]
-PTZ_OPERATIONS = frozenset({"GetNodes", "GetConfigurationOptions", "AbsoluteMove", "GetStatus"})
 OPERATIONS: dict[str, Operation] = {
     "GetServices": _services,
     "GetDeviceInformation": _device_information,
@@ -349,10 +216,6 @@ OPERATIONS: dict[str, Operation] = {
     "GetProfiles": _get_profiles,
     "GetStreamUri": _stream_uri,
     "GetSnapshotUri": _snapshot_uri,
-    "GetNodes": _ptz_nodes,
-    "GetConfigurationOptions": _ptz_options,
-    "AbsoluteMove": _absolute_move,
-    "GetStatus": _ptz_status,
 }
 
 
@@ -371,13 +234,14 @@ def answer(cam: FakeCamera, body: bytes) -> tuple[int, bytes]:
         return 400, fault("NotAuthorized", "Sender not Authorized")
     if name in cam.broken:
         return 200, cam.broken[name]
-    operation = OPERATIONS.get(name)
-    if operation is None or (cam.ptz is None and name in PTZ_OPERATIONS):
-        return 400, fault("ActionNotSupported", f"{name} is not supported")
     try:
-        return 200, _envelope(operation(cam, request))
-    except SoapFaultError as refused:
+        if name in OPERATIONS:
+            return 200, _envelope(OPERATIONS[name](cam, request))
+        if name in ptz.OPERATIONS and cam.ptz is not None:
+            return 200, _envelope(ptz.OPERATIONS[name](cam.ptz, request))
+    except ptz.SoapFaultError as refused:
         return 400, fault(refused.subcode, refused.reason)
+    return 400, fault("ActionNotSupported", f"{name} is not supported")
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -17,7 +17,8 @@ import zeep.exceptions
 from camroute.cameras.onvif_client import OnvifProbeError, _Camera, load_wsdls, probe_device
 from camroute.cameras.onvif_model import OnvifDevice
 
-from .onvif_device import FakeCamera, Profile, PtzHead, digest_ok, running, silent
+from .onvif_device import FakeCamera, Profile, digest_ok, running, silent
+from .onvif_ptz import PtzHead
 
 
 def _probe(url: str, *, password: str = "Cam-pass-1", timeout_s: float = 5.0) -> OnvifDevice:
