@@ -66,6 +66,9 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("POST", "/api/cameras"): CAMERA_WRITE,
     ("PATCH", "/api/cameras/{camera_id}"): CAMERA_WRITE,
     ("DELETE", "/api/cameras/{camera_id}"): CAMERA_WRITE,
+    ("POST", "/api/cameras/{camera_id}/onvif-probe"): CAMERA_WRITE,
+    ("GET", "/api/cameras/{camera_id}/heading-suggestions"): CAMERA_WRITE,  # GIS work
+    ("GET", "/api/heading-queue"): CAMERA_WRITE,
     ("GET", "/api"): CAMERA_READ,
     ("GET", "/api/conformance"): CAMERA_READ,
     ("GET", "/api/collections"): CAMERA_READ,

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from numpy.typing import NDArray
 from sqlalchemy import Connection
 
-from camroute.cameras.model import STREAM_FLAGS
+from camroute.cameras.model import NOT_IMPORTED, STREAM_FLAGS
 from camroute.cameras.streams import moves_credentials
 from camroute.cameras.tables import (
     camera_credentials,
@@ -34,9 +34,16 @@ from camroute.store.types import UtcDateTime
 ProgressFn = Callable[[int, int], None]
 CHUNK_ROWS = 50_000
 SQLITE_CACHE_KIB = 64 * 1024
+# An import neither compares nor writes the ONVIF address, the sub-stream and the provenance
+# of streams and PTZ: a re-import keeps them (see _provenance for when it resets the latter).
 DATA_COLUMNS = tuple(
-    c.name for c in cameras.columns if c.name not in ("id", "version", "updated_at")
+    c.name for c in cameras.columns if c.name not in ("id", "version", "updated_at", *NOT_IMPORTED)
 )
+# Which imported fields each provenance column speaks for.
+PROVENANCE: dict[str, tuple[str, ...]] = {
+    "streams_source": tuple(u for u in STREAM_FLAGS if u not in NOT_IMPORTED),
+    "ptz_source": ("kind", "pan_min_deg", "pan_max_deg", "tilt_min_deg", "tilt_max_deg"),
+}
 STAGE_COLUMNS = ("id", *DATA_COLUMNS, "username", "password")
 
 
@@ -164,6 +171,7 @@ def _write(conn: Connection, stage: sa.Table, *, now: datetime) -> None:
         .values(
             {
                 **{n: stage.c[n] for n in DATA_COLUMNS},
+                **_provenance(stage),
                 "version": cameras.c.version + 1,
                 "updated_at": at,
             }
@@ -172,6 +180,17 @@ def _write(conn: Connection, stage: sa.Table, *, now: datetime) -> None:
     names, select = _new_rows(stage, now, pg=conn.dialect.name == "postgresql")
     conn.execute(sa.insert(_target(names)).from_select(names, select.where(stage.c.op == "new")))
     _credentials(conn, stage, now)
+
+
+def _provenance(stage: sa.Table) -> dict[str, sa.ColumnElement[Any]]:
+    """Provenance kept unless the file changes a field it speaks for (then: unknown)."""
+    return {
+        source: sa.case(
+            (sa.or_(*[cameras.c[n].is_distinct_from(stage.c[n]) for n in fields]), sa.null()),
+            else_=cameras.c[source],
+        )
+        for source, fields in PROVENANCE.items()
+    }
 
 
 def _credentials(conn: Connection, stage: sa.Table, now: datetime) -> None:

@@ -244,3 +244,54 @@ def _heading_table(run: HeadingRun) -> None:
             row.outcome,
         )
     Console(soft_wrap=False).print(table)
+
+
+@app.command("onvif-probe")
+def onvif_probe_cmd(
+    ids: Annotated[
+        list[str] | None, typer.Argument(help="Camera ids (or --all).", show_default=False)
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every camera that has an onvif_url.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Ask the cameras; write nothing.")
+    ] = False,
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Cameras asked at once.")] = 8,
+    timeout_s: Annotated[
+        float, typer.Option("--timeout-s", min=0.1, max=120, help="Per camera, in seconds.")
+    ] = 10.0,
+    db: DbOption = None,
+) -> None:
+    """Ask cameras over ONVIF; fill stream URIs and PTZ (provenance onvif); JSON summary last.
+
+    Exit 1 when any camera failed (each is listed with its reason), 2 on bad usage.
+    """
+    from camroute.cameras.onvif_probe import probe_cameras, summary
+    from camroute.cameras.onvif_table import probe_table
+
+    err = Console(stderr=True)
+    if bool(ids) == all_:
+        err.print("name camera ids or --all (not both)", markup=False)
+        raise typer.Exit(2)
+    settings = settings_for(db)
+    try:
+        with migrated_engine(db) as engine:
+            results = probe_cameras(
+                engine,
+                None if all_ else list(dict.fromkeys(ids or [])),
+                dry_run=dry_run,
+                cipher=cipher_for(settings.credentials_key),
+                networks=settings.camera_allow_list(),
+                concurrency=concurrency,
+                timeout_s=timeout_s,
+                actor=_actor(),
+            )
+    except CamrouteError as exc:
+        err.print(f"cannot probe: {exc.detail}", markup=False, highlight=False)
+        raise typer.Exit(2) from exc
+    Console(soft_wrap=True).print(probe_table(results, dry_run=dry_run))
+    done = summary(results, dry_run=dry_run)
+    sys.stdout.write(done.model_dump_json() + "\n")
+    if done.failed:
+        raise typer.Exit(1)

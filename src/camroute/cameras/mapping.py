@@ -28,7 +28,7 @@ from typing import Any, Final
 import orjson
 
 from camroute.cameras.importers import SourceFileError
-from camroute.cameras.model import CAMERA_FIELDS
+from camroute.cameras.model import CAMERA_FIELDS, NOT_IMPORTED
 
 # Built-in aliases (lower case), tried in order. Provenance columns are never taken by name:
 # the importer writes ``imported:<source>`` itself.
@@ -83,6 +83,7 @@ PREFERRED_HEADING_PREFIX: Final = "heading_deg_"
 MAPPABLE: Final = frozenset(
     {*CAMERA_FIELDS, "id", "wkt", "username", "password"}
     - {"heading_source", "hfov_source", "range_source", "height_source", "fov_assumed"}
+    - set(NOT_IMPORTED)
 )
 META_KEYS: Final = frozenset(
     {"defaults", "kind_values", "id_prefix", "url_preset", "url_templates"}

@@ -32,7 +32,9 @@ MAX_RANGE_M: Final = 2000.0
 CameraId = Annotated[
     str, Field(min_length=1, max_length=64, pattern=r"^[^\s/?#%\\](?:[^/?#%\\]*[^\s/?#%\\])?$")
 ]
-Source = Annotated[str, Field(pattern=r"^(measured|assumed|suggested|imported:.{1,120})$")]
+# ``onvif``: the camera said so itself, answering ``camroute cameras onvif-probe``;
+# ``suggested``: a heading proposed from the streets around the camera (never measured).
+Source = Annotated[str, Field(pattern=r"^(measured|assumed|suggested|onvif|imported:.{1,120})$")]
 Lon = Annotated[float, Field(ge=-180.0, le=180.0)]
 Lat = Annotated[float, Field(ge=-90.0, le=90.0)]
 Heading = Annotated[float, Field(ge=0.0, lt=360.0)]
@@ -80,6 +82,7 @@ STREAM_FLAGS: Final = {
     "snapshot_url": "has_snapshot",
     "mjpeg_url": "has_mjpeg",
     "rtsp_url": "has_rtsp",
+    "rtsp_sub_url": "has_rtsp_sub",
 }
 
 # Fields that describe what a camera sees (the ones carrying provenance).
@@ -113,7 +116,13 @@ CAMERA_FIELDS: Final = (
     "range_source",
     "height_source",
     "fov_assumed",
+    "onvif_url",
+    "rtsp_sub_url",
+    "streams_source",
+    "ptz_source",
 )
+# Columns only the API and the ONVIF probe write (not mapped from import files yet).
+NOT_IMPORTED: Final = ("onvif_url", "rtsp_sub_url", "streams_source", "ptz_source")
 
 
 def _check_aware(value: datetime | None) -> datetime | None:
@@ -141,6 +150,12 @@ class _Optics(BaseModel):
     snapshot_url: Url | None = None
     mjpeg_url: Url | None = None
     rtsp_url: Url | None = None
+    rtsp_sub_url: Url | None = Field(
+        default=None, description="the smaller (usually H.264) sub-stream, for browsers"
+    )
+    onvif_url: Url | None = Field(
+        default=None, description="ONVIF device service, e.g. http://10.0.0.5/onvif/device_service"
+    )
     owner: ShortText | None = None
 
     @field_validator("last_seen")
@@ -185,7 +200,10 @@ class CameraCreate(_Optics):
     hfov_source: Source | None = None
     range_source: Source | None = None
     height_source: Source | None = None
+    streams_source: Source | None = None
+    ptz_source: Source | None = None
     credentials: Credentials | None = None
+    onvif_credentials: Credentials | None = None
 
 
 class CameraUpdate(_Optics):
@@ -202,7 +220,10 @@ class CameraUpdate(_Optics):
     hfov_source: Source | None = None
     range_source: Source | None = None
     height_source: Source | None = None
+    streams_source: Source | None = None
+    ptz_source: Source | None = None
     credentials: Credentials | None = None
+    onvif_credentials: Credentials | None = None
 
 
 class CameraRead(BaseModel):
@@ -234,12 +255,15 @@ class CameraRead(BaseModel):
     has_snapshot: bool = Field(description="a snapshot (JPEG) stream is configured")
     has_mjpeg: bool = Field(description="an MJPEG stream is configured")
     has_rtsp: bool = Field(description="an RTSP stream is configured")
+    has_rtsp_sub: bool = Field(description="an RTSP sub-stream is configured")
     access_class: AccessClass
     owner: str | None
     heading_source: str | None
     hfov_source: str | None
     range_source: str | None
     height_source: str | None
+    streams_source: str | None = Field(description="where the stream URLs came from")
+    ptz_source: str | None = Field(description="where the kind and PTZ limits came from")
     fov_assumed: bool
     version: int
     updated_at: datetime
@@ -259,6 +283,8 @@ class CameraAdminRead(CameraRead):
     snapshot_url: str | None
     mjpeg_url: str | None
     rtsp_url: str | None
+    rtsp_sub_url: str | None
+    onvif_url: str | None
 
 
 class CameraWritten(CameraAdminRead):
@@ -298,6 +324,7 @@ class StreamSource(BaseModel):
     snapshot_url: str | None
     mjpeg_url: str | None
     rtsp_url: str | None
+    rtsp_sub_url: str | None = None
     username: str | None = None
     password: str | None = Field(default=None, repr=False)
 

@@ -19,6 +19,9 @@ from urllib.parse import urlsplit
 from camroute.errors import InvalidInputError
 
 STREAM_URL_FIELDS: Final = ("snapshot_url", "mjpeg_url", "rtsp_url")
+# Every URL of a camera the API accepts and the server later calls (import files carry the
+# first three only).
+CAMERA_URL_FIELDS: Final = (*STREAM_URL_FIELDS, "rtsp_sub_url", "onvif_url")
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -149,7 +152,7 @@ def check_stream_urls(values: Mapping[str, object], networks: CameraNetworks) ->
     mjpeg_url | address ::1 is outside the camera networks (CAMROUTE_CAMERA_NETWORKS)
     """
     errors = []
-    for name in STREAM_URL_FIELDS:
+    for name in CAMERA_URL_FIELDS:
         url = values.get(name)
         why = networks.url_refusal(url) if isinstance(url, str) else None
         if why is not None:

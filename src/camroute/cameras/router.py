@@ -29,6 +29,7 @@ from camroute.cameras.model import (
     Status,
 )
 from camroute.cameras.networks import check_stream_urls
+from camroute.cameras.onvif_model import ProbeResult
 from camroute.cameras.secrets import CredentialCipher, cipher_for
 from camroute.errors import CamrouteError, InvalidInputError, PreconditionFailedError
 
@@ -220,3 +221,40 @@ def delete_camera(
         )
     _changed(request)
     return Response(status_code=204)
+
+
+@router.post(
+    "/{camera_id}/onvif-probe",
+    response_model=ProbeResult,
+    responses={502: {"description": "the camera failed"}, 504: {"description": "timeout"}},
+)
+def onvif_probe(
+    camera_id: str,
+    engine: EngineDep,
+    principal: WriterDep,
+    request: Request,
+    dry_run: bool = False,
+) -> ProbeResult:
+    """Ask the camera over ONVIF and fill its streams and PTZ kind (provenance ``onvif``).
+
+    ``dry_run`` asks and compares without writing. A camera that fails answers
+    problem+json: 502 (unreachable, refused the account, malformed answer), 504 (timeout),
+    404 / 409 (no such camera / no ``onvif_url``), 422 (outside the camera networks).
+    """
+    from camroute.cameras.onvif_errors import raise_for
+    from camroute.cameras.onvif_probe import probe_cameras
+
+    settings = request.app.state.settings
+    [result] = probe_cameras(
+        engine,
+        [camera_id],
+        dry_run=dry_run,
+        cipher=_cipher(request),
+        networks=settings.camera_allow_list(),
+        concurrency=1,
+        actor=principal.name,
+        role=principal.role.value,
+    )
+    if result.written:
+        _changed(request)
+    return raise_for(result)

@@ -13,16 +13,18 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from camroute.audit.service import Action, record
-from camroute.cameras import store
+from camroute.cameras import onvif_store, store
 from camroute.cameras.bulk import ProgressFn, bulk_upsert
 from camroute.cameras.fov import KIND_DEFAULTS
 from camroute.cameras.importers import read_source
 from camroute.cameras.mapping import Mapping, wanted_columns
-from camroute.cameras.model import CameraCreate, CameraUpdate
+from camroute.cameras.model import STREAM_FLAGS, CameraCreate, CameraUpdate
 from camroute.cameras.networks import CameraNetworks
 from camroute.cameras.normalise import RowIssue, normalise
 from camroute.cameras.secrets import CredentialCipher
-from camroute.cameras.streams import moves_credentials
+from camroute.cameras.streams import moves_credentials, origin
+
+PTZ_LIMITS = ("pan_min_deg", "pan_max_deg", "tilt_min_deg", "tilt_max_deg")
 
 
 @dataclass
@@ -156,6 +158,9 @@ def _optics(values: dict[str, Any], current: dict[str, Any] | None) -> dict[str,
     for name, src in (("heading_deg", "heading_source"), ("mount_height_m", "height_source")):
         if name in values:
             values[src] = None if values[name] is None else (values.get(src) or "measured")
+    for fields, src in ((STREAM_FLAGS, "streams_source"), (("kind", *PTZ_LIMITS), "ptz_source")):
+        if src not in values and any(name in values for name in fields):
+            values[src] = None  # edited by hand: where the old value came from no longer holds
     if (
         merged["kind"] == "ptz"
         and merged.get("pan_min_deg") is None
@@ -176,13 +181,18 @@ def create_camera(
     cipher: CredentialCipher | None = None,
 ) -> dict[str, Any]:
     """Create a camera; unknown hfov/range get the per-kind default, marked ``assumed``."""
-    values = body.model_dump(exclude={"credentials"})
+    values = body.model_dump(exclude={"credentials", "onvif_credentials"})
     given = {k: v for k, v in values.items() if v is not None or k in ("hfov_deg", "range_m")}
     values.update(_optics(given, None))
     row = store.insert_camera(conn, values, actor=actor)
     if body.credentials is not None:
         creds = body.credentials.model_dump()
         store.set_credentials(
+            conn, body.id, username=creds.get("username"), password=_sealed(creds, cipher)
+        )
+    if body.onvif_credentials is not None:
+        creds = body.onvif_credentials.model_dump()
+        onvif_store.set_account(
             conn, body.id, username=creds.get("username"), password=_sealed(creds, cipher)
         )
     _audit(conn, actor=actor, role=role, op="create", subject=body.id)
@@ -213,7 +223,7 @@ def update_camera(
     request sends ``credentials`` (see :mod:`camroute.cameras.streams`).
     """
     current = store.require_camera(conn, camera_id)
-    changes = body.model_dump(exclude_unset=True, exclude={"credentials"})
+    changes = body.model_dump(exclude_unset=True, exclude={"credentials", "onvif_credentials"})
     for required in ("lon", "lat", "kind", "status", "access_class"):
         if required in changes and changes[required] is None:
             changes.pop(required)
@@ -231,9 +241,32 @@ def update_camera(
             store.clear_credentials(conn, camera_id)
         # what the store now holds: on PostgreSQL a trigger applies the same rule to any edit
         cleared = not store.has_credentials(conn, camera_id)
+    _onvif_account(conn, body, current, row, cipher)
     details = {"credentials_cleared": True} if cleared else None
     _audit(conn, actor=actor, role=role, op="update", subject=camera_id, details=details)
     return CameraChange(row, credentials_cleared=cleared)
+
+
+def _onvif_account(
+    conn: Connection,
+    body: CameraUpdate,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    cipher: CredentialCipher | None,
+) -> None:
+    """Set the ONVIF account sent, or forget it when ``onvif_url`` moves to another origin.
+
+    The same rule as the stream credentials: a new host must not receive the old password.
+    """
+    if "onvif_credentials" in body.model_fields_set:
+        creds = body.onvif_credentials.model_dump() if body.onvif_credentials else {}
+        onvif_store.set_account(
+            conn, after["id"], username=creds.get("username"), password=_sealed(creds, cipher)
+        )
+    elif isinstance(url := after.get("onvif_url"), str) and (
+        not isinstance(old := before.get("onvif_url"), str) or origin(old) != origin(url)
+    ):
+        onvif_store.clear_account(conn, after["id"])
 
 
 def _sealed(creds: dict[str, Any], cipher: CredentialCipher | None) -> str | None:

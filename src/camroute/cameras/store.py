@@ -106,6 +106,7 @@ def get_stream_source(
             cameras.c.snapshot_url,
             cameras.c.mjpeg_url,
             cameras.c.rtsp_url,
+            cameras.c.rtsp_sub_url,
             camera_credentials.c.username,
             camera_credentials.c.password,
         )
@@ -121,6 +122,7 @@ def get_stream_source(
         snapshot_url=row["snapshot_url"],
         mjpeg_url=row["mjpeg_url"],
         rtsp_url=row["rtsp_url"],
+        rtsp_sub_url=row["rtsp_sub_url"],
         username=row["username"],
         password=open_password(row["password"], cipher),
     )

@@ -47,6 +47,10 @@ def camera_columns() -> list[sa.Column[Any]]:
         sa.Column("range_source", sa.String(160)),
         sa.Column("height_source", sa.String(160)),
         sa.Column("fov_assumed", sa.Boolean(), nullable=False),
+        sa.Column("onvif_url", text),
+        sa.Column("rtsp_sub_url", text),
+        sa.Column("streams_source", sa.String(160)),
+        sa.Column("ptz_source", sa.String(160)),
     ]
 
 
@@ -71,6 +75,25 @@ camera_credentials = sa.Table(
     ),
     sa.Column("username", sa.Text()),
     sa.Column("password", sa.Text()),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# What a camera said over ONVIF (the last probe), and the account camroute asks it with. The
+# password is sealed like the stream passwords (``camroute.cameras.secrets``). Apart from
+# ``camera_credentials``: a stream URL moving host drops those, not the ONVIF account.
+camera_onvif = sa.Table(
+    "camera_onvif",
+    metadata,
+    sa.Column(
+        "camera_id",
+        sa.String(64),
+        sa.ForeignKey("cameras.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("username", sa.Text()),
+    sa.Column("password", sa.Text()),
+    sa.Column("device", sa.JSON()),
+    sa.Column("probed_at", UtcDateTime()),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
 
