@@ -49,7 +49,7 @@ class MovingHead(PtzHead):
     tilt_sign: int = -1  # inverted: positive tilt looks down
     tilt_deg_per_unit: float = 45.0
     # Where the head really stops: narrower than the space it advertises.
-    tilt_limit: tuple[float, float] = (-0.2, 1.0)
+    tilt_limit: tuple[float, float] = (-0.5, 1.0)
     presets: dict[str, tuple[str, Position]] = field(default_factory=dict)
     home: Position = (0.0, 0.0, 0.0)
     moves: list[Position] = field(default_factory=list)

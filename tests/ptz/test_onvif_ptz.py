@@ -115,11 +115,12 @@ def test_move_reads_back_the_settled_position_after_a_finite_speed_move(
     fake, account = camera
     fake.head.speed_per_s = 4.0
     goal = PtzPosition(pan=0.6, tilt=0.3, zoom=0.2)
-    before, after, took_s = asyncio.run(move_and_settle(account, goal=goal))
-    assert before.position == PtzPosition(pan=0.0, tilt=0.0, zoom=0.0)
-    assert after.position.distance(goal) < 1e-4
-    assert not after.moving
-    assert took_s >= 0.6 / 4.0  # it waited for the head, not just for the answer
+    moved = asyncio.run(move_and_settle(account, goal=goal))
+    assert moved.before.position == PtzPosition(pan=0.0, tilt=0.0, zoom=0.0)
+    assert moved.after.position.distance(goal) < 1e-4
+    assert not moved.after.moving
+    assert moved.preset is None
+    assert moved.took_s >= 0.6 / 4.0  # it waited for the head, not just for the answer
     assert fake.calls.count("GetStatus") >= 3
 
 

@@ -162,3 +162,34 @@ def share_in_picture(
     far_m = height / _tan(-far_deg) if far_deg < 0.0 else math.inf
     along = 1.0 if height <= 0.0 else _strip_share(near_m - d, far_m - d, r)
     return round(_clamp(across * along, 0.0, 1.0), 4)
+
+
+def better_preset(
+    presets: list[Preset],
+    calibration: Calibration,
+    camera: CameraPose,
+    target: Target,
+    solution: AimSolution,
+) -> Preset | None:
+    """A stored preset whose view is as good as the computed move (a preset lands exactly).
+
+    A preset within :data:`PRESET_MATCH_DEG` of the target that shows at least as much of the
+    area; the best such preset when there are several.
+    """
+    wanted = share_in_picture(calibration, camera, target, solution.position)
+    scored = [
+        (residual_deg(calibration, camera, target, p.position), p)
+        for p in presets
+        if p.position is not None
+        and share_in_picture(calibration, camera, target, p.position) >= wanted - 1e-3
+    ]
+    good = [(r, p) for r, p in scored if r <= PRESET_MATCH_DEG]
+    return min(good, key=lambda rp: rp[0])[1] if good else None
+
+
+class Preset(_Frozen):
+    """A stored preset (GetPresets); position None when the camera does not say."""
+
+    token: str
+    name: str | None = None
+    position: PtzPosition | None = None

@@ -35,14 +35,6 @@ class PtzStatus(_Frozen):
     moving: bool
 
 
-class Preset(_Frozen):
-    """A stored preset (GetPresets); position None when the camera does not say."""
-
-    token: str
-    name: str | None = None
-    position: PtzPosition | None = None
-
-
 class AimRequest(_Frozen):
     """Aim the ticket's camera: at the incident's location, or at ``target`` when given."""
 
@@ -54,8 +46,8 @@ class AimResult(_Frozen):
     """What the camera did: the move asked, where it stopped, and how well it frames the area."""
 
     camera_id: str
-    incident_id: str
-    ticket_id: str
+    incident_id: str | None = Field(description="None for a GIS staff test from the CLI")
+    ticket_id: str | None
     move: Literal["absolute", "preset"]
     preset_name: str | None = None
     requested: PtzPosition

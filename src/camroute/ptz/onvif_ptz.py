@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Final
 
+import zeep.exceptions
 import zeep.helpers
 from onvif.exceptions import ONVIFError
 
 from camroute.cameras.onvif_client import _Camera, explain
 from camroute.errors import CamrouteError
-from camroute.ptz.aim import PtzPosition
+from camroute.ptz.aim import Preset, PtzPosition
 from camroute.ptz.errors import NoPtzError, PtzRefusedError, PtzTimeoutError, PtzUpstreamError
-from camroute.ptz.models import Preset, PtzStatus
+from camroute.ptz.models import PtzStatus
 
 POLL_S: Final = 0.05
 SAME_UNITS: Final = 1e-4  # two readings this close: the head has stopped
@@ -160,26 +161,41 @@ async def ptz_link(account: PtzAccount, *, timeout_s: float, doing: str) -> Asyn
         await camera.close()
 
 
+@dataclass(frozen=True)
+class Moved:
+    """One move: where the head was, where it settled, the preset used (if any), how long."""
+
+    before: PtzStatus
+    after: PtzStatus
+    preset: Preset | None
+    took_s: float
+
+
+async def _presets_or_none(link: PtzLink) -> list[Preset]:
+    try:
+        return await link.presets()
+    except zeep.exceptions.Fault:
+        return []  # presets are optional: a camera that has none still aims
+
+
 async def move_and_settle(
     account: PtzAccount,
     *,
     goal: PtzPosition,
-    preset_token: str | None = None,
+    choose: Callable[[list[Preset]], Preset | None] | None = None,
     timeout_s: float = 8.0,
-) -> tuple[PtzStatus, PtzStatus, float]:
-    """Move (to ``preset_token`` if given, else ``goal``), wait until it stops; read-backs.
-
-    Returns the position before the move, the settled one, and the seconds it took.
-    """
+) -> Moved:
+    """Move to ``goal`` (or to the preset ``choose`` picks from the camera's), until it stops."""
     started = time.monotonic()
     async with ptz_link(account, timeout_s=timeout_s, doing="the move") as link:
         before = await link.status()
-        if preset_token is not None:
-            await link.goto_preset(preset_token)
+        preset = None if choose is None else choose(await _presets_or_none(link))
+        if preset is not None:
+            await link.goto_preset(preset.token)
         else:
             await link.absolute_move(goal)
-        after = await link.settle(None if preset_token is not None else goal)
-    return before, after, time.monotonic() - started
+        after = await link.settle(preset.position if preset is not None else goal)
+    return Moved(before, after, preset, time.monotonic() - started)
 
 
 async def read_status(account: PtzAccount, *, timeout_s: float = 4.0) -> PtzStatus:

@@ -1,0 +1,422 @@
+"""PTZ use cases: aim a ticket's camera under a lock, release it, send idle cameras home.
+
+Moving a camera changes what every viewer of it sees, so one user controls it at a time: the
+lock lasts ``lock_s`` and each aim renews it; a supervisor may take it over; a camera marked
+"do not move" is never moved. Every move, refusal, take-over, release and return home is an
+audit event. The camera is asked outside any database transaction (a move takes seconds).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, RowMapping
+
+from camroute.audit.service import record
+from camroute.auth.models import Principal, Role
+from camroute.cameras import onvif_store
+from camroute.cameras.secrets import CredentialCipher
+from camroute.cameras.store import require_camera
+from camroute.errors import CamrouteError, NotFoundError, PermissionDeniedError
+from camroute.incidents.service import get_incident, open_incident
+from camroute.live import store as tickets
+from camroute.live.tickets import TicketExpiredError, TicketRevokedError
+from camroute.ptz import store
+from camroute.ptz.aim import (
+    PtzPosition,
+    Target,
+    better_preset,
+    residual_deg,
+    share_in_picture,
+    solve,
+)
+from camroute.ptz.calibration import Calibration, DeviceRanges, Range, uncalibrated
+from camroute.ptz.errors import DoNotMoveError, NoPtzError, PtzLockedError
+from camroute.ptz.geometry import CameraPose
+from camroute.ptz.models import AimRequest, AimResult, PtzAction, ReleaseResult
+from camroute.ptz.onvif_ptz import Moved, PtzAccount, go_home, move_and_settle
+from camroute.store.txn import writing
+
+SYSTEM = "camroute"  # the audit actor of returns home nobody asked for
+DEFAULT_MOUNT_HEIGHT_M = 6.0
+
+
+@dataclass(frozen=True)
+class PtzContext:
+    """What the PTZ rules need from the running app."""
+
+    engine: Engine
+    cipher: CredentialCipher | None = None
+    lock_s: float = 30.0
+    timeout_s: float = 8.0
+
+
+@dataclass(frozen=True)
+class Setup:
+    """One camera, ready to aim: its pose, calibration and ONVIF account."""
+
+    camera_id: str
+    pose: CameraPose
+    calibration: Calibration
+    account: PtzAccount
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, for the lock and the audit log (a user, or ``cli:<name>``)."""
+
+    name: str
+    role: str
+    supervisor: bool = False
+
+    @classmethod
+    def of(cls, principal: Principal) -> Actor:
+        """The actor for a logged-in user."""
+        return cls(principal.name, principal.role.value, principal.role == Role.supervisor)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def device_ranges(conn: Connection, camera_id: str) -> DeviceRanges:
+    device = onvif_store.get_device(conn, camera_id)
+    ptz = device.ptz if device else None
+    if ptz is None:
+        return DeviceRanges()
+    default = DeviceRanges()
+    return DeviceRanges(
+        pan=Range(min=ptz.pan.min, max=ptz.pan.max) if ptz.pan else default.pan,
+        tilt=Range(min=ptz.tilt.min, max=ptz.tilt.max) if ptz.tilt else default.tilt,
+        zoom=Range(min=ptz.zoom.min, max=ptz.zoom.max) if ptz.zoom else default.zoom,
+    )
+
+
+def calibration_for(conn: Connection, camera: dict[str, Any]) -> Calibration:
+    """The stored calibration, else the uncalibrated assumption from the registry."""
+    stored = store.get_calibration(conn, camera["id"])
+    if stored is not None:
+        return stored[0]
+    return uncalibrated(
+        heading_deg=camera["heading_deg"],
+        hfov_wide_deg=camera["zoom_hfov_max_deg"],
+        hfov_tele_deg=camera["zoom_hfov_min_deg"],
+        ranges=device_ranges(conn, camera["id"]),
+    )
+
+
+def camera_setup(conn: Connection, camera_id: str, *, cipher: CredentialCipher | None) -> Setup:
+    """Everything needed to aim ``camera_id``; :class:`NoPtzError` if it cannot move."""
+    camera = require_camera(conn, camera_id)
+    if camera["kind"] != "ptz":
+        raise NoPtzError(f"camera {camera_id} is a {camera['kind']} camera, not PTZ")
+    found = onvif_store.targets(conn, [camera_id], cipher=cipher)
+    if not found or found[0].onvif_url is None:
+        raise NoPtzError(f"camera {camera_id} has no ONVIF address (onvif_url)")
+    height = camera["mount_height_m"]
+    pose = CameraPose(
+        lon=camera["lon"],
+        lat=camera["lat"],
+        mount_height_m=height if height and height > 0 else DEFAULT_MOUNT_HEIGHT_M,
+    )
+    account = PtzAccount(found[0].onvif_url, found[0].username, found[0].password)
+    return Setup(camera_id, pose, calibration_for(conn, camera), account)
+
+
+def _ticket(
+    conn: Connection, incident_id: str, ticket_id: str, actor: Actor, now: datetime
+) -> RowMapping:
+    row = tickets.get_ticket(conn, ticket_id)
+    if row is None or row["incident_id"] != incident_id:
+        raise NotFoundError(
+            f"no ticket {ticket_id!r} for incident {incident_id}", field="ticket_id"
+        )
+    if row["user_name"] != actor.name and not actor.supervisor:
+        raise PermissionDeniedError("only the ticket's holder or a supervisor may aim its camera")
+    if row["revoked_at"] is not None:
+        raise TicketRevokedError(f"ticket {ticket_id} was revoked", field="ticket_id")
+    if row["expires_at"] <= now:
+        raise TicketExpiredError(f"ticket {ticket_id} has expired", field="ticket_id")
+    return row
+
+
+def _incident_target(engine: Engine, incident_id: str) -> Target:
+    incident = get_incident(engine, incident_id)
+    route = incident.route
+    if route is None:
+        raise NotFoundError(f"incident {incident_id} has no location to aim at", field="target")
+    return Target(lon=route.lon, lat=route.lat, uncertainty_m=route.uncertainty_m)
+
+
+def _audit(
+    conn: Connection,
+    actor: Actor,
+    action: PtzAction,
+    camera_id: str,
+    incident_id: str | None,
+    **details: Any,
+) -> None:
+    record(
+        conn,
+        actor=actor.name,
+        role=actor.role,
+        action=action,
+        subject=camera_id,
+        incident_id=incident_id,
+        details={k: v for k, v in details.items() if v is not None},
+    )
+
+
+def _locked_detail(control: store.Control, camera_id: str) -> str:
+    until = control.lock_until.strftime("%H:%M:%S UTC") if control.lock_until else "?"
+    return (
+        f"camera {camera_id} is controlled by {control.holder} ({control.holder_role}) until "
+        f"{until}; ask them, or a supervisor to take over"
+    )
+
+
+def take_control(
+    ctx: PtzContext,
+    camera_id: str,
+    *,
+    actor: Actor,
+    incident_id: str | None,
+    ticket_id: str | None,
+    take_over: bool = False,
+) -> datetime:
+    """Take or renew the camera's lock for ``actor``; refusals are audited, then raised."""
+    now = _now()
+    until = now + timedelta(seconds=ctx.lock_s)
+    refusal: CamrouteError | None = None
+    with writing(ctx.engine) as conn:
+        control = store.ensure_control(conn, camera_id, now=now)
+        ids = {"ticket_id": ticket_id}
+        if control.do_not_move:
+            refusal = DoNotMoveError(f"camera {camera_id} is marked do-not-move", field="camera_id")
+        elif control.held_by_other(actor.name, now=now) and not (take_over and actor.supervisor):
+            refusal = PtzLockedError(_locked_detail(control, camera_id), field="camera_id")
+        if refusal is None and not store.claim(
+            conn,
+            camera_id,
+            user=actor.name,
+            role=actor.role,
+            incident_id=incident_id,
+            ticket_id=ticket_id,
+            until=until,
+            now=now,
+            force=take_over,
+        ):
+            control = store.ensure_control(conn, camera_id, now=now)  # lost a race: who won
+            refusal = PtzLockedError(_locked_detail(control, camera_id), field="camera_id")
+        if refusal is not None:
+            _audit(
+                conn, actor, PtzAction.refused, camera_id, incident_id, why=refusal.detail, **ids
+            )
+        elif take_over and control.held_by_other(actor.name, now=now):
+            _audit(
+                conn,
+                actor,
+                PtzAction.taken_over,
+                camera_id,
+                incident_id,
+                taken_from=control.holder,
+                **ids,
+            )
+    if refusal is not None:
+        raise refusal
+    return until
+
+
+def _drive(ctx: PtzContext, setup: Setup, target: Target) -> tuple[Moved, PtzPosition]:
+    solution = solve(setup.calibration, setup.pose, target)
+
+    def choose(presets: list[Any]) -> Any:
+        return better_preset(presets, setup.calibration, setup.pose, target, solution)
+
+    moved = asyncio.run(
+        move_and_settle(
+            setup.account, goal=solution.position, choose=choose, timeout_s=ctx.timeout_s
+        )
+    )
+    return moved, solution.position
+
+
+def aim(
+    ctx: PtzContext,
+    setup: Setup,
+    target: Target,
+    *,
+    actor: Actor,
+    incident_id: str | None,
+    ticket_id: str | None,
+    take_over: bool = False,
+) -> AimResult:
+    """Aim ``setup``'s camera at ``target`` under the lock; audited whatever happens."""
+    until = take_control(
+        ctx,
+        setup.camera_id,
+        actor=actor,
+        incident_id=incident_id,
+        ticket_id=ticket_id,
+        take_over=take_over,
+    )
+    try:
+        moved, requested = _drive(ctx, setup, target)
+    except CamrouteError as exc:
+        with writing(ctx.engine) as conn:
+            _audit(
+                conn,
+                actor,
+                PtzAction.refused,
+                setup.camera_id,
+                incident_id,
+                ticket_id=ticket_id,
+                why=exc.detail,
+                code=exc.code,
+            )
+        raise
+    result = _result(setup, target, moved, requested, actor, incident_id, ticket_id, until)
+    with writing(ctx.engine) as conn:
+        store.moved(conn, setup.camera_id, result.read_back, now=_now())
+        _audit(
+            conn,
+            actor,
+            PtzAction.moved,
+            setup.camera_id,
+            incident_id,
+            ticket_id=ticket_id,
+            **{"from": result.before.model_dump(), "to": result.read_back.model_dump()},
+            move=result.move,
+            residual_deg=result.residual_deg,
+            share_in_picture=result.share_in_picture,
+            calibrated=result.calibrated,
+        )
+    return result
+
+
+def _result(
+    setup: Setup,
+    target: Target,
+    moved: Moved,
+    requested: PtzPosition,
+    actor: Actor,
+    incident_id: str | None,
+    ticket_id: str | None,
+    until: datetime,
+) -> AimResult:
+    cal, pose, got = setup.calibration, setup.pose, moved.after.position
+    solution = solve(cal, pose, target)
+    pan_deg, tilt_deg = cal.direction(pan=got.pan, tilt=got.tilt)
+    return AimResult(
+        camera_id=setup.camera_id,
+        incident_id=incident_id,
+        ticket_id=ticket_id,
+        move="preset" if moved.preset else "absolute",
+        preset_name=moved.preset.name if moved.preset else None,
+        requested=moved.preset.position if moved.preset and moved.preset.position else requested,
+        before=moved.before.position,
+        read_back=got,
+        bearing_deg=round(solution.bearing_deg, 2),
+        pan_deg=round(pan_deg, 2),
+        tilt_deg=round(tilt_deg, 2),
+        hfov_deg=round(cal.zoom_curve.hfov_deg(got.zoom), 2),
+        residual_deg=round(residual_deg(cal, pose, target, got), 2),
+        share_in_picture=share_in_picture(cal, pose, target, got),
+        calibrated=cal.calibrated,
+        expected_error_deg=round(cal.expected_error_deg, 2),
+        limited=solution.limited,
+        settle_s=round(moved.took_s, 2),
+        controller=actor.name,
+        lock_expires_at=until,
+    )
+
+
+def aim_view(
+    ctx: PtzContext, incident_id: str, ticket_id: str, req: AimRequest, *, actor: Principal
+) -> AimResult:
+    """Aim the camera of a live ticket at the incident's location (or ``req.target``)."""
+    who = Actor.of(actor)
+    with ctx.engine.connect() as conn:
+        open_incident(conn, incident_id)
+        row = _ticket(conn, incident_id, ticket_id, who, _now())
+        setup = camera_setup(conn, row["camera_id"], cipher=ctx.cipher)
+    target = req.target or _incident_target(ctx.engine, incident_id)
+    return aim(
+        ctx,
+        setup,
+        target,
+        actor=who,
+        incident_id=incident_id,
+        ticket_id=ticket_id,
+        take_over=req.take_over,
+    )
+
+
+def release_view(
+    ctx: PtzContext, incident_id: str, ticket_id: str, *, actor: Principal
+) -> ReleaseResult:
+    """Give up control of the ticket's camera; it goes home if nobody watches it any more."""
+    who, now = Actor.of(actor), _now()
+    with writing(ctx.engine) as conn:
+        row = tickets.get_ticket(conn, ticket_id)
+        if row is None or row["incident_id"] != incident_id:
+            raise NotFoundError(f"no ticket {ticket_id!r} for incident {incident_id}")
+        camera_id = row["camera_id"]
+        control = store.ensure_control(conn, camera_id, now=now)
+        mine = control.holder == who.name or (who.supervisor and control.holder is not None)
+        if mine:
+            store.release(conn, camera_id, now=now)
+            _audit(conn, who, PtzAction.released, camera_id, incident_id, ticket_id=ticket_id)
+    home = camera_id in return_idle_home(ctx, only=[camera_id])
+    return ReleaseResult(camera_id=camera_id, released=mine, returned_home=home)
+
+
+def _idle(conn: Connection, camera_id: str, now: datetime) -> bool:
+    control = store.ensure_control(conn, camera_id, now=now)
+    locked = control.lock_until is not None and control.lock_until > now and control.holder
+    return not locked and not tickets.live_on_camera(conn, camera_id, now=now)
+
+
+def return_idle_home(ctx: PtzContext, *, only: list[str] | None = None) -> list[str]:
+    """Send home every camera camroute moved that nobody watches or controls any more."""
+    now, gone = _now(), []
+    with ctx.engine.connect() as conn:
+        away = [c for c in store.away_cameras(conn) if only is None or c in only]
+        idle = [c for c in away if _idle(conn, c, now)]
+    robot = Actor(SYSTEM, "system")
+    for camera_id in idle:
+        try:
+            with ctx.engine.connect() as conn:
+                setup = camera_setup(conn, camera_id, cipher=ctx.cipher)
+            status = asyncio.run(go_home(setup.account, timeout_s=ctx.timeout_s))
+        except CamrouteError as exc:
+            with writing(ctx.engine) as conn:
+                _audit(conn, robot, PtzAction.refused, camera_id, None, why=exc.detail, home=True)
+            continue
+        with writing(ctx.engine) as conn:
+            before = store.ensure_control(conn, camera_id, now=now).position
+            store.at_home(conn, camera_id, status.position, now=_now())
+            _audit(
+                conn,
+                robot,
+                PtzAction.returned_home,
+                camera_id,
+                None,
+                **{"from": before.model_dump() if before else None},
+                to=status.position.model_dump(),
+            )
+        gone.append(camera_id)
+    return gone
+
+
+async def home_loop(ctx: PtzContext, *, every_s: float) -> None:
+    """Run :func:`return_idle_home` every ``every_s`` seconds, in a worker thread."""
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            await asyncio.to_thread(return_idle_home, ctx)
+        except CamrouteError:
+            continue  # the next round tries again; each failure is audited
