@@ -17,6 +17,7 @@ from camroute.cli_options import DbOption, settings_for
 from camroute.demo.cli import demo
 from camroute.incidents.cli import app as retention_app
 from camroute.location.cli import locate
+from camroute.ptz.cli import register as register_ptz
 from camroute.routing.cli import route, viewsheds
 from camroute.sim.cli import app as sim_app
 from camroute.wiring import wire
@@ -58,6 +59,7 @@ app.command(name="locate")(locate)
 app.command(name="route")(route)
 app.command(name="viewsheds")(viewsheds)
 register_areas(app)  # layers, lookup, geocode
+register_ptz(cameras_app)  # calibrate, aim, do-not-move
 app.add_typer(cameras_app, name="cameras")
 app.add_typer(buildings_app, name="buildings")
 app.add_typer(users_app, name="users")
