@@ -214,11 +214,14 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         status, payload = ptz_answer(self.camera, self.rfile.read(length))
-        self.send_response(status)
-        self.send_header("Content-Type", "application/soap+xml; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/soap+xml; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up on a delayed answer: that is what the test wanted
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: pytest shows failures, not every request."""

@@ -142,12 +142,14 @@ def uncalibrated(
 
 
 def _fit_axis(
-    truth_deg: np.ndarray, units: np.ndarray, *, nominal: float, circular: bool
+    truth_deg: np.ndarray, units: np.ndarray, *, nominal: float, circular: bool, scale: bool
 ) -> tuple[float, Sign, float, np.ndarray]:
     """Offset, sign and scale of ``truth = offset + sign * scale * units``, and the residuals.
 
-    Both signs are tried at the nominal scale; with three or more landmarks spread enough the
-    scale is fitted too (least squares, on bearings unwrapped around the first fit).
+    Both signs are tried at the nominal scale; with ``scale`` and three or more landmarks
+    spread enough the scale is fitted too (least squares). Pan keeps its nominal scale: the
+    generic space spans a full turn on every camera seen, and a fitted one would hide a
+    misread landmark in the scale instead of reporting it in the fit error.
     """
     best: tuple[float, Sign, float, np.ndarray] | None = None
     for sign in (1, -1):
@@ -161,15 +163,15 @@ def _fit_axis(
         if best is None or float(np.abs(resid).mean()) < float(np.abs(best[3]).mean()):
             best = (offset, sign, nominal, resid)
     assert best is not None
-    offset, sign, scale, resid = best
-    if len(units) >= 3 and float(np.ptp(units)) >= MIN_SCALE_SPREAD:
-        unwrapped = offset + sign * scale * units + resid
+    offset, sign, per_unit, resid = best
+    if scale and len(units) >= 3 and float(np.ptp(units)) >= MIN_SCALE_SPREAD:
+        unwrapped = offset + sign * per_unit * units + resid
         slope, intercept = np.polyfit(units, unwrapped, 1)
         if slope * sign > 0:
-            scale, offset = abs(float(slope)), float(intercept)
-            fitted = offset + sign * scale * units
+            per_unit, offset = abs(float(slope)), float(intercept)
+            fitted = offset + sign * per_unit * units
             resid = angle_diff_deg(truth_deg, fitted) if circular else truth_deg - fitted
-    return offset % 360.0 if circular else offset, sign, scale, np.asarray(resid)
+    return offset % 360.0 if circular else offset, sign, per_unit, np.asarray(resid)
 
 
 def fit(
@@ -209,12 +211,14 @@ def fit(
         pans,
         nominal=NOMINAL_PAN_SPAN_DEG / _span(ranges.pan),
         circular=True,
+        scale=False,
     )
     t_off, t_sign, t_scale, t_res = _fit_axis(
         np.array([a.tilt_deg for a in aims]),
         tilts,
         nominal=NOMINAL_TILT_SPAN_DEG / _span(ranges.tilt),
         circular=False,
+        scale=True,
     )
     rms = float(np.sqrt(np.mean(p_res**2 + t_res**2)))
     curve = (
