@@ -29,6 +29,11 @@ PURE_PACKAGES = [
     "cameras/fov.py",
     "cameras/model.py",
     "cameras/networks.py",
+    "ptz/aim.py",
+    "ptz/calibration.py",
+    "ptz/geometry.py",
+    "ptz/zoom.py",
+    "ptz/models.py",
 ]
 # Location is pure except its thin edges: the HTTP router and the CLI.
 EDGE_FILES = {"router.py", "cli.py", "service.py", "store.py", "tables.py"}
