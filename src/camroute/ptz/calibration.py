@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from camroute.geo import angle_diff_deg
 from camroute.ptz.geometry import CameraPose, Direction, direction_to
+from camroute.ptz.ranges import DeviceRanges, Range
 from camroute.ptz.zoom import ZoomCurve, ZoomPoint, default_curve
 
 Sign = Literal[1, -1]
@@ -41,21 +42,6 @@ class CalibrationError(ValueError):
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Range(_Frozen):
-    """A device axis's closed interval, in the device's units."""
-
-    min: float
-    max: float
-
-
-class DeviceRanges(_Frozen):
-    """The absolute position spaces the device stated (ONVIF generic spaces by default)."""
-
-    pan: Range = Range(min=-1.0, max=1.0)
-    tilt: Range = Range(min=-1.0, max=1.0)
-    zoom: Range = Range(min=0.0, max=1.0)
 
 
 class Landmark(_Frozen):

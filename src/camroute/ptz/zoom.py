@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-if TYPE_CHECKING:
-    from camroute.ptz.calibration import DeviceRanges
+from camroute.ptz.ranges import DeviceRanges
 
 DEFAULT_WIDE_DEG: Final = 60.0  # a typical 4.8-120 mm street PTZ at its widest
 DEFAULT_TELE_DEG: Final = 2.5
