@@ -33,8 +33,9 @@ from camroute.live.redact import install_ticket_redactor
 from camroute.live.router import router as live_router
 from camroute.live.tally import SnapshotTally
 from camroute.location.router import router as location_router
+from camroute.ptz.homing import home_loop
 from camroute.ptz.router import router as ptz_router
-from camroute.ptz.service import PtzContext, home_loop
+from camroute.ptz.service import PtzContext
 from camroute.routing.router import router as routing_router
 from camroute.routing.service import IndexHolder
 from camroute.settings import Settings

@@ -10,7 +10,15 @@ import numpy as np
 import pytest
 from pyproj import Geod
 
-from camroute.ptz.aim import FRAME_MARGIN, PtzPosition, Target, residual_deg, solve
+from camroute.ptz.aim import (
+    FRAME_MARGIN,
+    Preset,
+    PtzPosition,
+    Target,
+    better_preset,
+    residual_deg,
+    solve,
+)
 from camroute.ptz.calibration import Landmark, fit, uncalibrated
 from camroute.ptz.errors import NoPtzError, PtzRefusedError, PtzTimeoutError, PtzUpstreamError
 from camroute.ptz.geometry import CameraPose, angle_between_deg, direction_to
@@ -167,3 +175,24 @@ def test_wrong_password_is_an_upstream_failure(camera: tuple[PtzCamera, PtzAccou
     with pytest.raises(PtzUpstreamError, match="not_authorized"):
         asyncio.run(read_status(bad, timeout_s=3.0))
     assert "GetStatus" not in fake.calls
+
+
+def test_a_preset_that_frames_the_target_is_used_instead_of_a_computed_move(
+    camera: tuple[PtzCamera, PtzAccount],
+) -> None:
+    fake, account = camera
+    target = Target(lon=place(200.0, 70.0)[0], lat=place(200.0, 70.0)[1], uncertainty_m=10.0)
+    cal = uncalibrated(heading_deg=0.0)
+    aim = solve(cal, POSE, target)
+    spot = (aim.position.pan, aim.position.tilt, aim.position.zoom)
+    fake.head.presets = {"3": ("Cổng chợ", spot), "4": ("Bãi xe", (-0.9, 0.5, 0.0))}
+
+    def choose(presets: list[Preset]) -> Preset | None:
+        return better_preset(presets, cal, POSE, target, aim)
+
+    moved = asyncio.run(move_and_settle(account, goal=aim.position, choose=choose))
+    assert moved.preset is not None
+    assert moved.preset.name == "Cổng chợ"
+    assert "GotoPreset" in fake.calls
+    assert "AbsoluteMove" not in fake.calls
+    assert moved.after.position.distance(aim.position) < 1e-4

@@ -22,9 +22,10 @@ from camroute.cameras import service as cameras
 from camroute.cameras.model import CameraCreate, Credentials
 from camroute.ptz.admin import mark_do_not_move
 from camroute.ptz.geometry import CameraPose, angle_between_deg, direction_to
+from camroute.ptz.homing import return_idle_home
 from camroute.ptz.models import AimResult, CalibrationRead, ReleaseResult
 from camroute.ptz.onvif_ptz import PtzAccount, read_status
-from camroute.ptz.service import PtzContext, return_idle_home
+from camroute.ptz.service import PtzContext
 from camroute.settings import Settings
 
 from .ptz_device import PtzCamera, running

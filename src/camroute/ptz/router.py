@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Depends, Request
 
 from camroute.auth.deps import PrincipalDep, Role, require_roles
 from camroute.cameras.secrets import cipher_for
-from camroute.ptz import admin, service
+from camroute.ptz import admin, homing, service
 from camroute.ptz.models import (
     AimRequest,
     AimResult,
@@ -71,7 +71,7 @@ def release_view(
     incident_id: str, ticket_id: str, ctx: PtzDep, principal: PrincipalDep
 ) -> ReleaseResult:
     """Give up control of the camera; it returns home when nobody watches it any more."""
-    return service.release_view(ctx, incident_id, ticket_id, actor=principal)
+    return homing.release_view(ctx, incident_id, ticket_id, actor=principal)
 
 
 @router.get(

@@ -36,11 +36,10 @@ from camroute.ptz.aim import (
 from camroute.ptz.calibration import Calibration, DeviceRanges, Range, uncalibrated
 from camroute.ptz.errors import DoNotMoveError, NoPtzError, PtzLockedError
 from camroute.ptz.geometry import CameraPose
-from camroute.ptz.models import AimRequest, AimResult, PtzAction, ReleaseResult
-from camroute.ptz.onvif_ptz import Moved, PtzAccount, go_home, move_and_settle
+from camroute.ptz.models import AimRequest, AimResult, PtzAction
+from camroute.ptz.onvif_ptz import Moved, PtzAccount, move_and_settle
 from camroute.store.txn import writing
 
-SYSTEM = "camroute"  # the audit actor of returns home nobody asked for
 DEFAULT_MOUNT_HEIGHT_M = 6.0
 
 
@@ -78,7 +77,7 @@ class Actor:
         return cls(principal.name, principal.role.value, principal.role == Role.supervisor)
 
 
-def _now() -> datetime:
+def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
@@ -151,7 +150,7 @@ def _incident_target(engine: Engine, incident_id: str) -> Target:
     return Target(lon=route.lon, lat=route.lat, uncertainty_m=route.uncertainty_m)
 
 
-def _audit(
+def audit_event(
     conn: Connection,
     actor: Actor,
     action: PtzAction,
@@ -159,6 +158,7 @@ def _audit(
     incident_id: str | None,
     **details: Any,
 ) -> None:
+    """Record one PTZ event as ``actor``'s (details without None values)."""
     record(
         conn,
         actor=actor.name,
@@ -188,7 +188,7 @@ def take_control(
     take_over: bool = False,
 ) -> datetime:
     """Take or renew the camera's lock for ``actor``; refusals are audited, then raised."""
-    now = _now()
+    now = now_utc()
     until = now + timedelta(seconds=ctx.lock_s)
     refusal: CamrouteError | None = None
     with writing(ctx.engine) as conn:
@@ -212,11 +212,11 @@ def take_control(
             control = store.ensure_control(conn, camera_id, now=now)  # lost a race: who won
             refusal = PtzLockedError(_locked_detail(control, camera_id), field="camera_id")
         if refusal is not None:
-            _audit(
+            audit_event(
                 conn, actor, PtzAction.refused, camera_id, incident_id, why=refusal.detail, **ids
             )
         elif take_over and control.held_by_other(actor.name, now=now):
-            _audit(
+            audit_event(
                 conn,
                 actor,
                 PtzAction.taken_over,
@@ -267,7 +267,7 @@ def aim(
         moved, requested = _drive(ctx, setup, target)
     except CamrouteError as exc:
         with writing(ctx.engine) as conn:
-            _audit(
+            audit_event(
                 conn,
                 actor,
                 PtzAction.refused,
@@ -280,8 +280,8 @@ def aim(
         raise
     result = _result(setup, target, moved, requested, actor, incident_id, ticket_id, until)
     with writing(ctx.engine) as conn:
-        store.moved(conn, setup.camera_id, result.read_back, now=_now())
-        _audit(
+        store.moved(conn, setup.camera_id, result.read_back, now=now_utc())
+        audit_event(
             conn,
             actor,
             PtzAction.moved,
@@ -341,7 +341,7 @@ def aim_view(
     who = Actor.of(actor)
     with ctx.engine.connect() as conn:
         open_incident(conn, incident_id)
-        row = _ticket(conn, incident_id, ticket_id, who, _now())
+        row = _ticket(conn, incident_id, ticket_id, who, now_utc())
         setup = camera_setup(conn, row["camera_id"], cipher=ctx.cipher)
     target = req.target or _incident_target(ctx.engine, incident_id)
     return aim(
@@ -353,70 +353,3 @@ def aim_view(
         ticket_id=ticket_id,
         take_over=req.take_over,
     )
-
-
-def release_view(
-    ctx: PtzContext, incident_id: str, ticket_id: str, *, actor: Principal
-) -> ReleaseResult:
-    """Give up control of the ticket's camera; it goes home if nobody watches it any more."""
-    who, now = Actor.of(actor), _now()
-    with writing(ctx.engine) as conn:
-        row = tickets.get_ticket(conn, ticket_id)
-        if row is None or row["incident_id"] != incident_id:
-            raise NotFoundError(f"no ticket {ticket_id!r} for incident {incident_id}")
-        camera_id = row["camera_id"]
-        control = store.ensure_control(conn, camera_id, now=now)
-        mine = control.holder == who.name or (who.supervisor and control.holder is not None)
-        if mine:
-            store.release(conn, camera_id, now=now)
-            _audit(conn, who, PtzAction.released, camera_id, incident_id, ticket_id=ticket_id)
-    home = camera_id in return_idle_home(ctx, only=[camera_id])
-    return ReleaseResult(camera_id=camera_id, released=mine, returned_home=home)
-
-
-def _idle(conn: Connection, camera_id: str, now: datetime) -> bool:
-    control = store.ensure_control(conn, camera_id, now=now)
-    locked = control.lock_until is not None and control.lock_until > now and control.holder
-    return not locked and not tickets.live_on_camera(conn, camera_id, now=now)
-
-
-def return_idle_home(ctx: PtzContext, *, only: list[str] | None = None) -> list[str]:
-    """Send home every camera camroute moved that nobody watches or controls any more."""
-    now, gone = _now(), []
-    with ctx.engine.connect() as conn:
-        away = [c for c in store.away_cameras(conn) if only is None or c in only]
-        idle = [c for c in away if _idle(conn, c, now)]
-    robot = Actor(SYSTEM, "system")
-    for camera_id in idle:
-        try:
-            with ctx.engine.connect() as conn:
-                setup = camera_setup(conn, camera_id, cipher=ctx.cipher)
-            status = asyncio.run(go_home(setup.account, timeout_s=ctx.timeout_s))
-        except CamrouteError as exc:
-            with writing(ctx.engine) as conn:
-                _audit(conn, robot, PtzAction.refused, camera_id, None, why=exc.detail, home=True)
-            continue
-        with writing(ctx.engine) as conn:
-            before = store.ensure_control(conn, camera_id, now=now).position
-            store.at_home(conn, camera_id, status.position, now=_now())
-            _audit(
-                conn,
-                robot,
-                PtzAction.returned_home,
-                camera_id,
-                None,
-                **{"from": before.model_dump() if before else None},
-                to=status.position.model_dump(),
-            )
-        gone.append(camera_id)
-    return gone
-
-
-async def home_loop(ctx: PtzContext, *, every_s: float) -> None:
-    """Run :func:`return_idle_home` every ``every_s`` seconds, in a worker thread."""
-    while True:
-        await asyncio.sleep(every_s)
-        try:
-            await asyncio.to_thread(return_idle_home, ctx)
-        except CamrouteError:
-            continue  # the next round tries again; each failure is audited
