@@ -255,3 +255,21 @@ def test_move_outside_the_limits_is_a_422_problem(env: Env) -> None:
     assert resp.status_code == 422
     assert resp.json()["code"] == "ptz_refused"
     assert "outside the PTZ limits" in resp.json()["detail"]
+
+
+def test_a_dispatcher_may_not_aim_far_from_the_caller_but_a_supervisor_may(env: Env) -> None:
+    far_lon, far_lat, _ = GEOD.fwd(CALLER["lon"], CALLER["lat"], 90.0, 400.0)
+    far = {"lon": far_lon, "lat": far_lat, "uncertainty_m": 5}
+    refused = env.aim("ann", env.view("ann"), target=far)
+    assert refused.status_code == 403
+    assert "a supervisor must aim farther" in refused.json()["detail"]
+    assert env.fake.head.moves == []
+    near_lon, near_lat, _ = GEOD.fwd(CALLER["lon"], CALLER["lat"], 90.0, 60.0)
+    near = env.aim("ann", env.view("ann"), target={"lon": near_lon, "lat": near_lat})
+    assert near.status_code == 200, near.text
+    allowed = env.aim("sue", env.view("sue"), target=far, take_over=True)
+    assert allowed.status_code == 200, allowed.text
+    seen = direction_to(env.pose, lon=far_lon, lat=far_lat)
+    assert AimResult.model_validate(allowed.json()).bearing_deg == pytest.approx(
+        seen.bearing_deg, abs=0.01
+    )

@@ -36,6 +36,7 @@ def ptz_context(request: Request) -> service.PtzContext:
         cipher_for(state.settings.credentials_key),
         lock_s=getattr(state, "ptz_lock_s", 30.0),
         timeout_s=getattr(state, "ptz_timeout_s", 8.0),
+        max_override_m=state.settings.live_max_distance_m,
     )
 
 

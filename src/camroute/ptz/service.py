@@ -35,7 +35,7 @@ from camroute.ptz.aim import (
 )
 from camroute.ptz.calibration import Calibration, DeviceRanges, Range, uncalibrated
 from camroute.ptz.errors import DoNotMoveError, NoPtzError, PtzLockedError
-from camroute.ptz.geometry import CameraPose
+from camroute.ptz.geometry import CameraPose, direction_to
 from camroute.ptz.models import AimRequest, AimResult, PtzAction
 from camroute.ptz.onvif_ptz import Moved, PtzAccount, move_and_settle
 from camroute.store.txn import writing
@@ -51,6 +51,7 @@ class PtzContext:
     cipher: CredentialCipher | None = None
     lock_s: float = 30.0
     timeout_s: float = 8.0
+    max_override_m: float = 150.0  # how far from the caller a dispatcher may aim
 
 
 @dataclass(frozen=True)
@@ -334,6 +335,22 @@ def _result(
     )
 
 
+def _check_override(ctx: PtzContext, target: Target, incident: Target, who: Actor) -> None:
+    """A dispatcher may aim near the caller only; farther needs a supervisor (privacy)."""
+    away_m = direction_to(
+        CameraPose(lon=incident.lon, lat=incident.lat, mount_height_m=0.0),
+        lon=target.lon,
+        lat=target.lat,
+    ).distance_m
+    limit_m = ctx.max_override_m + incident.uncertainty_m
+    if away_m > limit_m and not who.supervisor:
+        raise PermissionDeniedError(
+            f"the target is {away_m:.0f} m from the caller's area (at most {limit_m:.0f} m): "
+            "a supervisor must aim farther",
+            field="target",
+        )
+
+
 def aim_view(
     ctx: PtzContext, incident_id: str, ticket_id: str, req: AimRequest, *, actor: Principal
 ) -> AimResult:
@@ -343,7 +360,10 @@ def aim_view(
         open_incident(conn, incident_id)
         row = _ticket(conn, incident_id, ticket_id, who, now_utc())
         setup = camera_setup(conn, row["camera_id"], cipher=ctx.cipher)
-    target = req.target or _incident_target(ctx.engine, incident_id)
+    incident_target = _incident_target(ctx.engine, incident_id)
+    target = req.target or incident_target
+    if req.target is not None:
+        _check_override(ctx, req.target, incident_target, who)
     return aim(
         ctx,
         setup,
