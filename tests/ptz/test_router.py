@@ -273,3 +273,18 @@ def test_a_dispatcher_may_not_aim_far_from_the_caller_but_a_supervisor_may(env: 
     assert AimResult.model_validate(allowed.json()).bearing_deg == pytest.approx(
         seen.bearing_deg, abs=0.01
     )
+
+
+def test_only_the_tickets_holder_aims_and_an_ended_ticket_aims_nothing(env: Env) -> None:
+    ann = env.view("ann")
+    other = env.aim("bob", ann)
+    assert other.status_code == 403
+    assert "holder or a supervisor" in other.json()["detail"]
+    gone = env.client.delete(
+        f"/api/incidents/{env.incident_id}/views/{ann}", headers=env.keys["ann"]
+    )
+    assert gone.status_code == 204
+    ended = env.aim("ann", ann)
+    assert ended.status_code == 403
+    assert ended.json()["code"] == "ticket_revoked"
+    assert env.fake.head.moves == []
