@@ -31,6 +31,12 @@ PURE_PACKAGES = [
     "cameras/networks.py",
     "cameras/headings",
     "coverage",
+    "ptz/aim.py",
+    "ptz/calibration.py",
+    "ptz/geometry.py",
+    "ptz/zoom.py",
+    "ptz/models.py",
+    "ptz/ranges.py",
 ]
 # Location is pure except its thin edges: the HTTP router and the CLI.
 EDGE_FILES = {"router.py", "cli.py", "service.py", "store.py", "tables.py"}

@@ -23,6 +23,7 @@ from camroute.auth.router import router as auth_router
 from camroute.cameras.headings.router import router as headings_router
 from camroute.cameras.ogc import router as cameras_ogc_router
 from camroute.cameras.router import router as cameras_router
+from camroute.cameras.secrets import cipher_for
 from camroute.events import EventBus
 from camroute.events.router import router as events_router
 from camroute.incidents.router import router as incidents_router
@@ -33,6 +34,9 @@ from camroute.live.redact import install_ticket_redactor
 from camroute.live.router import router as live_router
 from camroute.live.tally import SnapshotTally
 from camroute.location.router import router as location_router
+from camroute.ptz.homing import home_loop
+from camroute.ptz.router import router as ptz_router
+from camroute.ptz.service import PtzContext
 from camroute.routing.router import router as routing_router
 from camroute.routing.service import IndexHolder
 from camroute.settings import Settings
@@ -67,11 +71,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         flusher = asyncio.create_task(
             flush_login_failures(app.state.login_guard, engine, every_s=every_s)
         )  # failed-login counts reach the audit log within a minute, and at shutdown
+        ptz = PtzContext(engine, cipher_for(settings.credentials_key))
+        homer = asyncio.create_task(home_loop(ptz, every_s=15.0))  # idle PTZ cameras go home
         try:
             yield
         finally:
             flusher.cancel()
-            await asyncio.gather(flusher, return_exceptions=True)
+            homer.cancel()
+            await asyncio.gather(flusher, homer, return_exceptions=True)
             sweeper.stop()
             app.state.camera_index.stop()
             await app.state.http.aclose()
@@ -112,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(events_router)  # SSE for the map
     app.include_router(incidents_router)  # calls and incidents
     app.include_router(live_router)  # view tickets; /api/live/{ticket}/... is ticket-authenticated
+    app.include_router(ptz_router)  # aim a ticket's PTZ camera, under a lock; calibration
     app.include_router(routing_router)  # POST /api/route
     app.include_router(location_router)  # POST /api/locate
     app.include_router(areas_router)  # GET /api/lookup, GET /api/geocode

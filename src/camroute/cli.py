@@ -19,6 +19,7 @@ from camroute.coverage.cli import app as coverage_app
 from camroute.demo.cli import demo
 from camroute.incidents.cli import app as retention_app
 from camroute.location.cli import locate
+from camroute.ptz.cli import register as register_ptz
 from camroute.routing.cli import route, viewsheds
 from camroute.settings import Settings
 from camroute.sim.cli import app as sim_app
@@ -102,6 +103,7 @@ app.command(name="locate")(locate)
 app.command(name="route")(route)
 app.command(name="viewsheds")(viewsheds)
 register_areas(app)  # layers, lookup, geocode
+register_ptz(cameras_app)  # calibrate, aim, do-not-move
 app.add_typer(cameras_app, name="cameras")
 app.add_typer(buildings_app, name="buildings")
 app.add_typer(coverage_app, name="coverage")

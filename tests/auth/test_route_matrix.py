@@ -85,6 +85,11 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("POST", "/api/incidents/{incident_id}/views"): INCIDENT_WORK,
     ("POST", "/api/incidents/{incident_id}/views/{ticket_id}/renew"): INCIDENT_WORK,
     ("DELETE", "/api/incidents/{incident_id}/views/{ticket_id}"): INCIDENT_WORK,
+    # PTZ: aim a ticket's camera; calibration (read by the page, written by GIS staff).
+    ("POST", "/api/incidents/{incident_id}/views/{ticket_id}/aim"): INCIDENT_WORK,
+    ("POST", "/api/incidents/{incident_id}/views/{ticket_id}/aim/release"): INCIDENT_WORK,
+    ("GET", "/api/cameras/{camera_id}/ptz/calibration"): frozenset({D, S, G}),
+    ("PUT", "/api/cameras/{camera_id}/ptz/calibration"): CAMERA_WRITE,
     ("GET", "/api/events"): INCIDENT_WORK,
     ("GET", "/api/live/mine"): INCIDENT_WORK,
     ("DELETE", "/api/live/mine/{ticket_id}"): INCIDENT_WORK,

@@ -121,3 +121,11 @@ def delete_expired(conn: Connection, *, before: datetime) -> int:
         sa.delete(live_tickets).where(sa.or_(t.expires_at < before, t.revoked_at < before))
     )
     return result.rowcount
+
+
+def live_on_camera(conn: Connection, camera_id: str, *, now: datetime) -> list[RowMapping]:
+    """The unexpired, unrevoked tickets on ``camera_id`` (PTZ: is anyone still watching)."""
+    stmt = sa.select(live_tickets).where(
+        t.camera_id == camera_id, t.revoked_at.is_(None), t.expires_at > now
+    )
+    return list(conn.execute(stmt).mappings())

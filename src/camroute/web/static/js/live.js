@@ -1,6 +1,7 @@
 // Live tiles: purpose -> ticket -> MJPEG (or refreshed snapshots) with the frame age.
 // Amber after 2 s, red STALE after 5 s, at most 4 tiles, closed when the incident closes.
 
+import { aimControls } from "./aim.js";
 import { ProblemError, api, problemText } from "./api.js";
 import { el, toast } from "./dom.js";
 import { t } from "./i18n.js";
@@ -73,7 +74,7 @@ function addTile(incidentId, cameraId, purpose, view) {
     el("header", {}, el("strong", {}, cameraId),
       el("span", { class: "purpose", dataset: { i18n: `purpose.${purposeKey(purpose)}` } }, t(`purpose.${purposeKey(purpose)}`)),
       el("button", { type: "button", class: "close-tile", title: t("live.close"), dataset: { i18nTitle: "live.close" }, onclick: () => closeTile(tile) }, "×")),
-    img, age);
+    img, age, aimControls(tile));
   tiles.push(tile);
   document.getElementById("tiles").append(tile.node);
   tile.ticker = setInterval(() => showAge(tile), 250);

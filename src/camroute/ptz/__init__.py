@@ -1,0 +1,1 @@
+"""Pointing a PTZ camera at the caller: calibration, aiming over ONVIF, arbitration."""

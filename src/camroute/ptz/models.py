@@ -1,0 +1,93 @@
+"""PTZ API schemas and the device's answers, typed end to end. Pure (pydantic)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from camroute.ptz.aim import Axis, PtzPosition, Target
+from camroute.ptz.calibration import Calibration, DeviceRanges, Landmark
+from camroute.ptz.zoom import ZoomPoint
+
+
+class PtzAction(StrEnum):
+    """Audit action names for PTZ control (recorded with ``camroute.audit.record``)."""
+
+    moved = "ptz_moved"
+    refused = "ptz_refused"
+    taken_over = "ptz_taken_over"
+    released = "ptz_released"
+    returned_home = "ptz_returned_home"
+    calibrated = "ptz_calibrated"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PtzStatus(_Frozen):
+    """A GetStatus reading."""
+
+    position: PtzPosition
+    moving: bool
+
+
+class AimRequest(_Frozen):
+    """Aim the ticket's camera: at the incident's location, or at ``target`` when given."""
+
+    target: Target | None = Field(default=None, description="override: look here instead")
+    take_over: bool = Field(default=False, description="supervisor: take control from its holder")
+
+
+class AimResult(_Frozen):
+    """What the camera did: the move asked, where it stopped, and how well it frames the area."""
+
+    camera_id: str
+    incident_id: str | None = Field(description="None for a GIS staff test from the CLI")
+    ticket_id: str | None
+    move: Literal["absolute", "preset"]
+    preset_name: str | None = None
+    requested: PtzPosition
+    before: PtzPosition
+    read_back: PtzPosition
+    bearing_deg: float = Field(description="true bearing from the camera to the target")
+    pan_deg: float = Field(description="true bearing the camera now faces (per calibration)")
+    tilt_deg: float = Field(description="elevation the camera now faces (per calibration)")
+    hfov_deg: float = Field(description="horizontal field of view at the read-back zoom")
+    residual_deg: float = Field(description="angle between where it points and the target")
+    share_in_picture: float = Field(ge=0.0, le=1.0, description="of the uncertainty area")
+    calibrated: bool
+    expected_error_deg: float
+    limited: list[Axis] = Field(default_factory=list)
+    settle_s: float
+    controller: str
+    lock_expires_at: datetime
+
+
+class ReleaseResult(_Frozen):
+    """Control given up; whether the camera went home (no other live ticket on it)."""
+
+    camera_id: str
+    released: bool
+    returned_home: bool
+
+
+class CalibrationInput(_Frozen):
+    """Landmarks (device pan/tilt read while aimed at a known place) and optional zoom samples."""
+
+    landmarks: list[Landmark] = Field(min_length=2, max_length=20)
+    zoom_points: list[ZoomPoint] | None = None
+    ranges: DeviceRanges | None = None
+
+
+class CalibrationRead(_Frozen):
+    """A camera's stored calibration and where it came from."""
+
+    camera_id: str
+    source: Literal["measured", "assumed"]
+    calibration: Calibration
+    fitted_at: datetime | None = None
+    fitted_by: str | None = None

@@ -1,0 +1,217 @@
+"""Move one camera over ONVIF PTZ and read where it stopped (edge: network I/O).
+
+The same client as the probe (``onvif-zeep-async``, bundled WSDLs, no schema fetched). Every
+call is bounded: the whole exchange (connect, move, poll ``GetStatus`` until the head
+settles) runs under one deadline, so a hung camera costs at most that long, never a hung
+request. Failures become the typed errors of :mod:`camroute.ptz.errors`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, Final
+
+import zeep.exceptions
+import zeep.helpers
+from onvif.exceptions import ONVIFError
+
+from camroute.cameras.onvif_client import _Camera, explain
+from camroute.errors import CamrouteError
+from camroute.ptz.aim import Preset, PtzPosition
+from camroute.ptz.errors import NoPtzError, PtzRefusedError, PtzTimeoutError, PtzUpstreamError
+from camroute.ptz.models import PtzStatus
+
+POLL_S: Final = 0.05
+SAME_UNITS: Final = 1e-4  # two readings this close: the head has stopped
+
+
+@dataclass(frozen=True)
+class PtzAccount:
+    """Where the camera's ONVIF device service is, and the account that opens it."""
+
+    url: str
+    username: str | None
+    password: str | None
+
+
+def _plain(value: Any) -> Any:
+    return zeep.helpers.serialize_object(value, dict)  # type: ignore[no-untyped-call]
+
+
+def _at(data: Any, *path: str) -> Any:
+    for key in path:
+        data = data.get(key) if isinstance(data, Mapping) else None
+    return data
+
+
+def _position(raw: Any) -> PtzPosition | None:
+    pan, tilt = _at(raw, "PanTilt", "x"), _at(raw, "PanTilt", "y")
+    zoom = _at(raw, "Zoom", "x")
+    if pan is None or tilt is None:
+        return None
+    return PtzPosition(pan=float(pan), tilt=float(tilt), zoom=float(zoom or 0.0))
+
+
+class PtzLink:
+    """An open PTZ service on one camera, driving one media profile."""
+
+    def __init__(self, service: Any, profile_token: str) -> None:
+        self._service = service
+        self.profile_token = profile_token
+
+    async def status(self) -> PtzStatus:
+        """Where the head is and whether it still moves (GetStatus)."""
+        raw = _plain(await self._service.GetStatus({"ProfileToken": self.profile_token}))
+        position = _position(_at(raw, "Position"))
+        if position is None:
+            raise PtzUpstreamError("GetStatus named no pan/tilt position")
+        moves = [_at(raw, "MoveStatus", axis) for axis in ("PanTilt", "Zoom")]
+        moving = any(str(m).upper() == "MOVING" for m in moves if m is not None)
+        return PtzStatus(position=position, moving=moving)
+
+    async def absolute_move(self, goal: PtzPosition) -> None:
+        """Start an AbsoluteMove to ``goal`` (the camera answers before it gets there)."""
+        await self._service.AbsoluteMove(
+            {
+                "ProfileToken": self.profile_token,
+                "Position": {"PanTilt": {"x": goal.pan, "y": goal.tilt}, "Zoom": {"x": goal.zoom}},
+            }
+        )
+
+    async def goto_preset(self, token: str) -> None:
+        """Start moving to a stored preset."""
+        await self._service.GotoPreset({"ProfileToken": self.profile_token, "PresetToken": token})
+
+    async def goto_home(self) -> None:
+        """Start moving to the home position."""
+        await self._service.GotoHomePosition({"ProfileToken": self.profile_token})
+
+    async def presets(self) -> list[Preset]:
+        """The camera's stored presets (those without a position are kept, position None)."""
+        raw = _plain(await self._service.GetPresets({"ProfileToken": self.profile_token}))
+        return [
+            Preset(
+                token=str(_at(item, "token")),
+                name=_at(item, "Name"),
+                position=_position(_at(item, "PTZPosition")),
+            )
+            for item in raw or []
+            if _at(item, "token")
+        ]
+
+    async def settle(self, goal: PtzPosition | None, *, poll_s: float = POLL_S) -> PtzStatus:
+        """Poll GetStatus until the head stops: at ``goal``, or still over three readings.
+
+        Some heads report IDLE for a moment before they start, hence the three readings.
+        """
+        last: PtzStatus | None = None
+        still = 0
+        while True:
+            now = await self.status()
+            same = last is not None and now.position.distance(last.position) <= SAME_UNITS
+            still = still + 1 if same and not now.moving else 0
+            at_goal = goal is not None and now.position.distance(goal) <= SAME_UNITS
+            if not now.moving and (at_goal or still >= 2):
+                return now
+            last = now
+            await asyncio.sleep(poll_s)
+
+
+async def _profile_token(camera: _Camera) -> str:
+    media = await camera.create_media_service()
+    profiles = _plain(await media.GetProfiles()) or []
+    with_ptz = [p for p in profiles if _at(p, "PTZConfiguration") is not None]
+    chosen = (with_ptz or profiles or [None])[0]
+    token = _at(chosen, "token")
+    if not token:
+        raise NoPtzError("the camera has no media profile with a PTZ configuration")
+    return str(token)
+
+
+def _translate(exc: BaseException, *, timeout_s: float, doing: str) -> CamrouteError:
+    if isinstance(exc, CamrouteError):
+        return exc
+    probe = explain(exc, timeout_s=timeout_s)
+    if probe.kind == "timeout":
+        return PtzTimeoutError(f"the camera did not finish {doing} within {timeout_s:g} s")
+    if probe.kind == "refused":
+        return PtzRefusedError(f"the camera refused {doing}: {probe.reason}")
+    return PtzUpstreamError(f"{doing} failed ({probe.kind}): {probe.reason}")
+
+
+@asynccontextmanager
+async def ptz_link(account: PtzAccount, *, timeout_s: float, doing: str) -> AsyncIterator[PtzLink]:
+    """A PTZ link whose whole use (connect included) ends within ``timeout_s``."""
+    camera = _Camera(account.url, account.username, account.password)
+    try:
+        async with asyncio.timeout(timeout_s):
+            await camera.update_xaddrs()
+            try:
+                service = await camera.create_ptz_service()
+            except ONVIFError as exc:
+                raise NoPtzError("the camera offers no ONVIF PTZ service") from exc
+            yield PtzLink(service, await _profile_token(camera))
+    except Exception as exc:
+        raise _translate(exc, timeout_s=timeout_s, doing=doing) from exc
+    finally:
+        await camera.close()
+
+
+@dataclass(frozen=True)
+class Moved:
+    """One move: where the head was, where it settled, the preset used (if any), how long."""
+
+    before: PtzStatus
+    after: PtzStatus
+    preset: Preset | None
+    took_s: float
+
+
+async def _presets_or_none(link: PtzLink) -> list[Preset]:
+    try:
+        return await link.presets()
+    except zeep.exceptions.Fault:
+        return []  # presets are optional: a camera that has none still aims
+
+
+async def move_and_settle(
+    account: PtzAccount,
+    *,
+    goal: PtzPosition,
+    choose: Callable[[list[Preset]], Preset | None] | None = None,
+    timeout_s: float = 8.0,
+) -> Moved:
+    """Move to ``goal`` (or to the preset ``choose`` picks from the camera's), until it stops."""
+    started = time.monotonic()
+    async with ptz_link(account, timeout_s=timeout_s, doing="the move") as link:
+        before = await link.status()
+        preset = None if choose is None else choose(await _presets_or_none(link))
+        if preset is not None:
+            await link.goto_preset(preset.token)
+        else:
+            await link.absolute_move(goal)
+        after = await link.settle(preset.position if preset is not None else goal)
+    return Moved(before, after, preset, time.monotonic() - started)
+
+
+async def read_status(account: PtzAccount, *, timeout_s: float = 4.0) -> PtzStatus:
+    """Where the camera points now."""
+    async with ptz_link(account, timeout_s=timeout_s, doing="reading its position") as link:
+        return await link.status()
+
+
+async def read_presets(account: PtzAccount, *, timeout_s: float = 4.0) -> list[Preset]:
+    """The camera's presets."""
+    async with ptz_link(account, timeout_s=timeout_s, doing="listing presets") as link:
+        return await link.presets()
+
+
+async def go_home(account: PtzAccount, *, timeout_s: float = 8.0) -> PtzStatus:
+    """Send the camera to its home position and wait until it stops there."""
+    async with ptz_link(account, timeout_s=timeout_s, doing="returning home") as link:
+        await link.goto_home()
+        return await link.settle(None)

@@ -1,0 +1,99 @@
+"""HTTP edge of PTZ control: aim a live ticket's camera, release it; calibration for GIS staff."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Request
+
+from camroute.auth.deps import PrincipalDep, Role, require_roles
+from camroute.cameras.secrets import cipher_for
+from camroute.ptz import admin, homing, service
+from camroute.ptz.models import (
+    AimRequest,
+    AimResult,
+    CalibrationInput,
+    CalibrationRead,
+    ReleaseResult,
+)
+
+router = APIRouter(tags=["ptz"])
+CONTROLLERS = (Role.dispatcher, Role.supervisor)
+PROBLEMS: dict[int | str, dict[str, str]] = {
+    403: {"description": "the camera is marked do-not-move, or the ticket is not yours"},
+    409: {"description": "another dispatcher controls the camera (the detail names who)"},
+    422: {"description": "the camera cannot be moved, or refused the move (outside its limits)"},
+    502: {"description": "the camera failed (unreachable, refused the account)"},
+    504: {"description": "the camera did not answer or settle in time"},
+}
+
+
+def ptz_context(request: Request) -> service.PtzContext:
+    """The PTZ rules' view of the app (engine, the credentials cipher, lock and timeouts)."""
+    state = request.app.state
+    return service.PtzContext(
+        state.engine,
+        cipher_for(state.settings.credentials_key),
+        lock_s=getattr(state, "ptz_lock_s", 30.0),
+        timeout_s=getattr(state, "ptz_timeout_s", 8.0),
+        max_override_m=state.settings.live_max_distance_m,
+    )
+
+
+PtzDep = Annotated[service.PtzContext, Depends(ptz_context)]
+
+
+@router.post(
+    "/api/incidents/{incident_id}/views/{ticket_id}/aim",
+    response_model=AimResult,
+    responses=PROBLEMS,
+    dependencies=[Depends(require_roles(*CONTROLLERS))],
+)
+def aim_view(
+    incident_id: str,
+    ticket_id: str,
+    ctx: PtzDep,
+    principal: PrincipalDep,
+    body: Annotated[AimRequest | None, Body()] = None,
+) -> AimResult:
+    """Point the ticket's PTZ camera at the caller; the answer says where it stopped and how well.
+
+    Takes (or renews) the camera's control lock; a supervisor may ``take_over``.
+    """
+    return service.aim_view(ctx, incident_id, ticket_id, body or AimRequest(), actor=principal)
+
+
+@router.post(
+    "/api/incidents/{incident_id}/views/{ticket_id}/aim/release",
+    response_model=ReleaseResult,
+    dependencies=[Depends(require_roles(*CONTROLLERS))],
+)
+def release_view(
+    incident_id: str, ticket_id: str, ctx: PtzDep, principal: PrincipalDep
+) -> ReleaseResult:
+    """Give up control of the camera; it returns home when nobody watches it any more."""
+    return homing.release_view(ctx, incident_id, ticket_id, actor=principal)
+
+
+@router.get(
+    "/api/cameras/{camera_id}/ptz/calibration",
+    response_model=CalibrationRead,
+    dependencies=[Depends(require_roles(Role.gis_admin, *CONTROLLERS))],
+)
+def get_calibration(camera_id: str, ctx: PtzDep) -> CalibrationRead:
+    """The camera's calibration (``assumed`` when nobody calibrated it)."""
+    return admin.read_calibration(ctx.engine, camera_id)
+
+
+@router.put(
+    "/api/cameras/{camera_id}/ptz/calibration",
+    response_model=CalibrationRead,
+    dependencies=[Depends(require_roles(Role.gis_admin))],
+)
+def put_calibration(
+    camera_id: str, body: CalibrationInput, ctx: PtzDep, principal: PrincipalDep
+) -> CalibrationRead:
+    """Fit and store the camera's calibration from landmarks; the fit error is reported."""
+    return admin.calibrate_camera(
+        ctx.engine, camera_id, body, actor=principal.name, role=principal.role.value
+    )

@@ -1,0 +1,172 @@
+"""The only code touching the PTZ tables; every function runs in the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
+
+from camroute.ptz.aim import PtzPosition
+from camroute.ptz.calibration import Calibration
+from camroute.ptz.tables import ptz_calibrations, ptz_control
+
+c = ptz_control.c
+
+
+@dataclass(frozen=True)
+class Control:
+    """Who holds a camera's lock until when, and its flags."""
+
+    camera_id: str
+    holder: str | None
+    holder_role: str | None
+    incident_id: str | None
+    ticket_id: str | None
+    lock_until: datetime | None
+    do_not_move: bool
+    away_from_home: bool
+    position: PtzPosition | None
+
+    def held_by_other(self, user: str, *, now: datetime) -> bool:
+        """Whether someone else holds a live lock at ``now``."""
+        live = self.lock_until is not None and self.lock_until > now
+        return live and self.holder is not None and self.holder != user
+
+
+def save_calibration(
+    conn: Connection, camera_id: str, calibration: Calibration, *, at: datetime, by: str
+) -> None:
+    """Store (replace) ``camera_id``'s measured calibration."""
+    values = {
+        "calibration": calibration.model_dump(mode="json"),
+        "source": "measured",
+        "fit_error_deg": calibration.fit_error_deg,
+        "fitted_at": at,
+        "fitted_by": by,
+    }
+    t = ptz_calibrations.c
+    done = conn.execute(
+        sa.update(ptz_calibrations).where(t.camera_id == camera_id).values(**values)
+    )
+    if done.rowcount == 0:
+        conn.execute(sa.insert(ptz_calibrations).values(camera_id=camera_id, **values))
+
+
+def get_calibration(conn: Connection, camera_id: str) -> tuple[Calibration, datetime, str] | None:
+    """The stored calibration with when and by whom, or None."""
+    t = ptz_calibrations.c
+    row = conn.execute(
+        sa.select(t.calibration, t.fitted_at, t.fitted_by).where(t.camera_id == camera_id)
+    ).first()
+    if row is None:
+        return None
+    return Calibration.model_validate(row.calibration), row.fitted_at, row.fitted_by
+
+
+def _control(row: sa.RowMapping) -> Control:
+    pos = row["position"]
+    return Control(
+        camera_id=row["camera_id"],
+        holder=row["holder"],
+        holder_role=row["holder_role"],
+        incident_id=row["incident_id"],
+        ticket_id=row["ticket_id"],
+        lock_until=row["lock_until"],
+        do_not_move=bool(row["do_not_move"]),
+        away_from_home=bool(row["away_from_home"]),
+        position=None if pos is None else PtzPosition.model_validate(pos),
+    )
+
+
+def ensure_control(conn: Connection, camera_id: str, *, now: datetime) -> Control:
+    """The camera's control row, created empty on first use."""
+    row = conn.execute(sa.select(ptz_control).where(c.camera_id == camera_id)).mappings().first()
+    if row is None:
+        try:
+            with conn.begin_nested():
+                conn.execute(sa.insert(ptz_control).values(camera_id=camera_id, updated_at=now))
+        except IntegrityError:
+            pass  # another request created it first
+        row = conn.execute(sa.select(ptz_control).where(c.camera_id == camera_id)).mappings().one()
+    return _control(row)
+
+
+def claim(
+    conn: Connection,
+    camera_id: str,
+    *,
+    user: str,
+    role: str,
+    incident_id: str | None,
+    ticket_id: str | None,
+    until: datetime,
+    now: datetime,
+    force: bool = False,
+) -> bool:
+    """Take or renew the lock unless another user holds a live one (``force``: anyway)."""
+    stmt = sa.update(ptz_control).where(c.camera_id == camera_id)
+    if not force:
+        stmt = stmt.where(sa.or_(c.holder.is_(None), c.holder == user, c.lock_until <= now))
+    done = conn.execute(
+        stmt.values(
+            holder=user,
+            holder_role=role,
+            incident_id=incident_id,
+            ticket_id=ticket_id,
+            lock_until=until,
+            updated_at=now,
+        )
+    )
+    return bool(done.rowcount)
+
+
+def moved(conn: Connection, camera_id: str, position: PtzPosition, *, now: datetime) -> None:
+    """Note where the head stopped after camroute moved it."""
+    conn.execute(
+        sa.update(ptz_control)
+        .where(c.camera_id == camera_id)
+        .values(away_from_home=True, position=position.model_dump(), updated_at=now)
+    )
+
+
+def release(conn: Connection, camera_id: str, *, now: datetime) -> None:
+    """Drop the lock (whoever held it)."""
+    conn.execute(
+        sa.update(ptz_control)
+        .where(c.camera_id == camera_id)
+        .values(
+            holder=None,
+            holder_role=None,
+            incident_id=None,
+            ticket_id=None,
+            lock_until=None,
+            updated_at=now,
+        )
+    )
+
+
+def at_home(conn: Connection, camera_id: str, position: PtzPosition, *, now: datetime) -> None:
+    """The head went back to its home preset."""
+    conn.execute(
+        sa.update(ptz_control)
+        .where(c.camera_id == camera_id)
+        .values(away_from_home=False, position=position.model_dump(), updated_at=now)
+    )
+
+
+def set_do_not_move(conn: Connection, camera_id: str, value: bool, *, now: datetime) -> None:
+    """Mark (or unmark) a camera camroute must never move."""
+    ensure_control(conn, camera_id, now=now)
+    conn.execute(
+        sa.update(ptz_control)
+        .where(c.camera_id == camera_id)
+        .values(do_not_move=value, updated_at=now)
+    )
+
+
+def away_cameras(conn: Connection) -> list[str]:
+    """Cameras camroute moved and has not sent home yet."""
+    return list(conn.execute(sa.select(c.camera_id).where(c.away_from_home)).scalars())

@@ -1,0 +1,48 @@
+"""PTZ tables: each camera's calibration, and who controls it now (the arbitration lock)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from camroute.store.metadata import metadata
+from camroute.store.types import UtcDateTime
+
+ptz_calibrations = sa.Table(
+    "ptz_calibrations",
+    metadata,
+    sa.Column(
+        "camera_id",
+        sa.String(64),
+        sa.ForeignKey("cameras.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("calibration", sa.JSON(), nullable=False),  # ptz.calibration.Calibration
+    sa.Column("source", sa.String(16), nullable=False),  # measured
+    sa.Column("fit_error_deg", sa.Float()),
+    sa.Column("fitted_at", UtcDateTime(), nullable=False),
+    sa.Column("fitted_by", sa.String(128), nullable=False),
+    sa.CheckConstraint("source IN ('measured')", name="ck_ptz_calibrations_source"),
+)
+
+# One row per camera that was ever controlled or flagged: the lock and where the head is.
+ptz_control = sa.Table(
+    "ptz_control",
+    metadata,
+    sa.Column(
+        "camera_id",
+        sa.String(64),
+        sa.ForeignKey("cameras.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("holder", sa.String(128)),
+    sa.Column("holder_role", sa.String(32)),
+    sa.Column("incident_id", sa.String(36)),
+    sa.Column("ticket_id", sa.String(36)),
+    sa.Column("lock_until", UtcDateTime()),
+    # A camera on a city-traffic patrol tour: camroute never moves it.
+    sa.Column("do_not_move", sa.Boolean(), nullable=False, server_default=sa.false()),
+    # Moved by camroute and not yet sent home.
+    sa.Column("away_from_home", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("position", sa.JSON()),  # the last read-back, device units
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)

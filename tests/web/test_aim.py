@@ -1,0 +1,120 @@
+"""The Aim button on a PTZ live tile in Chromium: the move, the residual, the turned cone, vi/en."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from camroute.cameras import onvif_store
+from camroute.cameras.tables import cameras
+from camroute.ptz.geometry import CameraPose, direction_to
+
+from ..ptz.ptz_device import PtzCamera, running
+from .conftest import CALLER, M_PER_DEG_LAT
+
+pytestmark = pytest.mark.browser
+TILE = "#tiles .tile[data-camera='WEB-PTZ']"
+POSE = CameraPose(lon=CALLER["lon"], lat=CALLER["lat"] - 45 / M_PER_DEG_LAT, mount_height_m=6.0)
+
+
+@pytest.fixture
+def head(stack: Any) -> Iterator[PtzCamera]:
+    """WEB-PTZ answers ONVIF from the fake PTZ camera for this test."""
+    fake = PtzCamera()
+    engine = stack.app.state.engine
+    with running(fake) as url:
+        with engine.begin() as conn:
+            conn.execute(sa.update(cameras).where(cameras.c.id == "WEB-PTZ").values(onvif_url=url))
+            onvif_store.set_account(conn, "WEB-PTZ", username="admin", password="Cam-pass-1")
+        yield fake
+        with engine.begin() as conn:
+            conn.execute(sa.update(cameras).where(cameras.c.id == "WEB-PTZ").values(onvif_url=None))
+            conn.execute(sa.text("DELETE FROM ptz_calibrations WHERE camera_id = 'WEB-PTZ'"))
+            conn.execute(sa.text("DELETE FROM ptz_control WHERE camera_id = 'WEB-PTZ'"))
+
+
+def _aim(page: Any) -> dict[str, Any]:
+    page.evaluate(
+        f"document.querySelector(\"{TILE} .aim-result\")?.removeAttribute('data-residual-deg')"
+    )
+    page.click(f"{TILE} button.aim")
+    page.wait_for_selector(f"{TILE} .aim-result[data-residual-deg]", timeout=15000)
+    return dict(json.loads(page.get_attribute(f"{TILE} .aim-result", "data-result") or "{}"))
+
+
+def _frames(page: Any) -> list[str]:
+    """The drawn PTZ frames (their SVG paths; the map does not move between readings)."""
+    return sorted(
+        page.locator("path.ptz-frame").evaluate_all("ps => ps.map(p => p.getAttribute('d'))")
+    )
+
+
+def _calibrate(stack: Any, fake: PtzCamera) -> None:
+    marks = []
+    for east_m, north_m in ((30.0, 10.0), (-20.0, 40.0), (5.0, -35.0)):
+        lon = POSE.lon + east_m / (M_PER_DEG_LAT * 0.9825)
+        lat = POSE.lat + north_m / M_PER_DEG_LAT
+        seen = direction_to(POSE, lon=lon, lat=lat)
+        pan, tilt = fake.head.pan_tilt_for(seen.bearing_deg, seen.tilt_deg)
+        marks.append({"lon": lon, "lat": lat, "pan": pan, "tilt": tilt})
+    zoom = [{"zoom": z, "hfov_deg": fake.head.hfov_deg(z)} for z in (0, 0.05, 0.1, 0.2, 0.5, 1)]
+    r = httpx.put(
+        f"{stack.url}/api/cameras/WEB-PTZ/ptz/calibration",
+        json={"landmarks": marks, "zoom_points": zoom},
+        headers=stack.gis_admin(),
+        timeout=10.0,
+    )
+    assert r.status_code == 200, r.text
+
+
+def test_aim_button_moves_the_camera_shows_the_residual_and_turns_the_cone(
+    page: Any, ui: Any, login: Any, stack: Any, head: PtzCamera
+) -> None:
+    incident = stack.post_call(hotline="113")
+    login("ann")
+    ui.open_incident(incident["id"])
+    ui.open_live("WEB-PTZ")
+    page.wait_for_selector(f"{TILE} button.aim")
+    assert page.inner_text(f"{TILE} button.aim") == "Hướng camera về vị trí"
+    planned = _frames(page)
+    first = _aim(page)
+    assert head.head.moves, "the camera was not moved"
+    text = page.inner_text(f"{TILE} .aim-result")
+    assert "chưa hiệu chỉnh" in text
+    assert f"lệch {first['residual_deg']:.1f}°" in text
+    turned = _frames(page)
+    assert len(turned) == len(planned)
+    assert turned != planned  # WEB-PTZ's frame follows the camera, not the plan
+    page.click("#lang-toggle")
+    page.wait_for_function(
+        f"document.querySelector(\"{TILE} button.aim\").textContent === 'Aim camera'"
+    )
+    assert "not calibrated" in page.inner_text(f"{TILE} .aim-result")
+    _calibrate(stack, head)
+    second = _aim(page)
+    assert second["calibrated"] is True
+    assert second["residual_deg"] < 1.0
+    text = page.inner_text(f"{TILE} .aim-result")
+    assert "not calibrated" not in text
+    assert f"{second['residual_deg']:.1f}° off" in text
+    # The cone is drawn at the pan the camera reports, now known to face the caller.
+    assert abs(second["pan_deg"] - second["bearing_deg"]) < 1.0
+    assert len(_frames(page)) == len(planned)
+
+
+def test_refused_aim_shows_the_problem_on_the_tile(
+    page: Any, ui: Any, login: Any, stack: Any, head: PtzCamera
+) -> None:
+    head.head.tilt_limit = (0.9, 1.0)  # the head cannot look where the caller is
+    incident = stack.post_call(hotline="115")
+    login("ann")
+    ui.open_incident(incident["id"])
+    ui.open_live("WEB-PTZ")
+    page.click(f"{TILE} button.aim")
+    page.wait_for_selector(f"{TILE} .aim-result.error", timeout=15000)
+    assert "outside the PTZ limits" in page.inner_text(f"{TILE} .aim-result")
