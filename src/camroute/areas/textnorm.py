@@ -52,10 +52,15 @@ def fold(text: str) -> str:
 
     Examples
     --------
+    Some OSM names write the Icelandic eth 'Ð' (U+00D0, lower case 'ð') for 'Đ' (U+0110): the
+    two look alike, so a search for "Đồng Khởi" must find "Ðồng Khởi"; both fold to ``d``.
+
     >>> fold("Đường Lê Lợi, Q.1")
     'duong le loi, q.1'
+    >>> fold("\u00d0ồng Khởi") == fold("Đồng Khởi") == "dong khoi"
+    True
     """
-    lowered = text.lower().replace("đ", "d")
+    lowered = text.lower().replace("đ", "d").replace("ð", "d")
     decomposed = unicodedata.normalize("NFD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
