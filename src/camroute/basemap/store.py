@@ -73,3 +73,9 @@ def read_features(
 def basemap_generation(engine: Engine) -> str:
     """Bumped by every import: a cheap "has the basemap changed" for caches."""
     return generation(engine, GENERATION_KEY)
+
+
+def has_basemap(engine: Engine) -> bool:
+    """Whether an import stored any basemap feature."""
+    with engine.connect() as conn:
+        return conn.execute(sa.select(basemap_features.c.id).limit(1)).first() is not None

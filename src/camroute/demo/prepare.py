@@ -165,6 +165,23 @@ def helsinki(shared: Path, out: Path) -> None:
     _write(pois, out / "pois.geojson")
 
 
+HCMC_BASEMAP = (
+    "tan_dinh_export.osm",
+    "district5_patch_export.osm",
+    "hcmc_streets.geojson",
+    "hcmc_water_parks.geojson",
+    "hcmc_buildings.geojson",
+    "PROVENANCE.md",
+)
+
+
+def hcmc_basemap(shared: Path, out: Path) -> None:
+    """Copy the central-HCMC OSM files unchanged (ODbL; the basemap import reads them as is)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in HCMC_BASEMAP:
+        (out / name).write_bytes((shared / "hcmc_osm" / name).read_bytes())
+
+
 def build(shared: Path, out_dir: Path = DATA_DIR) -> list[Path]:
     """Write every shipped demo data file (not the licences) under ``out_dir``."""
     hcmc_out, hel_out = out_dir / "hcmc", out_dir / "helsinki"
@@ -176,6 +193,7 @@ def build(shared: Path, out_dir: Path = DATA_DIR) -> list[Path]:
         for name, frame in service_layers(city).items():
             _write(frame, out / f"{name}.geojson")
     helsinki(shared, hel_out)
+    hcmc_basemap(shared, hcmc_out / "basemap")
     return sorted(out_dir.rglob("*.*json"))
 
 
