@@ -26,7 +26,11 @@ README = Path(__file__).parents[2] / "README.md"
 def test_shipped_files_are_small_and_attributed() -> None:
     files = [p for p in DATA_DIR.rglob("*") if p.is_file()]
     assert all(p.stat().st_size < 300 * 1024 for p in files), [p.name for p in files]
-    assert sum(p.stat().st_size for p in files) < 1.2 * 1024 * 1024
+    # The HCMC basemap (OSM exports of District 1 and around, gzipped) has its own budget.
+    basemap = [p for p in files if p.parent.name == "basemap"]
+    assert sum(p.stat().st_size for p in basemap) < 0.8 * 1024 * 1024
+    others = [p for p in files if p not in basemap]
+    assert sum(p.stat().st_size for p in others) < 1.2 * 1024 * 1024
     attribution = (DATA_DIR / "ATTRIBUTION.md").read_text()
     for source in ("UIP", "vietnamadminunits", "dvhcvn", "OpenStreetMap", "ODbL", "illustrative"):
         assert source in attribution

@@ -1,4 +1,4 @@
-"""Read GeoJSON / GeoPackage / Shapefile layers whose columns are OSM tags.
+"""Read GeoJSON / GeoPackage / Shapefile layers (gzipped too) whose columns are OSM tags.
 
 osmnx edges, Overpass and QGIS exports keep the tags as columns (``highway``, ``name``,
 ``building:levels``); a ``class`` column of ``water``/``green`` is read as water/parks.
@@ -20,9 +20,14 @@ from camroute.basemap.models import BasemapFeature
 ID_FIELDS = ("osm_id", "id", "osmid")
 
 
+def _gdal_path(path: Path) -> str:
+    """GDAL reads a gzipped file (``x.geojson.gz``) through its ``/vsigzip/`` handler."""
+    return f"/vsigzip/{path}" if path.name.lower().endswith(".gz") else str(path)
+
+
 def _layer_names(path: Path) -> list[str]:
     try:
-        return [str(row[0]) for row in pyogrio.list_layers(path)]
+        return [str(row[0]) for row in pyogrio.list_layers(_gdal_path(path))]
     except Exception as exc:  # pyogrio raises driver-specific errors
         raise BasemapImportError(f"cannot read {path.name}: {exc}", field="path") from exc
 
@@ -40,7 +45,7 @@ def read_layers(path: Path, *, tick: Callable[[int], None] | None = None) -> lis
     features: list[BasemapFeature] = []
     for layer in _layer_names(path):
         try:
-            frame = pyogrio.read_dataframe(path, layer=layer)
+            frame = pyogrio.read_dataframe(_gdal_path(path), layer=layer)
         except Exception as exc:  # pyogrio raises driver-specific errors
             raise BasemapImportError(f"cannot read {path.name}: {exc}", field="path") from exc
         if frame.crs is not None and frame.crs.to_epsg() != 4326:

@@ -33,11 +33,11 @@ CITY_TITLES = {"hcmc": "Ho Chi Minh City", "helsinki": "Helsinki (OpenStreetMap)
 # GeoJSON cut from the same ways (only what the exports lack is added).
 BASEMAP_FILES = {
     "hcmc": (
-        "tan_dinh_export.osm",
-        "district5_patch_export.osm",
-        "hcmc_streets.geojson",
-        "hcmc_water_parks.geojson",
-        "hcmc_buildings.geojson",
+        "tan_dinh_export.osm.gz",
+        "district5_patch_export.osm.gz",
+        "hcmc_streets.geojson.gz",
+        "hcmc_water_parks.geojson.gz",
+        "hcmc_buildings.geojson.gz",
     )
 }
 # Where the map opens: District 1 around Nguyễn Huệ and Đồng Khởi (W, S, E, N).

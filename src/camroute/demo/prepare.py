@@ -8,6 +8,7 @@ shipping are read (MIT traffic-camera list and ward centroids, ODbL OpenStreetMa
 
 from __future__ import annotations
 
+import gzip
 import sys
 from pathlib import Path
 from typing import Any
@@ -176,10 +177,14 @@ HCMC_BASEMAP = (
 
 
 def hcmc_basemap(shared: Path, out: Path) -> None:
-    """Copy the central-HCMC OSM files unchanged (ODbL; the basemap import reads them as is)."""
+    """Copy the central-HCMC OSM files unchanged but gzipped (ODbL; the import reads .gz)."""
     out.mkdir(parents=True, exist_ok=True)
     for name in HCMC_BASEMAP:
-        (out / name).write_bytes((shared / "hcmc_osm" / name).read_bytes())
+        data = (shared / "hcmc_osm" / name).read_bytes()
+        if name.endswith(".md"):
+            (out / name).write_bytes(data)
+        else:
+            (out / f"{name}.gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
 
 
 def build(shared: Path, out_dir: Path = DATA_DIR) -> list[Path]:
