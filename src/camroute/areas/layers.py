@@ -114,9 +114,18 @@ def _build(features: Sequence[AreaFeature], links: Sequence[AdminLink]) -> Snaps
 def _stored_features(engine: Engine) -> list[AreaFeature]:
     """The area layers plus the basemap's named roads and POIs (one import feeds both)."""
     from camroute.areas.store import read_features
-    from camroute.basemap.service import search_layers
+    from camroute.basemap.service import search_features
 
-    return [*read_features(engine), *search_layers(engine)]
+    basemap = [
+        AreaFeature(
+            "streets" if f.layer == "roads" else "pois",
+            str(f.name),
+            f.geometry,
+            props={"highway" if f.layer == "roads" else "category": f.kind, "source": "basemap"},
+        )
+        for f in search_features(engine)
+    ]
+    return [*read_features(engine), *basemap]
 
 
 class AreaLayers:

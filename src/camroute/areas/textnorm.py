@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _ABBREV_DOT = re.compile(r"(?<![a-z0-9])(tp|tx|tt|p|q|d|h)\.\s*")
 _ABBREV_NUM = re.compile(r"(?<![a-z0-9])(p|q)\s?(\d{1,2})(?![0-9a-z])")
@@ -65,6 +66,7 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=1 << 16)  # a city's street names repeat (one name, many ways)
 def normalise(text: str) -> str:
     """Search key: folded, abbreviations spelt out, punctuation to single spaces.
 

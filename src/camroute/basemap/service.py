@@ -10,7 +10,6 @@ from pathlib import Path
 import shapely
 from sqlalchemy import Engine
 
-from camroute.areas.models import AreaFeature
 from camroute.basemap.errors import BasemapImportError
 from camroute.basemap.layerread import read_layers
 from camroute.basemap.models import LAYERS, BasemapFeature, BasemapImportSummary
@@ -78,18 +77,10 @@ def import_basemap(
     )
 
 
-def search_layers(engine: Engine) -> list[AreaFeature]:
-    """Named roads and POIs as the address search and nearest-street lookup read them.
+def search_features(engine: Engine) -> list[BasemapFeature]:
+    """The named roads and POIs, for the address search and the nearest-street lookup.
 
-    One import feeds the tiles and the search: the areas package asks here instead of
-    holding a second copy of the streets.
+    One import feeds the tiles and the search: the areas package asks here instead of holding
+    a second copy of the streets.
     """
-    found = []
-    for feature in read_features(engine, layers=("roads", "pois"), named=True):
-        if feature.layer == "roads":
-            props: dict[str, object] = {"highway": feature.kind, "source": "basemap"}
-            found.append(AreaFeature("streets", str(feature.name), feature.geometry, props=props))
-        else:
-            props = {"category": feature.kind, "source": "basemap"}
-            found.append(AreaFeature("pois", str(feature.name), feature.geometry, props=props))
-    return found
+    return read_features(engine, layers=("roads", "pois"), named=True)
