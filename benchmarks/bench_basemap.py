@@ -30,7 +30,7 @@ from camroute.basemap.tiles import TileSource, tile_of
 from camroute.demo.loader import BASEMAP_FILES, DATA_DIR
 from camroute.store import make_engine, migrate
 
-SHIPPED = [DATA_DIR / "hcmc" / "basemap" / name for name in BASEMAP_FILES["hcmc"]]
+SHIPPED = [DATA_DIR / "hcmc" / name for name in BASEMAP_FILES["hcmc"]]
 EXPORTS = SHIPPED[:2]
 DISTRICT_1 = (106.690, 10.765, 106.712, 10.790)
 COPIES = 10
@@ -38,15 +38,17 @@ SHIFT_DEG = 0.03  # each copy moved this far east (the exports are ~0.011 deg wi
 ID_STEP = 10**10
 
 
-def _shifted(obj: object, k: int) -> object:
+def _shifted(obj: object, block: int, k: int) -> object:
+    """``obj`` in id block ``block`` (ids stay sorted block by block), moved ``k`` steps east."""
+    step = block * ID_STEP
     if isinstance(obj, osmium.osm.Node):
         loc = obj.location
-        return obj.replace(id=obj.id + k * ID_STEP, location=(loc.lon + k * SHIFT_DEG, loc.lat))
+        return obj.replace(id=obj.id + step, location=(loc.lon + k * SHIFT_DEG, loc.lat))
     if isinstance(obj, osmium.osm.Way):
-        return obj.replace(id=obj.id + k * ID_STEP, nodes=[n.ref + k * ID_STEP for n in obj.nodes])
+        return obj.replace(id=obj.id + step, nodes=[n.ref + step for n in obj.nodes])
     assert isinstance(obj, osmium.osm.Relation)
-    members = [(m.type, m.ref + k * ID_STEP, m.role) for m in obj.members]
-    return obj.replace(id=obj.id + k * ID_STEP, members=members)
+    members = [(m.type, m.ref + step, m.role) for m in obj.members]
+    return obj.replace(id=obj.id + step, members=members)
 
 
 def synthetic_pbf(target: Path, copies: int) -> Path:
@@ -55,9 +57,9 @@ def synthetic_pbf(target: Path, copies: int) -> Path:
     try:
         for kind in (osmium.osm.NODE, osmium.osm.WAY, osmium.osm.RELATION):
             for k in range(copies):
-                for source in EXPORTS:
+                for s, source in enumerate(EXPORTS):
                     for obj in osmium.FileProcessor(str(source), kind):
-                        writer.add(_shifted(obj, k))
+                        writer.add(_shifted(obj, k * len(EXPORTS) + s, k))
     finally:
         writer.close()
     return target

@@ -33,16 +33,21 @@ CITY_TITLES = {"hcmc": "Ho Chi Minh City", "helsinki": "Helsinki (OpenStreetMap)
 # GeoJSON cut from the same ways (only what the exports lack is added).
 BASEMAP_FILES = {
     "hcmc": (
-        "tan_dinh_export.osm.gz",
-        "district5_patch_export.osm.gz",
-        "hcmc_streets.geojson.gz",
-        "hcmc_water_parks.geojson.gz",
-        "hcmc_buildings.geojson.gz",
-    )
+        "basemap/tan_dinh_export.osm.gz",
+        "basemap/district5_patch_export.osm.gz",
+        "basemap/hcmc_streets.geojson.gz",
+        "basemap/hcmc_water_parks.geojson.gz",
+        "basemap/hcmc_buildings.geojson.gz",
+    ),
+    # Helsinki's OSM layers carry their tags (highway, building): the same files draw the map.
+    "helsinki": ("streets.geojson", "buildings.geojson"),
 }
 # Where the map opens: District 1 around Nguyễn Huệ and Đồng Khởi (W, S, E, N).
 START_VIEWS = {"hcmc": (106.6960, 10.7700, 106.7080, 10.7810)}
 STREET_M = 40.0  # calls are placed at cameras this close to a basemap road
+# Cities whose basemap covers only part of their cameras (HCMC: District 1 and around of a
+# city-wide camera list): calls go where the map can show the street.
+CALLS_ON_BASEMAP = frozenset({"hcmc"})
 HOTLINES = ("113", "114", "115")
 _ILLUSTRATIVE = Credit(
     vi="khu vực và trạm 113/114/115: minh họa", en="113/114/115 areas and stations: illustrative"
@@ -215,7 +220,7 @@ def on_streets(
 
 
 def _basemap(engine: Engine, city: str, folder: Path) -> str:
-    files = [folder / "basemap" / name for name in BASEMAP_FILES.get(city, ())]
+    files = [folder / name for name in BASEMAP_FILES.get(city, ())]
     if not files:
         return "none shipped"
     if has_basemap(engine):
@@ -246,10 +251,13 @@ def load_city(engine: Engine, city: str, *, sim_base_url: str) -> DemoDataset:
     record_credits(engine, CITY_CREDITS[city])
     if city in START_VIEWS:
         record_start_view(engine, START_VIEWS[city])
-    roads = [f.geometry for f in read_features(engine, layers=("roads",))]
-    seeing = on_streets(seeing_cameras(cameras), roads)
+    seeing = seeing_cameras(cameras)
+    where = ""
+    if city in CALLS_ON_BASEMAP:
+        seeing = on_streets(seeing, [f.geometry for f in read_features(engine, layers=("roads",))])
+        where = " on the basemap's streets"
     summary.append(
         f"  calls are placed in front of {len(seeing)} cameras that can see"
-        " (PTZ/360 or known heading) on the basemap's streets"
+        f" (PTZ/360 or known heading){where}"
     )
     return DemoDataset(city=city, cameras=cameras, seeing_cameras=seeing, summary=tuple(summary))
