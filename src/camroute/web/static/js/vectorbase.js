@@ -14,6 +14,7 @@ export function addVectorBasemap(map) {
     style: basemapStyle(tiles),
     interactive: false,
     attributionControl: false,
+    fadeDuration: 0, // labels appear with the redraw: no 300 ms fade after every pan
     transformRequest: (url) => {
       const token = bearerToken();
       const own = url.startsWith(`${location.origin}/api/`);
