@@ -20,6 +20,9 @@ from camroute.areas.router import router as areas_router
 from camroute.audit.router import router as audit_router
 from camroute.auth.gate import flush_login_failures, hash_slots_for, login_guard_for
 from camroute.auth.router import router as auth_router
+from camroute.basemap.cache import TileCache
+from camroute.basemap.router import glyph_router
+from camroute.basemap.router import router as basemap_router
 from camroute.cameras.headings.router import router as headings_router
 from camroute.cameras.ogc import router as cameras_ogc_router
 from camroute.cameras.router import router as cameras_router
@@ -99,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # registers its rebuild here; cameras routes call ``cameras.changes.registry_changed``).
     app.state.registry_listeners = []
     app.state.camera_index = IndexHolder()  # swapped atomically on registry changes
+    app.state.basemap_tiles = TileCache()  # vector tiles cut from the stored basemap
     app.state.snapshot_tally = SnapshotTally()  # snapshot audit: first per ticket, then per minute
     # The auth scheme each camera accepted, so a Basic camera is not challenged every snapshot.
     app.state.camera_auth_schemes = AuthSchemes()
@@ -126,6 +130,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cameras_router)  # /api/cameras (writes: gis_admin, If-Match)
     app.include_router(headings_router)  # heading suggestions and the heading queue (gis_admin)
     app.include_router(cameras_ogc_router)  # OGC API - Features: /api/collections/cameras/items
+    app.include_router(basemap_router)  # /api/basemap/tiles/{z}/{x}/{y}.mvt
+    app.include_router(glyph_router)  # label glyphs for the map (public: a font)
     install_docs(app)  # /docs and /redoc, assets from the app's own origin
     install_web(app)  # the dispatcher page (public) and its static assets
     return app

@@ -12,6 +12,7 @@ import typer
 from camroute.areas.cli import register as register_areas
 from camroute.audit.cli import app as audit_app
 from camroute.auth.cli import apikeys_app, users_app
+from camroute.basemap.cli import app as basemap_app
 from camroute.buildings.cli import app as buildings_app
 from camroute.cameras.cli import app as cameras_app
 from camroute.cli_options import DbOption, settings_for
@@ -107,6 +108,7 @@ register_ptz(cameras_app)  # calibrate, aim, do-not-move
 app.add_typer(cameras_app, name="cameras")
 app.add_typer(buildings_app, name="buildings")
 app.add_typer(coverage_app, name="coverage")
+app.add_typer(basemap_app, name="basemap")
 app.add_typer(users_app, name="users")
 app.add_typer(apikeys_app, name="apikeys")
 app.add_typer(audit_app, name="audit")

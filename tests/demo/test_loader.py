@@ -11,11 +11,20 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from camroute.areas.store import read_features
+from camroute.basemap.store import read_features as read_basemap
 from camroute.buildings.store import count_buildings
 from camroute.cameras.store import get_stream_source, load_cameras
 from camroute.cli import app
-from camroute.demo.loader import DATA_DIR, demo_cameras, load_city, seeing_cameras
+from camroute.demo.loader import (
+    DATA_DIR,
+    START_VIEWS,
+    demo_cameras,
+    load_city,
+    seeing_cameras,
+)
 from camroute.store import make_engine, migrate
+from camroute.web.layers import LayerCache
+from camroute.web.mapconfig import map_config
 
 SIM = "http://127.0.0.1:8554"
 HCMC_BBOX = shapely.box(106.35, 10.35, 107.05, 11.2)
@@ -26,7 +35,11 @@ README = Path(__file__).parents[2] / "README.md"
 def test_shipped_files_are_small_and_attributed() -> None:
     files = [p for p in DATA_DIR.rglob("*") if p.is_file()]
     assert all(p.stat().st_size < 300 * 1024 for p in files), [p.name for p in files]
-    assert sum(p.stat().st_size for p in files) < 1.2 * 1024 * 1024
+    # The HCMC basemap (OSM exports of District 1 and around, gzipped) has its own budget.
+    basemap = [p for p in files if p.parent.name == "basemap"]
+    assert sum(p.stat().st_size for p in basemap) < 0.8 * 1024 * 1024
+    others = [p for p in files if p not in basemap]
+    assert sum(p.stat().st_size for p in others) < 1.2 * 1024 * 1024
     attribution = (DATA_DIR / "ATTRIBUTION.md").read_text()
     for source in ("UIP", "vietnamadminunits", "dvhcvn", "OpenStreetMap", "ODbL", "illustrative"):
         assert source in attribution
@@ -87,10 +100,21 @@ def test_hcmc_loads_into_the_store_and_reloads_without_duplicates(store_engine: 
     kinds = {kind: sum(1 for f in features if f.kind == kind) for kind in ("admin", "stations")}
     assert kinds == {"admin": 168, "stations": 12}
     assert "  2025 wards (centroids: approximate): 168" in first.summary
+    basemap = read_basemap(store_engine)
+    assert sum(1 for f in basemap if f.layer == "roads") >= 4855  # the exports' repeat these
+    assert {"roads", "buildings", "parks", "water", "pois"} <= {f.layer for f in basemap}
+    config = map_config(store_engine, LayerCache())
+    assert config.basemap
+    assert config.bounds == START_VIEWS["hcmc"]  # District 1, not the whole camera extent
+    assert any("OpenStreetMap" in c.en and "ODbL" in c.en for c in config.attribution)
+    # calls go where the basemap has streets: District 1 and around, not the outer districts
+    assert 0 < len(first.seeing_cameras) < 337
+    assert all(106.66 < c.lon < 106.73 and 10.74 < c.lat < 10.81 for c in first.seeing_cameras)
     again = load_city(store_engine, "hcmc", sim_base_url=SIM)
     assert len(load_cameras(store_engine)) == 721
     assert len(read_features(store_engine)) == len(features)
     assert "  area layers: already in this database, kept as they are" in again.summary
+    assert len(read_basemap(store_engine)) == len(basemap)
 
 
 def test_helsinki_loads_buildings_and_marks_headings_assumed(store_engine: Engine) -> None:

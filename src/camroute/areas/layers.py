@@ -111,6 +111,23 @@ def _build(features: Sequence[AreaFeature], links: Sequence[AdminLink]) -> Snaps
     return Snapshot(admin, services, streets, NameIndex(entries), counts)
 
 
+def _stored_features(engine: Engine) -> list[AreaFeature]:
+    """The area layers plus the basemap's named roads and POIs (one import feeds both)."""
+    from camroute.areas.store import read_features
+    from camroute.basemap.service import search_features
+
+    basemap = [
+        AreaFeature(
+            "streets" if f.layer == "roads" else "pois",
+            str(f.name),
+            f.geometry,
+            props={"highway" if f.layer == "roads" else "category": f.kind, "source": "basemap"},
+        )
+        for f in search_features(engine)
+    ]
+    return [*read_features(engine), *basemap]
+
+
 class AreaLayers:
     """Every loaded layer, indexed; ``reload`` swaps in a new snapshot atomically.
 
@@ -133,16 +150,16 @@ class AreaLayers:
 
     @classmethod
     def load(cls, engine: Engine) -> AreaLayers:
-        """Read every layer from the store and index it."""
-        from camroute.areas.store import read_features, read_links
+        """Read every layer from the store (with the basemap's named streets) and index it."""
+        from camroute.areas.store import read_links
 
-        return cls.build(read_features(engine), links=read_links(engine))
+        return cls.build(_stored_features(engine), links=read_links(engine))
 
     def reload(self, engine: Engine) -> None:
         """Rebuild from the store; queries see the old or the new snapshot, never a mix."""
-        from camroute.areas.store import read_features, read_links
+        from camroute.areas.store import read_links
 
-        self._snapshot = _build(read_features(engine), read_links(engine))
+        self._snapshot = _build(_stored_features(engine), read_links(engine))
 
     @property
     def current(self) -> Snapshot:

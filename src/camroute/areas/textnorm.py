@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _ABBREV_DOT = re.compile(r"(?<![a-z0-9])(tp|tx|tt|p|q|d|h)\.\s*")
 _ABBREV_NUM = re.compile(r"(?<![a-z0-9])(p|q)\s?(\d{1,2})(?![0-9a-z])")
@@ -50,13 +51,14 @@ _COORDS = re.compile(r"^\s*(-?\d{1,3}\.\d+)\s*[,;\s]\s*(-?\d{1,3}\.\d+)\s*$")
 def fold(text: str) -> str:
     """Lower-case ``text`` and drop Vietnamese marks (``đ`` becomes ``d``), keeping punctuation.
 
-    ``Ð`` (U+00D0, the Icelandic eth that some OSM names carry for ``Đ``) folds the same way.
-
     Examples
     --------
+    Some OSM names write the Icelandic eth 'Ð' (U+00D0, lower case 'ð') for 'Đ' (U+0110): the
+    two look alike, so a search for "Đồng Khởi" must find "Ðồng Khởi"; both fold to ``d``.
+
     >>> fold("Đường Lê Lợi, Q.1")
     'duong le loi, q.1'
-    >>> fold("Ðồng Khởi") == fold("Đồng Khởi")
+    >>> fold("\u00d0ồng Khởi") == fold("Đồng Khởi") == "dong khoi"
     True
     """
     lowered = text.lower().replace("đ", "d").replace("ð", "d")
@@ -64,6 +66,7 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=1 << 16)  # a city's street names repeat (one name, many ways)
 def normalise(text: str) -> str:
     """Search key: folded, abbreviations spelt out, punctuation to single spaces.
 

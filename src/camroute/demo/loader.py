@@ -20,12 +20,34 @@ import pandas as pd
 import shapely
 from sqlalchemy import Engine
 
+from camroute.basemap.service import import_basemap
+from camroute.basemap.store import has_basemap, read_features
 from camroute.demo import adapters
 from camroute.demo.callgen import SeeingCamera
-from camroute.web.mapconfig import Credit, record_credits
+from camroute.geo import local_projection
+from camroute.web.mapconfig import Credit, record_credits, record_start_view
 
 DATA_DIR = Path(__file__).parent / "data"
 CITY_TITLES = {"hcmc": "Ho Chi Minh City", "helsinki": "Helsinki (OpenStreetMap)"}
+# The basemap files of a city in import order: the OSM exports first (every tag), then the
+# GeoJSON cut from the same ways (only what the exports lack is added).
+BASEMAP_FILES = {
+    "hcmc": (
+        "basemap/tan_dinh_export.osm.gz",
+        "basemap/district5_patch_export.osm.gz",
+        "basemap/hcmc_streets.geojson.gz",
+        "basemap/hcmc_water_parks.geojson.gz",
+        "basemap/hcmc_buildings.geojson.gz",
+    ),
+    # Helsinki's OSM layers carry their tags (highway, building): the same files draw the map.
+    "helsinki": ("streets.geojson", "buildings.geojson"),
+}
+# Where the map opens: District 1 around Nguyễn Huệ and Đồng Khởi (W, S, E, N).
+START_VIEWS = {"hcmc": (106.6960, 10.7700, 106.7080, 10.7810)}
+STREET_M = 40.0  # calls are placed at cameras this close to a basemap road
+# Cities whose basemap covers only part of their cameras (HCMC: District 1 and around of a
+# city-wide camera list): calls go where the map can show the street.
+CALLS_ON_BASEMAP = frozenset({"hcmc"})
 HOTLINES = ("113", "114", "115")
 _ILLUSTRATIVE = Credit(
     vi="khu vực và trạm 113/114/115: minh họa", en="113/114/115 areas and stations: illustrative"
@@ -40,6 +62,10 @@ CITY_CREDITS = {
         Credit(
             vi="Phường/xã 2025: vietnamadminunits, dvhcvn (MIT)",
             en="2025 wards: vietnamadminunits, dvhcvn (MIT)",
+        ),
+        Credit(
+            vi="Bản đồ nền © những người đóng góp OpenStreetMap, ODbL",
+            en="Basemap © OpenStreetMap contributors, ODbL",
         ),
         _ILLUSTRATIVE,
     ],
@@ -170,6 +196,40 @@ def _import_cameras(engine: Engine, city: str, cameras: gpd.GeoDataFrame) -> int
     return count
 
 
+def on_streets(
+    cameras: tuple[SeeingCamera, ...], roads: list[shapely.Geometry], *, max_m: float = STREET_M
+) -> tuple[SeeingCamera, ...]:
+    """The cameras within ``max_m`` of a road (all of them when there is no road).
+
+    Examples
+    --------
+    >>> cams = (SeeingCamera("near", 106.7000, 10.7760, None),
+    ...         SeeingCamera("far", 106.7100, 10.7760, None))
+    >>> road = shapely.LineString([(106.6995, 10.7763), (106.7005, 10.7763)])
+    >>> [c.id for c in on_streets(cams, [road])]
+    ['near']
+    """
+    if not roads or not cameras:
+        return cameras
+    proj = local_projection(lon=cameras[0].lon, lat=cameras[0].lat)
+    lines = proj.geometry_to_metric(np.array(roads, dtype=object))
+    points = proj.geometry_to_metric(shapely.points([(c.lon, c.lat) for c in cameras]))
+    hits, _ = shapely.STRtree(lines).query(points, predicate="dwithin", distance=max_m)
+    kept = set(hits.tolist())
+    return tuple(c for i, c in enumerate(cameras) if i in kept)
+
+
+def _basemap(engine: Engine, city: str, folder: Path) -> str:
+    files = [folder / name for name in BASEMAP_FILES.get(city, ())]
+    if not files:
+        return "none shipped"
+    if has_basemap(engine):
+        return "already in this database, kept as it is"
+    summary = import_basemap(engine, files)
+    layers = ", ".join(f"{k} {v}" for k, v in summary.layers.items() if v)
+    return f"{summary.stored} features ({layers}); {summary.named_streets} named streets"
+
+
 def load_city(engine: Engine, city: str, *, sim_base_url: str) -> DemoDataset:
     """Import every shipped layer of ``city`` into ``engine`` (migrated) and describe it."""
     folder = city_dir(city)
@@ -187,10 +247,17 @@ def load_city(engine: Engine, city: str, *, sim_base_url: str) -> DemoDataset:
         summary.append(
             f"  buildings (OpenStreetMap): {adapters.import_buildings(engine, buildings)}"
         )
+    summary.append(f"  basemap (OpenStreetMap, ODbL): {_basemap(engine, city, folder)}")
     record_credits(engine, CITY_CREDITS[city])
+    if city in START_VIEWS:
+        record_start_view(engine, START_VIEWS[city])
     seeing = seeing_cameras(cameras)
+    where = ""
+    if city in CALLS_ON_BASEMAP:
+        seeing = on_streets(seeing, [f.geometry for f in read_features(engine, layers=("roads",))])
+        where = " on the basemap's streets"
     summary.append(
         f"  calls are placed in front of {len(seeing)} cameras that can see"
-        " (PTZ/360 or known heading)"
+        f" (PTZ/360 or known heading){where}"
     )
     return DemoDataset(city=city, cameras=cameras, seeing_cameras=seeing, summary=tuple(summary))

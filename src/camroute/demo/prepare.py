@@ -8,6 +8,7 @@ shipping are read (MIT traffic-camera list and ward centroids, ODbL OpenStreetMa
 
 from __future__ import annotations
 
+import gzip
 import sys
 from pathlib import Path
 from typing import Any
@@ -165,8 +166,33 @@ def helsinki(shared: Path, out: Path) -> None:
     _write(pois, out / "pois.geojson")
 
 
-def build(shared: Path, out_dir: Path = DATA_DIR) -> list[Path]:
-    """Write every shipped demo data file (not the licences) under ``out_dir``."""
+HCMC_BASEMAP = (
+    "tan_dinh_export.osm",
+    "district5_patch_export.osm",
+    "hcmc_streets.geojson",
+    "hcmc_water_parks.geojson",
+    "hcmc_buildings.geojson",
+    "PROVENANCE.md",
+)
+
+
+def hcmc_basemap(shared: Path, out: Path) -> None:
+    """Copy the central-HCMC OSM files unchanged but gzipped (ODbL; the import reads .gz)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in HCMC_BASEMAP:
+        data = (shared / "hcmc_osm" / name).read_bytes()
+        if name.endswith(".md"):
+            (out / name).write_bytes(data)
+        else:
+            (out / f"{name}.gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+def build(shared: Path, out_dir: Path = DATA_DIR, *, basemap: bool = True) -> list[Path]:
+    """Write every shipped demo data file (not the licences) under ``out_dir``.
+
+    Returns the derived JSON files. ``basemap=False`` leaves out the HCMC OSM files, which are
+    copied unchanged (gzipped) and whose sources are not among the tests' data.
+    """
     hcmc_out, hel_out = out_dir / "hcmc", out_dir / "helsinki"
     _write(hcmc_cameras(shared), hcmc_out / "cameras.geojson")
     _write(hcmc_wards(shared), hcmc_out / "wards_2025.geojson")
@@ -176,6 +202,8 @@ def build(shared: Path, out_dir: Path = DATA_DIR) -> list[Path]:
         for name, frame in service_layers(city).items():
             _write(frame, out / f"{name}.geojson")
     helsinki(shared, hel_out)
+    if basemap:
+        hcmc_basemap(shared, hcmc_out / "basemap")
     return sorted(out_dir.rglob("*.*json"))
 
 

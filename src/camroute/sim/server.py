@@ -48,7 +48,7 @@ def serve_in_thread(
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10.0
+    deadline = time.monotonic() + 30.0  # the app's lifespan indexes the city first
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError(f"server on port {port} did not start")

@@ -16,11 +16,13 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field, TypeAdapter
 from sqlalchemy import Engine
 
+from camroute.basemap.store import has_basemap
 from camroute.cameras.tables import cameras
 from camroute.store.meta import META, meta_value
 from camroute.web.layers import AREA_LAYERS, LayerCache
 
 ATTRIBUTION_KEY: Final = "map.attribution"
+START_KEY: Final = "map.start_bounds"  # a loader's chosen opening view (the demo: District 1)
 
 
 class Credit(BaseModel):
@@ -41,6 +43,9 @@ class MapConfig(BaseModel):
         "layers; null when the store holds neither"
     )
     attribution: list[Credit] = Field(description="credits of the loaded datasets, in load order")
+    basemap: bool = Field(
+        default=False, description="true when a basemap was imported: the page draws its tiles"
+    )
 
 
 def credits(engine: Engine) -> list[Credit]:
@@ -62,8 +67,33 @@ def record_credits(engine: Engine, new: list[Credit]) -> None:
             conn.execute(sa.update(META).where(META.c.key == ATTRIBUTION_KEY).values(value=value))
 
 
+def _set_meta(engine: Engine, key: str, value: str) -> None:
+    with engine.begin() as conn:
+        stored = conn.execute(sa.select(META.c.value).where(META.c.key == key)).scalar()
+        if stored is None:
+            conn.execute(sa.insert(META).values(key=key, value=value))
+        else:
+            conn.execute(sa.update(META).where(META.c.key == key).values(value=value))
+
+
+def record_start_view(engine: Engine, bounds: tuple[float, float, float, float]) -> None:
+    """Open the map on ``bounds`` (minlon, minlat, maxlon, maxlat) instead of the data extent."""
+    _set_meta(engine, START_KEY, orjson.dumps(list(bounds)).decode())
+
+
+def _start_view(engine: Engine) -> tuple[float, float, float, float] | None:
+    stored = meta_value(engine, START_KEY)
+    if stored is None:
+        return None
+    west, south, east, north = (float(v) for v in orjson.loads(stored))
+    return west, south, east, north
+
+
 def data_bounds(engine: Engine, cache: LayerCache) -> tuple[float, float, float, float] | None:
-    """The extent of the cameras, else of the area layers, else None."""
+    """The recorded start view, else the extent of the cameras, else of the area layers."""
+    start = _start_view(engine)
+    if start is not None:
+        return start
     c = cameras.c
     with engine.connect() as conn:
         row = conn.execute(
@@ -82,4 +112,8 @@ def data_bounds(engine: Engine, cache: LayerCache) -> tuple[float, float, float,
 
 def map_config(engine: Engine, cache: LayerCache) -> MapConfig:
     """The start view and credits of what ``engine`` holds."""
-    return MapConfig(bounds=data_bounds(engine, cache), attribution=credits(engine))
+    return MapConfig(
+        bounds=data_bounds(engine, cache),
+        attribution=credits(engine),
+        basemap=has_basemap(engine),
+    )

@@ -9,6 +9,7 @@ origin the Content-Security-Policy admits.
 from __future__ import annotations
 
 import html
+import importlib.util
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 
 import orjson
 import xstatic.pkg.leaflet as xstatic_leaflet
+import xstatic.pkg.mapbox_gl_leaflet as xstatic_gl_leaflet
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -27,6 +29,18 @@ from camroute.web.mapconfig import MapConfig, map_config
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 LEAFLET_DIR = Path(xstatic_leaflet.BASE_DIR)
+# The basemap's renderer: MapLibre GL JS as shipped in the ``maplibre`` package (found without
+# importing its Python side), hosted in Leaflet by the mapbox-gl-leaflet plugin (xstatic).
+GL_LEAFLET_DIR = Path(xstatic_gl_leaflet.BASE_DIR)
+
+
+def _maplibre_dir() -> Path:
+    spec = importlib.util.find_spec("maplibre")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the maplibre package (MapLibre GL JS) is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "srcjs"
+
+
 TILE_URL_MARKER = "{{tile_url}}"
 
 router = APIRouter(tags=["web"], include_in_schema=False)
@@ -80,6 +94,8 @@ def content_security_policy(*, tile_url: str | None) -> str:
         "style-src 'self'; "
         f"img-src {img_src}; "
         "connect-src 'self'; "
+        # MapLibre decodes tiles in web workers it starts from a blob: URL of its own code.
+        "worker-src 'self' blob:; child-src 'self' blob:; "
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     )
 
@@ -138,4 +154,6 @@ def install_web(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(layers_router)
     app.mount("/static/leaflet", StaticFiles(directory=LEAFLET_DIR), name="leaflet")
+    app.mount("/static/maplibre", StaticFiles(directory=_maplibre_dir()), name="maplibre")
+    app.mount("/static/mapbox-gl-leaflet", StaticFiles(directory=GL_LEAFLET_DIR), name="gl-leaflet")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="web-static")

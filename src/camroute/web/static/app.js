@@ -13,6 +13,7 @@ import { initMyViews, startMyViews, stopMyViews } from "./js/myviews.js";
 import { connectEvents, disconnectEvents, initQueue, refreshQueue, selectNext } from "./js/queue.js";
 import { initSearch } from "./js/search.js";
 import { applyStartView, loadMapConfig, showAttribution } from "./js/mapconfig.js";
+import { addVectorBasemap } from "./js/vectorbase.js";
 import { isAdmin, on, state } from "./js/state.js";
 
 const HANDLERS = ["dispatcher", "supervisor"]; // the roles that see calls and open live views
@@ -111,7 +112,11 @@ async function startSession(user) {
   document.getElementById("logout").hidden = false;
   document.getElementById("search-form").hidden = false;
   document.body.dataset.role = user.role;
-  if (await loadMapConfig()) applyStartView(savedView());
+  const config = await loadMapConfig();
+  if (config) applyStartView(savedView());
+  // A city tile server (CAMROUTE_TILE_URL) replaces the imported basemap.
+  const ownTiles = !state.tileUrl || state.tileUrl.includes("{{");
+  if (config && config.basemap && ownTiles) addVectorBasemap(state.map);
   const handlesCalls = HANDLERS.includes(user.role);
   document.getElementById("queue-pane").classList.toggle("inactive", !handlesCalls);
   if (handlesCalls) connectEvents();

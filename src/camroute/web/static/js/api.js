@@ -13,6 +13,7 @@ export class ProblemError extends Error {
 
 export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
 export function setBearer(token) { bearer = token; }
+export function bearerToken() { return bearer; }
 
 async function readProblem(response) {
   try {

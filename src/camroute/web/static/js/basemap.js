@@ -35,9 +35,12 @@ function pointStyle(feature, latlng, name) {
     .bindTooltip(props.name || "", { direction: "top" });
 }
 
+// Drawn by the vector basemap when one is imported: not fetched twice.
+const IN_BASEMAP = new Set(["streets", "buildings"]);
+
 async function refreshOne(name, bbox, zoom) {
   const group = groups[name];
-  if (zoom < LAYERS[name].minZoom) {
+  if (zoom < LAYERS[name].minZoom || (state.vectorBasemap && IN_BASEMAP.has(name))) {
     group.clearLayers();
     return;
   }

@@ -7,6 +7,8 @@ export const state = {
   selectedId: null,
   detail: null, // the selected incident (full) or a search result
   tileUrl: "",
+  vectorBasemap: false, // the imported basemap is drawn (its streets are not fetched as GeoJSON)
+  basemapGl: null, // the MapLibre map inside Leaflet (tests read its rendered labels)
 };
 
 const handlers = new Map();

@@ -1,0 +1,1 @@
+"""The city basemap: OSM extracts and GIS layers imported once, served as vector tiles."""

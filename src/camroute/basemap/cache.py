@@ -1,0 +1,69 @@
+"""The tile source and the recently cut tiles of one process, rebuilt when an import lands.
+
+An import bumps the basemap generation in the same transaction as its rows; the cache reads
+that counter at most once per ``check_s`` and swaps in a new ``TileSource`` (built outside the
+lock, so tiles keep being served from the old one meanwhile).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from typing import Final
+
+from sqlalchemy import Engine
+
+from camroute.basemap.store import basemap_generation, read_features
+from camroute.basemap.tiles import TileSource
+
+MAX_TILES: Final = 4096  # ~40 KB each at most: bounded memory
+
+
+class TileCache:
+    """Tiles by ``(generation, z, x, y)``; the source is loaded on first use."""
+
+    def __init__(self, *, check_s: float = 2.0) -> None:
+        self._check_s = check_s
+        self._lock = threading.Lock()
+        self._build = threading.Lock()
+        self._source: TileSource | None = None
+        self._generation = ""
+        self._checked_at = float("-inf")
+        self._tiles: OrderedDict[tuple[str, int, int, int], bytes] = OrderedDict()
+
+    def _current(self, engine: Engine) -> tuple[str, TileSource]:
+        now = time.monotonic()
+        if self._source is not None and now - self._checked_at < self._check_s:
+            return self._generation, self._source
+        generation = basemap_generation(engine)
+        if self._source is None or generation != self._generation:
+            with self._build:
+                if self._source is None or generation != self._generation:
+                    source = TileSource(read_features(engine))
+                    with self._lock:
+                        self._source, self._generation = source, generation
+                        self._tiles.clear()
+        self._checked_at = now
+        assert self._source is not None
+        return self._generation, self._source
+
+    def source(self, engine: Engine) -> TileSource:
+        """The current tile source (the stored basemap as of the last check)."""
+        return self._current(engine)[1]
+
+    def tile(self, engine: Engine, z: int, x: int, y: int) -> tuple[str, bytes]:
+        """``(generation, MVT bytes)`` of tile ``z/x/y``."""
+        generation, source = self._current(engine)
+        key = (generation, z, x, y)
+        with self._lock:
+            cached = self._tiles.get(key)
+            if cached is not None:
+                self._tiles.move_to_end(key)
+                return generation, cached
+        body = source.tile(z, x, y)
+        with self._lock:
+            self._tiles[key] = body
+            while len(self._tiles) > MAX_TILES:
+                self._tiles.popitem(last=False)
+        return generation, body

@@ -1,0 +1,116 @@
+// The basemap's MapLibre style: what a dispatcher orients by. Zooms here are MapLibre zooms,
+// one below Leaflet's (512 px tiles): MapLibre 14 is the page's zoom 15.
+
+const FONT = ["DejaVu Sans"];
+const BOLD = ["DejaVu Sans Bold"];
+const ROAD_COLOURS = {
+  motorway: "#e892a2", trunk: "#f9b29c", primary: "#fcd6a4", secondary: "#f7fabf",
+  tertiary: "#ffffff", minor: "#ffffff", service: "#ffffff",
+};
+const MAJOR = ["motorway", "trunk", "primary", "secondary"];
+
+// Line width (px) by zoom for a road class: main roads wider than residential streets.
+function roadWidth(kind, scale = 1) {
+  const at = { motorway: [2, 14], trunk: [2, 14], primary: [1.6, 12], secondary: [1.4, 11],
+    tertiary: [1.2, 10], minor: [0.6, 8], service: [0.4, 4] }[kind] || [0.6, 8];
+  return ["interpolate", ["exponential", 1.5], ["zoom"], 10, at[0] * scale, 17, at[1] * scale];
+}
+
+function roadLayers() {
+  const layers = [{
+    id: "roads-path", type: "line", source: "basemap", "source-layer": "roads", minzoom: 14,
+    filter: ["==", ["get", "kind"], "path"],
+    paint: { "line-color": "#d98c7a", "line-width": 1, "line-dasharray": [2, 1.5] },
+  }];
+  for (const [kind, colour] of Object.entries(ROAD_COLOURS)) {
+    const filter = ["==", ["get", "kind"], kind];
+    layers.push({
+      id: `roads-${kind}-casing`, type: "line", source: "basemap", "source-layer": "roads", filter,
+      layout: { "line-cap": "round", "line-join": "round" },
+      paint: { "line-color": "#b9b2a7", "line-width": roadWidth(kind, 1.25), "line-gap-width": 0 },
+    });
+  }
+  for (const [kind, colour] of Object.entries(ROAD_COLOURS)) {
+    layers.push({
+      id: `roads-${kind}`, type: "line", source: "basemap", "source-layer": "roads",
+      filter: ["==", ["get", "kind"], kind],
+      layout: { "line-cap": "round", "line-join": "round" },
+      paint: { "line-color": colour, "line-width": roadWidth(kind) },
+    });
+  }
+  return layers;
+}
+
+function labelLayers() {
+  const halo = { "text-halo-color": "rgba(255,255,255,0.9)", "text-halo-width": 1.5 };
+  return [
+    {
+      id: "water-labels", type: "symbol", source: "basemap", "source-layer": "water", minzoom: 13,
+      layout: { "text-field": ["get", "name"], "text-font": FONT, "text-size": 12 },
+      paint: { "text-color": "#3d6f99", ...halo },
+    },
+    {
+      id: "park-labels", type: "symbol", source: "basemap", "source-layer": "parks", minzoom: 14,
+      layout: { "text-field": ["get", "name"], "text-font": FONT, "text-size": 11, "text-max-width": 8 },
+      paint: { "text-color": "#3f7a35", ...halo },
+    },
+    {
+      id: "road-labels", type: "symbol", source: "basemap", "source-layer": "roads", minzoom: 13,
+      filter: ["all", ["has", "name"], ["any", ["in", ["get", "kind"], ["literal", MAJOR]], [">=", ["zoom"], 14]]],
+      layout: {
+        "symbol-placement": "line", "text-field": ["get", "name"], "text-max-angle": 35,
+        "text-font": ["case", ["in", ["get", "kind"], ["literal", MAJOR]], ["literal", BOLD], ["literal", FONT]],
+        "text-size": ["interpolate", ["linear"], ["zoom"], 13, 10, 17, 14],
+        "symbol-spacing": 300, "text-padding": 2,
+      },
+      paint: { "text-color": "#333333", ...halo },
+    },
+    {
+      id: "poi-dots", type: "circle", source: "basemap", "source-layer": "pois", minzoom: 14,
+      filter: ["!=", ["get", "kind"], "bus_stop"],
+      paint: {
+        "circle-radius": 4.5, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5,
+        "circle-color": ["match", ["get", "kind"],
+          ["hospital", "clinic"], "#d62828", "police", "#1d4ed8", "fire_station", "#ea580c",
+          ["school", "university", "college", "kindergarten"], "#7c5e10",
+          "marketplace", "#0f766e", "place_of_worship", "#6b21a8", "bus_station", "#2563eb", "#555555"],
+      },
+    },
+    {
+      id: "poi-labels", type: "symbol", source: "basemap", "source-layer": "pois", minzoom: 15,
+      filter: ["all", ["has", "name"], ["!=", ["get", "kind"], "bus_stop"]],
+      layout: {
+        "text-field": ["get", "name"], "text-font": FONT, "text-size": 11, "text-max-width": 9,
+        "text-anchor": "top", "text-offset": [0, 0.6], "text-optional": true,
+      },
+      paint: { "text-color": "#4a3f35", ...halo },
+    },
+  ];
+}
+
+export function basemapStyle(tileUrl) {
+  return {
+    version: 8,
+    glyphs: `${location.origin}/basemap/glyphs/{fontstack}/{range}.pbf`,
+    sources: { basemap: { type: "vector", tiles: [tileUrl], minzoom: 0, maxzoom: 16 } },
+    layers: [
+      { id: "background", type: "background", paint: { "background-color": "#f2efe9" } },
+      { id: "parks", type: "fill", source: "basemap", "source-layer": "parks", paint: { "fill-color": "#cdebb0" } },
+      { id: "water", type: "fill", source: "basemap", "source-layer": "water", paint: { "fill-color": "#aad3df" } },
+      {
+        id: "waterways", type: "line", source: "basemap", "source-layer": "waterways",
+        paint: { "line-color": "#aad3df", "line-width": ["interpolate", ["linear"], ["zoom"], 10, 1, 16, 6] },
+      },
+      {
+        id: "railways", type: "line", source: "basemap", "source-layer": "railways",
+        paint: { "line-color": "#999999", "line-width": 1.5, "line-dasharray": [3, 2] },
+      },
+      {
+        id: "buildings", type: "fill", source: "basemap", "source-layer": "buildings", minzoom: 14,
+        paint: { "fill-color": "#d9d0c9", "fill-outline-color": "#bfb2a6" },
+      },
+      ...roadLayers(),
+      ...labelLayers(),
+    ],
+  };
+}

@@ -1,0 +1,27 @@
+// The offline basemap: vector tiles from this server (GET /api/basemap/tiles/...) drawn by
+// MapLibre GL JS inside Leaflet (mapbox-gl-leaflet). Tiles need the login, like every data call.
+
+import { bearerToken } from "./api.js";
+import { basemapStyle } from "./basestyle.js";
+import { state } from "./state.js";
+
+let layer = null;
+
+export function addVectorBasemap(map) {
+  if (layer || !window.maplibregl || !L.mapboxGL) return null;
+  const tiles = `${location.origin}/api/basemap/tiles/{z}/{x}/{y}.mvt`;
+  layer = L.mapboxGL({
+    style: basemapStyle(tiles),
+    interactive: false,
+    attributionControl: false,
+    fadeDuration: 0, // labels appear with the redraw: no 300 ms fade after every pan
+    transformRequest: (url) => {
+      const token = bearerToken();
+      const own = url.startsWith(`${location.origin}/api/`);
+      return own && token ? { url, headers: { Authorization: `Bearer ${token}` } } : { url };
+    },
+  }).addTo(map);
+  state.vectorBasemap = true;
+  state.basemapGl = layer.getMaplibreMap ? layer.getMaplibreMap() : layer.getMapboxMap();
+  return layer;
+}
