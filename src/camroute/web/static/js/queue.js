@@ -12,6 +12,8 @@ let source = null;
 let refreshTimer = null;
 // Rows that arrive by event while the list is loading: the list may predate them.
 let arrivedDuringLoad = null;
+let loadsStarted = 0;
+let newestLoadShown = 0;
 // The row and marker drawn for each incident, reused while its summary is the same object.
 const rowNodes = new Map(); // id -> {inc, node}
 const markerOf = new Map(); // id -> {inc, marker}
@@ -54,9 +56,12 @@ function itemsOf(data) {
 // The whole list again: at login, when the stream (re)connects, after a gap ("refetch").
 export async function refreshQueue() {
   const arrived = [];
+  const seq = ++loadsStarted;
   arrivedDuringLoad = arrived;
   try {
     const list = itemsOf(await api("/api/incidents"));
+    if (seq < newestLoadShown) return; // a later load answered first
+    newestLoadShown = seq;
     state.incidents = new Map(list.map((inc) => [inc.id, inc]));
     for (const inc of arrived) keepNewer(inc);
     metrics.queueLoads += 1;
