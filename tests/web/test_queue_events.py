@@ -53,8 +53,10 @@ def _settled(page: Any, login: Any, user: str) -> list[str]:
 
 
 MARK_ROWS = "document.querySelectorAll('#queue li').forEach((li) => { li.__kept = true; })"
+# Each row: id, still the node marked before, status, and its text less the ticking age.
 ROWS = """[...document.querySelectorAll('#queue li')].map((li) => [
-  li.dataset.id, li.__kept === true, li.dataset.status, li.textContent])"""
+  li.dataset.id, li.__kept === true, li.dataset.status,
+  [...li.querySelectorAll('.badge, .ward, .status-chip')].map((n) => n.textContent).join('|')])"""
 
 
 def test_a_posted_call_joins_the_queue_without_loading_the_list(
