@@ -28,7 +28,8 @@ from camroute.cameras.ogc import router as cameras_ogc_router
 from camroute.cameras.router import router as cameras_router
 from camroute.cameras.secrets import cipher_for
 from camroute.events import EventBus
-from camroute.events.router import router as events_router
+from camroute.events.router import events_router
+from camroute.incidents.events import IncidentEvent, parse_event
 from camroute.incidents.router import router as incidents_router
 from camroute.live.camauth import AuthSchemes
 from camroute.live.headers import RelayHeaders
@@ -60,7 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         migrate(engine)
         app.state.engine = engine
         app.state.area_layers = AreaLayers.load(engine)  # admin, services, streets, gazetteer
-        app.state.events = EventBus(engine)  # incident/view events; LISTEN/NOTIFY on PostgreSQL
+        # Typed incident/view events; LISTEN/NOTIFY on PostgreSQL (parsed back by kind).
+        app.state.events = EventBus(engine, parse=parse_event)
         app.state.events.start()
         app.state.http = httpx.AsyncClient(follow_redirects=False)  # the live relay's upstreams
         app.state.camera_index.start(engine)  # routing snapshot; viewsheds in the background
@@ -120,7 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(system_router)
     app.include_router(auth_router)  # login is public; /me needs a token
     app.include_router(audit_router)  # auditors only
-    app.include_router(events_router)  # SSE for the map
+    app.include_router(events_router(IncidentEvent))  # SSE for the map, typed by kind
     app.include_router(incidents_router)  # calls and incidents
     app.include_router(live_router)  # view tickets; /api/live/{ticket}/... is ticket-authenticated
     app.include_router(ptz_router)  # aim a ticket's PTZ camera, under a lock; calibration

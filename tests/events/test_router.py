@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
 import time
@@ -14,6 +15,10 @@ import pytest
 from camroute.app import create_app
 from camroute.auth.models import Role
 from camroute.auth.service import create_api_key
+from camroute.events.bus import QUEUE_SIZE, EventBus
+from camroute.events.router import _stream
+from camroute.incidents.events import ViewChanged, parse_event
+from camroute.incidents.models import IncidentSummary
 from camroute.settings import Settings
 from camroute.sim.server import ServeProcess, serve_in_thread
 from camroute.store import make_engine, migrate
@@ -106,15 +111,17 @@ def test_maps_see_incidents_open_and_change(server) -> None:
     incident = httpx.post(f"{base}/api/calls", json=CALL, headers=keys["cad"]).json()
     created = sse.next_event()
     assert created["kind"] == "incident.created"
-    assert created["data"]["incident_id"] == incident["id"]
-    assert created["data"]["hotline"] == "114"
+    assert created["incident_id"] == incident["id"]
+    # The list row itself: a map updates that row without asking for the list.
+    row = IncidentSummary.model_validate(created["incident"])
+    assert row == IncidentSummary.model_validate(incident)
     httpx.patch(
         f"{base}/api/incidents/{incident['id']}",
         json={"status": "acknowledged"},
         headers=keys["ann"],
     )
     changed = sse.next_event()
-    assert (changed["kind"], changed["data"]["status"]) == ("incident.status", "acknowledged")
+    assert (changed["kind"], changed["incident"]["status"]) == ("incident.status", "acknowledged")
     httpx.post(f"{base}/api/calls", json=CALL, headers=keys["cad"])  # identical repeat
     assert sse.quiet()
 
@@ -184,14 +191,14 @@ def test_events_cross_two_app_processes(pg_database: str) -> None:
         for reader in (on_b, on_a):
             event = reader.next_event()
             assert event["kind"] == "incident.created"
-            assert event["data"]["incident_id"] == incident["id"]
+            assert event["incident_id"] == incident["id"]
         httpx.patch(
             f"{b.url}/api/incidents/{incident['id']}",
             json={"status": "closed"},
             headers=keys["ann"],
         )
         for reader in (on_a, on_b):
-            assert reader.next_event()["data"]["status"] == "closed"
+            assert reader.next_event()["incident"]["status"] == "closed"
         assert on_a.quiet()
         assert on_b.quiet(0.0)
     finally:
@@ -236,11 +243,42 @@ def test_maps_see_views_open_and_die_with_the_incident(server_with_camera) -> No
     ).json()
     opened = sse.next_event()
     assert opened["kind"] == "view.opened"
-    assert opened["data"]["ticket_id"] == view["ticket_id"]
-    assert opened["data"]["camera_id"] == "CAM-E"
-    assert "ticket" not in opened["data"]  # the signed ticket itself never goes to the bus
+    assert opened["ticket_id"] == view["ticket_id"]
+    assert opened["camera_id"] == "CAM-E"
+    assert "ticket" not in opened  # the signed ticket itself never goes to the bus
     httpx.patch(
         f"{base}/api/incidents/{incident['id']}", json={"status": "closed"}, headers=keys["ann"]
     )
     kinds = {sse.next_event()["kind"], sse.next_event()["kind"]}
     assert kinds == {"incident.status", "view.revoked"}
+
+
+def test_openapi_documents_each_event_kind_on_the_stream(settings: Settings) -> None:
+    spec = create_app(settings).openapi()
+    ok = spec["paths"]["/api/events"]["get"]["responses"]["200"]
+    schema = ok["content"]["text/event-stream"]["schema"]
+    kinds = set(schema["discriminator"]["mapping"])
+    assert {"incident.created", "incident.status", "view.revoked", "refetch"} <= kinds
+    changed = spec["components"]["schemas"]["IncidentChanged"]
+    assert changed["properties"]["incident"] == {"$ref": "#/components/schemas/IncidentSummary"}
+    assert "application/json" not in ok["content"]
+
+
+def test_a_map_that_fell_behind_is_told_to_reload() -> None:
+    async def scenario() -> list[dict[str, Any]]:
+        bus = EventBus(make_engine("sqlite://"), parse=parse_event)
+        frames = _stream(bus, heartbeat_s=5.0)
+        assert await anext(frames) == b"retry: 3000\n: subscribed\n\n"
+        pending = asyncio.ensure_future(anext(frames))  # subscribed, waiting for an event
+        await asyncio.sleep(0.05)
+        for n in range(QUEUE_SIZE + 3):  # three more than the queue holds: the oldest go
+            bus.publish(ViewChanged(kind="view.opened", incident_id="i", ticket_id=f"t{n}"))
+        await asyncio.sleep(0.05)
+        got = [await pending, await anext(frames), await anext(frames)]
+        await frames.aclose()
+        return [orjson.loads(f.split(b"data: ", 1)[1]) for f in got]
+
+    first, second, third = asyncio.run(scenario())
+    assert first["ticket_id"] == "t3"  # t0..t2 were dropped while the stream waited
+    assert (second["kind"], second["reason"]) == ("refetch", "fell_behind")
+    assert third["ticket_id"] == "t4"

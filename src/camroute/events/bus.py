@@ -11,43 +11,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Any
 
-import orjson
 import psycopg
+from pydantic import ValidationError
 from sqlalchemy import Engine, text
 
+from camroute.events.models import Event, Refetch
 from camroute.store import is_postgres
 
 log = logging.getLogger(__name__)
 CHANNEL = "camroute_events"
 MAX_PAYLOAD_BYTES = 7900  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more
 QUEUE_SIZE = 1000
-
-
-@dataclass(frozen=True)
-class Event:
-    """One change a map may want to show: ``kind`` like ``incident.created``, small ``data``."""
-
-    kind: str
-    data: dict[str, Any]
-    id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
-
-    def to_json(self) -> bytes:
-        """The event as compact JSON (the SSE ``data`` line and the NOTIFY payload)."""
-        return orjson.dumps({"id": self.id, "kind": self.kind, "at": self.at, "data": self.data})
-
-    @classmethod
-    def from_json(cls, raw: str | bytes) -> Event:
-        """Parse what :meth:`to_json` wrote."""
-        body = orjson.loads(raw)
-        return cls(kind=body["kind"], data=body["data"], id=body["id"], at=body["at"])
 
 
 @dataclass(eq=False)  # identity: each subscription is its own set member
@@ -69,8 +48,15 @@ class Subscription:
 class EventBus:
     """In-process fan-out, carried across processes by LISTEN/NOTIFY on PostgreSQL."""
 
-    def __init__(self, engine: Engine, *, channel: str = CHANNEL) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        parse: Callable[[str | bytes], Event],
+        channel: str = CHANNEL,
+    ) -> None:
         self.engine = engine
+        self.parse = parse  # a NOTIFY payload back into its typed event (the app's union)
         self.channel = channel
         self.cross_process = is_postgres(engine)
         self._subs: set[Subscription] = set()
@@ -98,13 +84,18 @@ class EventBus:
             self._thread.join(timeout=5.0)
             self._thread = None
 
-    def publish(self, kind: str, data: dict[str, Any]) -> Event:
-        """Send one event to every subscriber (of every process, on PostgreSQL)."""
-        event = Event(kind=kind, data=data)
+    def publish(self, event: Event) -> Event:
+        """Send ``event`` to every subscriber (of every process, on PostgreSQL); return what went.
+
+        An event too large for one NOTIFY goes as a :class:`Refetch` standing in for it, in
+        one process too, so a map sees the same thing on SQLite and PostgreSQL.
+        """
         payload = event.to_json()
         if len(payload) > MAX_PAYLOAD_BYTES:
-            small = {k: v for k, v in data.items() if k in ("incident_id", "status", "ticket_id")}
-            event = Event(kind=kind, data={**small, "truncated": True}, id=event.id, at=event.at)
+            log.warning(
+                "event %s (%s) is %d bytes: sent as a refetch", event.id, event.kind, len(payload)
+            )
+            event = Refetch.standing_in_for(event)
             payload = event.to_json()
         if self.cross_process:
             with self.engine.begin() as conn:
@@ -163,6 +154,8 @@ class EventBus:
         while not self._stop.is_set():
             for note in conn.notifies(timeout=0.5):
                 try:
-                    self._deliver(Event.from_json(note.payload))
-                except (orjson.JSONDecodeError, KeyError, TypeError):
+                    event = self.parse(note.payload)
+                except ValidationError:
                     log.warning("ignored a malformed event on %s", self.channel)
+                    continue
+                self._deliver(event)

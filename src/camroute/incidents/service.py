@@ -24,6 +24,7 @@ from camroute.audit.service import Action, record, record_many
 from camroute.auth.models import Principal
 from camroute.errors import ConflictError, NotFoundError
 from camroute.events.bus import EventBus
+from camroute.incidents.events import IncidentChanged, IncidentKind, ViewChanged
 from camroute.incidents.locate import Located
 from camroute.incidents.models import (
     OPEN_STATUSES,
@@ -333,25 +334,9 @@ def receive_call(
     raise ConflictError(f"call {call.call_id!r} is being changed concurrently", field="call_id")
 
 
-def _publish(bus: EventBus | None, kind: str, incident: IncidentRead) -> None:
-    if bus is None:
-        return
-    top = [c.camera_id for c in incident.route.cameras[:10]] if incident.route else []
-    bus.publish(
-        kind,
-        {
-            "incident_id": incident.id,
-            "call_id": incident.call_id,
-            "hotline": incident.hotline,
-            "status": incident.status,
-            "lon": incident.lon,
-            "lat": incident.lat,
-            "uncertainty_m": incident.uncertainty_m,
-            "ward_name": incident.ward_name,
-            "cameras": top,
-            "updated_at": incident.updated_at.isoformat(),
-        },
-    )
+def _publish(bus: EventBus | None, kind: IncidentKind, incident: IncidentRead) -> None:
+    if bus is not None:
+        bus.publish(IncidentChanged.of(kind, incident))
 
 
 def get_incident(engine: Engine, incident_id: str) -> IncidentRead:
@@ -422,7 +407,9 @@ def change_status(
     _publish(bus, "incident.status", incident)
     for ticket_id in revoked:
         if bus is not None:
-            bus.publish("view.revoked", {"incident_id": incident_id, "ticket_id": ticket_id})
+            bus.publish(
+                ViewChanged(kind="view.revoked", incident_id=incident_id, ticket_id=ticket_id)
+            )
     return incident
 
 

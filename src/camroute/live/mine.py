@@ -19,6 +19,7 @@ from sqlalchemy import Engine, RowMapping
 from camroute.auth.models import Principal
 from camroute.errors import NotFoundError
 from camroute.events.bus import EventBus
+from camroute.incidents.events import ViewChanged
 from camroute.live import store
 from camroute.live.models import ViewRead
 from camroute.live.service import LiveContext, revoke_ticket, view_read
@@ -83,13 +84,13 @@ def end_orphans(
 def _publish(bus: EventBus | None, row: RowMapping) -> None:
     if bus is not None:
         bus.publish(
-            "view.ended",
-            {
-                "incident_id": row["incident_id"],
-                "ticket_id": row["id"],
-                "camera_id": row["camera_id"],
-                "user": row["user_name"],
-            },
+            ViewChanged(
+                kind="view.ended",
+                incident_id=row["incident_id"],
+                ticket_id=row["id"],
+                camera_id=row["camera_id"],
+                user=row["user_name"],
+            )
         )
 
 

@@ -24,6 +24,7 @@ from camroute.cameras.store import CameraNotFoundError, get_camera
 from camroute.errors import CamrouteError, NotFoundError, PermissionDeniedError
 from camroute.events.bus import EventBus
 from camroute.geo import max_distance_m
+from camroute.incidents.events import ViewChanged, ViewKind
 from camroute.incidents.service import OpenIncident, open_incident
 from camroute.live import store
 from camroute.live.models import MIN_REASON_CHARS, ViewCreate, ViewRead
@@ -241,17 +242,17 @@ def _store_ticket(
     )
 
 
-def _publish(ctx: LiveContext, kind: str, claims: TicketClaims) -> None:
+def _publish(ctx: LiveContext, kind: ViewKind, claims: TicketClaims) -> None:
     if ctx.bus is not None:
         ctx.bus.publish(
-            kind,
-            {
-                "incident_id": claims.incident_id,
-                "ticket_id": claims.ticket_id,
-                "camera_id": claims.camera_id,
-                "user": claims.user,
-                "expires_at": claims.expires_at.isoformat(),
-            },
+            ViewChanged(
+                kind=kind,
+                incident_id=claims.incident_id,
+                ticket_id=claims.ticket_id,
+                camera_id=claims.camera_id,
+                user=claims.user,
+                expires_at=claims.expires_at,
+            )
         )
 
 

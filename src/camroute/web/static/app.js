@@ -64,9 +64,29 @@ async function selectIncident(id, { fit = true } = {}) {
     incidentStatusSeen(incident);
     drawSubject(incident, { fit });
     // the stored route carries the cones: the map shows exactly the cameras the incident holds
-    renderPanel(incident, { kind: "incident", onOpen: (cam) => requestView(id, cam) });
+    showPanel(incident);
   } catch (err) {
     toast(t("error"), problemText(err));
+  }
+}
+
+function showPanel(incident) {
+  renderPanel(incident, { kind: "incident", onOpen: (cam) => requestView(incident.id, cam) });
+}
+
+// The open incident follows the events that concern it, and only those: a new status comes
+// with the event's row (location, lookup and cameras are unchanged); a new location was ranked
+// again, so the incident itself is fetched; a refetch about it (or about everything) too.
+function followOpenIncident(event) {
+  const id = state.selectedId;
+  const detail = state.detail && state.detail.id === id ? state.detail : null;
+  if (!id || (event.incident_id !== id && !(event.kind === "refetch" && event.incident_id == null))) return;
+  if (event.kind === "incident.status" && detail) {
+    state.detail = { ...detail, ...event.incident };
+    incidentStatusSeen(state.detail);
+    showPanel(state.detail);
+  } else if (event.kind.startsWith("incident.") || event.kind === "refetch") {
+    selectIncident(id, { fit: false });
   }
 }
 
@@ -164,8 +184,7 @@ async function main() {
   });
   on("server-event", (ev) => {
     onServerEvent(ev);
-    const id = ev.data && ev.data.incident_id;
-    if (ev.kind.startsWith("incident.") && id && id === state.selectedId) selectIncident(id, { fit: false });
+    followOpenIncident(ev);
   });
   onLanguageChange(() => {
     showAttribution();

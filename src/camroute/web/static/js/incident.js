@@ -206,8 +206,7 @@ function statusActions(incident) {
 
 async function setStatus(id, status) {
   try {
-    await api(`/api/incidents/${encodeURIComponent(id)}`, { method: "PATCH", json: { status } });
-    emit("incident-changed", { id });
+    emit("incident-changed", await api(`/api/incidents/${encodeURIComponent(id)}`, { method: "PATCH", json: { status } }));
   } catch (err) {
     toast(t("error"), problemText(err));
   }

@@ -219,11 +219,11 @@ export function tileCount() { return tiles.length; }
 
 // Keep state in step with the server: a closed incident takes its tiles with it, and a revoked
 // or ended ticket closes its tile.
-export function onServerEvent({ kind, data }) {
-  if (!data) return;
-  if (kind === "incident.status" && data.status === "closed") closeTilesOf(data.incident_id, t("live.ended"));
+export function onServerEvent(event) {
+  const { kind } = event;
+  if (kind === "incident.status" && event.incident.status === "closed") closeTilesOf(event.incident_id, t("live.ended"));
   if (kind === "view.revoked" || kind === "view.ended") {
-    for (const tile of [...tiles]) if (tile.view.ticket_id === data.ticket_id) closeTile(tile, t("live.ended"), { serverSide: true });
+    for (const tile of [...tiles]) if (tile.view.ticket_id === event.ticket_id) closeTile(tile, t("live.ended"), { serverSide: true });
   }
 }
 

@@ -19,8 +19,8 @@ export function initMyViews() {
   button().addEventListener("click", () => (panel().hidden ? showMyViews() : hideMyViews()));
   on("show-my-views", () => showMyViews());
   on("live-views-changed", () => refreshMyViews());
-  on("server-event", ({ kind, data }) => {
-    if (kind.startsWith("view.") && data && state.user && data.user === state.user.name) refreshMyViews();
+  on("server-event", ({ kind, user }) => {
+    if (kind.startsWith("view.") && state.user && user === state.user.name) refreshMyViews();
   });
   onLanguageChange(render);
 }

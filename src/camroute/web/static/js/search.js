@@ -84,7 +84,7 @@ function walkInForm(hit, q, uncertainty) {
     };
     try {
       const incident = await api("/api/calls", { method: "POST", json: body });
-      emit("incident-changed", { id: incident.id });
+      emit("incident-changed", incident);
       emit("select-incident", incident.id);
     } catch (err) {
       toast(t("denied"), problemText(err));

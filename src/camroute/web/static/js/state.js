@@ -29,7 +29,10 @@ export function emit(name, payload) {
 }
 
 // Numbers the browser tests read (first render time, counts); not a public API.
-export const metrics = { cameraRenders: 0, lastCameraRenderMs: null, camerasDrawn: 0, clusters: 0, firstRenderMs: null };
+export const metrics = {
+  cameraRenders: 0, lastCameraRenderMs: null, camerasDrawn: 0, clusters: 0, firstRenderMs: null,
+  queueLoads: 0, streamOpens: 0, serverEvents: 0, // the incident list loaded; the SSE stream
+};
 window.camrouteMetrics = metrics;
 
 export function isAdmin() {
