@@ -38,6 +38,8 @@ from camroute.settings import Settings
 from camroute.store import make_engine, migrate
 from camroute.web import install_web
 from camroute.wiring import wire
+from camroute.zones.router import router as zones_router
+from camroute.zones.service import ZoneMarker
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -55,6 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.events = EventBus(engine)  # incident/view events; LISTEN/NOTIFY on PostgreSQL
         app.state.events.start()
         app.state.http = httpx.AsyncClient(follow_redirects=False)  # the live relay's upstreams
+        # Every snapshot carries which cameras see into protected zones (made before the swap).
+        app.state.camera_index.decorators = [ZoneMarker(engine)]
         app.state.camera_index.start(engine)  # routing snapshot; viewsheds in the background
         app.state.registry_listeners.append(app.state.camera_index.listener(engine))
         if settings.registry_poll_s > 0:
@@ -115,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(location_router)  # POST /api/locate
     app.include_router(areas_router)  # GET /api/lookup, GET /api/geocode
     app.include_router(cameras_router)  # /api/cameras (writes: gis_admin, If-Match)
+    app.include_router(zones_router)  # /api/zones (writes: gis_admin, If-Match)
     app.include_router(cameras_ogc_router)  # OGC API - Features: /api/collections/cameras/items
     install_docs(app)  # /docs and /redoc, assets from the app's own origin
     install_web(app)  # the dispatcher page (public) and its static assets

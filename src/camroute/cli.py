@@ -20,6 +20,7 @@ from camroute.location.cli import locate
 from camroute.routing.cli import route, viewsheds
 from camroute.sim.cli import app as sim_app
 from camroute.wiring import wire
+from camroute.zones.cli import app as zones_app
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="camroute: cameras by sight.")
 
@@ -65,6 +66,7 @@ app.add_typer(apikeys_app, name="apikeys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(sim_app, name="sim")
 app.add_typer(retention_app, name="retention")
+app.add_typer(zones_app, name="zones")
 
 
 def plain_help(doc: str | None) -> str | None:
