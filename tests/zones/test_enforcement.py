@@ -17,6 +17,8 @@ from tests.zones.conftest import (
 )
 
 from camroute.audit.tables import audit_events
+from camroute.auth.models import Role
+from camroute.auth.service import create_api_key
 from camroute.routing.models import RouteResult
 from camroute.zones.rules import MetricZones, zones_seen
 from camroute.zones.store import all_zones
@@ -125,3 +127,37 @@ def test_a_zone_removed_lets_the_camera_open(helsinki: Helsinki) -> None:
     with engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM protected_zones WHERE id = :id"), {"id": CHAPEL})
     assert helsinki.api.view(incident, SEES_CHAPEL).status_code == 201  # read at every ticket
+
+
+def test_a_zone_drawn_through_the_api_marks_the_ranking(helsinki: Helsinki) -> None:
+    app = helsinki.api.app
+    key = create_api_key(
+        app.state.engine, name="gis", role=Role.gis_admin, actor="t", actor_role="t"
+    ).key
+    assert app.state.camera_index.current.protected == {}  # no zone yet
+    # a hospital drawn over the university building's bounding box
+    lo_lon, lo_lat, hi_lon, hi_lat = 24.95141, 60.17513, 24.95159, 60.17539
+    ring = [
+        [lo_lon, lo_lat],
+        [hi_lon, lo_lat],
+        [hi_lon, hi_lat],
+        [lo_lon, hi_lat],
+        [lo_lon, lo_lat],
+    ]
+    body = {
+        "id": "h1",
+        "kind": "hospital",
+        "name": "Sairaala",
+        "policy": "supervisor",
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    resp = helsinki.api.client.post("/api/zones", json=body, headers={"X-API-Key": key})
+    assert resp.status_code == 201, resp.text
+    app.state.camera_index.wait()  # the write rebuilt the snapshot in the background
+    index = app.state.camera_index.current
+    marked = {cid: [h.zone_id for h in hits] for cid, hits in index.protected.items()}
+    assert marked == {SEES_UNIVERSITY: ["h1"]}
+    assert (
+        index.protected[SEES_UNIVERSITY][0].reason.en
+        == "looks into a hospital zone — supervisor needed"
+    )

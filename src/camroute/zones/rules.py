@@ -24,6 +24,7 @@ from camroute.routing import reason
 from camroute.routing.models import ProtectedHit
 from camroute.zones.kinds import ZoneKind, ZonePolicy
 
+ZoneHit = ProtectedHit  # what a camera's view reaches (PTZ aiming asks zones_seen the same)
 EDGE_M = 0.5  # a viewshed ending this close to a zone sees into it (its facing wall)
 _POLICY_ORDER = {"never": 0, "supervisor": 1}
 
