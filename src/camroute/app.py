@@ -32,6 +32,7 @@ from camroute.live.redact import install_ticket_redactor
 from camroute.live.router import router as live_router
 from camroute.live.tally import SnapshotTally
 from camroute.location.router import router as location_router
+from camroute.reports.router import router as reports_router
 from camroute.routing.router import router as routing_router
 from camroute.routing.service import IndexHolder
 from camroute.settings import Settings
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(system_router)
     app.include_router(auth_router)  # login is public; /me needs a token
     app.include_router(audit_router)  # auditors only
+    app.include_router(reports_router)  # GET /api/reports/transparency (auditors)
     app.include_router(events_router)  # SSE for the map
     app.include_router(incidents_router)  # calls and incidents
     app.include_router(live_router)  # view tickets; /api/live/{ticket}/... is ticket-authenticated

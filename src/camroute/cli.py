@@ -17,6 +17,7 @@ from camroute.cli_options import DbOption, settings_for
 from camroute.demo.cli import demo
 from camroute.incidents.cli import app as retention_app
 from camroute.location.cli import locate
+from camroute.reports.cli import app as report_app
 from camroute.routing.cli import route, viewsheds
 from camroute.sim.cli import app as sim_app
 from camroute.wiring import wire
@@ -67,6 +68,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(sim_app, name="sim")
 app.add_typer(retention_app, name="retention")
 app.add_typer(zones_app, name="zones")
+app.add_typer(report_app, name="report")
 
 
 def plain_help(doc: str | None) -> str | None:
