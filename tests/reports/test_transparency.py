@@ -234,3 +234,50 @@ def test_render_is_stable_for_an_empty_period(seeded: Engine) -> None:
     assert report.view_duration_median_s is None
     assert "section,key,value" in to_csv(report)
     assert "<html" in to_html(report, lang="vi")
+
+
+def test_the_vietnamese_pdf_reads_back_with_its_diacritics(seeded: Engine, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from camroute.reports.pdf import browser
+
+    if browser() is None or shutil.which("pdftotext") is None:
+        pytest.skip("needs Chromium and poppler-utils (scripts/setup installs both)")
+    start, end = _today()
+    out = tmp_path / "report.pdf"
+    db = str(seeded.url.render_as_string(hide_password=False))
+    result = CliRunner().invoke(
+        app,
+        [
+            "report",
+            "transparency",
+            "--from",
+            start.isoformat(),
+            "--to",
+            end.isoformat(),
+            "--format",
+            "pdf",
+            "--lang",
+            "vi",
+            "--out",
+            str(out),
+            "--db",
+            db,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    for words in (
+        "Báo cáo minh bạch về sử dụng camera",
+        "Cuộc gọi theo đường dây nóng",
+        "Chuỗi nhật ký kiểm toán",
+        "giám sát viên duyệt",
+        "Lượt xem mỗi sự việc",
+    ):
+        assert words in text
+    for user in (*USERS, SUPERVISOR):
+        assert user not in text

@@ -24,20 +24,30 @@ def _out_file(path: Path | None) -> Path | None:
 def transparency_cmd(
     date_from: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"])],
     date_to: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"])],
-    fmt: Annotated[Literal["html", "csv", "json"], typer.Option("--format")] = "html",
+    fmt: Annotated[Literal["html", "pdf", "csv", "json"], typer.Option("--format")] = "html",
     lang: Annotated[Literal["vi", "en"], typer.Option("--lang")] = "vi",
     out: Annotated[
         Path | None, typer.Option("--out", help="File (default: stdout).", callback=_out_file)
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Counts of calls, incidents and live views (no names, nothing finer than a ward)."""
+    """Counts of calls, incidents and live views (no names, nothing finer than a ward).
+
+    A PDF (printed by a headless Chromium) needs --out.
+    """
+    from camroute.reports.pdf import html_to_pdf
     from camroute.reports.render import to_csv, to_html
     from camroute.reports.service import transparency
 
+    if fmt == "pdf" and out is None:
+        Console(stderr=True).print("a PDF needs --out FILE.pdf", markup=False)
+        raise typer.Exit(2)
     try:
         with migrated_engine(db, create=False) as engine:
             report = transparency(engine, date_from=date_from.date(), date_to=date_to.date())
+        if fmt == "pdf" and out is not None:
+            html_to_pdf(to_html(report, lang=lang), out)
+            return
     except CamrouteError as exc:
         Console(stderr=True).print(f"cannot make the report: {exc.detail}", markup=False)
         raise typer.Exit(2) from exc
