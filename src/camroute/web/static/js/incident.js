@@ -167,9 +167,11 @@ function lookupBlock(lookup) {
 function protectedNodes(cam) {
   const hits = cam.protected || [];
   if (!hits.length) return { chips: null, why: null };
-  const chips = hits.map((h) => el("span", { class: `chip protected ${h.policy}`, title: pick(h.reason) },
-    t("cam.protected", { name: h.name })));
-  const why = [...new Set(hits.map((h) => pick(h.reason)))].join(" · ");
+  const chips = el("div", { class: "zones" }, hits.map((h) => el("span",
+    { class: `chip protected ${h.policy}`, title: pick(h.reason) }, t("cam.protected", { name: h.name }))));
+  // A "never" zone decides: the supervisor zones beside it change nothing, so they are not repeated.
+  const deciding = hits.filter((h) => h.policy === hits[0].policy);
+  const why = [...new Set(deciding.map((h) => pick(h.reason)))].join(" · ");
   return { chips, why: el("div", { class: `protected-reason ${hits[0].policy}` }, why) };
 }
 
@@ -194,11 +196,11 @@ export function cameraItem(cam, { rank = null, onOpen } = {}) {
     cam.name ? el("div", { class: "name" }, cam.name) : null,
     cam.reason ? el("div", { class: "reason" }, pick(cam.reason)) : null,
     zones.why,
+    zones.chips,
     el("div", { class: "row" },
       el("span", {},
         cam.fov_assumed ? el("span", { class: "chip assumed" }, t("cam.fov_assumed")) : null, " ",
         cam.access_class === "restricted" ? el("span", { class: "chip restricted" }, t("cam.restricted")) : null, " ",
-        zones.chips, " ",
         cam.kind === "ptz" && cam.pan_deg != null ? el("span", { class: "chip" }, t("cam.ptz", { d: Math.round(cam.pan_deg) })) : null),
       openButton(cam, onOpen)));
 }
