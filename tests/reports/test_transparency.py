@@ -11,10 +11,13 @@ from typing import Any
 
 import orjson
 import pytest
+import shapely
 import sqlalchemy as sa
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
+from camroute.areas.models import AreaFeature
+from camroute.areas.store import write_features
 from camroute.audit.service import record_many
 from camroute.audit.tables import audit_events
 from camroute.cameras.store import insert_camera
@@ -112,6 +115,17 @@ def seeded(store_engine: Engine) -> Engine:
             "fov_assumed": False,
         }
         insert_camera(conn, camera, actor="test")
+    wards = [
+        ("26734", "Phường Bến Thành", 106.6983, 10.7735),
+        ("26737", "Phường Sài Gòn", 106.7041, 10.7786),
+    ]
+    write_features(
+        store_engine,
+        [
+            AreaFeature(kind="admin", name=n, code=c, level="ward", geometry=shapely.Point(x, y))
+            for c, n, x, y in wards
+        ],
+    )
     return store_engine
 
 
@@ -214,6 +228,7 @@ def test_no_user_name_and_no_coordinate_in_any_output(seeded: Engine, tmp_path: 
     assert "Sự việc theo phường/xã" in files["report-vi.html"]
     assert "Camera use transparency report" in files["report-en.html"]
     assert "<svg" in files["report-vi.html"]
+    assert files["report-vi.html"].count("<circle") == 2  # the ward map: both wards placed
     TransparencyReport.model_validate(orjson.loads(files["report-vi.json"]))
     assert "calls_by_hotline,114,<5" in files["report-vi.csv"]
 

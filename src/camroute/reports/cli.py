@@ -37,7 +37,7 @@ def transparency_cmd(
     """
     from camroute.reports.pdf import html_to_pdf
     from camroute.reports.render import to_csv, to_html
-    from camroute.reports.service import transparency
+    from camroute.reports.service import transparency, ward_places
 
     if fmt == "pdf" and out is None:
         Console(stderr=True).print("a PDF needs --out FILE.pdf", markup=False)
@@ -45,14 +45,15 @@ def transparency_cmd(
     try:
         with migrated_engine(db, create=False) as engine:
             report = transparency(engine, date_from=date_from.date(), date_to=date_to.date())
+            wards = ward_places(engine, (c.key for c in report.incidents_by_ward))
         if fmt == "pdf" and out is not None:
-            html_to_pdf(to_html(report, lang=lang), out)
+            html_to_pdf(to_html(report, lang=lang, wards=wards), out)
             return
     except CamrouteError as exc:
         Console(stderr=True).print(f"cannot make the report: {exc.detail}", markup=False)
         raise typer.Exit(2) from exc
     text = {
-        "html": lambda: to_html(report, lang=lang),
+        "html": lambda: to_html(report, lang=lang, wards=wards),
         "csv": lambda: to_csv(report),
         "json": lambda: report.model_dump_json(indent=1),
     }[fmt]()

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from html import escape
 from typing import Literal
 
 from camroute.reports.models import Count, TransparencyReport
+from camroute.reports.wardmap import ward_map_svg
 
 Lang = Literal["vi", "en"]
 SECTIONS = (
@@ -134,8 +136,16 @@ def _table(items: list[Count], lang: Lang) -> str:
     return f"<table>{rows}</table>" if rows else "<p>—</p>"
 
 
-def to_html(report: TransparencyReport, *, lang: Lang = "vi") -> str:
-    """A self-contained page (UTF-8, inline CSS and SVG), in ``lang``."""
+def to_html(
+    report: TransparencyReport,
+    *,
+    lang: Lang = "vi",
+    wards: Mapping[str, tuple[float, float]] | None = None,
+) -> str:
+    """A self-contained page (UTF-8, inline CSS and SVG), in ``lang``.
+
+    ``wards`` (ward code -> its representative ``lon, lat``) adds the ward map.
+    """
     parts = [
         f"<h1>{escape(_label('title', lang))}</h1>",
         f"<p>{escape(_label('period', lang))}: {report.date_from.isoformat()} – "
@@ -145,7 +155,10 @@ def to_html(report: TransparencyReport, *, lang: Lang = "vi") -> str:
     for section in SECTIONS:
         items: list[Count] = getattr(report, section)
         chart = _bars(items) if section in ("incidents_by_week", "calls_by_hotline") else ""
-        parts.append(f"<h2>{escape(_label(section, lang))}</h2>{chart}{_table(items, lang)}")
+        if section == "incidents_by_ward" and wards:
+            chart = ward_map_svg(items, wards)
+        title = escape(_label(section, lang))
+        parts.append(f"<section><h2>{title}</h2>{chart}{_table(items, lang)}</section>")
     figures = [
         Count(key=name, count=None, shown="—" if v is None else str(v))
         for name in FIGURES
@@ -163,6 +176,7 @@ def to_html(report: TransparencyReport, *, lang: Lang = "vi") -> str:
         "table{border-collapse:collapse;margin:6px 0 14px}td{border-bottom:1px solid #ddd;"
         "padding:2px 10px}td.n{text-align:right}.note{color:#555;font-size:13px}"
         "code{font-size:11px;word-break:break-all}h2{font-size:17px;margin-top:22px}"
+        "section{break-inside:avoid}"
     )
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'

@@ -12,7 +12,7 @@ from camroute.api.deps import EngineDep
 from camroute.auth.deps import Role, require_roles
 from camroute.reports.models import TransparencyReport
 from camroute.reports.render import to_csv, to_html
-from camroute.reports.service import transparency
+from camroute.reports.service import transparency, ward_places
 
 router = APIRouter(
     prefix="/api/reports", tags=["reports"], dependencies=[Depends(require_roles(Role.auditor))]
@@ -38,5 +38,6 @@ def transparency_report(
     if fmt == "csv":
         return Response(to_csv(report), media_type="text/csv; charset=utf-8")
     if fmt == "html":
-        return HTMLResponse(to_html(report, lang=lang))
+        wards = ward_places(engine, (c.key for c in report.incidents_by_ward))
+        return HTMLResponse(to_html(report, lang=lang, wards=wards))
     return report
