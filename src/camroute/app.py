@@ -41,12 +41,15 @@ from camroute.location.router import router as location_router
 from camroute.ptz.homing import home_loop
 from camroute.ptz.router import router as ptz_router
 from camroute.ptz.service import PtzContext
+from camroute.reports.router import router as reports_router
 from camroute.routing.router import router as routing_router
 from camroute.routing.service import IndexHolder
 from camroute.settings import Settings
 from camroute.store import make_engine, migrate
 from camroute.web import install_web
 from camroute.wiring import wire
+from camroute.zones.router import router as zones_router
+from camroute.zones.service import ZoneMarker
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -65,6 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.events = EventBus(engine, parse=parse_event)
         app.state.events.start()
         app.state.http = httpx.AsyncClient(follow_redirects=False)  # the live relay's upstreams
+        # Every snapshot carries which cameras see into protected zones (made before the swap).
+        app.state.camera_index.decorators = [ZoneMarker(engine)]
         app.state.camera_index.start(engine)  # routing snapshot; viewsheds in the background
         app.state.registry_listeners.append(app.state.camera_index.listener(engine))
         if settings.registry_poll_s > 0:
@@ -122,6 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(system_router)
     app.include_router(auth_router)  # login is public; /me needs a token
     app.include_router(audit_router)  # auditors only
+    app.include_router(reports_router)  # GET /api/reports/transparency (auditors)
     app.include_router(events_router(IncidentEvent))  # SSE for the map, typed by kind
     app.include_router(incidents_router)  # calls and incidents
     app.include_router(live_router)  # view tickets; /api/live/{ticket}/... is ticket-authenticated
@@ -131,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(areas_router)  # GET /api/lookup, GET /api/geocode
     app.include_router(cameras_router)  # /api/cameras (writes: gis_admin, If-Match)
     app.include_router(headings_router)  # heading suggestions and the heading queue (gis_admin)
+    app.include_router(zones_router)  # /api/zones (writes: gis_admin, If-Match)
     app.include_router(cameras_ogc_router)  # OGC API - Features: /api/collections/cameras/items
     app.include_router(basemap_router)  # /api/basemap/tiles/{z}/{x}/{y}.mvt
     app.include_router(glyph_router)  # label glyphs for the map (public: a font)

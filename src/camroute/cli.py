@@ -21,10 +21,12 @@ from camroute.demo.cli import demo
 from camroute.incidents.cli import app as retention_app
 from camroute.location.cli import locate
 from camroute.ptz.cli import register as register_ptz
+from camroute.reports.cli import app as report_app
 from camroute.routing.cli import route, viewsheds
 from camroute.settings import Settings
 from camroute.sim.cli import app as sim_app
 from camroute.wiring import wire
+from camroute.zones.cli import app as zones_app
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="camroute: cameras by sight.")
 
@@ -114,6 +116,8 @@ app.add_typer(apikeys_app, name="apikeys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(sim_app, name="sim")
 app.add_typer(retention_app, name="retention")
+app.add_typer(zones_app, name="zones")
+app.add_typer(report_app, name="report")
 
 
 def plain_help(doc: str | None) -> str | None:

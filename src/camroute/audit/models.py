@@ -27,6 +27,8 @@ class Action(StrEnum):
     login_failed = "login_failed"
     login_ok = "login_ok"
     retention_purged = "retention_purged"
+    zone_changed = "zone_changed"  # a protected zone created, changed or deleted
+    protected_view_approved = "protected_view_approved"  # a supervisor opened one, with a reason
 
 
 class AuditEvent(BaseModel):

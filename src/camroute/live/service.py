@@ -2,7 +2,9 @@
 
 A ticket is allowed for a camera ranked for the open incident, or one within
 ``live_max_distance_m`` of the caller; any other camera, and every ``restricted`` camera, needs
-a supervisor and a written reason. A user holds at most ``live_max_views_per_user`` live tickets.
+a supervisor and a written reason. A camera whose viewshed reaches a protected zone follows the
+zone's policy: ``never``, nobody may open it; ``supervisor``, only a supervisor with a written
+reason. A user holds at most ``live_max_views_per_user`` live tickets.
 Issued and denied tickets, renewals and ends are audited; closing the incident revokes them.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -35,9 +37,11 @@ from camroute.live.tickets import (
     expiry,
     sign_ticket,
 )
+from camroute.routing.models import ProtectedHit
 from camroute.settings import Settings
 from camroute.store.meta import stored_secret
 from camroute.store.txn import writing
+from camroute.zones.service import camera_zone_hits
 
 META_KEY = "live_ticket_key"
 
@@ -47,6 +51,13 @@ class TicketDeniedError(PermissionDeniedError):
 
     code = "ticket_denied"
     title = "Live view not allowed"
+
+
+class ProtectedZoneError(TicketDeniedError):
+    """The camera's view reaches a protected zone whose policy refuses this viewer."""
+
+    code = "protected_zone"
+    title = "Camera looks into a protected zone"
 
 
 class TooManyViewsError(CamrouteError):
@@ -65,6 +76,7 @@ class CameraFacts:
     ranked: bool
     distance_m: float
     access_class: str
+    zones: tuple[ProtectedHit, ...] = ()
 
 
 def ticket_key(engine: Engine, settings: Settings) -> bytes:
@@ -87,6 +99,42 @@ def camera_facts(conn: Connection, incident: OpenIncident, camera_id: str) -> Ca
         )
     ranked = camera_id in incident.camera_ids
     return CameraFacts(camera_id, ranked, distance_m, str(row["access_class"]))
+
+
+def _zone_named(hit: ProtectedHit) -> str:
+    return f"{hit.name!r} ({hit.kind.replace('_', ' ')}, zone {hit.zone_id})"
+
+
+def zone_denial(facts: CameraFacts, req: ViewCreate, actor: Principal) -> str | None:
+    """Why the protected zones the camera sees refuse ``actor`` (None when they allow).
+
+    A ``never`` zone refuses everyone; a ``supervisor`` zone refuses all but a supervisor
+    who wrote a reason.
+    """
+    never = [z for z in facts.zones if z.policy == "never"]
+    if never:
+        return (
+            f"camera looks into protected zone {_zone_named(never[0])}, whose policy is never: "
+            "nobody may view it"
+        )
+    if not facts.zones:
+        return None
+    named = ", ".join(_zone_named(z) for z in facts.zones)
+    if actor.role != Role.supervisor:
+        return f"camera looks into protected zone {named}: a supervisor must open it, with a reason"
+    if not req.reason or len(req.reason) < MIN_REASON_CHARS:
+        return (
+            f"camera looks into protected zone {named}: a written reason of at least "
+            f"{MIN_REASON_CHARS} characters is required"
+        )
+    return None
+
+
+def _zones_detail(facts: CameraFacts) -> list[dict[str, str]]:
+    return [
+        {"zone_id": z.zone_id, "name": z.name, "kind": z.kind, "policy": z.policy}
+        for z in facts.zones
+    ]
 
 
 def denial(
@@ -125,7 +173,18 @@ def _audit(conn: Connection, actor: Principal, action: Action | str, **fields: A
     record(conn, actor=actor.name, role=actor.role.value, action=action, **fields)
 
 
-def _deny(ctx: LiveContext, incident_id: str, req: ViewCreate, actor: Principal, why: str) -> None:
+def _deny(
+    ctx: LiveContext,
+    incident_id: str,
+    req: ViewCreate,
+    actor: Principal,
+    why: str,
+    *,
+    zones: list[dict[str, str]] | None = None,
+) -> None:
+    details: dict[str, Any] = {"why": why}
+    if zones:
+        details["protected_zones"] = zones
     with writing(ctx.engine) as conn:
         _audit(
             conn,
@@ -134,7 +193,7 @@ def _deny(ctx: LiveContext, incident_id: str, req: ViewCreate, actor: Principal,
             subject=req.camera_id,
             incident_id=incident_id,
             purpose=req.purpose,
-            details={"why": why},
+            details=details,
         )
 
 
@@ -164,6 +223,13 @@ def issue_view(
     with ctx.engine.connect() as conn:
         incident = open_incident(conn, incident_id)
         facts = camera_facts(conn, incident, req.camera_id)
+        camera = get_camera(conn, req.camera_id)
+    if camera is not None:  # by its viewshed (stored), read at every ticket: never stale
+        facts = replace(facts, zones=tuple(camera_zone_hits(ctx.engine, camera)))
+    why = zone_denial(facts, req, actor)
+    if why is not None:
+        _deny(ctx, incident_id, req, actor, why, zones=_zones_detail(facts))
+        raise ProtectedZoneError(why, field="camera_id")
     why = denial(facts, req, actor, max_distance_m=ctx.settings.live_max_distance_m)
     if why is not None:
         _deny(ctx, incident_id, req, actor, why)
@@ -188,7 +254,7 @@ def issue_view(
             )
             _deny_inside(conn, incident_id, req, actor, why)
         else:
-            _store_ticket(conn, claims, req, actor, now)
+            _store_ticket(conn, claims, req, actor, now, zones=_zones_detail(facts))
             why = None
     if why is not None:
         raise TooManyViewsError(why, field="camera_id")
@@ -211,7 +277,13 @@ def _deny_inside(
 
 
 def _store_ticket(
-    conn: Connection, claims: TicketClaims, req: ViewCreate, actor: Principal, now: datetime
+    conn: Connection,
+    claims: TicketClaims,
+    req: ViewCreate,
+    actor: Principal,
+    now: datetime,
+    *,
+    zones: list[dict[str, str]],
 ) -> None:
     store.insert_ticket(
         conn,
@@ -238,8 +310,19 @@ def _store_ticket(
             "ticket_id": claims.ticket_id,
             "expires_at": claims.expires_at,
             "reason": req.reason,
+            **({"protected_zones": zones} if zones else {}),
         },
     )
+    if zones:  # a supervisor looked into a protected zone: the approval is its own event
+        _audit(
+            conn,
+            actor,
+            Action.protected_view_approved,
+            subject=claims.camera_id,
+            incident_id=claims.incident_id,
+            purpose=req.purpose,
+            details={"ticket_id": claims.ticket_id, "reason": req.reason, "protected_zones": zones},
+        )
 
 
 def _publish(ctx: LiveContext, kind: ViewKind, claims: TicketClaims) -> None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -34,6 +34,7 @@ from camroute.geo.crs import (
 )
 from camroute.routing.footprints import Footprints
 from camroute.routing.grid import PointGrid
+from camroute.routing.models import ProtectedHit
 from camroute.routing.rings import RingStore
 from camroute.routing.sector import sector_polygons
 from camroute.routing.viewshed import viewshed
@@ -128,6 +129,10 @@ class CameraIndex:
     versions: NDArray[np.int64]
     # cameras left out: the index's metric CRS is not fit for where they are (never ranked)
     excluded_ids: tuple[str, ...] = ()
+    # camera id -> the protected zones its view reaches, worked out once per snapshot and
+    # zone-layer version (``zones_key``) off the request path; a ranked row only looks it up
+    protected: Mapping[str, tuple[ProtectedHit, ...]] = field(default_factory=dict)
+    zones_key: str = ""
 
     def __len__(self) -> int:
         return int(self.x.shape[0])
@@ -290,6 +295,12 @@ class CameraIndex:
         return replace(
             self, viewsheds=out, has_viewshed=ready, view_rings=self._rings_with(which, views)
         )
+
+    def with_protected(
+        self, marks: Mapping[str, tuple[ProtectedHit, ...]], *, zones_key: str
+    ) -> CameraIndex:
+        """A new index whose ranked rows carry ``marks`` (made for zone layer ``zones_key``)."""
+        return replace(self, protected=dict(marks), zones_key=zones_key)
 
     def _rings_with(self, which: NDArray[np.intp], views: ObjArray) -> RingStore:
         rings = RingStore.from_polygons(views, anchor_x_m=self.x[which], anchor_y_m=self.y[which])

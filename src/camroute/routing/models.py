@@ -7,6 +7,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 Role = Literal["visible", "context", "offline"]
+# Protected zones (owned by ``camroute.zones``, named here because a ranked row carries them)
+ZoneKind = Literal[
+    "school", "kindergarten", "hospital", "place_of_worship", "private", "university", "other"
+]
+# ``supervisor``: a view reaching into the zone needs a supervisor and a written reason.
+# ``never``: a camera whose view reaches into the zone cannot be opened by anyone.
+ZonePolicy = Literal["supervisor", "never"]
 
 
 class Reason(BaseModel):
@@ -14,6 +21,16 @@ class Reason(BaseModel):
 
     vi: str
     en: str
+
+
+class ProtectedHit(BaseModel):
+    """A protected zone that a camera's viewshed reaches into, and what that means for viewing."""
+
+    zone_id: str
+    name: str
+    kind: ZoneKind
+    policy: ZonePolicy
+    reason: Reason
 
 
 class RankedCamera(BaseModel):
@@ -46,6 +63,9 @@ class RankedCamera(BaseModel):
     method: Literal["viewshed", "samples", "none"]
     reason: Reason
     view_geojson: dict[str, Any] | None = None
+    protected: list[ProtectedHit] = Field(
+        default_factory=list, description="protected zones its viewshed reaches (never first)"
+    )
 
 
 class Cover(BaseModel):

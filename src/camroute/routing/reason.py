@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
-from camroute.routing.models import Reason
+from camroute.routing.models import Reason, ZoneKind, ZonePolicy
+
+# "nhìn vào khu vực <this>" / "looks into <this> zone"
+_ZONE_VI: dict[str, str] = {
+    "school": "trường học",
+    "kindergarten": "trường mẫu giáo",
+    "hospital": "bệnh viện",
+    "place_of_worship": "nơi thờ tự",
+    "private": "riêng tư",
+    "university": "trường đại học",
+    "other": "được bảo vệ",
+}
+_ZONE_EN: dict[str, str] = {
+    "school": "a school",
+    "kindergarten": "a kindergarten",
+    "hospital": "a hospital",
+    "place_of_worship": "a place-of-worship",
+    "private": "a private",
+    "university": "a university",
+    "other": "a protected",
+}
 
 # Said of a heading that is assumed or suggested from the streets, not measured.
 ESTIMATED_VI, ESTIMATED_EN = "hướng ước tính", "estimated heading"
@@ -84,6 +104,26 @@ def not_seeing(
         away = Reason(vi=f"quay hướng khác (cách {d} m)", en=f"faces away ({d} m away)")
         return _estimated(away, heading_estimated)
     return Reason(vi=f"bị nhà che khuất (cách {d} m)", en=f"blocked by buildings ({d} m away)")
+
+
+def protected(*, kind: ZoneKind, policy: ZonePolicy) -> Reason:
+    """Why a camera is marked: it looks into a protected zone, and who may open it.
+
+    Examples
+    --------
+    >>> protected(kind="school", policy="supervisor").vi
+    'nhìn vào khu vực trường học — cần giám sát viên'
+    >>> protected(kind="place_of_worship", policy="never").en
+    'looks into a place-of-worship zone — cannot be viewed'
+    """
+    where_vi, where_en = _ZONE_VI[kind], _ZONE_EN[kind]
+    if policy == "never":
+        then_vi, then_en = "không được xem", "cannot be viewed"
+    else:
+        then_vi, then_en = "cần giám sát viên", "supervisor needed"
+    return Reason(
+        vi=f"nhìn vào khu vực {where_vi} — {then_vi}", en=f"looks into {where_en} zone — {then_en}"
+    )
 
 
 def outside_area() -> Reason:

@@ -53,6 +53,7 @@ def result_rows(
         fields = _row(c, x_m=region.x_m, y_m=region.y_m, frame_m=frame_m)
         fields["reason"] = _reason(fields, range_m=c["range_m"], point=point)
         fields["view_geojson"] = view
+        fields["protected"] = list(index.protected.get(c["camera_id"], ()))
         out.append(RankedCamera(**fields))
     return out
 

@@ -52,6 +52,9 @@ class IndexHolder:
         self._fingerprint: str | None = None
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
+        # Applied to every snapshot before it is swapped in (the protected-zone marks):
+        # derived state that must never lag behind the snapshot it describes.
+        self.decorators: list[Callable[[CameraIndex], CameraIndex]] = []
 
     @property
     def current(self) -> CameraIndex:
@@ -59,7 +62,9 @@ class IndexHolder:
         return self._current
 
     def swap(self, index: CameraIndex) -> None:
-        """Replace the snapshot (a single reference assignment)."""
+        """Replace the snapshot (a single reference assignment), after the decorators."""
+        for decorate in self.decorators:
+            index = decorate(index)
         self._current = index
         self.generation += 1
 

@@ -16,7 +16,7 @@ from camroute.buildings.store import buildings_generation
 from camroute.cameras.tables import cameras
 from camroute.routing.index import CameraIndex
 from camroute.routing.tables import camera_viewsheds
-from camroute.store.meta import bump_generation, generation
+from camroute.store.meta import ZONES_GENERATION, bump_generation, generation
 
 BATCH = 2000
 VIEWSHEDS_KEY = "viewsheds_generation"  # bumped by a viewshed batch run outside the server
@@ -28,16 +28,20 @@ def buildings_key(engine: Engine) -> str:
 
 
 def registry_fingerprint(engine: Engine) -> str:
-    """Changes whenever any process adds, edits or deletes a camera or imports buildings.
+    """Changes whenever any process changes a camera, the buildings or a protected zone.
 
-    Every camera write bumps that camera's ``version``, so count and version sum move together
-    with any change; a CLI import or another replica's edit is seen without a notification.
+    The snapshot carries the protected-zone marks, so a zone change rebuilds it too. Every
+    camera write bumps that camera's ``version``, so count and version sum move together with
+    any change; a CLI import or another replica's edit is seen without a notification.
     """
     query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(cameras.c.version), 0))
     with engine.connect() as conn:
         count, version_sum = conn.execute(query).one()
     batch = generation(engine, VIEWSHEDS_KEY)
-    return f"{int(count)}:{int(version_sum)}:{buildings_key(engine)}:viewsheds:{batch}"
+    zones = generation(engine, ZONES_GENERATION)
+    return (
+        f"{int(count)}:{int(version_sum)}:{buildings_key(engine)}:viewsheds:{batch}:zones:{zones}"
+    )
 
 
 def mark_viewsheds_computed(engine: Engine) -> None:
@@ -53,6 +57,21 @@ def load_viewsheds(engine: Engine, *, key: str) -> dict[str, tuple[int, bytes]]:
     ).where(camera_viewsheds.c.buildings_key == key)
     with engine.connect() as conn:
         return {r.camera_id: (int(r.camera_version), bytes(r.wkb)) for r in conn.execute(query)}
+
+
+def stored_viewshed(
+    engine: Engine, camera_id: str, *, camera_version: int
+) -> shapely.Geometry | None:
+    """The stored WGS84 viewshed of one camera, if made for this version and these buildings."""
+    t = camera_viewsheds.c
+    query = sa.select(t.wkb).where(
+        t.camera_id == camera_id,
+        t.camera_version == camera_version,
+        t.buildings_key == buildings_key(engine),
+    )
+    with engine.connect() as conn:
+        blob = conn.execute(query).scalar()
+    return None if blob is None else shapely.from_wkb(bytes(blob))
 
 
 def save_viewsheds(engine: Engine, index: CameraIndex, which: NDArray[np.intp], *, key: str) -> int:

@@ -14,6 +14,10 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+# The protected-zone layer's generation: bumped by the zones store, read by the routing
+# snapshot's fingerprint (its rows carry the zone marks) — kept here so neither imports the other.
+ZONES_GENERATION = "zones_generation"
+
 META = sa.table("camroute_meta", sa.column("key", sa.String), sa.column("value", sa.Text))
 
 

@@ -164,8 +164,29 @@ function lookupBlock(lookup) {
       u.phone ? ` · ${u.phone}` : ""))) : null);
 }
 
+// The protected zones a camera's viewshed reaches: a badge per zone, and why (once per reason).
+function protectedNodes(cam) {
+  const hits = cam.protected || [];
+  if (!hits.length) return { chips: null, why: null };
+  const chips = el("div", { class: "zones" }, hits.map((h) => el("span",
+    { class: `chip protected ${h.policy}`, title: pick(h.reason) }, t("cam.protected", { name: h.name }))));
+  // A "never" zone decides: the supervisor zones beside it change nothing, so they are not repeated.
+  const deciding = hits.filter((h) => h.policy === hits[0].policy);
+  const why = [...new Set(deciding.map((h) => pick(h.reason)))].join(" · ");
+  return { chips, why: el("div", { class: `protected-reason ${hits[0].policy}` }, why) };
+}
+
+function openButton(cam, onOpen) {
+  if (!onOpen) return null;
+  if ((cam.protected || []).some((h) => h.policy === "never")) {
+    return el("button", { type: "button", class: "open-live", disabled: true, title: t("cam.never") }, t("cam.never"));
+  }
+  return el("button", { type: "button", class: "open-live", onclick: () => onOpen(cam) }, t("cam.open"));
+}
+
 export function cameraItem(cam, { rank = null, onOpen } = {}) {
   const fraction = cam.visible_fraction != null ? Math.round(cam.visible_fraction * 100) : null;
+  const zones = protectedNodes(cam);
   return el("li", {
     class: `${rank === 1 ? "best " : ""}${cam.status === "offline" ? "offline" : ""}`, dataset: { camera: cameraId(cam) },
     onmouseenter: () => highlightCone(cameraId(cam), true), onmouseleave: () => highlightCone(cameraId(cam), false),
@@ -175,13 +196,15 @@ export function cameraItem(cam, { rank = null, onOpen } = {}) {
       el("span", { class: "meta" }, fraction != null ? t("cam.visible", { p: fraction }) : "", " · ", formatDistance(cam.distance_m))),
     cam.name ? el("div", { class: "name" }, cam.name) : null,
     cam.reason ? el("div", { class: "reason" }, pick(cam.reason)) : null,
+    zones.why,
+    zones.chips,
     el("div", { class: "row" },
       el("span", {},
         cam.fov_assumed ? el("span", { class: "chip assumed" }, t("cam.fov_assumed")) : null, " ",
         cam.heading_estimated ? el("span", { class: "chip assumed heading-estimated" }, t("cam.heading_estimated")) : null, " ",
         cam.access_class === "restricted" ? el("span", { class: "chip restricted" }, t("cam.restricted")) : null, " ",
         cam.kind === "ptz" && cam.pan_deg != null ? el("span", { class: "chip" }, t("cam.ptz", { d: Math.round(cam.pan_deg) })) : null),
-      onOpen ? el("button", { type: "button", class: "open-live", onclick: () => onOpen(cam) }, t("cam.open")) : null));
+      openButton(cam, onOpen)));
 }
 
 function cameraLists(subject, onOpen) {

@@ -32,6 +32,12 @@ export function requestView(incidentId, cam) {
     return;
   }
   document.getElementById("purpose-camera").textContent = `${id}${cam.name ? ` — ${cam.name}` : ""}`;
+  // A camera seeing into a supervisor zone: say so before the server refuses a missing reason.
+  const hits = (cam.protected || []).filter((h) => h.policy === "supervisor");
+  const note = document.getElementById("purpose-protected");
+  note.hidden = !hits.length;
+  note.textContent = hits.length ? `${t("purpose.protected")} (${[...new Set(hits.map((h) => h.name))].join(", ")})` : "";
+  form.reason.required = hits.length > 0;
   error.hidden = true;
   form.reason.value = "";
   form.onsubmit = async (ev) => {
