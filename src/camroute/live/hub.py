@@ -80,10 +80,11 @@ def ffmpeg_command(source: VideoSource, *, ffmpeg: str = "ffmpeg", timeout_s: fl
         "nobuffer",
         "-flags",
         "low_delay",
+        # The SDP's parameter sets name the codec and size: no seconds of probing first.
         "-probesize",
-        "500000",
+        "32",
         "-analyzeduration",
-        "500000",
+        "0",
         "-i",
         source.input_url(),
         "-map",
@@ -152,9 +153,12 @@ class Feed:
     def take(self, frag: Fragment) -> None:
         self.last_data_at = time.monotonic()
         self.fragments += 1
-        if frag.keyframe or len(self.gop) >= GOP_MAX_FRAGMENTS:
-            self.gop = []
-        self.gop.append(frag.data)
+        if frag.keyframe:
+            self.gop = [frag.data]
+        elif not self.gop:
+            return  # before the first keyframe: nothing a decoder could start from
+        elif len(self.gop) < GOP_MAX_FRAGMENTS:
+            self.gop.append(frag.data)
         for viewer in self.viewers:
             viewer.offer(frag)
 
