@@ -74,6 +74,7 @@ class RtspCamera:
         self.clients = 0  # RTSP connections open now
         self.total = 0  # RTSP connections ever
         self.proc: subprocess.Popen[str] | None = None
+        self.failure: str | None = None
         self._ready = threading.Event()
 
     def url(self, camera_id: str, path: str = "Streaming/Channels/101") -> str:
@@ -94,9 +95,10 @@ class RtspCamera:
         )
         assert self.proc.stdout is not None
         threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True).start()
-        if not self._ready.wait(timeout_s):
+        if not self._ready.wait(timeout_s) or not self.port:
             self.stop()
-            raise RuntimeError(f"the RTSP simulator did not start within {timeout_s} s")
+            why = self.failure or f"it did not start within {timeout_s} s"
+            raise RuntimeError(f"the RTSP simulator is not running: {why}")
         return self
 
     def _read(self, out: IO[str]) -> None:
@@ -110,6 +112,9 @@ class RtspCamera:
                 self._ready.set()
             elif event.get("event") == "clients":
                 self.clients, self.total = int(event["clients"]), int(event["total"])
+            elif event.get("event") == "failed":
+                self.failure = str(event.get("reason"))
+        self._ready.set()  # the server exited: start() stops waiting
 
     def wait_clients(self, clients: int, *, timeout_s: float = 10.0) -> bool:
         """Wait until ``clients`` RTSP connections are open; False on timeout."""

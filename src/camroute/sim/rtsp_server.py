@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
@@ -143,9 +144,20 @@ def main(argv: list[str] | None = None) -> int:
         )
     counter = Counter()
     server.connect("client-connected", counter.connected)
-    server.attach(None)
+    if not server.attach(None):
+        say("failed", reason=f"cannot listen on {args.host}:{args.port}")
+        return 1
     say("ready", port=server.get_bound_port())
-    GLib.MainLoop().run()
+    loop = GLib.MainLoop()
+    parent = os.getppid()
+
+    def orphaned() -> bool:  # the parent died without stopping us: stop too
+        if os.getppid() != parent:
+            loop.quit()
+        return True
+
+    GLib.timeout_add_seconds(1, orphaned)
+    loop.run()
     return 0
 
 
