@@ -118,3 +118,23 @@ def test_h265_without_a_sub_stream_shows_snapshots_and_says_why(
     note = page.inner_text(f"{tile} .note")
     assert note == "H.265 không phát được trên trình duyệt này — đang dùng ảnh tĩnh"
     assert page.is_hidden(f"{tile} video")
+
+
+def test_video_tile_plays_under_the_pages_own_csp(
+    page: Any, ui: Any, login: Any, stack: Stack, cameras: Cameras
+) -> None:
+    """MSE plays from a blob: URL, which the page's CSP must allow as media (and nothing more)."""
+    violations: list[str] = []
+    page.on(
+        "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+    )
+    tile = _open(page, ui, login, stack, "WV-264")
+    page.wait_for_selector(f"{tile} video:not([hidden])", timeout=8000)
+    times = []
+    for _ in range(30):
+        times.append(_current_time(page, tile))
+        if times[-1] > 0.5:
+            break
+        ui.pause(200)
+    assert times[-1] > 0.5, times
+    assert not violations
