@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import shutil
@@ -30,6 +31,7 @@ from camroute.app import create_app
 from camroute.audit.tables import audit_events as audit_log
 from camroute.cameras.store import set_credentials
 from camroute.live.fmp4 import BoxSplitter, fragment, samples
+from camroute.live.hub import VideoHub, VideoSource
 from camroute.settings import Settings
 from camroute.sim.rtsp import RtspCamera
 from camroute.sim.server import serve_in_thread
@@ -245,3 +247,23 @@ def test_a_video_stream_close_is_audited_with_bytes_and_duration(served: Served)
     assert 0 < details["bytes"] <= len(reading.body) + 1_000_000
     assert details["duration_s"] >= 0.9
     assert "opened" in " ".join(r.action for r in rows)
+
+
+def test_viewers_arriving_together_start_one_upstream(rtsp: RtspCamera) -> None:
+    """Six viewers join at the same instant: one ffmpeg, one RTSP session."""
+
+    async def together() -> tuple[int, list[str]]:
+        hub = VideoHub(linger_s=0.1)
+        source = VideoSource(rtsp.url("V-264"), RTSP_USER, RTSP_PASSWORD)
+        viewers = await asyncio.gather(*(hub.join("V-264/main", source) for _ in range(6)))
+        codecs = [v.feed.codec for v in viewers]
+        opened = hub.opened
+        await hub.aclose()
+        return opened, codecs
+
+    assert rtsp.wait_clients(0, timeout_s=LINGER_S + 4.0)
+    before = rtsp.total
+    opened, codecs = asyncio.run(together())
+    assert opened == 1
+    assert len(set(codecs)) == 1
+    assert rtsp.total == before + 1

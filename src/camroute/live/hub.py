@@ -179,17 +179,19 @@ class VideoHub:
         self.open_timeout_s = open_timeout_s
         self.stale_after_s = stale_after_s
         self.feeds: dict[str, Feed] = {}
+        self._starting: dict[str, asyncio.Lock] = {}
         self.opened = 0  # ffmpeg processes started, ever (for tests and the benchmark)
 
     async def join(self, key: str, source: VideoSource) -> Viewer:
         """A viewer of ``key``'s feed (started if needed), once its init segment is known."""
-        feed = self.feeds.get(key)
-        if feed is None or feed.ended is not None:
-            feed = await self._start(key, source)
-        if feed.closer is not None:
-            feed.closer.cancel()
-            feed.closer = None
-        feed.waiting += 1
+        async with self._starting.setdefault(key, asyncio.Lock()):  # one ffmpeg, however many
+            feed = self.feeds.get(key)
+            if feed is None or feed.ended is not None:
+                feed = await self._start(key, source)
+            if feed.closer is not None:
+                feed.closer.cancel()
+                feed.closer = None
+            feed.waiting += 1
         try:
             async with asyncio.timeout(self.open_timeout_s):
                 await feed.ready.wait()

@@ -64,11 +64,12 @@ class RtspCamera:
         fps: int = 10,
         kbit: int = 400,
         size: tuple[int, int] = (320, 240),
+        pattern: str = "smpte",
     ) -> None:
         self.args = ["--host", host, "--port", str(port), "--ids", ",".join(camera_ids)]
         self.args += [a for i in h265_ids for a in ("--h265", i)]
         self.args += ["--fps", str(fps), "--kbit", str(kbit)]
-        self.args += ["--width", str(size[0]), "--height", str(size[1])]
+        self.args += ["--width", str(size[0]), "--height", str(size[1]), "--pattern", pattern]
         self.user, self.password, self.host = user, password, host
         self.port = 0
         self.clients = 0  # RTSP connections open now

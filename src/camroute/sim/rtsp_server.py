@@ -57,13 +57,15 @@ def say(event: str, **fields: object) -> None:
     sys.stdout.flush()
 
 
-def launch_line(camera_id: str, *, codec: str, width: int, height: int, fps: int, kbit: int) -> str:
+def launch_line(
+    camera_id: str, *, codec: str, width: int, height: int, fps: int, kbit: int, pattern: str
+) -> str:
     """The pipeline of one mount: pattern, id and clock, encoder, RTP payloader."""
     label = camera_id.replace('"', "")
     caps = f"video/x-raw,width={width},height={height},framerate={fps}/1"
     encoder = ENCODERS[codec].format(kbit=kbit, gop=fps)
     return (
-        f"( videotestsrc is-live=true pattern=smpte ! {caps} "
+        f"( videotestsrc is-live=true pattern={pattern} ! {caps} "
         f'! clockoverlay text="{label}" time-format="%H:%M:%S" halignment=left '
         f'valignment=top font-desc="Sans 14" ! videoconvert ! video/x-raw,format=I420 ! {encoder} )'
     )
@@ -121,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--height", type=int, default=240)
     parser.add_argument("--fps", type=int, default=10)
     parser.add_argument("--kbit", type=int, default=400, help="main-stream bitrate")
+    parser.add_argument(
+        "--pattern", default="smpte", help="videotestsrc pattern (snow: fills the bitrate)"
+    )
     args = parser.parse_args(argv)
     load_gst()
     Gst.init(None)
@@ -130,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.user:
         server.set_auth(digest_auth(args.user, args.password))
     mounts = server.get_mount_points()
-    size = {"width": args.width, "height": args.height, "fps": args.fps}
+    size = {"width": args.width, "height": args.height, "fps": args.fps, "pattern": args.pattern}
     for camera_id in [i.strip() for i in args.ids.split(",") if i.strip()]:
         main_codec = "h265" if camera_id in args.h265 else "h264"
         main = launch_line(camera_id, codec=main_codec, kbit=args.kbit, **size)
