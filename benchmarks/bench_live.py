@@ -75,7 +75,7 @@ def first_slice(nals: list[bytes]) -> bytes | None:
 async def direct_reader(url: str, seen: dict[int, float], stop: asyncio.Event) -> int:
     """ffmpeg reading the camera itself; the arrival time of each frame's first slice."""
     proc = await asyncio.create_subprocess_exec(
-        *("ffmpeg", "-loglevel", "error", "-rtsp_transport", "tcp", "-fflags", "nobuffer"),
+        *("ffmpeg", "-loglevel", "fatal", "-rtsp_transport", "tcp", "-fflags", "nobuffer"),
         *("-probesize", "32", "-analyzeduration", "0", "-i", url),
         *("-c", "copy", "-f", "h264", "pipe:1"),
         stdout=asyncio.subprocess.PIPE,
@@ -106,19 +106,21 @@ async def direct_reader(url: str, seen: dict[int, float], stop: asyncio.Event) -
     return pid
 
 
-async def viewer(url: str, seen: dict[int, float], stop: asyncio.Event) -> int:
+async def viewer(url: str, seen: dict[int, float], stop: asyncio.Event, received: list[int]) -> int:
     """One viewer: stream the fMP4 and note when each frame's first slice arrived."""
     splitter, pending, frames = BoxSplitter(), None, 0
     async with httpx.AsyncClient(timeout=30.0) as client, client.stream("GET", url) as response:
         async for chunk in response.aiter_raw():
             now = time.monotonic()
-            for box in splitter.feed(chunk):
+            received[0] += len(chunk)
+            frames += seen is None
+            for box in [] if seen is None else splitter.feed(chunk):
                 if box.kind == "moof":
                     pending = box
                 elif box.kind == "mdat" and pending is not None:
                     for sample in samples(fragment(pending, box)):
                         nal = first_slice(_length_prefixed(sample))
-                        if nal is not None:
+                        if nal is not None and seen is not None:
                             seen.setdefault(hash(nal), now)
                             frames += 1
             if stop.is_set():
@@ -150,22 +152,36 @@ def _tree(server: psutil.Process) -> list[psutil.Process]:
     return [server, *server.children(recursive=True)]
 
 
-async def run_round(base: str, rtsp_url: str, server: psutil.Process, n: int, seconds: float):  # type: ignore[no-untyped-def]
+async def run_round(
+    base: str, rtsp_url: str, server: psutil.Process, n: int, seconds: float
+) -> dict[str, float]:
     stop = asyncio.Event()
     direct_seen: dict[int, float] = {}
     seen = [dict[int, float]() for _ in range(n)]
     direct = asyncio.create_task(direct_reader(rtsp_url, direct_seen, stop))
-    viewers = [asyncio.create_task(viewer(f"{base}/v/{i}", seen[i], stop)) for i in range(n)]
+    received = [0]
+    viewers = [
+        asyncio.create_task(
+            viewer(f"{base}/v/{i}", seen[i] if i % max(n // 8, 1) == 0 else None, stop, received)
+        )
+        for i in range(n)
+    ]
     await asyncio.sleep(3.0)  # warm-up: upstreams open, first keyframe
     direct_proc = [p for p in psutil.Process().children() if p.name() == "ffmpeg"]
-    tree = _tree(server)
-    t0, cpu0, dcpu0 = time.monotonic(), _cpu_s(tree), _cpu_s(direct_proc)
-    rss = 0
+    tracked = {p.pid: p for p in _tree(server)}  # ffmpeg children that start later count too
+    cpu0 = {pid: _cpu_s([p]) for pid, p in tracked.items()}
+    t0, dcpu0, bytes0 = time.monotonic(), _cpu_s(direct_proc), received[0]
+    rss, upstreams = 0, 0
     for _ in range(int(seconds)):
         await asyncio.sleep(1.0)
-        rss = max(rss, sum(p.memory_info().rss for p in _tree(server)))
+        tree = _tree(server)
+        tracked.update({p.pid: p for p in tree})
+        upstreams = max(upstreams, sum(1 for p in tree if p.name() == "ffmpeg"))
+        rss = max(rss, sum(p.memory_info().rss for p in tree))
     wall = time.monotonic() - t0
-    cpu, dcpu = _cpu_s(_tree(server)) - cpu0, _cpu_s(direct_proc) - dcpu0
+    cpu = sum(_cpu_s([p]) - cpu0.get(pid, 0.0) for pid, p in tracked.items())
+    dcpu = _cpu_s(direct_proc) - dcpu0
+    mbit_s = (received[0] - bytes0) * 8 / wall / 1e6 / n
     stop.set()
     frames = await asyncio.gather(*viewers, return_exceptions=True)
     direct.cancel()
@@ -176,7 +192,6 @@ async def run_round(base: str, rtsp_url: str, server: psutil.Process, n: int, se
         for key, at in s.items()
         if key in direct_seen and t0 <= direct_seen[key] <= t0 + wall
     ]
-    upstreams = len([p for p in tree if p.name() == "ffmpeg"])
     ok = sum(1 for f in frames if isinstance(f, int) and f > 0)
     q = statistics.quantiles(delays, n=100) if len(delays) > 100 else [float("nan")] * 99
     return {
@@ -189,6 +204,7 @@ async def run_round(base: str, rtsp_url: str, server: psutil.Process, n: int, se
         "p99_ms": q[98],
         "matched": len(delays),
         "rss_mb": rss / 1e6,
+        "mbit_s": mbit_s,
     }
 
 
@@ -209,14 +225,17 @@ async def main_async(args: argparse.Namespace) -> None:
             except httpx.HTTPError:
                 await asyncio.sleep(0.2)
         server = psutil.Process(child.pid)
-        print("viewers | ok | upstreams | server CPU % | per viewer % | direct ffmpeg CPU % "
-              "| added latency p50 / p99 ms (frames) | server RSS MB")
+        print(
+            "viewers | ok | upstreams | server CPU % | per viewer % | direct ffmpeg CPU % "
+            "| added latency p50 / p99 ms (frames) | server RSS MB | Mbit/s per viewer"
+        )
         for n in args.viewers:
             r = await run_round(base, rtsp_url, server, n, args.seconds)
             print(
                 f"{r['viewers']} | {r['ok']} | {r['upstreams']} | {r['cpu_pct']:.1f} | "
                 f"{r['cpu_pct'] / n:.2f} | {r['direct_cpu_pct']:.1f} | "
-                f"{r['p50_ms']:.1f} / {r['p99_ms']:.1f} ({r['matched']}) | {r['rss_mb']:.0f}",
+                f"{r['p50_ms']:.1f} / {r['p99_ms']:.1f} ({r['matched']:.0f}) | {r['rss_mb']:.0f} | "
+                f"{r['mbit_s']:.2f}",
                 flush=True,
             )
             await asyncio.sleep(2.0)  # upstreams linger 1 s, then close

@@ -201,7 +201,8 @@ async function runVideo(tile) {
 // MJPEG read with fetch (each frame's arrival is its time); snapshots when there is no stream.
 // A stream that ends (ticket renewed or upstream hiccup) is reopened with the current ticket.
 async function run(tile) {
-  if (tile.view.video_url && await runVideo(tile)) return;
+  const mse = typeof MediaSource !== "undefined"; // without it: MJPEG or snapshots
+  if (tile.view.video_url && mse && await runVideo(tile)) return;
   while (!tile.abort.signal.aborted) {
     const view = tile.view;
     let response = null;
