@@ -60,8 +60,11 @@ class Served:
         body = {"call_id": call_id, "hotline": "115", "location": CALLER}
         incident = httpx.post(f"{self.url}/api/calls", json=body, headers=self.keys["cad"])
         assert incident.status_code == 201, incident.text
+        return self.view_of(incident.json()["id"], camera_id)
+
+    def view_of(self, incident_id: str, camera_id: str) -> dict[str, Any]:
         view = httpx.post(
-            f"{self.url}/api/incidents/{incident.json()['id']}/views",
+            f"{self.url}/api/incidents/{incident_id}/views",
             json={"camera_id": camera_id, "purpose": "check the scene"},
             headers=self.keys["ann"],
         )
@@ -267,3 +270,26 @@ def test_viewers_arriving_together_start_one_upstream(rtsp: RtspCamera) -> None:
     assert opened == 1
     assert len(set(codecs)) == 1
     assert rtsp.total == before + 1
+
+
+def test_closing_the_incident_ends_the_video_and_then_the_rtsp_session(
+    served: Served, rtsp: RtspCamera
+) -> None:
+    assert rtsp.wait_clients(0, timeout_s=LINGER_S + 4.0)
+    view = served.view("V-264", call_id="V-CLOSE")
+    thread, reading = in_thread(served.url + view["video_url"], 60.0)
+    assert rtsp.wait_clients(1)
+    deadline = time.monotonic() + 10.0
+    while len(reading.body) < 10_000 and time.monotonic() < deadline:  # frames flow
+        time.sleep(0.1)
+    closed = httpx.patch(
+        f"{served.url}/api/incidents/{view['incident_id']}",
+        json={"status": "closed"},
+        headers=served.keys["ann"],
+    )
+    assert closed.status_code == 200
+    thread.join(timeout=5.0)
+    assert not thread.is_alive(), "the stream outlived its incident"
+    assert reading.status == 200
+    assert len(reading.body) >= 10_000
+    assert rtsp.wait_clients(0, timeout_s=LINGER_S + 4.0)
