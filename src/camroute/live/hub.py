@@ -180,6 +180,7 @@ class VideoHub:
         self.stale_after_s = stale_after_s
         self.feeds: dict[str, Feed] = {}
         self._starting: dict[str, asyncio.Lock] = {}
+        self._tasks: set[asyncio.Task[None]] = set()  # of every feed, ended ones too
         self.opened = 0  # ffmpeg processes started, ever (for tests and the benchmark)
 
     async def join(self, key: str, source: VideoSource) -> Viewer:
@@ -227,10 +228,10 @@ class VideoHub:
         feed.closer = loop.call_later(self.linger_s, self._stop, feed, "no viewers")
 
     async def aclose(self) -> None:
-        """Stop every feed (the app is shutting down)."""
+        """Stop every feed and wait for its ffmpeg to be reaped (the app is shutting down)."""
         for feed in list(self.feeds.values()):
             self._stop(feed, "shutdown")
-            await asyncio.gather(*feed.tasks, return_exceptions=True)
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _start(self, key: str, source: VideoSource) -> Feed:
         command = ffmpeg_command(source, ffmpeg=self.ffmpeg, timeout_s=self.stale_after_s)
@@ -251,6 +252,9 @@ class VideoHub:
             asyncio.create_task(self._log(feed)),
             asyncio.create_task(self._watch(feed)),
         ]
+        for task in feed.tasks:
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         return feed
 
     async def _read(self, feed: Feed) -> None:
