@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+import psutil
 import pytest
 import sqlalchemy as sa
 from tests.live.conftest import CALLER, LOOPBACK, add_cameras, camera, make_api
@@ -184,6 +185,10 @@ def test_two_viewers_share_one_rtsp_session_closed_after_the_last(
     assert rtsp.clients == 1
     assert rtsp.total == before_total + 1
     assert hub.opened == before_opened + 1
+    remuxers = [p for p in psutil.process_iter(["name", "cmdline"]) if p.info["name"] == "ffmpeg"]
+    assert remuxers, "the relay's ffmpeg is running"
+    for proc in remuxers:  # the camera's URL and password are on stdin, not the command line
+        assert not [a for a in proc.info["cmdline"] or [] if "rtsp://" in a or "s3cret" in a]
     for thread, reading in readers:
         thread.join()
         assert reading.status == 200

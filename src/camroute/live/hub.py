@@ -9,8 +9,8 @@ of slowing the others. The feed opens on the first viewer and closes ``linger_s`
 last one leaves (a page reload re-attaches without a new RTSP session), when ffmpeg exits
 (the camera went away), or when no media arrives for ``stale_after_s``.
 
-The camera's credentials reach ffmpeg in its input URL, and only there: ffmpeg's messages
-are logged with every URL's user info and the password blanked.
+The camera's URL and credentials reach ffmpeg on its stdin, never on its command line, and
+ffmpeg's messages are logged with every URL's user info and the password blanked.
 """
 
 from __future__ import annotations
@@ -64,40 +64,52 @@ class VideoSource:
         return text
 
 
-def ffmpeg_command(source: VideoSource, *, ffmpeg: str = "ffmpeg", timeout_s: float) -> list[str]:
-    """Ffmpeg reading the camera over RTSP/TCP and writing fMP4, one frame per fragment."""
+def ffmpeg_command(*, ffmpeg: str = "ffmpeg") -> list[str]:
+    """The ffmpeg command remuxing the stream named on stdin (:func:`input_list`) to fMP4.
+
+    The camera's URL, credentials included, goes in through stdin as a one-entry concat list,
+    so it is never in ffmpeg's command line (``ps``, ``/proc/<pid>/cmdline``).
+    """
     return [
         ffmpeg,
-        "-hide_banner",
-        "-loglevel",
-        "error",
-        "-nostdin",
-        "-rtsp_transport",
-        "tcp",
-        "-timeout",
-        str(int(timeout_s * 1_000_000)),  # socket I/O, microseconds
-        "-fflags",
-        "nobuffer",
-        "-flags",
-        "low_delay",
-        # The SDP's parameter sets name the codec and size: no seconds of probing first.
-        "-probesize",
-        "32",
-        "-analyzeduration",
-        "0",
-        "-i",
-        source.input_url(),
-        "-map",
-        "0:v:0",
-        "-c",
-        "copy",
-        "-an",
-        "-f",
-        "mp4",
-        "-movflags",
-        "empty_moov+default_base_moof+frag_every_frame",
-        "pipe:1",
+        *("-hide_banner", "-loglevel", "error", "-nostdin"),
+        *("-f", "concat", "-safe", "0", "-protocol_whitelist", "pipe,rtsp,rtsps,rtp,tcp,udp,tls"),
+        # Read the concat list itself at once; the camera's own options are in the list.
+        *("-probesize", "32", "-analyzeduration", "0", "-i", "pipe:0"),
+        *("-map", "0:v:0", "-c", "copy", "-an", "-f", "mp4"),
+        *("-movflags", "empty_moov+default_base_moof+frag_every_frame", "pipe:1"),
     ]
+
+
+def input_list(source: VideoSource, *, timeout_s: float) -> bytes:
+    r"""The ffconcat list naming the camera, with its RTSP options.
+
+    RTSP over TCP; ``timeout`` on socket reads; no probing beyond the parameter sets in the
+    camera's SDP, so the first frame leaves at once.
+
+    Examples
+    --------
+    >>> print(input_list(VideoSource("rtsp://10.0.0.5/it's"), timeout_s=5).decode())
+    ffconcat version 1.0
+    file 'rtsp://10.0.0.5/it'\''s'
+    option rtsp_transport tcp
+    option timeout 5000000
+    option probesize 32
+    option analyzeduration 0
+    option fflags nobuffer
+    <BLANKLINE>
+    """
+    url = source.input_url().replace("'", "'\\''")  # ffconcat quoting
+    lines = [
+        "ffconcat version 1.0",
+        f"file '{url}'",
+        "option rtsp_transport tcp",
+        f"option timeout {int(timeout_s * 1_000_000)}",  # microseconds
+        "option probesize 32",
+        "option analyzeduration 0",
+        "option fflags nobuffer",
+    ]
+    return ("\n".join(lines) + "\n").encode()
 
 
 @dataclass(eq=False)
@@ -234,15 +246,18 @@ class VideoHub:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _start(self, key: str, source: VideoSource) -> Feed:
-        command = ffmpeg_command(source, ffmpeg=self.ffmpeg, timeout_s=self.stale_after_s)
         try:
             proc = await asyncio.create_subprocess_exec(
-                *command,
-                stdin=asyncio.subprocess.DEVNULL,
+                *ffmpeg_command(ffmpeg=self.ffmpeg),
+                stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
             )
-        except OSError as exc:
+            assert proc.stdin is not None
+            proc.stdin.write(input_list(source, timeout_s=self.stale_after_s))
+            await proc.stdin.drain()
+            proc.stdin.close()
+        except (OSError, ConnectionError) as exc:
             raise CameraUnreachableError(f"ffmpeg could not start: {exc}") from exc
         self.opened += 1
         feed = Feed(key=key, source=source, proc=proc)
