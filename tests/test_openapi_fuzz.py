@@ -37,7 +37,11 @@ FUZZ_EXAMPLES = 120 if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else 50
 # Preferred credential per operation: the first of these roles the route admits.
 ROLE_ORDER = (Role.supervisor, Role.gis_admin, Role.auditor, Role.integration, Role.dispatcher)
 # Endless streams: a fuzzed call would hold the test until its read timeout.
-ENDLESS = {("GET", "/api/events"), ("GET", "/api/live/{ticket}/mjpeg")}
+ENDLESS = {
+    ("GET", "/api/events"),
+    ("GET", "/api/live/{ticket}/mjpeg"),
+    ("GET", "/api/live/{ticket}/video.mp4"),
+}
 PROBLEM_JSON = "application/problem+json"
 
 

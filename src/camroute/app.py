@@ -33,6 +33,7 @@ from camroute.incidents.events import IncidentEvent, parse_event
 from camroute.incidents.router import router as incidents_router
 from camroute.live.camauth import AuthSchemes
 from camroute.live.headers import RelayHeaders
+from camroute.live.hub import VideoHub
 from camroute.live.mine import OrphanSweeper
 from camroute.live.redact import install_ticket_redactor
 from camroute.live.router import router as live_router
@@ -70,6 +71,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.http = httpx.AsyncClient(follow_redirects=False)  # the live relay's upstreams
         # Every snapshot carries which cameras see into protected zones (made before the swap).
         app.state.camera_index.decorators = [ZoneMarker(engine)]
+        app.state.video_hub = VideoHub(  # one ffmpeg per camera stream, shared by viewers
+            ffmpeg=settings.live_ffmpeg,
+            linger_s=settings.live_video_linger_s,
+            stale_after_s=settings.live_stale_after_s,
+        )
         app.state.camera_index.start(engine)  # routing snapshot; viewsheds in the background
         app.state.registry_listeners.append(app.state.camera_index.listener(engine))
         if settings.registry_poll_s > 0:
@@ -91,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await asyncio.gather(flusher, homer, return_exceptions=True)
             sweeper.stop()
             app.state.camera_index.stop()
+            await app.state.video_hub.aclose()
             await app.state.http.aclose()
             app.state.events.stop()
             engine.dispose()

@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     # A live ticket whose stream client went away (no MJPEG stream open, no snapshot polled)
     # ends after this many seconds; a page reload re-attaches within it.
     live_orphan_grace_s: float = Field(default=20.0, ge=0.5, le=600.0)
+    # RTSP video: one ffmpeg per camera stream (remux only), kept this many seconds after its
+    # last viewer leaves so a page reload re-attaches without a new RTSP session.
+    live_video_linger_s: float = Field(default=3.0, ge=0.0, le=60.0)
+    live_ffmpeg: str = "ffmpeg"
     # Retention: precise caller locations of incidents closed longer ago are purged.
     retention_days: int = Field(default=30, ge=0)
     # Auth: the HS256 key for login tokens. Unset means a random key per process (logged:

@@ -19,6 +19,8 @@ import httpx
 import psutil
 import pytest
 
+from camroute.sim.rtsp import gstreamer_missing
+
 CAMROUTE = Path(sys.executable).with_name("camroute")
 LOGIN_RE = re.compile(r"^login: (\S+) / (\S+)$")
 KEY_RE = re.compile(r"^api key: (\S+) / (\S+)$")
@@ -232,6 +234,12 @@ def test_demo_hcmc_serves_calls_cameras_live_views_and_stops_on_sigint(tmp_path:
             ]
             _poll(lambda: sum(mjpeg), lambda n: n > 10_000, timeout_s=20)
             assert sum(mjpeg) > 10_000
+            if gstreamer_missing() is None:  # the demo's cameras also stream RTSP H.264
+                assert any(line.startswith("RTSP simulator: rtsp://") for line in demo.lines)
+                mp4: list[int] = []
+                streams.append(_watch(str(httpx.URL(demo.url).join(view["video_url"])), {}, mp4))
+                _poll(lambda: sum(mp4), lambda n: n > 10_000, timeout_s=30)
+                assert sum(mp4) > 10_000
         _check_stopped(demo, signal.SIGINT)
         for stream in streams:
             stream.join(5)

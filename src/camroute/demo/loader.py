@@ -102,8 +102,10 @@ def city_dir(city: str) -> Path:
     return path
 
 
-def demo_cameras(city: str, *, sim_base_url: str) -> gpd.GeoDataFrame:
-    """The shipped cameras of ``city`` with snapshot/MJPEG URLs on the simulator.
+def demo_cameras(
+    city: str, *, sim_base_url: str, rtsp_base_url: str | None = None
+) -> gpd.GeoDataFrame:
+    """The shipped cameras of ``city`` with snapshot/MJPEG (and RTSP) URLs on the simulators.
 
     Examples
     --------
@@ -118,6 +120,9 @@ def demo_cameras(city: str, *, sim_base_url: str) -> gpd.GeoDataFrame:
     quoted = [quote(str(i), safe="") for i in cameras["id"]]
     cameras["snapshot_url"] = [f"{base}/cameras/{q}/snapshot.jpg" for q in quoted]
     cameras["mjpeg_url"] = [f"{base}/cameras/{q}/mjpeg" for q in quoted]
+    if rtsp_base_url:  # the RTSP simulator's Hikvision-style main stream of each camera
+        rtsp = rtsp_base_url.rstrip("/")
+        cameras["rtsp_url"] = [f"{rtsp}/cameras/{q}/Streaming/Channels/101" for q in quoted]
     cameras["status"] = "online"  # the simulator serves every one of them
     return cameras
 
@@ -230,10 +235,12 @@ def _basemap(engine: Engine, city: str, folder: Path) -> str:
     return f"{summary.stored} features ({layers}); {summary.named_streets} named streets"
 
 
-def load_city(engine: Engine, city: str, *, sim_base_url: str) -> DemoDataset:
+def load_city(
+    engine: Engine, city: str, *, sim_base_url: str, rtsp_base_url: str | None = None
+) -> DemoDataset:
     """Import every shipped layer of ``city`` into ``engine`` (migrated) and describe it."""
     folder = city_dir(city)
-    cameras = demo_cameras(city, sim_base_url=sim_base_url)
+    cameras = demo_cameras(city, sim_base_url=sim_base_url, rtsp_base_url=rtsp_base_url)
     summary = [f"city: {CITY_TITLES[city]} (sources: camroute/demo/data/ATTRIBUTION.md)"]
     count = _import_cameras(engine, city, cameras)
     summary.append(f"  cameras: {count} (positions real; field of view and range assumed)")

@@ -30,6 +30,8 @@ from camroute.demo.servers import ServerThread, bind_socket
 from camroute.demo.users import DemoAccounts, create_accounts, login_token
 from camroute.settings import Settings
 from camroute.sim import require_pillow
+from camroute.sim.rtsp import RtspCamera, gstreamer_missing
+from camroute.sim.server import free_port
 from camroute.store import make_engine, migrate
 
 City = Literal["hcmc", "helsinki"]
@@ -83,12 +85,12 @@ def _database(db: str | None, out: Out) -> Iterator[str]:
 
 
 def _prepare(
-    settings: Settings, options: DemoOptions, sim_url: str
+    settings: Settings, options: DemoOptions, sim_url: str, rtsp_url: str | None
 ) -> tuple[DemoDataset, DemoAccounts]:
     engine = make_engine(settings.database_url)
     try:
         migrate(engine)
-        dataset = load_city(engine, options.city, sim_base_url=sim_url)
+        dataset = load_city(engine, options.city, sim_base_url=sim_url, rtsp_base_url=rtsp_url)
         accounts = create_accounts(engine, settings)
     finally:
         engine.dispose()
@@ -170,13 +172,17 @@ def _serve(
         jwt_secret=secrets.token_urlsafe(48),  # one process: a fresh key per demo run
         camera_networks=["127.0.0.1/32"],  # the demo's cameras: its simulator, on loopback only
     )
-    dataset, accounts = _prepare(settings, options, sim_url)
+    rtsp_port = free_port() if gstreamer_missing() is None else None
+    rtsp_url = f"rtsp://127.0.0.1:{rtsp_port}" if rtsp_port else None
+    dataset, accounts = _prepare(settings, options, sim_url, rtsp_url)
     sim = ServerThread(create_sim_app(camera_ids=dataset.camera_ids), sim_sock, name="simulator")
+    rtsp = RtspCamera(dataset.camera_ids, port=rtsp_port) if rtsp_port else None
     web = ServerThread(create_app(settings), app_sock, name="camroute app")
     calls: CallGenerator | None = None
     try:
         sim.start()
         out(f"camera simulator: {sim_url} ({len(dataset.camera_ids)} cameras, drawn frames)")
+        _start_rtsp(rtsp, rtsp_url, out)
         web.start()
         calls = _start_calls(options, dataset, accounts, out)
         _banner(options, dataset, accounts, out)
@@ -190,9 +196,24 @@ def _serve(
         if calls is not None:
             calls.stop()
         sim.request_stop()  # ends the relayed MJPEG streams from their source
+        if rtsp is not None:
+            rtsp.stop()
         web.request_stop()
         web.stop()
         sim.stop()
+
+
+def _start_rtsp(rtsp: RtspCamera | None, url: str | None, out: Out) -> None:
+    """Start the RTSP simulator (H.264 video tiles), or say why the tiles stay MJPEG."""
+    if rtsp is None or url is None:
+        out(f"RTSP simulator off, video tiles fall back to MJPEG: {gstreamer_missing()}")
+        return
+    try:
+        rtsp.start()
+    except RuntimeError as exc:
+        out(f"RTSP simulator did not start, video tiles fall back to MJPEG: {exc}")
+        return
+    out(f"RTSP simulator: {url}/cameras/<id>/Streaming/Channels/101 (H.264 test pattern)")
 
 
 def run_demo(options: DemoOptions, *, out: Out = _print) -> int:

@@ -34,3 +34,4 @@ class ViewRead(BaseModel):
     expires_at: datetime
     snapshot_url: str
     mjpeg_url: str
+    video_url: str  # fMP4 of the camera's RTSP stream (404 ``no_video`` when it has none)

@@ -13,11 +13,19 @@ from camroute.errors import AuthenticationError
 from camroute.live import mine, service
 from camroute.live.models import ViewCreate, ViewRead
 from camroute.live.session import RelayContext, relay_mjpeg, relay_snapshot
+from camroute.live.video import Stream, relay_video
 
 router = APIRouter(tags=["live"])
 VIEWERS = (Role.dispatcher, Role.supervisor)
 JPEG: dict[int | str, dict[str, Any]] = {
     200: {"content": {"image/jpeg": {}}, "description": "the camera's bytes, unchanged"}
+}
+VIDEO: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"video/mp4": {}},
+        "description": "fragmented MP4 of the camera's own frames (remuxed, never decoded); "
+        "the codec string is the X-Video-Codec header",
+    }
 }
 MJPEG: dict[int | str, dict[str, Any]] = {
     200: {"content": {"multipart/x-mixed-replace": {}}, "description": "MJPEG, unchanged"}
@@ -137,3 +145,14 @@ async def live_snapshot(ticket: str, ctx: RelayDep) -> Response:
 async def live_mjpeg(ticket: str, ctx: RelayDep) -> StreamingResponse:
     """The camera's MJPEG stream through the relay, until the ticket ends."""
     return await relay_mjpeg(ctx, ticket)
+
+
+@router.get("/api/live/{ticket}/video.mp4", response_class=StreamingResponse, responses=VIDEO)
+async def live_video(
+    ticket: str, ctx: RelayDep, request: Request, stream: Stream = Stream.main
+) -> StreamingResponse:
+    """The camera's RTSP stream as fMP4 through the relay, until the ticket ends.
+
+    ``stream=sub``: the camera's H.264 sub-stream (404 ``no_sub_stream`` when it has none).
+    """
+    return await relay_video(ctx, request.app.state.video_hub, ticket, stream=stream)

@@ -208,6 +208,7 @@ def _view(claims: TicketClaims, key: bytes) -> ViewRead:
         expires_at=claims.expires_at,
         snapshot_url=f"/api/live/{token}/snapshot.jpg",
         mjpeg_url=f"/api/live/{token}/mjpeg",
+        video_url=f"/api/live/{token}/video.mp4",
     )
 
 

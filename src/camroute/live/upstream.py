@@ -100,3 +100,15 @@ async def pinned_request(
         extensions=extensions,
         timeout=timeout,
     )
+
+
+async def checked_address(host: str, port: int, networks: CameraNetworks) -> IPAddress:
+    """The address to connect to for ``host``: every one it resolves to must be allowed."""
+    addresses = await _addresses(host, port)
+    if not addresses:
+        raise CameraUnreachableError(f"{host} resolves to no address")
+    for address in addresses:
+        why = networks.refusal(address)
+        if why is not None:
+            raise ForbiddenAddressError(f"{host}: {why}")
+    return addresses[0]

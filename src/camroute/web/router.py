@@ -93,6 +93,7 @@ def content_security_policy(*, tile_url: str | None) -> str:
         # which CSP does not govern; only style attributes and <style> blocks in markup are.
         "style-src 'self'; "
         f"img-src {img_src}; "
+        "media-src 'self' blob:; "  # live video: a MediaSource object URL
         "connect-src 'self'; "
         # MapLibre decodes tiles in web workers it starts from a blob: URL of its own code.
         "worker-src 'self' blob:; child-src 'self' blob:; "

@@ -1,4 +1,5 @@
-// Live tiles: purpose -> ticket -> MJPEG (or refreshed snapshots) with the frame age.
+// Live tiles: purpose -> ticket -> video (RTSP remuxed to fMP4, played with MSE), else MJPEG,
+// else refreshed snapshots, with the frame age.
 // Amber after 2 s, red STALE after 5 s, at most 4 tiles, closed when the incident closes.
 
 import { aimControls } from "./aim.js";
@@ -7,6 +8,7 @@ import { el, toast } from "./dom.js";
 import { t } from "./i18n.js";
 import { streamMjpeg } from "./mjpeg.js";
 import { emit, metrics, state } from "./state.js";
+import { streamVideo } from "./video.js";
 
 export const MAX_TILES = 4;
 const AMBER_S = 2;
@@ -74,13 +76,16 @@ export async function openView(incidentId, cameraId, { purpose, reason = "", err
 
 function addTile(incidentId, cameraId, purpose, view) {
   const img = el("img", { alt: cameraId });
+  const video = el("video", { muted: true, playsInline: true, autoplay: true, hidden: true });
+  video.muted = true; // the property, not only the attribute, lets autoplay start
+  const note = el("div", { class: "note", hidden: true });
   const age = el("div", { class: "age", dataset: { i18n: "live.waiting" } }, t("live.waiting"));
-  const tile = { incidentId, cameraId, view, lastFrameAt: null, abort: new AbortController(), img, age, objectUrl: null };
+  const tile = { incidentId, cameraId, view, lastFrameAt: null, abort: new AbortController(), img, video, note, age, objectUrl: null, stream: "" };
   tile.node = el("div", { class: "tile", dataset: { camera: cameraId, incident: incidentId } },
     el("header", {}, el("strong", {}, cameraId),
       el("span", { class: "purpose", dataset: { i18n: `purpose.${purposeKey(purpose)}` } }, t(`purpose.${purposeKey(purpose)}`)),
       el("button", { type: "button", class: "close-tile", title: t("live.close"), dataset: { i18nTitle: "live.close" }, onclick: () => closeTile(tile) }, "×")),
-    img, age, aimControls(tile));
+    img, video, note, age, aimControls(tile));
   tiles.push(tile);
   document.getElementById("tiles").append(tile.node);
   tile.ticker = setInterval(() => showAge(tile), 250);
@@ -137,9 +142,74 @@ function showAge(tile) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+async function problemCode(response) {
+  try { return (await response.clone().json()).code || ""; } catch { return ""; }
+}
+
+// The server refused the ticket (expired, revoked, another user's): the tile closes, saying so.
+async function ended(tile, response) {
+  if (![401, 403, 404, 410].includes(response.status)) return false;
+  let why = "";
+  try { const body = await response.json(); why = body.detail || body.title || ""; } catch { /* no body */ }
+  closeTile(tile, why ? `${t("live.ended")}: ${why}` : t("live.ended"), { serverSide: true });
+  return true;
+}
+
+function showVideo(tile, on) {
+  tile.video.hidden = !on;
+  tile.img.hidden = on;
+}
+
+// Snapshots instead of video, and the tile says why (e.g. H.265 the browser cannot play).
+async function snapshotsInstead(tile, key) {
+  showVideo(tile, false);
+  tile.note.dataset.i18n = key;
+  tile.note.textContent = t(key);
+  tile.note.hidden = false;
+  await pollSnapshots(tile);
+}
+
+// The camera's RTSP stream as video. Returns true when the tile is settled (closed, or on
+// snapshots), false when the camera has no RTSP stream (MJPEG next). An H.265 stream the
+// browser cannot play is asked again as the camera's H.264 sub-stream; with none, snapshots.
+async function runVideo(tile) {
+  while (!tile.abort.signal.aborted) {
+    const view = tile.view;
+    let outcome = null;
+    try {
+      outcome = await streamVideo(view.video_url + tile.stream, {
+        signal: tile.abort.signal,
+        video: tile.video,
+        onData: (ms) => { showVideo(tile, true); tile.lastFrameAt = ms; },
+      });
+    } catch {
+      if (tile.abort.signal.aborted) return true;
+    }
+    const response = outcome && outcome.response;
+    if (outcome && outcome.kind === "unsupported") {
+      if (tile.stream) return snapshotsInstead(tile, "live.h265_snapshots").then(() => true);
+      tile.stream = "?stream=sub";
+      continue;
+    }
+    if (response && response.status === 404 && tile.view === view) {
+      const code = await problemCode(response);
+      if (code === "no_video") return false;
+      if (code === "no_sub_stream") return snapshotsInstead(tile, "live.h265_snapshots").then(() => true);
+    }
+    if (response && [401, 403, 404, 410].includes(response.status) && tile.view === view) {
+      await ended(tile, response);
+      return true;
+    }
+    await sleep(outcome && outcome.kind === "ended" ? 300 : 1000);
+  }
+  return true;
+}
+
 // MJPEG read with fetch (each frame's arrival is its time); snapshots when there is no stream.
 // A stream that ends (ticket renewed or upstream hiccup) is reopened with the current ticket.
 async function run(tile) {
+  const mse = typeof MediaSource !== "undefined"; // without it: MJPEG or snapshots
+  if (tile.view.video_url && mse && await runVideo(tile)) return;
   while (!tile.abort.signal.aborted) {
     const view = tile.view;
     let response = null;
@@ -209,6 +279,7 @@ export function closeTile(tile, message = "", { serverSide = false } = {}) {
     emit("live-views-changed");
   }
   if (tile.objectUrl) URL.revokeObjectURL(tile.objectUrl);
+  tile.video.removeAttribute("src");
   tile.node.remove();
   if (message) toast(tile.cameraId, message, "info");
 }

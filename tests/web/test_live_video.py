@@ -1,0 +1,140 @@
+"""Video tiles in Chromium from a real RTSP camera (GStreamer, Digest auth): MSE playback of the
+relay's fMP4, the frame age, STALE when the camera dies, H.265 -> sub-stream -> snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from tests.live.rtsp_fixtures import RTSP_PASSWORD, RTSP_USER, require_gstreamer
+from tests.web.conftest import CALLER, M_PER_DEG_LAT, Stack, placed_camera
+
+from camroute.cameras.store import insert_camera, set_credentials
+from camroute.sim.rtsp import RtspCamera
+
+pytestmark = pytest.mark.browser
+# 1.1 km north of the other tests' caller: these cameras never rank for their incidents.
+HERE = {**CALLER, "lat": CALLER["lat"] + 1100 / M_PER_DEG_LAT}
+
+
+@dataclass
+class Cameras:
+    steady: RtspCamera
+    dying: RtspCamera
+
+
+def _video_camera(camera_id: str, south_m: float, rtsp_url: str, sim: str) -> dict[str, Any]:
+    cam = placed_camera(camera_id, south_m=south_m, sim=sim, rtsp_url=rtsp_url)
+    return {**cam, "lat": HERE["lat"] - south_m / M_PER_DEG_LAT, "mjpeg_url": None}
+
+
+@pytest.fixture(scope="module")
+def cameras(stack: Stack) -> Iterator[Cameras]:
+    require_gstreamer()
+    steady = RtspCamera(
+        ["WV-264", "WV-265"], h265_ids=["WV-265"], user=RTSP_USER, password=RTSP_PASSWORD
+    ).start()
+    dying = RtspCamera(["WV-DIES"], user=RTSP_USER, password=RTSP_PASSWORD).start()
+    rows = [
+        _video_camera("WV-264", 30, steady.url("WV-264"), stack.sim_url),
+        _video_camera("WV-265", 32, steady.url("WV-265"), stack.sim_url),  # has a sub-stream
+        _video_camera("WV-265-ONLY", 34, steady.url("WV-265", "live"), stack.sim_url),
+        _video_camera("WV-DIES", 36, dying.url("WV-DIES"), stack.sim_url),
+    ]
+    engine = stack.app.state.engine
+    with engine.begin() as conn:
+        for row in rows:
+            insert_camera(conn, row, actor="test")
+            set_credentials(conn, row["id"], username=RTSP_USER, password=RTSP_PASSWORD)
+    stack.app.state.camera_index.wait()
+    stack.app.state.camera_index.rebuild(engine, viewsheds=False)
+    yield Cameras(steady=steady, dying=dying)
+    steady.stop()
+    dying.stop()
+
+
+def _open(page: Any, ui: Any, login: Any, stack: Stack, camera_id: str) -> str:
+    incident = stack.post_call(hotline="113", location=HERE)
+    login("ann")
+    ui.open_incident(incident["id"])
+    ui.open_live(camera_id)
+    return f"#tiles .tile[data-camera='{camera_id}']"
+
+
+def _current_time(page: Any, tile: str) -> float:
+    return float(page.evaluate(f'document.querySelector("{tile} video").currentTime'))
+
+
+def test_video_tile_plays_the_rtsp_camera_and_shows_its_frame_age(
+    page: Any, ui: Any, login: Any, stack: Stack, cameras: Cameras
+) -> None:
+    tile = _open(page, ui, login, stack, "WV-264")
+    page.wait_for_selector(f"{tile} video:not([hidden])", timeout=8000)
+    page.wait_for_function(
+        f'document.querySelector("{tile} video")?.currentTime > 0.3', timeout=8000
+    )
+    first = _current_time(page, tile)
+    ui.pause(1000)
+    assert _current_time(page, tile) > first + 0.5
+    age_s = float(page.get_attribute(f"{tile} .age", "data-age-s") or "nan")
+    assert 0.0 <= age_s < 1.0
+    assert page.is_hidden(f"{tile} img")
+    assert "stale" not in (page.get_attribute(tile, "class") or "")
+
+
+def test_video_tile_turns_stale_within_6_s_of_the_camera_dying(
+    page: Any, ui: Any, login: Any, stack: Stack, cameras: Cameras
+) -> None:
+    tile = _open(page, ui, login, stack, "WV-DIES")
+    page.wait_for_function(
+        f'document.querySelector("{tile} video")?.currentTime > 0.3', timeout=8000
+    )
+    cameras.dying.kill()
+    page.wait_for_selector(f"{tile}.stale", timeout=6000)
+    assert "CŨ" in page.inner_text(f"{tile} .age")
+
+
+def test_h265_the_browser_cannot_play_falls_back_to_the_h264_sub_stream(
+    page: Any, ui: Any, login: Any, stack: Stack, cameras: Cameras
+) -> None:
+    if page.evaluate("MediaSource.isTypeSupported('video/mp4; codecs=\"hev1.1.6.L93.B0\"')"):
+        pytest.skip("this Chromium plays H.265 itself")
+    tile = _open(page, ui, login, stack, "WV-265")
+    page.wait_for_function(
+        f'document.querySelector("{tile} video")?.currentTime > 0.3', timeout=10000
+    )
+    assert page.is_hidden(f"{tile} .note")
+
+
+def test_h265_without_a_sub_stream_shows_snapshots_and_says_why(
+    page: Any, ui: Any, login: Any, stack: Stack, cameras: Cameras
+) -> None:
+    if page.evaluate("MediaSource.isTypeSupported('video/mp4; codecs=\"hev1.1.6.L93.B0\"')"):
+        pytest.skip("this Chromium plays H.265 itself")
+    tile = _open(page, ui, login, stack, "WV-265-ONLY")
+    ui.wait_for_frame(tile)
+    note = page.inner_text(f"{tile} .note")
+    assert note == "H.265 không phát được trên trình duyệt này — đang dùng ảnh tĩnh"
+    assert page.is_hidden(f"{tile} video")
+
+
+def test_video_tile_plays_under_the_pages_own_csp(
+    page: Any, ui: Any, login: Any, stack: Stack, cameras: Cameras
+) -> None:
+    """MSE plays from a blob: URL, which the page's CSP must allow as media (and nothing more)."""
+    violations: list[str] = []
+    page.on(
+        "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+    )
+    tile = _open(page, ui, login, stack, "WV-264")
+    page.wait_for_selector(f"{tile} video:not([hidden])", timeout=8000)
+    times = []
+    for _ in range(30):
+        times.append(_current_time(page, tile))
+        if times[-1] > 0.5:
+            break
+        ui.pause(200)
+    assert times[-1] > 0.5, times
+    assert not violations
