@@ -45,6 +45,9 @@ MATRIX: dict[tuple[str, str], Access] = {
     (MOUNT, "/static"): PUBLIC,
     (MOUNT, "/static/leaflet"): PUBLIC,
     (MOUNT, "/static/apidocs"): PUBLIC,  # Swagger UI and ReDoc bundles
+    (MOUNT, "/static/maplibre"): PUBLIC,  # the basemap renderer
+    (MOUNT, "/static/mapbox-gl-leaflet"): PUBLIC,
+    ("GET", "/basemap/glyphs/{fontstack}/{glyphs}.pbf"): PUBLIC,  # label glyphs: a font
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
     ("GET", "/docs/oauth2-redirect"): PUBLIC,
@@ -53,6 +56,7 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("GET", "/api/auth/me"): ANY,
     ("GET", "/api/audit"): AUDIT,
     ("GET", "/api/audit/verify"): AUDIT,
+    ("GET", "/api/reports/transparency"): AUDIT,
     # Location, routing, areas.
     ("POST", "/api/locate"): LOCATE,
     ("POST", "/api/route"): LOCATE,
@@ -60,6 +64,13 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("GET", "/api/geocode"): LOCATE,
     ("GET", "/api/layers/{name}"): CAMERA_READ,  # the map's base layers by bbox (web)
     ("GET", "/api/map/config"): CAMERA_READ,  # start view and data credits (web)
+    ("GET", "/api/basemap/tiles/{z}/{x}/{y}.mvt"): CAMERA_READ,
+    # Protected zones: read by whoever sees the map, written by GIS staff.
+    ("GET", "/api/zones"): CAMERA_READ,
+    ("GET", "/api/zones/{zone_id}"): CAMERA_READ,
+    ("POST", "/api/zones"): CAMERA_WRITE,
+    ("PATCH", "/api/zones/{zone_id}"): CAMERA_WRITE,
+    ("DELETE", "/api/zones/{zone_id}"): CAMERA_WRITE,
     # Camera registry and OGC API - Features.
     ("GET", "/api/cameras"): CAMERA_READ,
     ("GET", "/api/cameras/{camera_id}"): CAMERA_READ,
@@ -95,6 +106,7 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("DELETE", "/api/live/mine/{ticket_id}"): INCIDENT_WORK,
     ("GET", "/api/live/{ticket}/snapshot.jpg"): TICKET,
     ("GET", "/api/live/{ticket}/mjpeg"): TICKET,
+    ("GET", "/api/live/{ticket}/video.mp4"): TICKET,
 }
 # Endless streams: the allowed-role call would never finish under TestClient; their roles are
 # still checked by declaration and by the 401/403 calls.
