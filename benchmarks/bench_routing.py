@@ -302,6 +302,32 @@ ORDER BY ST_Distance(v.cam, ST_SetSRID(ST_MakePoint(%(x)s, %(y)s), 32648)) LIMIT
 """
 
 
+# The whole answer as PostGIS would give it from the same stored viewsheds: ids, shares,
+# distances, bearings and each camera's cone as GeoJSON (WGS84, full precision as ours). The
+# cones are stored in WGS84 beside the metric geometry (no transform per query), which
+# favours PostGIS; it lists only the seeing cameras, while ours adds context and offline
+# cameras, reasons, PTZ angles and the cover.
+PG_WHOLE_POINT = """
+WITH q AS (SELECT ST_SetSRID(ST_MakePoint(%(x)s, %(y)s), 32648) AS p)
+SELECT v.id, 1.0 AS f, ST_Distance(v.cam, q.p) AS d, degrees(ST_Azimuth(v.cam, q.p)) AS b,
+       ST_AsGeoJSON(v.geom4326, 15) AS cone
+FROM views v, q WHERE ST_Intersects(v.geom, q.p)
+ORDER BY d LIMIT 10
+"""
+
+PG_WHOLE_DISC = """
+WITH q AS (SELECT ST_SetSRID(ST_MakePoint(%(x)s, %(y)s), 32648) AS p),
+g AS (SELECT q.p, ST_Buffer(q.p, %(r)s, 16) AS g FROM q),
+s AS (
+  SELECT v.id, ST_Area(ST_Intersection(v.geom, g.g)) / ST_Area(g.g) AS f,
+         ST_Distance(v.cam, g.p) AS d, degrees(ST_Azimuth(v.cam, g.p)) AS b, v.geom4326
+  FROM views v, g WHERE ST_Intersects(v.geom, g.g)
+)
+SELECT id, f, d, b, ST_AsGeoJSON(geom4326, 15) AS cone FROM s
+ORDER BY f DESC, d LIMIT 10
+"""
+
+
 def _copy(cur: Any, sql: str, lines: list[str]) -> None:
     with cur.copy(sql) as cp:
         for start in range(0, len(lines), 50_000):
@@ -345,6 +371,8 @@ def pg_load(conn: Any, scene: Scene, index: CameraIndex, ready: np.ndarray) -> f
     ]
     _copy(cur, "COPY views (id, cam, geom) FROM STDIN", lines)
     cur.execute("UPDATE views SET geom = ST_SetSRID(geom, 32648)")
+    cur.execute("ALTER TABLE views ADD COLUMN geom4326 geometry(Geometry, 4326)")
+    cur.execute("UPDATE views SET geom4326 = ST_Transform(geom, 4326)")
     for t in ("cams", "blds", "views"):
         cur.execute(f"CREATE INDEX ON {t} USING GIST (geom)")
         cur.execute(f"ANALYZE {t}")
@@ -410,6 +438,20 @@ def pg_section(
                 "PostGIS disc 10-100 m: stored viewsheds (1 SQL)",
                 timed(one(PG_VIEWSHED), dd),
                 "exact areas",
+            )
+            report(
+                rows,
+                scene.name,
+                "PostGIS point: whole answer, stored viewsheds + GeoJSON",
+                timed(one(PG_WHOLE_POINT), pp),
+                "ids, distances, bearings, cones",
+            )
+            report(
+                rows,
+                scene.name,
+                "PostGIS disc 10-100 m: whole answer + GeoJSON",
+                timed(one(PG_WHOLE_DISC), dd),
+                "ids, shares, distances, bearings, cones",
             )
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
@@ -500,7 +542,9 @@ def run_size(
         us = timed(lambda loc, i=idx: rank_cameras(loc, i, include_views=False), disc_locs)
         report(rows, name, f"rank_cameras disc 10-100 m, {label}", us, "")
     us = timed(lambda loc: rank_cameras(loc, ready_index), point_locs)
-    report(rows, name, "rank_cameras point, viewsheds, with view_geojson", us, "")
+    report(rows, name, "rank_cameras point, viewsheds, with view_geojson", us, "whole answer")
+    us = timed(lambda loc: rank_cameras(loc, ready_index), disc_locs)
+    report(rows, name, "rank_cameras disc 10-100 m, viewsheds, with view_geojson", us, "whole")
     bf = brute_force(scene, index)
     q = [tuple(p) for p in pts[: min(1000, n_queries)]]
     report(rows, name, "brute-force numpy scan point (+LOS on hits)", timed(bf, q, warmup=10), "")
@@ -528,6 +572,14 @@ def ratios(rows: list[Any], name: str) -> None:
         (
             "core rank_arrays point, line-of-sight fallback",
             "brute-force numpy scan point (+LOS on hits)",
+        ),
+        (
+            "rank_cameras point, viewsheds, with view_geojson",
+            "PostGIS point: whole answer, stored viewsheds + GeoJSON",
+        ),
+        (
+            "rank_cameras disc 10-100 m, viewsheds, with view_geojson",
+            "PostGIS disc 10-100 m: whole answer + GeoJSON",
         ),
     ]
     for ours, theirs in pairs:
