@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 import orjson
+import pytest
 import shapely
 from tests.routing.conftest import NAN, PROJ, building_frame, camera_frame
 
@@ -73,3 +74,12 @@ def test_new_viewsheds_replace_the_sector_cones_of_those_cameras_only() -> None:
     assert got[0] == _written_one_by_one(after, [0])[0] != sector[0]  # the wall's shadow
     assert got[1] is sector[1]  # E keeps its sector cone
     assert before.cone_json(np.array([0]))[0] is sector[0]  # the old snapshot is unchanged
+
+
+def test_a_large_registry_writes_cones_when_first_listed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from camroute.routing import index as index_module
+
+    monkeypatch.setattr(index_module, "EAGER_CONES_MAX", 2)
+    index = _index().with_viewsheds()
+    assert index.cones.tolist() == [None] * 4
+    assert index.cone_json(np.array([0]))[0] == _written_one_by_one(index, [0])[0]

@@ -46,7 +46,10 @@ DEFAULT_RANGE_M = 50.0
 MIN_CELL_M = 50.0  # grid cells no smaller, whatever the longest range
 FALLBACK_LON, FALLBACK_LAT = 106.70, 10.77  # HCMC: the CRS of an empty index
 CANDIDATE_ZONES = 3  # busiest UTM zones tried besides the median's
-LOGGED_EXCLUDED_IDS = 5  # a few ids in the warning; all of them on ``excluded_ids``
+LOGGED_EXCLUDED_IDS = 5
+# Up to this many cameras, cones are written with the viewsheds (about 1.9 KB each: 70 MB for
+# a 37k city); above, when a query first lists the camera (a national registry would need GB).
+EAGER_CONES_MAX = 200_000  # a few ids in the warning; all of them on ``excluded_ids``
 
 log = logging.getLogger(__name__)
 
@@ -301,7 +304,11 @@ class CameraIndex:
         out[which] = views
         ready[which] = True
         cones = self.cones.copy()
-        cones[which] = cone_texts(self.projection, np.asarray(views, dtype=object))
+        cones[which] = (
+            cone_texts(self.projection, np.asarray(views, dtype=object))
+            if len(self) <= EAGER_CONES_MAX
+            else None
+        )
         # Never shapely.prepare these: snapshots and request threads share them, and GEOS
         # prepared geometries mutate inside a predicate (two threads crashed the process).
         return replace(
