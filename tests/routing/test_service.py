@@ -139,7 +139,7 @@ def test_a_camera_written_by_another_process_reaches_the_running_index(tmp_path:
 
 
 def test_warm_up_runs_every_kernel_without_error() -> None:
-    from camroute.routing import footprints, grid, rings, sector, visibility
+    from camroute.routing import disc_cover, footprints, grid, rings, sector, visibility
     from camroute.routing.service import warm_up
 
     warm_up()  # a point, a circle (flat rings) and a polygon (overlay) on a walled camera
@@ -150,7 +150,8 @@ def test_warm_up_runs_every_kernel_without_error() -> None:
         visibility._screen_point,
         grid._within,
         footprints._relative,
-        rings._covers_points,
+        disc_cover._seen,
+        disc_cover._greedy,
     )
     assert all(k.signatures for k in kernels)  # compiled (or loaded), none left for a caller
 

@@ -32,6 +32,7 @@ from camroute.geo.crs import (
     UTM_MAX_LAT_DEG,
     UTM_MIN_LAT_DEG,
 )
+from camroute.routing.cones import cone_texts
 from camroute.routing.footprints import Footprints
 from camroute.routing.grid import PointGrid
 from camroute.routing.models import ProtectedHit
@@ -46,7 +47,10 @@ DEFAULT_RANGE_M = 50.0
 MIN_CELL_M = 50.0  # grid cells no smaller, whatever the longest range
 FALLBACK_LON, FALLBACK_LAT = 106.70, 10.77  # HCMC: the CRS of an empty index
 CANDIDATE_ZONES = 3  # busiest UTM zones tried besides the median's
-LOGGED_EXCLUDED_IDS = 5  # a few ids in the warning; all of them on ``excluded_ids``
+LOGGED_EXCLUDED_IDS = 5
+# Up to this many cameras, cones are written with the viewsheds (about 1.9 KB each: 70 MB for
+# a 37k city); above, when a query first lists the camera (a national registry would need GB).
+EAGER_CONES_MAX = 200_000  # a few ids in the warning; all of them on ``excluded_ids``
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +131,8 @@ class CameraIndex:
     has_viewshed: NDArray[np.bool_]
     offline: NDArray[np.bool_]
     versions: NDArray[np.int64]
+    # each camera's cone as GeoJSON bytes (None: not written yet, or no cone); see cones.py
+    cones: ObjArray
     # cameras left out: the index's metric CRS is not fit for where they are (never ranked)
     excluded_ids: tuple[str, ...] = ()
     # camera id -> the protected zones its view reaches, worked out once per snapshot and
@@ -190,6 +196,7 @@ class CameraIndex:
             has_viewshed=np.zeros(lon.shape, bool),
             offline=np.isin(_strings(cameras, "status", "unknown"), list(OFFLINE_STATUSES)),
             versions=_floats(cameras, "version", 0.0).astype(np.int64),
+            cones=np.full(lon.shape, None, dtype=object),
             excluded_ids=excluded,
             **optics,
         )
@@ -238,6 +245,22 @@ class CameraIndex:
             stored = stored.copy()
             stored[missing] = self.sectors(idx[missing])
         return stored
+
+    def cone_json(self, idx: NDArray[np.intp]) -> list[bytes | None]:
+        """The cones of cameras ``idx`` as GeoJSON bytes (WGS84); None without a heading.
+
+        Written once and kept on the snapshot (:mod:`camroute.routing.cones`); a camera
+        without a cone is kept as ``b""`` so it is not looked at again. Two threads may both
+        write a missing one: they store the same bytes, so no lock is needed.
+        """
+        texts: list[bytes | None] = self.cones[idx].tolist()
+        if None in texts:
+            miss = idx[[j for j, t in enumerate(texts) if t is None]]
+            able = np.isfinite(self.heading_grid_deg[miss]) | (self.half_fov_deg[miss] >= 180.0)
+            self.cones[miss[~able]] = b""
+            self.cones[miss[able]] = cone_texts(self.projection, self.views(miss[able]))
+            texts = self.cones[idx].tolist()
+        return [t or None for t in texts] if b"" in texts else texts
 
     def can_have_viewshed(self) -> NDArray[np.bool_]:
         """Cameras that get a viewshed: a known heading, or able to look all round.
@@ -290,10 +313,20 @@ class CameraIndex:
         ready = self.has_viewshed.copy()
         out[which] = views
         ready[which] = True
+        cones = self.cones.copy()
+        cones[which] = (
+            cone_texts(self.projection, np.asarray(views, dtype=object))
+            if len(self) <= EAGER_CONES_MAX
+            else None
+        )
         # Never shapely.prepare these: snapshots and request threads share them, and GEOS
         # prepared geometries mutate inside a predicate (two threads crashed the process).
         return replace(
-            self, viewsheds=out, has_viewshed=ready, view_rings=self._rings_with(which, views)
+            self,
+            viewsheds=out,
+            has_viewshed=ready,
+            view_rings=self._rings_with(which, views),
+            cones=cones,
         )
 
     def with_protected(

@@ -10,17 +10,16 @@ from numpy.typing import NDArray
 
 from camroute.location import CallerLocation
 from camroute.routing import reason
-from camroute.routing.cover import greedy_cover_samples, union_fraction, union_share
+from camroute.routing.cover import greedy_cover_samples, union_fraction
+from camroute.routing.disc_cover import disc_cover
 from camroute.routing.index import CameraIndex
 from camroute.routing.models import Cover, RouteResult
 from camroute.routing.rows import result_rows
 from camroute.routing.visibility import (
     BOUNDARY_TOLERANCE_M,
     Assessment,
-    Floats,
     MetricRegion,
     assess,
-    in_sector_samples,
 )
 
 SUNFLOWER_SAMPLES = 256
@@ -125,18 +124,23 @@ def rank_cameras(
     )
     nv, nc = visible.size, rk.context.size
     considered = int(a.idx.size)
-    return RouteResult(
-        lon=location.lon,
-        lat=location.lat,
-        uncertainty_m=location.uncertainty_m,
-        cameras=out[:nv],
-        context=out[nv : nv + nc],
-        offline=out[nv + nc :],
-        cover=_cover(index, a, rk.ranked, rk.region, cover_k),
-        considered=considered,
-        reason=reason.summary(
-            visible=nv, considered=considered, too_uncertain_m=_too_uncertain(rk.region.radius_m)
-        ),
+    # One validation for the whole answer (rows are plain dicts): a model per row cost more.
+    return RouteResult.model_validate(
+        {
+            "lon": location.lon,
+            "lat": location.lat,
+            "uncertainty_m": location.uncertainty_m,
+            "cameras": out[:nv],
+            "context": out[nv : nv + nc],
+            "offline": out[nv + nc :],
+            "cover": _cover(index, a, rk.ranked, rk.region, cover_k),
+            "considered": considered,
+            "reason": reason.summary(
+                visible=nv,
+                considered=considered,
+                too_uncertain_m=_too_uncertain(rk.region.radius_m),
+            ),
+        }
     )
 
 
@@ -176,7 +180,14 @@ def _cover(
     elif a.samples is not None and a.seen_samples is None:
         pts = a.samples
         if a.seen_polygons is None:  # the exact disc path: no overlay at all
-            chosen, frac = _disc_cover(index, a.idx[rows], a.visible_fraction[rows], pts, k)
+            chosen, frac = disc_cover(
+                index,
+                a.idx[rows],
+                a.visible_fraction[rows],
+                pts,
+                k=k,
+                tolerance_m=BOUNDARY_TOLERANCE_M,
+            )
         else:
             polys = a.seen_polygons[rows]
             seen = shapely.contains_xy(polys[:, None], pts[None, :, 0], pts[None, :, 1])
@@ -187,25 +198,3 @@ def _cover(
         chosen, frac = greedy_cover_samples(a.seen_samples[rows], k=k)
     ids = [str(index.ids[a.idx[rows[c]]]) for c in chosen]
     return Cover(camera_ids=ids, combined_fraction=round(frac, 4))  # as the cameras' shares
-
-
-def _disc_cover(
-    index: CameraIndex, cams: NDArray[np.intp], shares: NDArray[np.float64], pts: Floats, k: int
-) -> tuple[list[int], float]:
-    """Greedy cover of a disc by cameras ``cams`` (best first) with exact ``shares``."""
-    if cams.size == 0 or k <= 0:
-        return [], 0.0
-    if cams.size == 1 or shares[0] >= 1.0:  # nothing to add to the best camera
-        return [0], float(shares[0])
-    # A viewshed lies inside its sector: only the samples in the sector need the polygon
-    # test, made on the flat rings. Not with GEOS: shapely's contains_xy on one geometry
-    # prepares it in place, and prepared geometries shared by threads crash the process.
-    seen = index.view_rings.covers_points(
-        cams,
-        points_dx_m=pts[None, :, 0] - index.x[cams][:, None],
-        points_dy_m=pts[None, :, 1] - index.y[cams][:, None],
-        mask=in_sector_samples(index, cams, pts),
-        tolerance_m=BOUNDARY_TOLERANCE_M,
-    )
-    chosen, _ = greedy_cover_samples(seen, k=k)
-    return chosen, union_share(seen[chosen], shares[chosen])
