@@ -61,6 +61,8 @@ def test_admin_takes_a_suggestion_from_the_queue_and_saves_it_measured(
     page: Any, ui: Any, login: Any, stack: Any, corner: dict[str, float]
 ) -> None:
     login("gus")
+    # The page moves to the city's start view once its map config arrives: after that, ours.
+    page.wait_for_function("window.camrouteMetrics.basemapIdles > 0", timeout=20000)
     page.evaluate(f"void window.camroute.state.map.setView([{LAT0}, {LON0}], 18)")
     page.click("#hq-refresh")
     first = page.locator(".heading-queue li").first

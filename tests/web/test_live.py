@@ -152,12 +152,14 @@ def test_closing_the_incident_closes_its_tiles(page: Any, ui: Any, login: Any, s
 def test_keyboard_next_incident_open_best_camera_and_close_tile(
     page: Any, login: Any, stack: Any
 ) -> None:
-    stack.post_call(hotline="115")
+    incident = stack.post_call(hotline="115")
     login("sue")
-    page.wait_for_selector("#queue li")
+    # The newest call heads the queue once its row is there (older ones may show first).
+    page.wait_for_selector(f"#queue li[data-id='{incident['id']}']")
     page.keyboard.press("j")
     page.wait_for_selector("#queue li.selected")
     selected = page.get_attribute("#queue li.selected", "data-id")
+    assert selected == str(incident["id"])
     page.wait_for_selector(f"#detail .subject[data-id='{selected}'] ol.cams li")
     page.keyboard.press("o")
     page.wait_for_selector("#purpose-dialog[open]")

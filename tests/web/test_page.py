@@ -24,8 +24,8 @@ pytestmark = pytest.mark.browser
 def test_login_shows_the_camera_layer(page: Any, login: Any) -> None:
     login("ann")
     assert page.inner_text("#whoami") == "ann · điều phối viên"
-    assert page.evaluate("window.camrouteMetrics.camerasDrawn") > 100
-    assert page.evaluate("window.camrouteMetrics.clusters") > 0  # zoomed out: grid clusters
+    # The HCMC demo opens on District 1, where about 70 of its 848 cameras stand.
+    assert page.evaluate("window.camrouteMetrics.camerasDrawn") > 50
     assert page.is_visible("#search-form")
     assert page.locator("img.leaflet-tile").count() == 0  # no tile server configured: no tiles
 
@@ -78,6 +78,9 @@ def test_posted_call_appears_in_queue_and_on_map_within_1s(
 ) -> None:
     login("ann")
     page.wait_for_selector("#conn:not(.lost)")
+    # A call finds a page long since drawn: measure the call, not the basemap's first draw
+    # (software WebGL here; that draw is measured in benchmarks/bench_basemap.py).
+    page.wait_for_function("window.camrouteMetrics.basemapIdles > 0", timeout=20000)
     incident = stack.post_call(hotline="114")
     posted = time.monotonic()
     page.wait_for_selector(f"#queue li[data-id='{incident['id']}']", timeout=5000)
@@ -360,7 +363,8 @@ def test_hcmc_opens_on_its_cameras_and_credits_them(page: Any, login: Any) -> No
     assert 10.6 < lat < 11.0
     footer = page.inner_text(".attribution")
     assert "UIP (MIT)" in footer
-    assert "OpenStreetMap" not in footer  # no OSM data is loaded for HCMC
+    assert "OpenStreetMap" in footer  # the District 1 basemap (ODbL)
+    assert "ODbL" in footer
     page.click("#lang-toggle")
     page.wait_for_selector("html[lang='en']")
     assert "HCMC cameras" in page.inner_text(".attribution")

@@ -34,8 +34,8 @@ def test_page_is_public_html_with_a_same_origin_csp(client: TestClient) -> None:
     assert r.headers["content-type"].startswith("text/html")
     assert r.headers["content-security-policy"] == (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-        "connect-src 'self'; worker-src 'self' blob:; child-src 'self' blob:; "
-        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        "media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; "
+        "child-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     )
     assert r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["referrer-policy"] == "no-referrer"

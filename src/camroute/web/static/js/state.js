@@ -32,6 +32,7 @@ export function emit(name, payload) {
 export const metrics = {
   cameraRenders: 0, lastCameraRenderMs: null, camerasDrawn: 0, clusters: 0, firstRenderMs: null,
   queueLoads: 0, streamOpens: 0, serverEvents: 0, // the incident list loaded; the SSE stream
+  basemapIdles: 0, // the vector basemap finished drawing (MapLibre "idle")
 };
 window.camrouteMetrics = metrics;
 

@@ -3,7 +3,7 @@
 
 import { bearerToken } from "./api.js";
 import { basemapStyle } from "./basestyle.js";
-import { state } from "./state.js";
+import { metrics, state } from "./state.js";
 
 let layer = null;
 
@@ -23,5 +23,7 @@ export function addVectorBasemap(map) {
   }).addTo(map);
   state.vectorBasemap = true;
   state.basemapGl = layer.getMaplibreMap ? layer.getMaplibreMap() : layer.getMapboxMap();
+  // Times the tests read: the basemap drawn and settled (no tile or label work pending).
+  state.basemapGl.on("idle", () => { metrics.basemapIdles += 1; });
   return layer;
 }
