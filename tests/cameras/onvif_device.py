@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from xml.etree.ElementTree import Element
 from xml.sax.saxutils import escape
 
@@ -244,26 +245,36 @@ def answer(cam: FakeCamera, body: bytes) -> tuple[int, bytes]:
     return 400, fault("ActionNotSupported", f"{name} is not supported")
 
 
+Answer = Callable[[Any, bytes], tuple[int, bytes]]
+
+
 class _Handler(BaseHTTPRequestHandler):
     camera: FakeCamera
+    answer: Answer
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
-        status, payload = answer(self.camera, self.rfile.read(length))
-        self.send_response(status)
-        self.send_header("Content-Type", "application/soap+xml; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        status, payload = type(self).answer(self.camera, self.rfile.read(length))
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/soap+xml; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up on a delayed answer: that is what the test wanted
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: pytest shows failures, not every request."""
 
 
 @contextmanager
-def running(camera: FakeCamera) -> Iterator[str]:
-    """Serve ``camera`` on a free loopback port; yields its ONVIF device URL."""
-    handler = type("Handler", (_Handler,), {"camera": camera})
+def running(camera: FakeCamera, answer: Answer = answer) -> Iterator[str]:
+    """Serve ``camera`` on a free loopback port; yields its ONVIF device URL.
+
+    ``answer`` makes the device's replies (a richer fake passes its own).
+    """
+    handler = type("Handler", (_Handler,), {"camera": camera, "answer": staticmethod(answer)})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     camera.address = f"127.0.0.1:{server.server_port}"

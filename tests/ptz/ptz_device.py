@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.etree.ElementTree import Element
 
 from defusedxml.ElementTree import fromstring
@@ -30,6 +29,7 @@ from tests.cameras.onvif_device import (
     digest_ok,
     fault,
 )
+from tests.cameras.onvif_device import running as onvif_running
 from tests.cameras.onvif_ptz import GENERIC_PAN_TILT, GENERIC_ZOOM, PtzHead
 
 Position = tuple[float, float, float]
@@ -206,37 +206,8 @@ def ptz_answer(cam: PtzCamera, body: bytes) -> tuple[int, bytes]:
     return PTZ_OPERATIONS[name](cam, request)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    camera: PtzCamera
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length", "0"))
-        status, payload = ptz_answer(self.camera, self.rfile.read(length))
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/soap+xml; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up on a delayed answer: that is what the test wanted
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet: pytest shows failures, not every request."""
-
-
 @contextmanager
 def running(camera: PtzCamera) -> Iterator[str]:
     """Serve ``camera`` on a free loopback port; yields its ONVIF device URL."""
-    handler = type("Handler", (_Handler,), {"camera": camera})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    camera.address = f"127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{camera.address}/onvif/device_service"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with onvif_running(camera, ptz_answer) as url:
+        yield url
