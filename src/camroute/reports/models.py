@@ -41,7 +41,9 @@ class TransparencyReport(BaseModel):
     view_duration_p95_s: float | None
     views_per_incident_median: float | None
     cameras_most_used: list[Count]
-    ptz_moves: Count
+    ptz_moves: Count = Field(
+        description="times camroute turned a PTZ camera: aimed by a user, or sent home when idle"
+    )
     retention_runs: Count
     records_purged: Count
     audit_chain_ok: bool

@@ -43,7 +43,10 @@ LABELS: dict[str, dict[Lang, str]] = {
         "vi": "Lượt xem mỗi sự việc (trung vị)",
         "en": "Views per incident (median)",
     },
-    "ptz_moves": {"vi": "Lần điều khiển PTZ", "en": "PTZ moves"},
+    "ptz_moves": {
+        "vi": "Lần xoay camera PTZ (cả lần tự quay về vị trí gốc)",
+        "en": "PTZ moves (returns home included)",
+    },
     "retention_runs": {"vi": "Lần xóa dữ liệu hết hạn", "en": "Retention purges run"},
     "records_purged": {"vi": "Bản ghi đã xóa", "en": "Records purged"},
     "audit": {"vi": "Chuỗi nhật ký kiểm toán", "en": "Audit chain"},
