@@ -186,6 +186,11 @@ def test_an_empty_period_has_no_users(seeded: Engine) -> None:
     assert "Không có lượt xem nào" in access_html(report, lang="vi")
 
 
+def test_a_period_at_year_one_is_empty_not_an_overflow(seeded: Engine) -> None:
+    report = access_review(seeded, date_from=date(1, 1, 1), date_to=date(1, 1, 2))
+    assert report.users == []
+
+
 def test_csv_and_html_carry_the_figures(seeded: Engine) -> None:
     start, end = _today()
     report = access_review(seeded, date_from=start, date_to=end, rules=RULES)

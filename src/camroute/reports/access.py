@@ -192,6 +192,13 @@ def period_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
     return datetime.combine(date_from, time(), UTC), datetime.combine(date_to, time(), UTC)
 
 
+def _before(moment: datetime, *, seconds: int) -> datetime | None:
+    """``seconds`` before ``moment``; None (no bound) when that is before year 1."""
+    earliest = datetime.min.replace(tzinfo=UTC)
+    span = timedelta(seconds=seconds)
+    return moment - span if moment - earliest > span else None
+
+
 def read_period(
     engine: Engine, *, date_from: date, date_to: date, shift_s: int
 ) -> tuple[list[AuditEvent], list[AuditEvent]]:
@@ -203,7 +210,7 @@ def read_period(
     logins = read_events(
         engine,
         actions=(Action.login_ok,),
-        time_from=start - timedelta(seconds=shift_s),
+        time_from=_before(start, seconds=shift_s),
         time_to=end,
         actors={e.actor for e in period},
     )
