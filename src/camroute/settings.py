@@ -71,6 +71,13 @@ class Settings(BaseSettings):
     jwt_secret: SecretStr | None = Field(default=None, min_length=32)
     # A login token lasts one 8-hour dispatcher shift; disabling a user ends it at once.
     token_ttl_s: int = Field(default=8 * 3600, gt=0, le=24 * 3600)
+    # Access review (GET /api/reports/access): camroute holds no rota, so a shift is the
+    # working time a login opens; a view with no login of its user in the access_shift_s
+    # before it is "outside the shift". A figure is flagged as an outlier when it is above
+    # access_outlier_factor x the team's median and counts at least access_outlier_min_events.
+    access_shift_s: int = Field(default=8 * 3600, gt=0, le=24 * 3600)
+    access_outlier_factor: float = Field(default=2.0, gt=0.0)
+    access_outlier_min_events: int = Field(default=3, ge=1)
     # Secure flag of the login cookie: None = when the request came over https.
     cookie_secure: bool | None = None
     # argon2id cost (RFC 9106 low-memory profile by default; tests lower it for speed).

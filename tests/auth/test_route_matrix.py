@@ -32,6 +32,7 @@ CAMERA_WRITE = frozenset({G})
 INCIDENT_READ = frozenset({D, S, IN})
 INCIDENT_WORK = frozenset({D, S})
 AUDIT = frozenset({A})
+REVIEW = frozenset({S, A})  # the supervisors' access review (names users: not the public)
 
 Access = frozenset[Role] | str
 
@@ -57,6 +58,8 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("GET", "/api/audit"): AUDIT,
     ("GET", "/api/audit/verify"): AUDIT,
     ("GET", "/api/reports/transparency"): AUDIT,
+    ("GET", "/api/reports/access"): REVIEW,
+    ("GET", "/api/reports/access/events"): REVIEW,
     # Location, routing, areas.
     ("POST", "/api/locate"): LOCATE,
     ("POST", "/api/route"): LOCATE,

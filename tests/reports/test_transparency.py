@@ -22,6 +22,7 @@ from camroute.audit.service import record_many
 from camroute.audit.tables import audit_events
 from camroute.cameras.store import insert_camera
 from camroute.cli import app
+from camroute.ptz.models import PtzAction
 from camroute.reports.models import TransparencyReport
 from camroute.reports.render import to_csv, to_html
 from camroute.reports.service import transparency
@@ -95,6 +96,21 @@ def _seed() -> list[dict[str, Any]]:
         _e("retention_purged", "system", "system", details={"incidents": 3, "tickets": 4})
     )
     events.append(_e("login_ok", USERS[1], "dispatcher"))  # not counted
+    events += _ptz_events()
+    return events
+
+
+def _ptz_events() -> list[dict[str, Any]]:
+    """What the ptz package writes: three aims, four returns home, and no move besides."""
+    events = [
+        _e(PtzAction.moved, USERS[n], "dispatcher", subject="CAM-P", incident_id="I1")
+        for n in range(3)
+    ]
+    events += [_e(PtzAction.returned_home, "system", "system", subject="CAM-P") for _ in range(4)]
+    events.append(_e(PtzAction.refused, USERS[0], "dispatcher", subject="CAM-P"))
+    events.append(_e(PtzAction.taken_over, SUPERVISOR, "supervisor", subject="CAM-P"))
+    events.append(_e(PtzAction.released, SUPERVISOR, "supervisor", subject="CAM-P"))
+    events.append(_e(PtzAction.calibrated, "gus", "gis_admin", subject="CAM-P"))
     return events
 
 
@@ -178,7 +194,8 @@ def test_numbers_equal_independent_counts(seeded: Engine) -> None:
     assert report.views_per_incident_median == sorted(per_incident.values())[1] == 3.0
     assert table(report.cameras_most_used) == {"CAM-A": "5", "CAM-R": "<5"}
     assert (report.retention_runs.shown, report.records_purged.shown) == ("<5", "7")
-    assert report.ptz_moves.shown == "0"
+    moves = [r for r in rows if r["action"] in ("ptz_moved", "ptz_returned_home")]
+    assert report.ptz_moves.shown == shown(len(moves)) == "7"
     assert report.audit_chain_ok
     assert report.audit_checked == len(rows)
     assert report.audit_head.startswith(f"{max(r['id'] for r in rows)}:")

@@ -43,7 +43,10 @@ LABELS: dict[str, dict[Lang, str]] = {
         "vi": "Lượt xem mỗi sự việc (trung vị)",
         "en": "Views per incident (median)",
     },
-    "ptz_moves": {"vi": "Lần điều khiển PTZ", "en": "PTZ moves"},
+    "ptz_moves": {
+        "vi": "Lần xoay camera PTZ (cả lần tự quay về vị trí gốc)",
+        "en": "PTZ moves (returns home included)",
+    },
     "retention_runs": {"vi": "Lần xóa dữ liệu hết hạn", "en": "Retention purges run"},
     "records_purged": {"vi": "Bản ghi đã xóa", "en": "Records purged"},
     "audit": {"vi": "Chuỗi nhật ký kiểm toán", "en": "Audit chain"},
@@ -172,14 +175,23 @@ def to_html(
         f"({report.audit_checked}), <code>{escape(report.audit_head)}</code></p>"
     )
     style = (
-        "body{font-family:'DejaVu Sans','Noto Sans',Arial,sans-serif;margin:24px;max-width:760px}"
         "table{border-collapse:collapse;margin:6px 0 14px}td{border-bottom:1px solid #ddd;"
-        "padding:2px 10px}td.n{text-align:right}.note{color:#555;font-size:13px}"
-        "code{font-size:11px;word-break:break-all}h2{font-size:17px;margin-top:22px}"
+        "padding:2px 10px}td.n{text-align:right}"
+        "code{font-size:11px;word-break:break-all}"
         "section{break-inside:avoid}"
+    )
+    return html_page(_label("title", lang), "".join(parts), lang=lang, style=style)
+
+
+def html_page(title: str, body: str, *, lang: Lang, style: str = "", width_px: int = 760) -> str:
+    """A self-contained UTF-8 page: ``title`` escaped, ``body`` as given (already escaped)."""
+    base = (
+        "body{font-family:'DejaVu Sans','Noto Sans',Arial,sans-serif;margin:24px;"
+        f"max-width:{width_px}px}}.note{{color:#555;font-size:13px}}"
+        "h2{font-size:17px;margin-top:22px}"
     )
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
-        f"<title>{escape(_label('title', lang))}</title><style>{style}</style></head>"
-        f"<body>{''.join(parts)}</body></html>"
+        f"<title>{escape(title)}</title><style>{base}{style}</style></head>"
+        f"<body>{body}</body></html>"
     )

@@ -1,4 +1,4 @@
-"""Report use cases over the store: the transparency report for a period."""
+"""Report use cases over the store: the transparency report and the access review."""
 
 from __future__ import annotations
 
@@ -11,20 +11,32 @@ from sqlalchemy import Engine
 from camroute.areas.store import read_features
 from camroute.cameras.store import load_cameras
 from camroute.errors import InvalidInputError
-from camroute.reports.models import TransparencyReport
+from camroute.reports.access import Rules, build_access, classify, read_period
+from camroute.reports.models import (
+    AccessEvents,
+    AccessFigureName,
+    AccessReport,
+    TransparencyReport,
+)
 from camroute.reports.transparency import build_report
+from camroute.settings import Settings
 
 MAX_DAYS = 3660
 
 
-def transparency(engine: Engine, *, date_from: date, date_to: date) -> TransparencyReport:
-    """The transparency report from ``date_from`` to ``date_to`` (exclusive, UTC days)."""
+def check_period(date_from: date, date_to: date) -> None:
+    """Refuse a reversed, empty or too long period (problem naming ``to``)."""
     if date_to <= date_from:
         raise InvalidInputError(
             f"to {date_to.isoformat()} must be after from {date_from.isoformat()}", field="to"
         )
     if (date_to - date_from).days > MAX_DAYS:
         raise InvalidInputError(f"a report covers at most {MAX_DAYS} days", field="to")
+
+
+def transparency(engine: Engine, *, date_from: date, date_to: date) -> TransparencyReport:
+    """The transparency report from ``date_from`` to ``date_to`` (exclusive, UTC days)."""
+    check_period(date_from, date_to)
     frame = load_cameras(engine)
     restricted = set(frame.loc[frame["access_class"] == "restricted", "id"].astype(str))
     return build_report(
@@ -41,3 +53,38 @@ def ward_places(engine: Engine, codes: Iterable[str]) -> dict[str, tuple[float, 
             point = shapely.point_on_surface(unit.geometry)
             out.setdefault(unit.code, (float(point.x), float(point.y)))
     return out
+
+
+def rules_from(settings: Settings) -> Rules:
+    """The access review's outlier rule and shift length, as configured."""
+    return Rules(
+        outlier_factor=settings.access_outlier_factor,
+        outlier_min_events=settings.access_outlier_min_events,
+        shift_s=settings.access_shift_s,
+    )
+
+
+def access_review(
+    engine: Engine, *, date_from: date, date_to: date, rules: Rules | None = None
+) -> AccessReport:
+    """The supervisors' access review from ``date_from`` to ``date_to`` (exclusive)."""
+    check_period(date_from, date_to)
+    return build_access(engine, date_from=date_from, date_to=date_to, rules=rules or Rules())
+
+
+def access_events(
+    engine: Engine,
+    *,
+    date_from: date,
+    date_to: date,
+    user: str,
+    figure: AccessFigureName,
+    rules: Rules | None = None,
+) -> AccessEvents:
+    """The audit events behind ``user``'s ``figure`` in the review of the period."""
+    check_period(date_from, date_to)
+    shift_s = (rules or Rules()).shift_s
+    period, context = read_period(engine, date_from=date_from, date_to=date_to, shift_s=shift_s)
+    tally, _ = classify(period, context, shift_s=shift_s)
+    wanted = set(tally.get(user, {}).get(figure, []))
+    return AccessEvents(user=user, figure=figure, items=[e for e in period if e.id in wanted])

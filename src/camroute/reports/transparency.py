@@ -17,8 +17,12 @@ from sqlalchemy import Engine
 
 from camroute.audit.models import AuditEvent, AuditQuery
 from camroute.audit.service import Action, query, verify
+from camroute.ptz.models import PtzAction
 from camroute.reports.models import SMALL, Count, TransparencyReport
 
+# Every event the ptz package writes when a camera turns: a user's aim, and the return home
+# of a camera nobody watches any more (the system's move, as public as the user's).
+PTZ_MOVES = (PtzAction.moved, PtzAction.returned_home)
 ACTIONS = (
     Action.call_received,
     Action.incident_opened,
@@ -27,7 +31,7 @@ ACTIONS = (
     Action.protected_view_approved,
     Action.stream_closed,
     Action.retention_purged,
-    "ptz_moved",
+    *PTZ_MOVES,
 )
 TOP_CAMERAS = 10
 _PAGE = 10_000
@@ -124,7 +128,7 @@ def tally(
         "view_duration_p95_s": _quantile(durations, 0.95),
         "views_per_incident_median": _quantile(list(per_incident.values()), 0.5),
         "cameras_most_used": cameras,
-        "ptz_moves": count("ptz_moves", len(by.get("ptz_moved", []))),
+        "ptz_moves": count("ptz_moves", sum(len(by.get(a, [])) for a in PTZ_MOVES)),
         "retention_runs": count("retention_runs", len(purges)),
         "records_purged": count("records_purged", purged),
     }

@@ -1,5 +1,6 @@
 // camroute dispatcher map: wires the parts together. Plain ES modules, no build step.
 
+import { initAccess, showAccessButton } from "./js/access.js";
 import { api, problemText, setBearer, setUnauthorizedHandler } from "./js/api.js";
 import { editCamera, stopEditing } from "./js/admin.js";
 import { showHeadingQueue } from "./js/headingqueue.js";
@@ -132,6 +133,7 @@ async function startSession(user) {
   document.getElementById("logout").hidden = false;
   document.getElementById("search-form").hidden = false;
   document.body.dataset.role = user.role;
+  showAccessButton(user.role); // supervisors and auditors: the access review
   const config = await loadMapConfig();
   if (config) applyStartView(savedView());
   // A city tile server (CAMROUTE_TILE_URL) replaces the imported basemap.
@@ -174,6 +176,7 @@ async function main() {
   initCameraLayer(map);
   initSearch();
   initMyViews();
+  initAccess();
   setUnauthorizedHandler(() => { if (state.user) showLogin(t("login.failed")); });
   on("select-incident", (id) => selectIncident(id));
   on("open-camera", (cam) => { if (state.selectedId) requestView(state.selectedId, cam); });
