@@ -23,11 +23,12 @@ from camroute.cli import app
 from camroute.reports.access import FIGURES, Rules
 from camroute.reports.access_render import access_csv, access_html
 from camroute.reports.models import AccessReport
-from camroute.reports.service import access_events, access_review
+from camroute.reports.service import Reader, access_events, access_review
 
 TEAM = ("an", "binh", "chau")
 ROGUE = "tuan"
 SHIFT_S = 1  # the rogue's login is older than a shift when the views come (a 1.2 s sleep)
+READER = Reader("sup-review", "supervisor")
 RULES = Rules(outlier_factor=2.0, outlier_min_events=3, shift_s=SHIFT_S)
 
 
@@ -117,7 +118,7 @@ def _independent(rows: list[dict[str, Any]]) -> dict[str, dict[str, set[int]]]:
 
 def test_figures_equal_independent_counts(seeded: Engine) -> None:
     start, end = _today()
-    report = access_review(seeded, date_from=start, date_to=end, rules=RULES)
+    report = access_review(seeded, reader=READER, date_from=start, date_to=end, rules=RULES)
     with seeded.connect() as conn:
         rows = [dict(r) for r in conn.execute(sa.select(audit_events)).mappings()]
     expected = _independent(rows)
@@ -143,7 +144,7 @@ def test_figures_equal_independent_counts(seeded: Engine) -> None:
 
 def test_the_outlier_is_flagged_against_the_team_median(seeded: Engine) -> None:
     start, end = _today()
-    report = access_review(seeded, date_from=start, date_to=end, rules=RULES)
+    report = access_review(seeded, reader=READER, date_from=start, date_to=end, rules=RULES)
     assert report.team_median["views"] == 2.0  # 1, 1, 2, 2, 8
     flagged = {r.user for r in report.users if r.outlier}
     assert flagged == {ROGUE}
@@ -154,14 +155,18 @@ def test_the_outlier_is_flagged_against_the_team_median(seeded: Engine) -> None:
     assert rogue.off_ranking.outlier
     assert not rogue.after_close.outlier  # 2 events: under the minimum of 3
     lax = access_review(
-        seeded, date_from=start, date_to=end, rules=Rules(outlier_factor=4.0, shift_s=SHIFT_S)
+        seeded,
+        reader=READER,
+        date_from=start,
+        date_to=end,
+        rules=Rules(outlier_factor=4.0, shift_s=SHIFT_S),
     )
     assert not next(r for r in lax.users if r.user == ROGUE).views.outlier  # 8 = 4 x 2
 
 
 def test_the_link_of_a_figure_returns_its_events(seeded: Engine) -> None:
     start, end = _today()
-    report = access_review(seeded, date_from=start, date_to=end, rules=RULES)
+    report = access_review(seeded, reader=READER, date_from=start, date_to=end, rules=RULES)
     rogue = report.users[0]
     query = parse_qs(urlsplit(rogue.off_ranking.events_url).query)
     assert query == {
@@ -171,29 +176,39 @@ def test_the_link_of_a_figure_returns_its_events(seeded: Engine) -> None:
         "figure": ["off_ranking"],
     }
     events = access_events(
-        seeded, date_from=start, date_to=end, user=ROGUE, figure="off_ranking", rules=RULES
+        seeded,
+        reader=READER,
+        date_from=start,
+        date_to=end,
+        user=ROGUE,
+        figure="off_ranking",
+        rules=RULES,
     )
     assert [e.id for e in events.items] == rogue.off_ranking.event_ids
     assert {e.subject for e in events.items} == {"CAM-5", "CAM-6", "CAM-7", "CAM-8", "CAM-9"}
-    nobody = access_events(seeded, date_from=start, date_to=end, user="x", figure="views")
+    nobody = access_events(
+        seeded, reader=READER, date_from=start, date_to=end, user="x", figure="views"
+    )
     assert nobody.items == []
 
 
 def test_an_empty_period_has_no_users(seeded: Engine) -> None:
-    report = access_review(seeded, date_from=date(2020, 1, 1), date_to=date(2020, 1, 2))
+    report = access_review(
+        seeded, reader=READER, date_from=date(2020, 1, 1), date_to=date(2020, 1, 2)
+    )
     assert report.users == []
     assert report.team_median["views"] == 0.0
     assert "Không có lượt xem nào" in access_html(report, lang="vi")
 
 
 def test_a_period_at_year_one_is_empty_not_an_overflow(seeded: Engine) -> None:
-    report = access_review(seeded, date_from=date(1, 1, 1), date_to=date(1, 1, 2))
+    report = access_review(seeded, reader=READER, date_from=date(1, 1, 1), date_to=date(1, 1, 2))
     assert report.users == []
 
 
 def test_csv_and_html_carry_the_figures(seeded: Engine) -> None:
     start, end = _today()
-    report = access_review(seeded, date_from=start, date_to=end, rules=RULES)
+    report = access_review(seeded, reader=READER, date_from=start, date_to=end, rules=RULES)
     rows = list(csv.DictReader(io.StringIO(access_csv(report))))
     assert len(rows) == len(report.users) * len(FIGURES)
     cell = next(r for r in rows if r["user"] == ROGUE and r["figure"] == "refusals")
@@ -229,3 +244,32 @@ def test_the_cli_writes_the_three_formats(seeded: Engine, tmp_path: Path) -> Non
     bad = CliRunner().invoke(app, [*reversed_args, "--db", db])
     assert bad.exit_code == 2
     assert "must be after" in bad.output
+
+
+def test_every_read_of_the_review_is_audited_with_what_was_read(seeded: Engine) -> None:
+    """The review names users, so reading it is itself an event, and the review ignores it."""
+    start, end = _today()
+    before = access_review(seeded, reader=READER, date_from=start, date_to=end, rules=RULES)
+    access_events(
+        seeded, reader=READER, date_from=start, date_to=end, user=ROGUE, figure="refusals"
+    )
+    with seeded.connect() as conn:
+        reads = conn.execute(
+            sa.select(audit_events.c.actor, audit_events.c.role, audit_events.c.details)
+            .where(audit_events.c.action == "report_read")
+            .order_by(audit_events.c.id.desc())
+            .limit(2)
+        ).all()
+    newest, older = (
+        orjson.loads(r.details) if isinstance(r.details, str) else r.details for r in reads
+    )
+    assert {(r.actor, r.role) for r in reads} == {("sup-review", "supervisor")}
+    assert newest == {
+        "period_from": start.isoformat(),
+        "period_to": end.isoformat(),
+        "user": ROGUE,
+        "figure": "refusals",
+    }
+    assert older == {"period_from": start.isoformat(), "period_to": end.isoformat()}
+    after = access_review(seeded, reader=READER, date_from=start, date_to=end, rules=RULES)
+    assert after.users == before.users

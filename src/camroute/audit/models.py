@@ -29,6 +29,7 @@ class Action(StrEnum):
     retention_purged = "retention_purged"
     zone_changed = "zone_changed"  # a protected zone created, changed or deleted
     protected_view_approved = "protected_view_approved"  # a supervisor opened one, with a reason
+    report_read = "report_read"  # someone read a report naming users (the access review)
 
 
 class AuditEvent(BaseModel):

@@ -84,7 +84,10 @@ _process_secret: list[str] = []
 
 def cli_actor() -> str:
     """The audit actor for CLI changes: ``cli:<os user>``."""
-    return f"cli:{getpass.getuser()}"
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no passwd entry and no USER variable (some containers)
+        return "cli"
 
 
 def signing_secret(settings: Settings) -> str:

@@ -88,8 +88,9 @@ def access_cmd(
     Outliers against the team's median are marked; every figure lists its audit event ids.
     Names users: for the centre's supervisors, not for publication.
     """
+    from camroute.auth.service import cli_actor
     from camroute.reports.access_render import access_csv, access_html
-    from camroute.reports.service import access_review, rules_from
+    from camroute.reports.service import Reader, access_review, rules_from
 
     try:
         with migrated_engine(db, create=False) as engine:
@@ -97,6 +98,7 @@ def access_cmd(
                 engine,
                 date_from=date_from.date(),
                 date_to=date_to.date(),
+                reader=Reader(cli_actor(), "cli"),
                 rules=rules_from(settings_for(db)),
             )
     except CamrouteError as exc:

@@ -13,11 +13,12 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
 
 from camroute.api.deps import EngineDep, SettingsDep
-from camroute.auth.deps import Role, require_roles
+from camroute.auth.deps import PrincipalDep, Role, require_roles
 from camroute.reports.access_render import access_csv, access_html
 from camroute.reports.models import AccessEvents, AccessFigureName, AccessReport, TransparencyReport
 from camroute.reports.render import to_csv, to_html
 from camroute.reports.service import (
+    Reader,
     access_events,
     access_review,
     rules_from,
@@ -63,6 +64,7 @@ def transparency_report(
 def access_report(
     engine: EngineDep,
     settings: SettingsDep,
+    principal: PrincipalDep,
     date_from: DateFrom,
     date_to: DateTo,
     fmt: Format = "json",
@@ -70,9 +72,16 @@ def access_report(
 ) -> AccessReport | Response:
     """Per user: views, off-ranking share, after close, outside the shift, refusals, outliers.
 
-    Every figure lists its audit event ids and links to them (``events_url``).
+    Every figure lists its audit event ids and links to them (``events_url``). Each read is
+    audited (``report_read``): the review names users.
     """
-    report = access_review(engine, date_from=date_from, date_to=date_to, rules=rules_from(settings))
+    report = access_review(
+        engine,
+        date_from=date_from,
+        date_to=date_to,
+        reader=Reader(principal.name, principal.role),
+        rules=rules_from(settings),
+    )
     if fmt == "csv":
         return Response(access_csv(report), media_type="text/csv; charset=utf-8")
     if fmt == "html":
@@ -84,6 +93,7 @@ def access_report(
 def access_report_events(
     engine: EngineDep,
     settings: SettingsDep,
+    principal: PrincipalDep,
     date_from: DateFrom,
     date_to: DateTo,
     user: Annotated[str, Query(min_length=1, max_length=128, description="the user's name")],
@@ -96,5 +106,6 @@ def access_report_events(
         date_to=date_to,
         user=user,
         figure=figure,
+        reader=Reader(principal.name, principal.role),
         rules=rules_from(settings),
     )

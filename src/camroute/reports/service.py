@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 import shapely
 from sqlalchemy import Engine
 
 from camroute.areas.store import read_features
+from camroute.audit.models import Action
+from camroute.audit.service import record
 from camroute.cameras.store import load_cameras
 from camroute.errors import InvalidInputError
 from camroute.reports.access import Rules, build_access, classify, read_period
@@ -20,6 +23,7 @@ from camroute.reports.models import (
 )
 from camroute.reports.transparency import build_report
 from camroute.settings import Settings
+from camroute.store.txn import writing
 
 MAX_DAYS = 3660
 
@@ -64,12 +68,39 @@ def rules_from(settings: Settings) -> Rules:
     )
 
 
+@dataclass(frozen=True)
+class Reader:
+    """Who reads the access review: it names users, so each read is itself audited."""
+
+    name: str
+    role: str
+
+
+def _record_read(engine: Engine, reader: Reader, **details: str) -> None:
+    with writing(engine) as conn:
+        record(
+            conn,
+            actor=reader.name,
+            role=reader.role,
+            action=Action.report_read,
+            subject="access",
+            details=details,
+        )
+
+
 def access_review(
-    engine: Engine, *, date_from: date, date_to: date, rules: Rules | None = None
+    engine: Engine,
+    *,
+    date_from: date,
+    date_to: date,
+    reader: Reader,
+    rules: Rules | None = None,
 ) -> AccessReport:
     """The supervisors' access review from ``date_from`` to ``date_to`` (exclusive)."""
     check_period(date_from, date_to)
-    return build_access(engine, date_from=date_from, date_to=date_to, rules=rules or Rules())
+    report = build_access(engine, date_from=date_from, date_to=date_to, rules=rules or Rules())
+    _record_read(engine, reader, period_from=date_from.isoformat(), period_to=date_to.isoformat())
+    return report
 
 
 def access_events(
@@ -79,10 +110,19 @@ def access_events(
     date_to: date,
     user: str,
     figure: AccessFigureName,
+    reader: Reader,
     rules: Rules | None = None,
 ) -> AccessEvents:
     """The audit events behind ``user``'s ``figure`` in the review of the period."""
     check_period(date_from, date_to)
+    _record_read(
+        engine,
+        reader,
+        period_from=date_from.isoformat(),
+        period_to=date_to.isoformat(),
+        user=user,
+        figure=figure,
+    )
     shift_s = (rules or Rules()).shift_s
     period, context = read_period(engine, date_from=date_from, date_to=date_to, shift_s=shift_s)
     tally, _ = classify(period, context, shift_s=shift_s)
