@@ -48,6 +48,17 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("CAMROUTE_ARTIFACTS", ROOT / "tmp" / "artifacts")).resolve()
 
 
+def doc_shot(name: str) -> Path:
+    """Where a test saves the picture ``docs/`` shows: docs/ itself only when asked.
+
+    ``CAMROUTE_DOC_SHOTS=1`` refreshes the pictures in docs/; otherwise they go with the
+    artifacts, so a test run never rewrites tracked files.
+    """
+    folder = ROOT / "docs" if os.environ.get("CAMROUTE_DOC_SHOTS") else ARTIFACTS
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
+
+
 def _require_browser() -> None:
     if Path(CHROMIUM).exists() and importlib.util.find_spec("playwright") is not None:
         return

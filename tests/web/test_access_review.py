@@ -4,16 +4,15 @@ behind it, and reads the page in English after the switch."""
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.web.conftest import doc_shot
 
 from camroute.audit.service import record_many
 
 pytestmark = pytest.mark.browser
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 ROGUE_VIEWS = 12
 TEAM_SIZE = 8  # of two ranked views each: the team's median stays 2 whatever other tests did
 
@@ -78,8 +77,7 @@ def test_a_supervisor_sees_the_outlier_and_the_events_behind_it(
     assert shown == view_ids
     assert "Sự kiện kiểm toán" in page.inner_text("#access-events h3")
     assert "mở xem trực tiếp" in page.inner_text("#access-events")
-    DOCS.mkdir(exist_ok=True)
-    page.locator("#access-dialog").screenshot(path=str(DOCS / "screenshot-access-review.png"))
+    page.locator("#access-dialog").screenshot(path=str(doc_shot("screenshot-access-review.png")))
 
 
 def test_the_review_speaks_english_after_the_switch(page: Any, login: Any, stack: Any) -> None:
