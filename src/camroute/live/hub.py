@@ -194,6 +194,7 @@ class VideoHub:
         self._starting: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()  # of every feed, ended ones too
         self.opened = 0  # ffmpeg processes started, ever (for tests and the benchmark)
+        self.codecs: dict[str, str] = {}  # the codec string each key's last feed had
 
     async def join(self, key: str, source: VideoSource) -> Viewer:
         """A viewer of ``key``'s feed (started if needed), once its init segment is known."""
@@ -293,6 +294,7 @@ class VideoHub:
         elif box.kind == "moov":
             feed.init += box.data
             feed.codec = codec_string(box)
+            self.codecs[feed.key] = feed.codec
             feed.ready.set()
             trex = trex_flags_of(box)
         elif box.kind == "moof":

@@ -8,7 +8,7 @@ import { el, toast } from "./dom.js";
 import { t } from "./i18n.js";
 import { streamMjpeg } from "./mjpeg.js";
 import { emit, metrics, state } from "./state.js";
-import { streamVideo } from "./video.js";
+import { streamVideo, videoQuery } from "./video.js";
 
 export const MAX_TILES = 4;
 const AMBER_S = 2;
@@ -80,7 +80,7 @@ function addTile(incidentId, cameraId, purpose, view) {
   video.muted = true; // the property, not only the attribute, lets autoplay start
   const note = el("div", { class: "note", hidden: true });
   const age = el("div", { class: "age", dataset: { i18n: "live.waiting" } }, t("live.waiting"));
-  const tile = { incidentId, cameraId, view, lastFrameAt: null, abort: new AbortController(), img, video, note, age, objectUrl: null, stream: "" };
+  const tile = { incidentId, cameraId, view, lastFrameAt: null, abort: new AbortController(), img, video, note, age, objectUrl: null, stream: videoQuery() };
   tile.node = el("div", { class: "tile", dataset: { camera: cameraId, incident: incidentId } },
     el("header", {}, el("strong", {}, cameraId),
       el("span", { class: "purpose", dataset: { i18n: `purpose.${purposeKey(purpose)}` } }, t(`purpose.${purposeKey(purpose)}`)),
@@ -170,8 +170,9 @@ async function snapshotsInstead(tile, key) {
 }
 
 // The camera's RTSP stream as video. Returns true when the tile is settled (closed, or on
-// snapshots), false when the camera has no RTSP stream (MJPEG next). An H.265 stream the
-// browser cannot play is asked again as the camera's H.264 sub-stream; with none, snapshots.
+// snapshots), false when the camera has no RTSP stream (MJPEG next). The server is told whether
+// H.265 plays here and picks the stream (an H.265 camera's H.264 sub-stream, or 404
+// no_sub_stream: snapshots). A stream that still cannot play is asked again as the sub-stream.
 async function runVideo(tile) {
   while (!tile.abort.signal.aborted) {
     const view = tile.view;
@@ -187,8 +188,8 @@ async function runVideo(tile) {
     }
     const response = outcome && outcome.response;
     if (outcome && outcome.kind === "unsupported") {
-      if (tile.stream) return snapshotsInstead(tile, "live.h265_snapshots").then(() => true);
-      tile.stream = "?stream=sub";
+      if (tile.stream.includes("stream=sub")) return snapshotsInstead(tile, "live.h265_snapshots").then(() => true);
+      tile.stream = videoQuery({ sub: true });
       continue;
     }
     if (response && response.status === 404 && tile.view === view) {

@@ -10,6 +10,18 @@ export function canPlay(codec) {
   return Boolean(codec) && typeof MediaSource !== "undefined" && MediaSource.isTypeSupported(mimeOf(codec));
 }
 
+// H.265 Main profile, level 3.1, as the page asks before the server opens anything: the server
+// then gives an H.265 camera's H.264 sub-stream to a browser that cannot play it.
+const HEVC_PROBES = ["hvc1.1.6.L93.B0", "hev1.1.6.L93.B0"];
+
+export function canPlayH265() { return HEVC_PROBES.some(canPlay); }
+
+// The query the tile asks the relay with: whether H.265 plays here, and (after the main stream
+// proved unplayable) the sub-stream.
+export function videoQuery({ sub = false } = {}) {
+  return `?h265=${canPlayH265() ? 1 : 0}${sub ? "&stream=sub" : ""}`;
+}
+
 function opened(mediaSource) {
   return new Promise((resolve) => mediaSource.addEventListener("sourceopen", resolve, { once: true }));
 }
