@@ -37,7 +37,11 @@ def _video_camera(camera_id: str, south_m: float, rtsp_url: str, sim: str) -> di
 def cameras(stack: Stack) -> Iterator[Cameras]:
     require_gstreamer()
     steady = RtspCamera(
-        ["WV-264", "WV-265"], h265_ids=["WV-265"], user=RTSP_USER, password=RTSP_PASSWORD
+        ["WV-264", "WV-265", "WV-UNSET"],
+        h265_ids=["WV-265"],
+        unset_clock_ids=["WV-UNSET"],
+        user=RTSP_USER,
+        password=RTSP_PASSWORD,
     ).start()
     dying = RtspCamera(["WV-DIES"], user=RTSP_USER, password=RTSP_PASSWORD).start()
     rows = [
@@ -46,6 +50,7 @@ def cameras(stack: Stack) -> Iterator[Cameras]:
         _video_camera("WV-265-ONLY", 34, steady.url("WV-265", "live"), stack.sim_url),
         _video_camera("WV-DIES", 36, dying.url("WV-DIES"), stack.sim_url),
         _video_camera("WV-265-PROBED", 38, steady.url("WV-265"), stack.sim_url),
+        _video_camera("WV-UNSET", 40, steady.url("WV-UNSET"), stack.sim_url),
     ]
     engine = stack.app.state.engine
     with engine.begin() as conn:
@@ -94,6 +99,28 @@ def test_video_tile_plays_the_rtsp_camera_and_shows_its_frame_age(
     age_s = float(page.get_attribute(f"{tile} .age", "data-age-s") or "nan")
     assert 0.0 <= age_s < 1.0
     assert page.is_hidden(f"{tile} img")
+    assert "stale" not in (page.get_attribute(tile, "class") or "")
+
+
+def test_video_tile_ages_frames_on_the_cameras_clock(
+    page: Any, ui: Any, login: Any, stack: Stack, cameras: Cameras
+) -> None:
+    tile = _open(page, ui, login, stack, "WV-264")
+    page.wait_for_selector(f"{tile} .age[data-clock='camera']", timeout=8000)
+    assert "theo đồng hồ camera" in page.inner_text(f"{tile} .age")
+    age_s = float(page.get_attribute(f"{tile} .age", "data-age-s") or "nan")
+    assert 0.0 <= age_s < 1.5  # capture to arrival counts too, on a clock that agrees
+    assert "amber" not in (page.get_attribute(tile, "class") or "")
+
+
+def test_a_camera_clock_a_century_off_is_named_and_not_used(
+    page: Any, ui: Any, login: Any, stack: Stack, cameras: Cameras
+) -> None:
+    tile = _open(page, ui, login, stack, "WV-UNSET")
+    page.wait_for_selector(f"{tile} .age[data-clock='off']", timeout=8000)
+    assert "đồng hồ camera lệch" in page.inner_text(f"{tile} .age")
+    age_s = float(page.get_attribute(f"{tile} .age", "data-age-s") or "nan")
+    assert 0.0 <= age_s < 1.0  # aged by arrival instead
     assert "stale" not in (page.get_attribute(tile, "class") or "")
 
 

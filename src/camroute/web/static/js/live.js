@@ -125,9 +125,23 @@ function showFrame(tile, blob, at) {
   showAge(tile);
 }
 
-// The frame age (seconds) now; null before the first frame.
+// How far the camera's clock (its RTCP sender reports) may differ from ours and still be
+// believed; past it the tile says the camera's clock is off and ages frames by their arrival.
+const CAMERA_CLOCK_SANE_S = 30;
+
+// Whether the tile ages frames on the camera's clock: "camera", "off" (its clock is wrong),
+// or "" (the camera sends no sender reports, or this is MJPEG or snapshots).
+export function clockOf(tile) {
+  if (tile.cameraLagMs == null) return "";
+  return Math.abs(tile.cameraLagMs) <= CAMERA_CLOCK_SANE_S * 1000 ? "camera" : "off";
+}
+
+// The frame age (seconds) now; null before the first frame. On the camera's clock, the age
+// also counts the time from the camera's capture to the frame's arrival here.
 export function frameAgeS(tile, nowMs = Date.now()) {
-  return tile.lastFrameAt == null ? null : Math.max(0, (nowMs - tile.lastFrameAt) / 1000);
+  if (tile.lastFrameAt == null) return null;
+  const lagMs = clockOf(tile) === "camera" ? Math.max(0, tile.cameraLagMs) : 0;
+  return Math.max(0, (nowMs - tile.lastFrameAt + lagMs) / 1000);
 }
 
 function showAge(tile) {
@@ -136,8 +150,11 @@ function showAge(tile) {
   delete tile.age.dataset.i18n; // from now on the age is written here, every 250 ms
   tile.node.classList.toggle("amber", age > AMBER_S && age <= STALE_S);
   tile.node.classList.toggle("stale", age > STALE_S);
-  tile.age.textContent = `${age > STALE_S ? `${t("live.stale")} · ` : ""}${t("live.age", { s: age.toFixed(1) })}`;
+  const clock = clockOf(tile);
+  const said = clock ? ` · ${t(`live.clock_${clock}`, { s: Math.round(tile.cameraLagMs / 1000) })}` : "";
+  tile.age.textContent = `${age > STALE_S ? `${t("live.stale")} · ` : ""}${t("live.age", { s: age.toFixed(1) })}${said}`;
   tile.age.dataset.ageS = age.toFixed(2);
+  tile.age.dataset.clock = clock;
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -182,6 +199,7 @@ async function runVideo(tile) {
         signal: tile.abort.signal,
         video: tile.video,
         onData: (ms) => { showVideo(tile, true); tile.lastFrameAt = ms; },
+        onClock: (cameraMs) => { tile.cameraLagMs = Date.now() - cameraMs; },
       });
     } catch {
       if (tile.abort.signal.aborted) return true;
