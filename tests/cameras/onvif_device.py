@@ -53,6 +53,16 @@ class Profile:
     width: int
     height: int
     ptz: bool = False
+    source: str = "VideoSource_1"  # an NVR has one per channel
+
+
+def nvr_profiles(channels: int) -> list[Profile]:
+    """An NVR's profiles: a main (H.265) and a sub (H.264) stream on each channel."""
+    return [
+        Profile(f"Ch{c}_{s}", f"{s}Stream{c}", enc, w, h, source=f"VideoSource_{c}")
+        for c in range(1, channels + 1)
+        for s, enc, w, h in (("main", "H265", 1920, 1080), ("sub", "H264", 640, 360))
+    ]
 
 
 def _profiles() -> list[Profile]:
@@ -83,9 +93,12 @@ class FakeCamera:
     calls: list[str] = field(default_factory=list)
 
     def stream_uri(self, token: str) -> str:
-        """The RTSP URI of one profile (Hikvision style: channel 1, stream 01 / 02)."""
-        index = [p.token for p in self.profiles].index(token) + 1
-        return f"rtsp://{self.address.split(':')[0]}:554/Streaming/Channels/10{index}"
+        """The RTSP URI of one profile (Hikvision style: channel, then stream 01 / 02)."""
+        profile = next(p for p in self.profiles if p.token == token)
+        sources = list(dict.fromkeys(p.source for p in self.profiles))
+        index = [p.token for p in self.profiles if p.source == profile.source].index(token) + 1
+        channel = sources.index(profile.source) + 1
+        return f"rtsp://{self.address.split(':')[0]}:554/Streaming/Channels/{channel}0{index}"
 
     def snapshot_uri(self, token: str) -> str:
         """The JPEG snapshot URI of one profile."""
@@ -174,6 +187,10 @@ def _profile_xml(profile: Profile, ptz: bool) -> str:
     )
     return (
         f'<trt:Profiles token="{profile.token}" fixed="true"><tt:Name>{profile.name}</tt:Name>'
+        f'<tt:VideoSourceConfiguration token="VSC_{profile.source}"><tt:Name>{profile.source}'
+        f"</tt:Name><tt:UseCount>2</tt:UseCount><tt:SourceToken>{profile.source}"
+        f'</tt:SourceToken><tt:Bounds x="0" y="0" width="{profile.width}" '
+        f'height="{profile.height}"/></tt:VideoSourceConfiguration>'
         f'<tt:VideoEncoderConfiguration token="VE_{profile.token}"><tt:Name>{profile.name}'
         f"</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>{profile.encoding}</tt:Encoding>"
         f"<tt:Resolution><tt:Width>{profile.width}</tt:Width><tt:Height>{profile.height}"

@@ -18,7 +18,7 @@ from camroute.cameras.onvif_probe import probe_cameras, registry_change
 from camroute.cameras.secrets import CredentialCipher
 from camroute.cameras.tables import camera_credentials, camera_history
 
-from .onvif_device import FakeCamera, running, silent
+from .onvif_device import FakeCamera, nvr_profiles, running, silent
 
 LOOPBACK = CameraNetworks.of(["127.0.0.0/8"])
 CIPHER = CredentialCipher("a passphrase of at least thirty-two characters, for tests")
@@ -335,3 +335,35 @@ def test_registry_change_kind(stored: str, pan: bool, kind: str | None) -> None:
     assert (change.rtsp_url, change.rtsp_sub_url) == ("rtsp://10.0.0.5/m", "rtsp://10.0.0.5/s")
     # The main profile serves no snapshot: another profile's is taken.
     assert change.snapshot_url == "http://10.0.0.5/s.jpg"
+
+
+@pytest.fixture
+def nvr() -> Iterator[tuple[FakeCamera, str]]:
+    fake = FakeCamera(model="DS-7616NI-K2", profiles=nvr_profiles(3), ptz=None)
+    with running(fake) as url:
+        yield fake, url
+
+
+def test_an_nvr_channel_takes_only_that_channels_profiles(
+    store_engine: Engine, nvr: tuple[FakeCamera, str]
+) -> None:
+    _add(store_engine, "nvr-2", nvr[1], nvr_channel=2)
+    [result] = _probe(store_engine, ["nvr-2"])
+    assert result.ok, result.reason
+    row = _row(store_engine, "nvr-2")
+    assert row["rtsp_url"] == "rtsp://127.0.0.1:554/Streaming/Channels/201"
+    assert row["rtsp_sub_url"] == "rtsp://127.0.0.1:554/Streaming/Channels/202"
+    assert result.device is not None
+    assert {p.source_token for p in result.device.profiles} == {"VideoSource_2"}
+    assert [p.encoding for p in result.device.profiles] == ["H265", "H264"]
+
+
+def test_an_nvr_channel_the_device_lacks_is_reported_and_nothing_written(
+    store_engine: Engine, nvr: tuple[FakeCamera, str]
+) -> None:
+    _add(store_engine, "nvr-9", nvr[1], nvr_channel=9)
+    before = _row(store_engine, "nvr-9")
+    [result] = _probe(store_engine, ["nvr-9"])
+    assert (result.ok, result.error) == (False, "no_channel")
+    assert result.reason == "the device has 3 video channels, not channel 9"
+    assert _row(store_engine, "nvr-9") == before

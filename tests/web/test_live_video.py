@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from tests.live.rtsp_fixtures import RTSP_PASSWORD, RTSP_USER, require_gstreamer
 from tests.web.conftest import CALLER, M_PER_DEG_LAT, Stack, placed_camera
 
+from camroute.cameras.onvif_model import DeviceInfo, MediaProfile, OnvifDevice
+from camroute.cameras.onvif_store import save_device
 from camroute.cameras.store import insert_camera, set_credentials
 from camroute.sim.rtsp import RtspCamera
 
@@ -34,7 +37,11 @@ def _video_camera(camera_id: str, south_m: float, rtsp_url: str, sim: str) -> di
 def cameras(stack: Stack) -> Iterator[Cameras]:
     require_gstreamer()
     steady = RtspCamera(
-        ["WV-264", "WV-265"], h265_ids=["WV-265"], user=RTSP_USER, password=RTSP_PASSWORD
+        ["WV-264", "WV-265", "WV-UNSET"],
+        h265_ids=["WV-265"],
+        unset_clock_ids=["WV-UNSET"],
+        user=RTSP_USER,
+        password=RTSP_PASSWORD,
     ).start()
     dying = RtspCamera(["WV-DIES"], user=RTSP_USER, password=RTSP_PASSWORD).start()
     rows = [
@@ -42,17 +49,28 @@ def cameras(stack: Stack) -> Iterator[Cameras]:
         _video_camera("WV-265", 32, steady.url("WV-265"), stack.sim_url),  # has a sub-stream
         _video_camera("WV-265-ONLY", 34, steady.url("WV-265", "live"), stack.sim_url),
         _video_camera("WV-DIES", 36, dying.url("WV-DIES"), stack.sim_url),
+        _video_camera("WV-265-PROBED", 38, steady.url("WV-265"), stack.sim_url),
+        _video_camera("WV-UNSET", 40, steady.url("WV-UNSET"), stack.sim_url),
     ]
     engine = stack.app.state.engine
     with engine.begin() as conn:
         for row in rows:
             insert_camera(conn, row, actor="test")
             set_credentials(conn, row["id"], username=RTSP_USER, password=RTSP_PASSWORD)
+        save_device(conn, "WV-265-PROBED", _probed(steady), at=datetime.now(UTC))
     stack.app.state.camera_index.wait()
     stack.app.state.camera_index.rebuild(engine, viewsheds=False)
     yield Cameras(steady=steady, dying=dying)
     steady.stop()
     dying.stop()
+
+
+def _probed(cam: RtspCamera) -> OnvifDevice:
+    """What the camera's ONVIF profiles would say: H.265 main, H.264 sub."""
+    uris = {"H265": cam.url("WV-265"), "H264": cam.url("WV-265", "Streaming/Channels/102")}
+    profiles = [MediaProfile(token=k, encoding=k, stream_uri=v) for k, v in uris.items()]
+    info = DeviceInfo(manufacturer="Hikvision", model="DS-2CD2T47")
+    return OnvifDevice(info=info, profiles=profiles, main_token="H265", sub_token="H264")
 
 
 def _open(page: Any, ui: Any, login: Any, stack: Stack, camera_id: str) -> str:
@@ -84,6 +102,28 @@ def test_video_tile_plays_the_rtsp_camera_and_shows_its_frame_age(
     assert "stale" not in (page.get_attribute(tile, "class") or "")
 
 
+def test_video_tile_ages_frames_on_the_cameras_clock(
+    page: Any, ui: Any, login: Any, stack: Stack, cameras: Cameras
+) -> None:
+    tile = _open(page, ui, login, stack, "WV-264")
+    page.wait_for_selector(f"{tile} .age[data-clock='camera']", timeout=8000)
+    assert "theo đồng hồ camera" in page.inner_text(f"{tile} .age")
+    age_s = float(page.get_attribute(f"{tile} .age", "data-age-s") or "nan")
+    assert 0.0 <= age_s < 1.5  # capture to arrival counts too, on a clock that agrees
+    assert "amber" not in (page.get_attribute(tile, "class") or "")
+
+
+def test_a_camera_clock_a_century_off_is_named_and_not_used(
+    page: Any, ui: Any, login: Any, stack: Stack, cameras: Cameras
+) -> None:
+    tile = _open(page, ui, login, stack, "WV-UNSET")
+    page.wait_for_selector(f"{tile} .age[data-clock='off']", timeout=8000)
+    assert "đồng hồ camera lệch" in page.inner_text(f"{tile} .age")
+    age_s = float(page.get_attribute(f"{tile} .age", "data-age-s") or "nan")
+    assert 0.0 <= age_s < 1.0  # aged by arrival instead
+    assert "stale" not in (page.get_attribute(tile, "class") or "")
+
+
 def test_video_tile_turns_stale_within_6_s_of_the_camera_dying(
     page: Any, ui: Any, login: Any, stack: Stack, cameras: Cameras
 ) -> None:
@@ -106,6 +146,23 @@ def test_h265_the_browser_cannot_play_falls_back_to_the_h264_sub_stream(
         f'document.querySelector("{tile} video")?.currentTime > 0.3', timeout=10000
     )
     assert page.is_hidden(f"{tile} .note")
+
+
+def test_h265_stated_by_onvif_plays_the_sub_stream_without_opening_the_main(
+    page: Any, ui: Any, login: Any, stack: Stack, cameras: Cameras
+) -> None:
+    if page.evaluate("MediaSource.isTypeSupported('video/mp4; codecs=\"hvc1.1.6.L93.B0\"')"):
+        pytest.skip("this Chromium plays H.265 itself")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "video.mp4" in r.url else None)
+    tile = _open(page, ui, login, stack, "WV-265-PROBED")
+    page.wait_for_function(
+        f'document.querySelector("{tile} video")?.currentTime > 0.3', timeout=10000
+    )
+    assert asked
+    assert all(url.endswith("video.mp4?h265=0") for url in asked), asked
+    assert "WV-265-PROBED/main" not in stack.app.state.video_hub.codecs
+    assert "WV-265-PROBED/sub" in stack.app.state.video_hub.codecs
 
 
 def test_h265_without_a_sub_stream_shows_snapshots_and_says_why(

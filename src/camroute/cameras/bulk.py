@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from numpy.typing import NDArray
 from sqlalchemy import Connection
 
-from camroute.cameras.model import NOT_IMPORTED, STREAM_FLAGS
+from camroute.cameras.model import KEPT_UNLESS_GIVEN, NOT_IMPORTED, STREAM_FLAGS
 from camroute.cameras.streams import moves_credentials
 from camroute.cameras.tables import (
     camera_credentials,
@@ -34,14 +34,14 @@ from camroute.store.types import UtcDateTime
 ProgressFn = Callable[[int, int], None]
 CHUNK_ROWS = 50_000
 SQLITE_CACHE_KIB = 64 * 1024
-# An import neither compares nor writes the ONVIF address, the sub-stream and the provenance
-# of streams and PTZ: a re-import keeps them (see _provenance for when it resets the latter).
+# An import neither compares nor writes the provenance of streams and PTZ: a re-import keeps
+# it (see _provenance for when it resets it).
 DATA_COLUMNS = tuple(
     c.name for c in cameras.columns if c.name not in ("id", "version", "updated_at", *NOT_IMPORTED)
 )
 # Which imported fields each provenance column speaks for.
 PROVENANCE: dict[str, tuple[str, ...]] = {
-    "streams_source": tuple(u for u in STREAM_FLAGS if u not in NOT_IMPORTED),
+    "streams_source": tuple(STREAM_FLAGS),
     "ptz_source": ("kind", "pan_min_deg", "pan_max_deg", "tilt_min_deg", "tilt_max_deg"),
 }
 STAGE_COLUMNS = ("id", *DATA_COLUMNS, "username", "password")
@@ -124,24 +124,37 @@ def _load(
         cursor.close()
 
 
-def _json_of(conn: Connection, table: sa.Table) -> sa.ColumnElement[Any]:
+def compared_columns(frame: pd.DataFrame) -> tuple[str, ...]:
+    """The columns an import of ``frame`` compares and writes for cameras already stored."""
+    return tuple(c for c in DATA_COLUMNS if c not in KEPT_UNLESS_GIVEN or c in frame.columns)
+
+
+def _json_of(conn: Connection, table: sa.Table, data: tuple[str, ...]) -> sa.ColumnElement[Any]:
     pairs: list[Any] = []
-    for name in ("id", *DATA_COLUMNS):
+    for name in ("id", *data):
         pairs += [sa.literal_column(f"'{name}'"), table.c[name]]
     builder = sa.func.json_object if conn.dialect.name == "sqlite" else sa.func.json_build_object
     return builder(*pairs)
 
 
-def _mark(conn: Connection, stage: sa.Table) -> None:
+def _mark(conn: Connection, stage: sa.Table, data: tuple[str, ...]) -> None:
     same_id = cameras.c.id == stage.c.id
     conn.execute(sa.update(stage).values(op="new").where(~sa.select(1).where(same_id).exists()))
-    differs = sa.or_(*[cameras.c[n].is_distinct_from(stage.c[n]) for n in DATA_COLUMNS])
+    differs = sa.or_(*[cameras.c[n].is_distinct_from(stage.c[n]) for n in data])
     conn.execute(
         sa.update(stage).values(op="changed").where(sa.select(1).where(same_id, differs).exists())
     )
 
 
-def _history(conn: Connection, stage: sa.Table, *, actor: str, source: str, now: datetime) -> None:
+def _history(
+    conn: Connection,
+    stage: sa.Table,
+    data: tuple[str, ...],
+    *,
+    actor: str,
+    source: str,
+    now: datetime,
+) -> None:
     cols = ["camera_id", "action", "actor", "source", "at", "before", "after"]
     at = sa.literal(now, UtcDateTime())
     who, src = sa.literal(actor), sa.literal(source)
@@ -156,22 +169,22 @@ def _history(conn: Connection, stage: sa.Table, *, actor: str, source: str, now:
         who,
         src,
         at,
-        _json_of(conn, cameras),
-        _json_of(conn, stage),
+        _json_of(conn, cameras, data),
+        _json_of(conn, stage, data),
     ).where(stage.c.op == "changed", cameras.c.id == stage.c.id)
     conn.execute(sa.insert(camera_history).from_select(cols, created))
     conn.execute(sa.insert(camera_history).from_select(cols, changed))
 
 
-def _write(conn: Connection, stage: sa.Table, *, now: datetime) -> None:
+def _write(conn: Connection, stage: sa.Table, data: tuple[str, ...], *, now: datetime) -> None:
     at = sa.literal(now, UtcDateTime())
     conn.execute(
         sa.update(cameras)
         .where(cameras.c.id == stage.c.id, stage.c.op == "changed")
         .values(
             {
-                **{n: stage.c[n] for n in DATA_COLUMNS},
-                **_provenance(stage),
+                **{n: stage.c[n] for n in data},
+                **_provenance(stage, data),
                 "version": cameras.c.version + 1,
                 "updated_at": at,
             }
@@ -182,11 +195,14 @@ def _write(conn: Connection, stage: sa.Table, *, now: datetime) -> None:
     _credentials(conn, stage, now)
 
 
-def _provenance(stage: sa.Table) -> dict[str, sa.ColumnElement[Any]]:
+def _provenance(stage: sa.Table, data: tuple[str, ...]) -> dict[str, sa.ColumnElement[Any]]:
     """Provenance kept unless the file changes a field it speaks for (then: unknown)."""
     return {
         source: sa.case(
-            (sa.or_(*[cameras.c[n].is_distinct_from(stage.c[n]) for n in fields]), sa.null()),
+            (
+                sa.or_(*[cameras.c[n].is_distinct_from(stage.c[n]) for n in fields if n in data]),
+                sa.null(),
+            ),
             else_=cameras.c[source],
         )
         for source, fields in PROVENANCE.items()
@@ -337,13 +353,14 @@ def bulk_upsert(
     stage = staging_table()
     stage.create(conn)  # temporary and transactional: a rollback removes it too
     _load(conn, stage.name, STAGE_COLUMNS, frame, progress)
-    _mark(conn, stage)
+    data = compared_columns(frame)
+    _mark(conn, stage, data)
     counts: dict[str, int] = dict(
         conn.execute(sa.select(stage.c.op, sa.func.count()).group_by(stage.c.op)).all()
     )
-    _history(conn, stage, actor=actor, source=source, now=now)
+    _history(conn, stage, data, actor=actor, source=source, now=now)
     cleared = _drop_moved_credentials(conn, stage)  # before _write: it compares stored URLs
-    _write(conn, stage, now=now)
+    _write(conn, stage, data, now=now)
     stage.drop(conn)
     return UpsertCounts(
         imported=int(counts.get("new", 0)),

@@ -10,7 +10,8 @@ A mapping file is JSON::
      "url_preset": "hikvision",                    # vendor URL templates (below)
      "url_templates": {"mjpeg_url": "http://{host}/cgi-bin/mjpg/video.cgi?channel={channel}"}}
 
-A URL template fills ``snapshot_url`` / ``mjpeg_url`` / ``rtsp_url`` from the row's columns
+A URL template fills ``snapshot_url`` / ``mjpeg_url`` / ``rtsp_url`` / ``rtsp_sub_url`` /
+``onvif_url`` from the row's columns
 (``{host}`` is the row's ``host`` cell, percent-encoded so it stays one part of the URL) where the
 row has no URL of its own; a row with a template's column empty is rejected naming it.
 ``url_preset`` takes a vendor's usual paths from :data:`URL_PRESETS`; ``url_templates`` add to
@@ -55,6 +56,8 @@ ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "owner": ("owner", "operator", "agency"),
     "username": ("username", "user"),
     "password": ("password",),
+    "nvr_channel": ("nvr_channel", "channel", "kenh"),
+    "onvif_url": ("onvif_url", "onvif"),
 }
 SAME_NAME: Final = (
     "pan_min_deg",
@@ -68,6 +71,7 @@ SAME_NAME: Final = (
     "snapshot_url",
     "mjpeg_url",
     "rtsp_url",
+    "rtsp_sub_url",
     "access_class",
 )
 # OpenStreetMap tags (``camera:angle`` is tilt, never field of view).
@@ -88,28 +92,31 @@ MAPPABLE: Final = frozenset(
 META_KEYS: Final = frozenset(
     {"defaults", "kind_values", "id_prefix", "url_preset", "url_templates"}
 )
-URL_FIELDS: Final = ("snapshot_url", "mjpeg_url", "rtsp_url")
-# The vendors' own paths; ``{channel}`` is the channel number (1, 2, ...). The ``-sub`` presets
-# take the sub-stream (usually H.264, smaller) for RTSP.
+URL_FIELDS: Final = ("snapshot_url", "mjpeg_url", "rtsp_url", "rtsp_sub_url", "onvif_url")
+# The vendors' own paths; ``{channel}`` is the channel number (1, 2, ...): a camera's own
+# channel 1, or an NVR's channel, whose ONVIF address is the NVR's (the row's ``channel`` is
+# then also its ``nvr_channel``). The ``-sub`` presets take the sub-stream (usually H.264,
+# smaller) as the RTSP stream itself.
 _HIK_SNAPSHOT: Final = "http://{host}/ISAPI/Streaming/channels/{channel}01/picture"
 _DAHUA_SNAPSHOT: Final = "http://{host}/cgi-bin/snapshot.cgi?channel={channel}"
+_HIK_RTSP: Final = "rtsp://{host}:554/Streaming/Channels/{channel}0"
+_DAHUA_RTSP: Final = "rtsp://{host}:554/cam/realmonitor?channel={channel}&subtype="
+_ONVIF: Final = "http://{host}/onvif/device_service"  # both vendors' (and their OEMs') path
 URL_PRESETS: Final[dict[str, dict[str, str]]] = {
     "hikvision": {
         "snapshot_url": _HIK_SNAPSHOT,
-        "rtsp_url": "rtsp://{host}:554/Streaming/Channels/{channel}01",
+        "rtsp_url": _HIK_RTSP + "1",
+        "rtsp_sub_url": _HIK_RTSP + "2",
+        "onvif_url": _ONVIF,
     },
-    "hikvision-sub": {
-        "snapshot_url": _HIK_SNAPSHOT,
-        "rtsp_url": "rtsp://{host}:554/Streaming/Channels/{channel}02",
-    },
+    "hikvision-sub": {"snapshot_url": _HIK_SNAPSHOT, "rtsp_url": _HIK_RTSP + "2"},
     "dahua": {
         "snapshot_url": _DAHUA_SNAPSHOT,
-        "rtsp_url": "rtsp://{host}:554/cam/realmonitor?channel={channel}&subtype=0",
+        "rtsp_url": _DAHUA_RTSP + "0",
+        "rtsp_sub_url": _DAHUA_RTSP + "1",
+        "onvif_url": _ONVIF,
     },
-    "dahua-sub": {
-        "snapshot_url": _DAHUA_SNAPSHOT,
-        "rtsp_url": "rtsp://{host}:554/cam/realmonitor?channel={channel}&subtype=1",
-    },
+    "dahua-sub": {"snapshot_url": _DAHUA_SNAPSHOT, "rtsp_url": _DAHUA_RTSP + "1"},
 }
 
 

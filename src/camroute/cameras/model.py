@@ -120,9 +120,14 @@ CAMERA_FIELDS: Final = (
     "rtsp_sub_url",
     "streams_source",
     "ptz_source",
+    "nvr_channel",
 )
-# Columns only the API and the ONVIF probe write (not mapped from import files yet).
-NOT_IMPORTED: Final = ("onvif_url", "rtsp_sub_url", "streams_source", "ptz_source")
+# Columns only the API and the ONVIF probe write (provenance), never mapped from import files.
+NOT_IMPORTED: Final = ("streams_source", "ptz_source")
+# Set by the ONVIF probe or the API as often as by a file: an import whose file has no such
+# column (and no URL template for it) keeps the stored value.
+KEPT_UNLESS_GIVEN: Final = ("onvif_url", "rtsp_sub_url", "nvr_channel")
+NVR_CHANNEL_MAX: Final = 512
 
 
 def _check_aware(value: datetime | None) -> datetime | None:
@@ -155,6 +160,12 @@ class _Optics(BaseModel):
     )
     onvif_url: Url | None = Field(
         default=None, description="ONVIF device service, e.g. http://10.0.0.5/onvif/device_service"
+    )
+    nvr_channel: int | None = Field(
+        default=None,
+        ge=1,
+        le=NVR_CHANNEL_MAX,
+        description="the NVR video channel this camera is (its onvif_url is the NVR's)",
     )
     owner: ShortText | None = None
 
@@ -285,6 +296,7 @@ class CameraAdminRead(CameraRead):
     rtsp_url: str | None
     rtsp_sub_url: str | None
     onvif_url: str | None
+    nvr_channel: int | None = None
 
 
 class CameraWritten(CameraAdminRead):

@@ -28,6 +28,7 @@ from camroute.cameras.fov import KIND_DEFAULTS
 from camroute.cameras.importers import SourceFileError, SourceFrame, points_of
 from camroute.cameras.mapping import (
     ALIASES,
+    URL_FIELDS,
     Mapping,
     find_column,
     resolve_columns,
@@ -36,11 +37,13 @@ from camroute.cameras.mapping import (
 from camroute.cameras.model import (
     ACCESS_CLASSES,
     CAMERA_FIELDS,
+    KEPT_UNLESS_GIVEN,
     MAX_RANGE_M,
+    NVR_CHANNEL_MAX,
     STATUSES,
     split_userinfo,
 )
-from camroute.cameras.networks import STREAM_URL_FIELDS, CameraNetworks, check_stream_urls
+from camroute.cameras.networks import CAMERA_URL_FIELDS, CameraNetworks, check_stream_urls
 from camroute.errors import InvalidInputError
 
 KIND_WORDS: Final[dict[str, str]] = {
@@ -339,9 +342,24 @@ def _categories(
             seen_raw,
         )
         out["last_seen"] = seen
-    for name in ("snapshot_url", "mjpeg_url", "rtsp_url"):
+    _urls(frame, cols, out, mapping, checks)
+
+
+def _urls(
+    frame: pd.DataFrame,
+    cols: dict[str, tuple[str, ...]],
+    out: pd.DataFrame,
+    mapping: Mapping | None,
+    checks: Checks,
+) -> None:
+    """The URL fields (a template fills a row without its own) and the NVR channel."""
+    if "nvr_channel" in cols:  # else a re-import keeps the stored channel
+        out["nvr_channel"] = _channels(frame, cols["nvr_channel"], checks)
+    for name in URL_FIELDS:
         values = clean_text(frame, cols.get(name))
         template = mapping.url_templates.get(name) if mapping else None
+        if name in KEPT_UNLESS_GIVEN and name not in cols and template is None:
+            continue
         if template is not None:  # the row's own URL, if it has one, wins
             need = np.asarray(values.isna(), dtype=bool)
             values = values.where(~need, _templated(frame, template, name, need, checks))
@@ -399,9 +417,22 @@ def _templated(
     return filled
 
 
+def _channels(frame: pd.DataFrame, cols: tuple[str, ...] | None, checks: Checks) -> pd.Series:
+    """The NVR channel numbers (whole numbers 1..512), nullable; others reject the row."""
+    if not cols:
+        return pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    raw = column(frame, cols)
+    values, unreadable = numbers(raw)
+    whole = np.isnan(values) | ((values == np.round(values)) & (values >= 1))
+    bad = unreadable | ~whole | (values > NVR_CHANNEL_MAX)
+    checks.fail(bad, f"nvr_channel {{v!r}} is not a channel number 1..{NVR_CHANNEL_MAX}", raw)
+    values[bad] = np.nan
+    return pd.Series(values, index=frame.index).round().astype("Int64")
+
+
 def _move_url_credentials(out: pd.DataFrame) -> None:
     """``user:password@`` in a stream URL goes to the credentials, never to the API."""
-    for name in ("snapshot_url", "mjpeg_url", "rtsp_url"):
+    for name in (u for u in URL_FIELDS if u in out.columns):
         urls = out[name].dropna()
         if urls.empty:
             continue
@@ -416,12 +447,12 @@ def _move_url_credentials(out: pd.DataFrame) -> None:
 
 def _check_networks(out: pd.DataFrame, checks: Checks, networks: CameraNetworks) -> None:
     """Reject rows whose stream URLs point at an IP literal outside the camera networks."""
-    urls = out[list(STREAM_URL_FIELDS)]
+    urls = out[[u for u in CAMERA_URL_FIELDS if u in out.columns]]
     having = np.flatnonzero(np.asarray(urls.notna().any(axis=1), dtype=bool))
     refused = np.zeros(len(out), dtype=bool)
     reasons: list[str | None] = [None] * len(out)
     for i in having:
-        row = {name: urls.iat[int(i), j] for j, name in enumerate(STREAM_URL_FIELDS)}
+        row = {name: urls.iat[int(i), j] for j, name in enumerate(urls.columns)}
         try:
             check_stream_urls(row, networks)
         except InvalidInputError as exc:

@@ -130,6 +130,7 @@ def _profile(raw: Mapping[str, Any]) -> MediaProfile:
         width_px=None if width is None else int(width),
         height_px=None if height is None else int(height),
         ptz_node=_at(raw, "PTZConfiguration", "NodeToken"),
+        source_token=_at(raw, "VideoSourceConfiguration", "SourceToken"),
     )
 
 
@@ -143,14 +144,39 @@ def _uri(raw: Any, *, operation: str, schemes: tuple[str, ...]) -> str:
     return split_userinfo(uri.strip())[0]
 
 
-async def _media(camera: _Camera) -> list[MediaProfile]:
+def channel_profiles(profiles: list[MediaProfile], channel: int | None) -> list[MediaProfile]:
+    """The profiles of an NVR's video channel ``channel`` (1, 2, ...; None: all of them).
+
+    An NVR lists one video source per channel, each with its own profiles (main, sub); the
+    channels are numbered in the order their sources first appear.
+
+    Examples
+    --------
+    >>> nvr = [MediaProfile(token=f"{c}{s}", source_token=f"VS{c}") for c in (1, 2) for s in "ms"]
+    >>> [p.token for p in channel_profiles(nvr, 2)]
+    ['2m', '2s']
+    >>> channel_profiles(nvr, 3)
+    Traceback (most recent call last):
+    ...
+    camroute.cameras.onvif_client.OnvifProbeError: the device has 2 video channels, not channel 3
+    """
+    if channel is None:
+        return profiles
+    sources = list(dict.fromkeys(p.source_token for p in profiles))
+    if channel > len(sources):
+        raise OnvifProbeError(
+            "no_channel", f"the device has {len(sources)} video channels, not channel {channel}"
+        )
+    return [p for p in profiles if p.source_token == sources[channel - 1]]
+
+
+async def _media(camera: _Camera, channel: int | None) -> list[MediaProfile]:
     media = await camera.create_media_service()
     raw = _plain(await media.GetProfiles())
     if not isinstance(raw, list) or not raw:
         raise OnvifProbeError("malformed", "GetProfiles returned no media profile")
     profiles = []
-    for item in raw:
-        profile = _profile(item)
+    for profile in channel_profiles([_profile(item) for item in raw], channel):
         stream = await media.GetStreamUri(
             {"StreamSetup": STREAM_SETUP, "ProfileToken": profile.token}
         )
@@ -227,11 +253,11 @@ def choose_streams(profiles: list[MediaProfile]) -> tuple[str | None, str | None
     return main.token, (others[0].token if others else None)
 
 
-async def _ask(camera: _Camera) -> OnvifDevice:
+async def _ask(camera: _Camera, channel: int | None) -> OnvifDevice:
     await camera.update_xaddrs()
     devicemgmt = await camera.create_devicemgmt_service()
     info = _device_info(await devicemgmt.GetDeviceInformation())
-    profiles = await _media(camera)
+    profiles = await _media(camera, channel)
     main, sub = choose_streams(profiles)
     ptz = await _ptz(camera, profiles)
     return OnvifDevice(info=info, profiles=profiles, main_token=main, sub_token=sub, ptz=ptz)
@@ -289,13 +315,21 @@ async def load_wsdls(names: tuple[str, ...] = ("devicemgmt", "media", "ptz")) ->
 
 
 async def probe_device(
-    url: str, *, username: str | None, password: str | None, timeout_s: float = 10.0
+    url: str,
+    *,
+    username: str | None,
+    password: str | None,
+    timeout_s: float = 10.0,
+    channel: int | None = None,
 ) -> OnvifDevice:
-    """What the ONVIF device at ``url`` says about itself, within ``timeout_s`` in all."""
+    """What the ONVIF device at ``url`` says about itself, within ``timeout_s`` in all.
+
+    ``channel``: the camera is that video channel of an NVR; only its profiles are kept.
+    """
     camera = _Camera(url, username, password)
     try:
         async with asyncio.timeout(timeout_s):
-            return await _ask(camera)
+            return await _ask(camera, channel)
     except Exception as exc:
         raise explain(exc, timeout_s=timeout_s) from exc
     finally:

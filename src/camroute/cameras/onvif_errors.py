@@ -19,6 +19,13 @@ class OnvifRefusedError(InvalidInputError):
     code = "onvif_refused"
 
 
+class OnvifNoChannelError(InvalidInputError):
+    """The NVR has no video channel with the camera's ``nvr_channel`` number."""
+
+    code = "onvif_no_channel"
+    title = "No such NVR channel"
+
+
 class OnvifUnreachableError(UpstreamError):
     """The camera did not accept the connection."""
 
@@ -51,6 +58,7 @@ class OnvifTimeoutError(UpstreamError):
 ERRORS: dict[ProbeErrorKind, type[CamrouteError]] = {
     "not_found": CameraNotFoundError,
     "no_onvif_url": NoOnvifUrlError,
+    "no_channel": OnvifNoChannelError,
     "refused": OnvifRefusedError,
     "unreachable": OnvifUnreachableError,
     "not_authorized": OnvifNotAuthorizedError,

@@ -14,7 +14,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 ProbeErrorKind = Literal[
-    "not_found", "no_onvif_url", "unreachable", "not_authorized", "timeout", "malformed", "refused"
+    "not_found",
+    "no_onvif_url",
+    "no_channel",
+    "unreachable",
+    "not_authorized",
+    "timeout",
+    "malformed",
+    "refused",
 ]
 
 
@@ -42,6 +49,9 @@ class MediaProfile(_Frozen):
     stream_uri: str | None = None
     snapshot_uri: str | None = None
     ptz_node: str | None = Field(default=None, description="the PTZ node this profile drives")
+    source_token: str | None = Field(
+        default=None, description="its video source: one per camera input (an NVR channel)"
+    )
 
     @property
     def pixels(self) -> int:

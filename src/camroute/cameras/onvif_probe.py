@@ -178,6 +178,7 @@ async def _ask_all(
                     username=target.username,
                     password=target.password,
                     timeout_s=timeout_s,
+                    channel=target.channel,
                 )
             except OnvifProbeError as exc:
                 failure = _failed(target.camera_id, exc.kind, exc.reason)

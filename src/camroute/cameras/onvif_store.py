@@ -26,6 +26,7 @@ class OnvifTarget:
     username: str | None
     password: str | None
     stream_username: str | None
+    channel: int | None = None  # the NVR channel the camera is
 
 
 def _upsert(conn: Connection, camera_id: str, values: dict[str, object]) -> None:
@@ -84,6 +85,7 @@ def targets(
             cameras.c.id,
             cameras.c.onvif_url,
             cameras.c.version,
+            cameras.c.nvr_channel,
             camera_onvif.c.username,
             camera_onvif.c.password,
             camera_credentials.c.username.label("stream_username"),
@@ -110,6 +112,7 @@ def targets(
             username=row["username"] if own else row["stream_username"],
             password=open_password(row["password"] if own else row["stream_password"], cipher),
             stream_username=row["stream_username"],
+            channel=row["nvr_channel"],
         )
     return list(found.values()) if ids is None else [found[i] for i in ids if i in found]
 

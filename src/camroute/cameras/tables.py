@@ -51,6 +51,7 @@ def camera_columns() -> list[sa.Column[Any]]:
         sa.Column("rtsp_sub_url", text),
         sa.Column("streams_source", sa.String(160)),
         sa.Column("ptz_source", sa.String(160)),
+        sa.Column("nvr_channel", sa.Integer()),
     ]
 
 

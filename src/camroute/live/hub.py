@@ -19,9 +19,10 @@ import asyncio
 import logging
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
+from camroute.live.camclock import CameraClock, prft_times, timescale
 from camroute.live.fmp4 import Box, BoxSplitter, Fragment, Mp4FormatError, codec_string, fragment
 from camroute.live.fmp4 import default_sample_flags as trex_flags_of
 from camroute.live.upstream import CameraUnreachableError
@@ -77,7 +78,9 @@ def ffmpeg_command(*, ffmpeg: str = "ffmpeg") -> list[str]:
         # Read the concat list itself at once; the camera's own options are in the list.
         *("-probesize", "32", "-analyzeduration", "0", "-i", "pipe:0"),
         *("-map", "0:v:0", "-c", "copy", "-an", "-f", "mp4"),
-        *("-movflags", "empty_moov+default_base_moof+frag_every_frame", "pipe:1"),
+        *("-movflags", "empty_moov+default_base_moof+frag_every_frame"),
+        # Before each fragment a prft box: its frame's time on the camera's clock (RTCP).
+        *("-write_prft", "wallclock", "pipe:1"),
     ]
 
 
@@ -153,6 +156,10 @@ class Feed:
     viewers: set[Viewer] = field(default_factory=set)
     waiting: int = 0  # viewers waiting for the init segment
     last_data_at: float | None = None  # time.monotonic() of the last media bytes
+    camera_time_s: float | None = None  # the last frame's time on the camera's clock (Unix s)
+    camera_lag_s: float | None = None  # when it arrived here, minus that (clock offset + delay)
+    prft: bytes = b""  # the producer reference time box of the fragment being read
+    clock: CameraClock = field(default_factory=CameraClock)
     fragments: int = 0
     ended: str | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -194,6 +201,7 @@ class VideoHub:
         self._starting: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()  # of every feed, ended ones too
         self.opened = 0  # ffmpeg processes started, ever (for tests and the benchmark)
+        self.codecs: dict[str, str] = {}  # the codec string each key's last feed had
 
     async def join(self, key: str, source: VideoSource) -> Viewer:
         """A viewer of ``key``'s feed (started if needed), once its init segment is known."""
@@ -293,13 +301,32 @@ class VideoHub:
         elif box.kind == "moov":
             feed.init += box.data
             feed.codec = codec_string(box)
+            self.codecs[feed.key] = feed.codec
             feed.ready.set()
             trex = trex_flags_of(box)
+            feed.clock.ticks_per_s = timescale(box)
+        elif box.kind == "prft":
+            self._prft(feed, box)
         elif box.kind == "moof":
             return box, trex
         elif box.kind == "mdat" and pending is not None:
-            feed.take(fragment(pending, box, trex_flags=trex))
+            frag = fragment(pending, box, trex_flags=trex)
+            if feed.prft:  # kept with its fragment: the page reads the camera's clock there
+                frag = replace(
+                    frag, data=feed.prft + frag.data, mdat_offset=len(feed.prft) + frag.mdat_offset
+                )
+                feed.prft = b""
+            feed.take(frag)
         return None, trex
+
+    @staticmethod
+    def _prft(feed: Feed, box: Box) -> None:
+        """Keep the box for its fragment when it states the camera's clock; drop ffmpeg's own."""
+        times, now = prft_times(box), time.time()
+        if times is not None and feed.clock.is_camera(*times, arrived_s=now):
+            feed.prft = box.data
+            feed.camera_time_s = times[0]
+            feed.camera_lag_s = now - times[0]
 
     async def _log(self, feed: Feed) -> None:
         assert feed.proc.stderr is not None

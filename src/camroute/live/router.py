@@ -11,9 +11,10 @@ from camroute.auth.deps import COOKIE_NAME, PrincipalDep, Role, require_roles
 from camroute.auth.service import principal_from_api_key, principal_from_token
 from camroute.errors import AuthenticationError
 from camroute.live import mine, service
+from camroute.live.codec import Stream
 from camroute.live.models import ViewCreate, ViewRead
 from camroute.live.session import RelayContext, relay_mjpeg, relay_snapshot
-from camroute.live.video import Stream, relay_video
+from camroute.live.video import relay_video
 
 router = APIRouter(tags=["live"])
 VIEWERS = (Role.dispatcher, Role.supervisor)
@@ -24,7 +25,7 @@ VIDEO: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {"video/mp4": {}},
         "description": "fragmented MP4 of the camera's own frames (remuxed, never decoded); "
-        "the codec string is the X-Video-Codec header",
+        "the codec string is the X-Video-Codec header, the stream (main or sub) X-Video-Stream",
     }
 }
 MJPEG: dict[int | str, dict[str, Any]] = {
@@ -149,10 +150,17 @@ async def live_mjpeg(ticket: str, ctx: RelayDep) -> StreamingResponse:
 
 @router.get("/api/live/{ticket}/video.mp4", response_class=StreamingResponse, responses=VIDEO)
 async def live_video(
-    ticket: str, ctx: RelayDep, request: Request, stream: Stream = Stream.main
+    ticket: str,
+    ctx: RelayDep,
+    request: Request,
+    stream: Stream = Stream.main,
+    h265: bool | None = None,
 ) -> StreamingResponse:
     """The camera's RTSP stream as fMP4 through the relay, until the ticket ends.
 
     ``stream=sub``: the camera's H.264 sub-stream (404 ``no_sub_stream`` when it has none).
+    ``h265=0``: this browser cannot play H.265, so an H.265 camera is given its H.264
+    sub-stream (404 ``no_sub_stream`` when it has none); ``X-Video-Stream`` says which.
     """
-    return await relay_video(ctx, request.app.state.video_hub, ticket, stream=stream)
+    hub = request.app.state.video_hub
+    return await relay_video(ctx, hub, ticket, stream=stream, h265_ok=h265)

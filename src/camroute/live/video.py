@@ -3,18 +3,22 @@
 ``GET /api/live/{ticket}/video.mp4`` admits the ticket like the MJPEG relay (same purpose,
 expiry, revocation, audit of bytes and duration), joins the camera's shared feed
 (:mod:`camroute.live.hub`) and streams its init segment and fragments. The codec string
-(``avc1.…`` / ``hvc1.…``) is the ``X-Video-Codec`` header, for ``MediaSource.isTypeSupported``;
-``?stream=sub`` asks for the camera's H.264 sub-stream when the browser cannot play the main
-one (:mod:`camroute.cameras.substream`). The camera's address and credentials stay here.
+(``avc1.…`` / ``hvc1.…``) is the ``X-Video-Codec`` header, for ``MediaSource.isTypeSupported``.
+``?h265=0`` says the browser cannot play H.265: a camera whose main stream is H.265 (as its ONVIF
+profile states, else as read from the stream) is then given its H.264 sub-stream
+(:mod:`camroute.live.codec`); ``?stream=sub`` asks for the sub-stream outright. The sub-stream
+is the one the probe found, else the vendor path rule's (:mod:`camroute.cameras.substream`).
+The camera's address and credentials stay here.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -23,10 +27,19 @@ from fastapi.responses import StreamingResponse
 
 from camroute.audit.service import Action
 from camroute.cameras.model import split_userinfo
+from camroute.cameras.onvif_store import get_device
 from camroute.cameras.secrets import cipher_for
 from camroute.cameras.store import get_stream_source
 from camroute.cameras.substream import sub_stream_url
 from camroute.errors import CamrouteError, NotFoundError
+from camroute.live.codec import (
+    H265,
+    NoSubStreamError,
+    Stream,
+    choose_stream,
+    encoding_at,
+    encoding_name,
+)
 from camroute.live.hub import VideoHub, VideoSource, Viewer
 from camroute.live.service import note_seen
 from camroute.live.session import (
@@ -45,13 +58,6 @@ from camroute.live.upstream import CameraUnreachableError, checked_address
 RTSP_PORTS = {"rtsp": 554, "rtsps": 322}
 
 
-class Stream(StrEnum):
-    """Which of a camera's streams: its main stream, or the H.264 sub-stream."""
-
-    main = "main"
-    sub = "sub"
-
-
 class NoVideoError(NotFoundError):
     """The camera has no RTSP stream registered (the page uses MJPEG or snapshots)."""
 
@@ -59,37 +65,55 @@ class NoVideoError(NotFoundError):
     title: ClassVar[str] = "No video stream"
 
 
-class NoSubStreamError(NotFoundError):
-    """The camera has no known sub-stream (the page falls back to snapshots)."""
+@dataclass(frozen=True)
+class CameraStreams:
+    """A camera's main and sub-stream URLs (no user info), account, and stated encodings."""
 
-    code: ClassVar[str] = "no_sub_stream"
-    title: ClassVar[str] = "No sub-stream"
+    main_url: str
+    sub_url: str | None
+    username: str | None
+    password: str = field(repr=False)
+    main_encoding: str | None = None
+    sub_encoding: str | None = None
+
+    def url(self, stream: Stream) -> str:
+        if stream is Stream.main:
+            return self.main_url
+        if self.sub_url is None:
+            raise NoSubStreamError("the camera has no known sub-stream", field="stream")
+        return self.sub_url
 
 
-def _rtsp_url(ctx: RelayContext, camera_id: str, stream: Stream) -> tuple[str, str | None, str]:
+def camera_streams(ctx: RelayContext, camera_id: str) -> CameraStreams:
+    """The camera's streams: the probe's sub-stream URL, else the vendor path rule.
+
+    The encodings are those its last ONVIF probe stated for the profiles at these URLs.
+    """
     source = get_stream_source(
         ctx.engine, camera_id, cipher=cipher_for(ctx.settings.credentials_key)
     )
     if not source.rtsp_url:
         raise NoVideoError(f"camera {camera_id} has no rtsp url", field="camera_id")
     url, user, password = split_userinfo(source.rtsp_url)
-    if stream is Stream.sub:
-        sub = sub_stream_url(url)
-        if sub is None:
-            raise NoSubStreamError(f"camera {camera_id} has no known sub-stream", field="stream")
-        url = sub
-    user = source.username or user
-    password = source.password if source.username else password
-    return url, user, password or ""
+    sub = split_userinfo(source.rtsp_sub_url)[0] if source.rtsp_sub_url else sub_stream_url(url)
+    with ctx.engine.connect() as conn:
+        device = get_device(conn, camera_id)
+    return CameraStreams(
+        main_url=url,
+        sub_url=sub,
+        username=source.username or user,
+        password=(source.password if source.username else password) or "",
+        main_encoding=encoding_at(device, url),
+        sub_encoding=encoding_at(device, sub),
+    )
 
 
-async def video_source(ctx: RelayContext, camera_id: str, stream: Stream) -> VideoSource:
-    """The camera's RTSP source, its host resolved once and checked against the networks.
+async def video_source(ctx: RelayContext, url: str, streams: CameraStreams) -> VideoSource:
+    """The stream at ``url``, its host resolved once and checked against the networks.
 
     ffmpeg is given the checked address, so a DNS answer that changes after the check cannot
     send it (and the credentials) elsewhere.
     """
-    url, user, password = await anyio.to_thread.run_sync(lambda: _rtsp_url(ctx, camera_id, stream))
     parts = urlsplit(url)
     if parts.scheme not in RTSP_PORTS or not parts.hostname:
         raise CameraUnreachableError(f"the URL scheme {parts.scheme!r} cannot be relayed")
@@ -97,26 +121,75 @@ async def video_source(ctx: RelayContext, camera_id: str, stream: Stream) -> Vid
     address = await checked_address(parts.hostname, port, ctx.settings.camera_allow_list())
     host = f"[{address}]" if address.version == 6 else str(address)
     pinned = urlunsplit(parts._replace(netloc=f"{host}:{port}"))
-    return VideoSource(pinned, username=user or None, password=password)
+    return VideoSource(pinned, username=streams.username or None, password=streams.password)
+
+
+async def _join(
+    ctx: RelayContext, hub: VideoHub, camera_id: str, streams: CameraStreams, stream: Stream
+) -> Viewer:
+    source = await video_source(ctx, streams.url(stream), streams)
+    return await hub.join(f"{camera_id}/{stream.value}", source)
+
+
+async def open_stream(
+    ctx: RelayContext,
+    hub: VideoHub,
+    camera_id: str,
+    *,
+    asked: Stream,
+    h265_ok: bool | None,
+) -> tuple[Viewer, Stream, str]:
+    """A viewer of the stream this browser can play, which stream, and how it was chosen.
+
+    ``known``: the codec was known (ONVIF profile, or learned from an earlier feed), no
+    stream was opened to find it; ``probe``: the main stream was opened and its codec read.
+    """
+    streams = await anyio.to_thread.run_sync(lambda: camera_streams(ctx, camera_id))
+    learned = encoding_name(hub.codecs.get(f"{camera_id}/{Stream.main.value}"))
+    main_encoding = streams.main_encoding or learned
+    decide = functools.partial(
+        choose_stream,
+        asked,
+        h265_ok=h265_ok,
+        has_sub=streams.sub_url is not None,
+        sub_encoding=streams.sub_encoding,
+    )
+    stream = decide(main_encoding=main_encoding)
+    if stream is not None:
+        return await _join(ctx, hub, camera_id, streams, stream), stream, "known"
+    viewer = await _join(ctx, hub, camera_id, streams, Stream.main)
+    if encoding_name(viewer.feed.codec) != H265:
+        return viewer, Stream.main, "probe"
+    hub.leave(viewer)  # the browser cannot play it; the feed lingers for those who can
+    stream = decide(main_encoding=H265) or Stream.sub
+    return await _join(ctx, hub, camera_id, streams, stream), stream, "probe"
 
 
 async def relay_video(
-    ctx: RelayContext, hub: VideoHub, token: str, *, stream: Stream = Stream.main
+    ctx: RelayContext,
+    hub: VideoHub,
+    token: str,
+    *,
+    stream: Stream = Stream.main,
+    h265_ok: bool | None = None,
 ) -> StreamingResponse:
     """The camera's stream as fMP4, bytes of its frames untouched, while the ticket lives."""
     claims, deadline = await _admit(ctx, token)
     try:
-        source = await video_source(ctx, claims.camera_id, stream)
-        viewer = await hub.join(f"{claims.camera_id}/{stream.value}", source)
+        viewer, chosen, how = await open_stream(
+            ctx, hub, claims.camera_id, asked=stream, h265_ok=h265_ok
+        )
     except CameraUnreachableError as exc:
         await _failed(ctx, claims, exc)
         raise
     await anyio.to_thread.run_sync(
-        lambda: _audit(ctx, claims, Action.stream_opened, kind="video", stream=stream.value)
+        lambda: _audit(ctx, claims, Action.stream_opened, kind="video", stream=chosen.value)
     )
     age_s = viewer.feed.age_s() or 0.0
     headers = {
         "X-Video-Codec": viewer.feed.codec,
+        "X-Video-Stream": chosen.value,
+        "X-Video-Chosen-By": how,
         "Last-Frame-At": stamp(datetime.now(UTC) - timedelta(seconds=age_s)),
         "Cache-Control": "no-store",
         "X-Accel-Buffering": "no",

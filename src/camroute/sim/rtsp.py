@@ -57,6 +57,7 @@ class RtspCamera:
         camera_ids: Sequence[str],
         *,
         h265_ids: Sequence[str] = (),
+        unset_clock_ids: Sequence[str] = (),
         user: str | None = None,
         password: str = "",
         host: str = "127.0.0.1",
@@ -68,6 +69,7 @@ class RtspCamera:
     ) -> None:
         self.args = ["--host", host, "--port", str(port), "--ids", ",".join(camera_ids)]
         self.args += [a for i in h265_ids for a in ("--h265", i)]
+        self.args += [a for i in unset_clock_ids for a in ("--unset-clock", i)]
         self.args += ["--fps", str(fps), "--kbit", str(kbit)]
         self.args += ["--width", str(size[0]), "--height", str(size[1]), "--pattern", pattern]
         self.user, self.password, self.host = user, password, host

@@ -71,10 +71,29 @@ def launch_line(
     )
 
 
-def factory(line: str, *, with_auth: bool) -> Any:
+def _camera_clock(source: str) -> Any:
+    """A ``media-configure`` handler: the RTCP sender reports' NTP times come from ``source``.
+
+    ``running-time`` (seconds since the stream started, i.e. early 1900) plays a camera whose
+    clock was never set; the default ``ntp`` is this machine's clock.
+    """
+
+    def added(_bin: object, _sub: object, element: Any) -> None:
+        if element.get_factory() and element.get_factory().get_name() == "rtpbin":
+            element.set_property("ntp-time-source", source)
+
+    def configure(_factory: object, media: Any) -> None:
+        media.get_element().get_parent().connect("deep-element-added", added)
+
+    return configure
+
+
+def factory(line: str, *, with_auth: bool, clock: str = "ntp") -> Any:
     made = GstRtspServer.RTSPMediaFactory()
     made.set_launch(line)
     made.set_shared(True)
+    if clock != "ntp":
+        made.connect("media-configure", _camera_clock(clock))
     if with_auth:
         allowed = GstRtspServer.RTSPPermissions()
         allowed.add_role("viewer")
@@ -117,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="0: any free port (see 'ready')")
     parser.add_argument("--ids", required=True, help="comma-separated camera ids")
     parser.add_argument("--h265", action="append", default=[], help="id with an H.265 main")
+    parser.add_argument(
+        "--unset-clock", action="append", default=[], help="id whose RTCP clock was never set"
+    )
     parser.add_argument("--user")
     parser.add_argument("--password", default="")
     parser.add_argument("--width", type=int, default=320)
@@ -142,8 +164,9 @@ def main(argv: list[str] | None = None) -> int:
         half = {**size, "width": args.width // 4 * 2, "height": args.height // 4 * 2}
         sub = launch_line(camera_id, codec="h264", kbit=max(args.kbit // 4, 64), **half)
         base = f"/cameras/{camera_id}"
+        clock = "running-time" if camera_id in args.unset_clock else "ntp"
         for path, line in ((f"{base}/Streaming/Channels/101", main), (f"{base}/live", main)):
-            mounts.add_factory(path, factory(line, with_auth=bool(args.user)))
+            mounts.add_factory(path, factory(line, with_auth=bool(args.user), clock=clock))
         mounts.add_factory(
             f"{base}/Streaming/Channels/102", factory(sub, with_auth=bool(args.user))
         )

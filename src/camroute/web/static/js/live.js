@@ -8,7 +8,7 @@ import { el, toast } from "./dom.js";
 import { t } from "./i18n.js";
 import { streamMjpeg } from "./mjpeg.js";
 import { emit, metrics, state } from "./state.js";
-import { streamVideo } from "./video.js";
+import { streamVideo, videoQuery } from "./video.js";
 
 export const MAX_TILES = 4;
 const AMBER_S = 2;
@@ -80,7 +80,7 @@ function addTile(incidentId, cameraId, purpose, view) {
   video.muted = true; // the property, not only the attribute, lets autoplay start
   const note = el("div", { class: "note", hidden: true });
   const age = el("div", { class: "age", dataset: { i18n: "live.waiting" } }, t("live.waiting"));
-  const tile = { incidentId, cameraId, view, lastFrameAt: null, abort: new AbortController(), img, video, note, age, objectUrl: null, stream: "" };
+  const tile = { incidentId, cameraId, view, lastFrameAt: null, abort: new AbortController(), img, video, note, age, objectUrl: null, stream: videoQuery() };
   tile.node = el("div", { class: "tile", dataset: { camera: cameraId, incident: incidentId } },
     el("header", {}, el("strong", {}, cameraId),
       el("span", { class: "purpose", dataset: { i18n: `purpose.${purposeKey(purpose)}` } }, t(`purpose.${purposeKey(purpose)}`)),
@@ -125,9 +125,23 @@ function showFrame(tile, blob, at) {
   showAge(tile);
 }
 
-// The frame age (seconds) now; null before the first frame.
+// How far the camera's clock (its RTCP sender reports) may differ from ours and still be
+// believed; past it the tile says the camera's clock is off and ages frames by their arrival.
+const CAMERA_CLOCK_SANE_S = 30;
+
+// Whether the tile ages frames on the camera's clock: "camera", "off" (its clock is wrong),
+// or "" (the camera sends no sender reports, or this is MJPEG or snapshots).
+export function clockOf(tile) {
+  if (tile.cameraLagMs == null) return "";
+  return Math.abs(tile.cameraLagMs) <= CAMERA_CLOCK_SANE_S * 1000 ? "camera" : "off";
+}
+
+// The frame age (seconds) now; null before the first frame. On the camera's clock, the age
+// also counts the time from the camera's capture to the frame's arrival here.
 export function frameAgeS(tile, nowMs = Date.now()) {
-  return tile.lastFrameAt == null ? null : Math.max(0, (nowMs - tile.lastFrameAt) / 1000);
+  if (tile.lastFrameAt == null) return null;
+  const lagMs = clockOf(tile) === "camera" ? Math.max(0, tile.cameraLagMs) : 0;
+  return Math.max(0, (nowMs - tile.lastFrameAt + lagMs) / 1000);
 }
 
 function showAge(tile) {
@@ -136,8 +150,11 @@ function showAge(tile) {
   delete tile.age.dataset.i18n; // from now on the age is written here, every 250 ms
   tile.node.classList.toggle("amber", age > AMBER_S && age <= STALE_S);
   tile.node.classList.toggle("stale", age > STALE_S);
-  tile.age.textContent = `${age > STALE_S ? `${t("live.stale")} · ` : ""}${t("live.age", { s: age.toFixed(1) })}`;
+  const clock = clockOf(tile);
+  const said = clock ? ` · ${t(`live.clock_${clock}`, { s: Math.round(tile.cameraLagMs / 1000) })}` : "";
+  tile.age.textContent = `${age > STALE_S ? `${t("live.stale")} · ` : ""}${t("live.age", { s: age.toFixed(1) })}${said}`;
   tile.age.dataset.ageS = age.toFixed(2);
+  tile.age.dataset.clock = clock;
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -170,8 +187,9 @@ async function snapshotsInstead(tile, key) {
 }
 
 // The camera's RTSP stream as video. Returns true when the tile is settled (closed, or on
-// snapshots), false when the camera has no RTSP stream (MJPEG next). An H.265 stream the
-// browser cannot play is asked again as the camera's H.264 sub-stream; with none, snapshots.
+// snapshots), false when the camera has no RTSP stream (MJPEG next). The server is told whether
+// H.265 plays here and picks the stream (an H.265 camera's H.264 sub-stream, or 404
+// no_sub_stream: snapshots). A stream that still cannot play is asked again as the sub-stream.
 async function runVideo(tile) {
   while (!tile.abort.signal.aborted) {
     const view = tile.view;
@@ -181,14 +199,15 @@ async function runVideo(tile) {
         signal: tile.abort.signal,
         video: tile.video,
         onData: (ms) => { showVideo(tile, true); tile.lastFrameAt = ms; },
+        onClock: (cameraMs) => { tile.cameraLagMs = Date.now() - cameraMs; },
       });
     } catch {
       if (tile.abort.signal.aborted) return true;
     }
     const response = outcome && outcome.response;
     if (outcome && outcome.kind === "unsupported") {
-      if (tile.stream) return snapshotsInstead(tile, "live.h265_snapshots").then(() => true);
-      tile.stream = "?stream=sub";
+      if (tile.stream.includes("stream=sub")) return snapshotsInstead(tile, "live.h265_snapshots").then(() => true);
+      tile.stream = videoQuery({ sub: true });
       continue;
     }
     if (response && response.status === 404 && tile.view === view) {
