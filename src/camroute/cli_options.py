@@ -5,6 +5,7 @@ Kept apart from ``camroute.cli`` so domain command modules can import it without
 
 from __future__ import annotations
 
+import getpass
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -132,3 +133,11 @@ def migrated_engine(db: str | None, *, create: bool = True) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+def cli_actor() -> str:
+    """``cli:<os user>``, the audit log's name for command-line changes."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no passwd entry and no USER variable (some containers)
+        return "cli"

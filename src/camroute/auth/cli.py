@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from camroute.auth import service
 from camroute.auth.models import Role
-from camroute.cli_options import DbOption, fail_missing_store, settings_for
+from camroute.cli_options import DbOption, cli_actor, fail_missing_store, settings_for
 from camroute.errors import CamrouteError
 from camroute.settings import Settings
 from camroute.store import make_engine, migrate
@@ -73,7 +73,7 @@ def add_user(
             name=name,
             role=role,
             password=password,
-            actor=service.cli_actor(),
+            actor=cli_actor(),
             actor_role=ACTOR_ROLE,
         )
     err.print(f"user {new.user.name} added with role {new.user.role.value}")
@@ -97,7 +97,7 @@ def list_users(db: DbOption = None) -> None:
 def disable_user(name: Annotated[str, typer.Argument()], db: DbOption = None) -> None:
     """Disable a user; their tokens stop working on the next request, their live views end."""
     with _store(db) as (engine, _):
-        service.disable_user(engine, name, actor=service.cli_actor(), actor_role=ACTOR_ROLE)
+        service.disable_user(engine, name, actor=cli_actor(), actor_role=ACTOR_ROLE)
         ended = service.user_ended(engine, name, because="user_disabled")
     err.print(f"user {name} disabled" + (f"; {len(ended)} live view(s) ended" if ended else ""))
 
@@ -107,7 +107,7 @@ def enable_user(name: Annotated[str, typer.Argument()], db: DbOption = None) -> 
     """Re-enable a disabled user."""
     with _store(db) as (engine, _):
         service.set_user_disabled(
-            engine, name, disabled=False, actor=service.cli_actor(), actor_role=ACTOR_ROLE
+            engine, name, disabled=False, actor=cli_actor(), actor_role=ACTOR_ROLE
         )
     err.print(f"user {name} enabled")
 
@@ -126,7 +126,7 @@ def reset_password(
             settings,
             name,
             password=password,
-            actor=service.cli_actor(),
+            actor=cli_actor(),
             actor_role=ACTOR_ROLE,
         )
         service.user_ended(engine, name, because="session_ended")  # granted in those sessions
@@ -145,7 +145,7 @@ def create_key(
     """Create an API key and print it once (only its SHA-256 digest is stored)."""
     with _store(db) as (engine, _):
         new = service.create_api_key(
-            engine, name=name, role=role, actor=service.cli_actor(), actor_role=ACTOR_ROLE
+            engine, name=name, role=role, actor=cli_actor(), actor_role=ACTOR_ROLE
         )
     err.print(f"API key {name} created with role {role.value}; send it as X-API-Key (shown once):")
     typer.echo(new.key)
@@ -168,5 +168,5 @@ def list_keys(db: DbOption = None) -> None:
 def disable_key(name: Annotated[str, typer.Argument()], db: DbOption = None) -> None:
     """Disable an API key at once."""
     with _store(db) as (engine, _):
-        service.disable_api_key(engine, name, actor=service.cli_actor(), actor_role=ACTOR_ROLE)
+        service.disable_api_key(engine, name, actor=cli_actor(), actor_role=ACTOR_ROLE)
     err.print(f"API key {name} disabled")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import logging
 import re
@@ -80,14 +79,6 @@ API_KEY_PREFIX = "crk_"
 LOGIN_FAILED = "invalid username or password"
 _secret_lock = threading.Lock()
 _process_secret: list[str] = []
-
-
-def cli_actor() -> str:
-    """The audit actor for CLI changes: ``cli:<os user>``."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):  # no passwd entry and no USER variable (some containers)
-        return "cli"
 
 
 def signing_secret(settings: Settings) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -15,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from camroute.cameras.secrets import cipher_for
 from camroute.cli_options import (
     DbOption,
+    cli_actor,
     migrated_engine,
     readable_file,
     settings_for,
@@ -27,14 +27,6 @@ if TYPE_CHECKING:
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="The camera registry.")
 PROGRESS_MIN_ROWS = 20_000
-
-
-def _actor() -> str:
-    """``cli:<os user>``, the audit log's name for command-line changes."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):  # no passwd entry and no USER variable (some containers)
-        return "cli"
 
 
 @app.command("import")
@@ -84,7 +76,7 @@ def import_cmd(
                 source=source,
                 dry_run=dry_run,
                 strict=strict,
-                actor=_actor(),
+                actor=cli_actor(),
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
                 cipher=cipher_for(settings.credentials_key),
                 networks=settings.camera_allow_list(),
@@ -220,7 +212,7 @@ def suggest_headings_cmd(
                 raise typer.Exit(2)
             run = suggest_registry(engine, street_network(layer), min_score=min_score)
             if apply_best:
-                run = apply(engine, run, dry_run=dry_run, actor=_actor())
+                run = apply(engine, run, dry_run=dry_run, actor=cli_actor())
     except CamrouteError as exc:
         err.print(f"cannot suggest headings: {exc.detail}", markup=False, highlight=False)
         raise typer.Exit(2) from exc
@@ -285,7 +277,7 @@ def onvif_probe_cmd(
                 networks=settings.camera_allow_list(),
                 concurrency=concurrency,
                 timeout_s=timeout_s,
-                actor=_actor(),
+                actor=cli_actor(),
             )
     except CamrouteError as exc:
         err.print(f"cannot probe: {exc.detail}", markup=False, highlight=False)

@@ -23,7 +23,7 @@ def run(
     ] = None,
 ) -> None:
     """Purge precise locations of incidents closed long ago (ward, hotline, times stay)."""
-    from camroute.auth.service import cli_actor
+    from camroute.cli_options import cli_actor
     from camroute.incidents.retention import run_retention
 
     settings = settings_for(db)

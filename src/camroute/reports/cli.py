@@ -88,7 +88,7 @@ def access_cmd(
     Outliers against the team's median are marked; every figure lists its audit event ids.
     Names users: for the centre's supervisors, not for publication.
     """
-    from camroute.auth.service import cli_actor
+    from camroute.cli_options import cli_actor
     from camroute.reports.access_render import access_csv, access_html
     from camroute.reports.service import Reader, access_review, rules_from
 

@@ -10,8 +10,7 @@ import orjson
 import typer
 from rich.console import Console
 
-from camroute.cameras.cli import _actor
-from camroute.cli_options import DbOption, migrated_engine, readable_file
+from camroute.cli_options import DbOption, cli_actor, migrated_engine, readable_file
 from camroute.errors import CamrouteError
 from camroute.zones.kinds import ZoneKind, ZonePolicy
 
@@ -53,7 +52,7 @@ def import_cmd(
     )
     try:
         with migrated_engine(db) as engine:
-            summary = import_zones(engine, path, options, actor=_actor(), role="gis_admin")
+            summary = import_zones(engine, path, options, actor=cli_actor(), role="gis_admin")
     except CamrouteError as exc:
         Console(stderr=True).print(f"cannot import {path}: {exc.detail}", markup=False)
         raise typer.Exit(2) from exc
