@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import geopandas as gpd
@@ -121,3 +122,50 @@ def test_plan_proposes_a_camera_along_the_unseen_street(db: str, tmp_path: Path)
     assert first["site"] in ("Lê Lợi - Nguyễn Huệ", "Nguyễn Huệ - Lê Lợi")
     assert round(first["heading_deg"]) % 180 == 0  # along the unseen Nguyễn Huệ
     assert first["gain_m"] >= second["gain_m"] > 0.0
+
+
+WARDS = (("Phường Tây", "W1", -150.0, 0.0), ("Phường Đông", "E1", 0.0, 150.0))
+
+
+def _import_wards(db: str, tmp_path: Path) -> None:
+    """Two 2025 wards split at 0 m east: the camera looks into the eastern one."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": name, "code": code},
+            "geometry": shapely.geometry.mapping(
+                shapely.Polygon([to_lonlat(x0, -50.0), to_lonlat(x1, -50.0),
+                                 to_lonlat(x1, 50.0), to_lonlat(x0, 50.0)])
+            ),
+        }
+        for name, code, x0, x1 in WARDS
+    ]  # fmt: skip
+    path = tmp_path / "wards.geojson"
+    path.write_bytes(orjson.dumps({"type": "FeatureCollection", "features": features}))
+    args = ["layers", "import", "admin", str(path), "--level", "ward", "--code-field", "code"]
+    assert runner.invoke(app, [*args, "--db", db]).exit_code == 0
+
+
+def test_export_has_ward_polygons_figures_and_blind_layer(db: str, tmp_path: Path) -> None:
+    from camroute.coverage.service import registry_coverage
+    from camroute.store import make_engine
+
+    _import_wards(db, tmp_path)
+    engine = make_engine(db)
+    result = registry_coverage(engine, since=datetime_now_minus_days(365))
+    engine.dispose()
+    wards = {w.code: w for w in result.wards}
+    assert not result.wards_approximate
+    # the street runs -100..100 m; the camera sees 0..50 m east of it
+    assert wards["E1"].street_length_m == pytest.approx(100.0, abs=0.5)
+    assert wards["E1"].street_share == pytest.approx(0.5, abs=0.01)
+    assert wards["W1"].street_share == 0.0
+    assert sorted(round(b.length_m) for b in result.blind) == [50, 100]
+    out = tmp_path / "c.gpkg"
+    assert runner.invoke(app, ["coverage", "export", str(out), "--db", db]).exit_code == 0
+    blind = gpd.read_file(out, layer="blind")
+    assert sorted(blind["length_m"].round()) == [50.0, 100.0]
+
+
+def datetime_now_minus_days(days: int) -> datetime:
+    return datetime.now(UTC) - timedelta(days=days)

@@ -39,6 +39,10 @@ def _summary(result: CoverageResult) -> dict[str, object]:
         "incidents": result.incidents.incidents,
         "incidents_seen": result.incidents.seen,
         "incident_share": result.incidents.share,
+        "wards": len(result.wards),
+        "wards_approximate": result.wards_approximate,
+        "blind_stretches": len(result.blind),
+        "blind_m": round(sum(b.length_m for b in result.blind), 1),
     }
 
 
