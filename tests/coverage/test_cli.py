@@ -17,28 +17,6 @@ from camroute.cli import app
 runner = CliRunner()
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'c.db'}"
-    lon, lat = to_lonlat(0.0, 0.0)
-    cams = tmp_path / "cams.csv"
-    cams.write_text(f"id,lon,lat,heading_deg,hfov_deg,range_m\nC1,{lon},{lat},90,60,50\n")
-    assert runner.invoke(app, ["cameras", "import", str(cams), "--db", url]).exit_code == 0
-    street = shapely.LineString([to_lonlat(-100.0, 0.0), to_lonlat(100.0, 0.0)])
-    streets = tmp_path / "streets.geojson"
-    feature = {
-        "type": "Feature",
-        "properties": {"name": "Lê Lợi"},
-        "geometry": shapely.geometry.mapping(street),
-    }
-    streets.write_bytes(orjson.dumps({"type": "FeatureCollection", "features": [feature]}))
-    assert (
-        runner.invoke(app, ["layers", "import", "streets", str(streets), "--db", url]).exit_code
-        == 0
-    )
-    return url
-
-
 def test_report_lists_streets_then_the_summary(db: str) -> None:
     result = runner.invoke(app, ["coverage", "report", "--db", db])
     assert result.exit_code == 0, result.output
@@ -124,45 +102,22 @@ def test_plan_proposes_a_camera_along_the_unseen_street(db: str, tmp_path: Path)
     assert first["gain_m"] >= second["gain_m"] > 0.0
 
 
-WARDS = (("Phường Tây", "W1", -150.0, 0.0), ("Phường Đông", "E1", 0.0, 150.0))
-
-
-def _import_wards(db: str, tmp_path: Path) -> None:
-    """Two 2025 wards split at 0 m east: the camera looks into the eastern one."""
-    features = [
-        {
-            "type": "Feature",
-            "properties": {"name": name, "code": code},
-            "geometry": shapely.geometry.mapping(
-                shapely.Polygon([to_lonlat(x0, -50.0), to_lonlat(x1, -50.0),
-                                 to_lonlat(x1, 50.0), to_lonlat(x0, 50.0)])
-            ),
-        }
-        for name, code, x0, x1 in WARDS
-    ]  # fmt: skip
-    path = tmp_path / "wards.geojson"
-    path.write_bytes(orjson.dumps({"type": "FeatureCollection", "features": features}))
-    args = ["layers", "import", "admin", str(path), "--level", "ward", "--code-field", "code"]
-    assert runner.invoke(app, [*args, "--db", db]).exit_code == 0
-
-
-def test_export_has_ward_polygons_figures_and_blind_layer(db: str, tmp_path: Path) -> None:
+def test_export_has_ward_polygons_figures_and_blind_layer(wards: str, tmp_path: Path) -> None:
     from camroute.coverage.service import registry_coverage
     from camroute.store import make_engine
 
-    _import_wards(db, tmp_path)
-    engine = make_engine(db)
+    engine = make_engine(wards)
     result = registry_coverage(engine, since=datetime_now_minus_days(365))
     engine.dispose()
-    wards = {w.code: w for w in result.wards}
+    by_code = {w.code: w for w in result.wards}
     assert not result.wards_approximate
     # the street runs -100..100 m; the camera sees 0..50 m east of it
-    assert wards["E1"].street_length_m == pytest.approx(100.0, abs=0.5)
-    assert wards["E1"].street_share == pytest.approx(0.5, abs=0.01)
-    assert wards["W1"].street_share == 0.0
+    assert by_code["E1"].street_length_m == pytest.approx(100.0, abs=0.5)
+    assert by_code["E1"].street_share == pytest.approx(0.5, abs=0.01)
+    assert by_code["W1"].street_share == 0.0
     assert sorted(round(b.length_m) for b in result.blind) == [50, 100]
     out = tmp_path / "c.gpkg"
-    assert runner.invoke(app, ["coverage", "export", str(out), "--db", db]).exit_code == 0
+    assert runner.invoke(app, ["coverage", "export", str(out), "--db", wards]).exit_code == 0
     blind = gpd.read_file(out, layer="blind")
     assert sorted(blind["length_m"].round()) == [50.0, 100.0]
 
