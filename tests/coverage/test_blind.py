@@ -28,7 +28,12 @@ def test_ranked_by_calls_per_km_not_by_count() -> None:
     # 40 m piece with 2 calls (50 / km) above a 140 m piece with 3 calls (21.4 / km)
     ways = [shapely.LineString([(0, 0), (40, 0)]), shapely.LineString([(0, 500), (140, 500)])]
     rows = blind_stretches(
-        shapely.Polygon(), ways, ["Short", "Long"], [10, 20, 5, 50, 100], [1, 2, 501, 499, 500]
+        shapely.Polygon(),
+        ways,
+        ["Short", "Long"],
+        [10, 20, 5, 50, 100],
+        [1, 2, 501, 499, 500],
+        min_length_m=0,
     )
     assert [(r.name, r.incidents, r.per_km) for r in rows] == [
         ("Short", 2, 50.0),

@@ -107,7 +107,7 @@ def test_export_has_ward_polygons_figures_and_blind_layer(wards: str, tmp_path: 
     from camroute.store import make_engine
 
     engine = make_engine(wards)
-    result = registry_coverage(engine, since=datetime_now_minus_days(365))
+    result = registry_coverage(engine, since=datetime_now_minus_days(365), min_blind_m=10.0)
     engine.dispose()
     by_code = {w.code: w for w in result.wards}
     assert not result.wards_approximate
@@ -119,7 +119,9 @@ def test_export_has_ward_polygons_figures_and_blind_layer(wards: str, tmp_path: 
     out = tmp_path / "c.gpkg"
     assert runner.invoke(app, ["coverage", "export", str(out), "--db", wards]).exit_code == 0
     blind = gpd.read_file(out, layer="blind")
-    assert sorted(blind["length_m"].round()) == [50.0, 100.0]
+    # the default leaves out pieces under 50 m: the 49.9 m one past the view's arc goes
+    assert blind["length_m"].round().tolist() == [100.0]
+    assert blind.crs.to_epsg() == 4326
 
 
 def datetime_now_minus_days(days: int) -> datetime:

@@ -16,7 +16,8 @@ runner = CliRunner()
 
 def test_html_has_map_tables_and_numbered_blind_stretches(wards: str, tmp_path: Path) -> None:
     out = tmp_path / "c.html"
-    args = ["coverage", "report", "--format", "html", "--out", str(out), "--db", wards]
+    args = ["coverage", "report", "--format", "html", "--min-blind-m", "10", "--out", str(out)]
+    args += ["--db", wards]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")

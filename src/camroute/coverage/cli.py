@@ -83,7 +83,7 @@ def report_cmd(
     min_blind_m: Annotated[
         float,
         typer.Option("--min-blind-m", min=0, max=10_000, help="Shorter blind pieces skipped."),
-    ] = 25.0,
+    ] = 50.0,
     fmt: Annotated[Literal["text", "html", "pdf"], typer.Option("--format")] = "text",
     lang: Annotated[Literal["vi", "en"], typer.Option("--lang")] = "vi",
     out: Annotated[

@@ -57,13 +57,18 @@ def _pct(share: float) -> str:
     return f"{100 * share:.1f} %"
 
 
+def _cell(value: object) -> str:
+    """A table cell; figures (numbers, "12.5 %", "3.1 (4.0 %)") right-aligned."""
+    text = str(value)
+    numeric = isinstance(value, int | float) or text[:1].isdigit()
+    return f"<td class=n>{escape(text)}</td>" if numeric else f"<td>{escape(text)}</td>"
+
+
 def _table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     if not rows:
         return ""
     th = "".join(f"<th>{escape(h)}</th>" for h in head)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
-    )
+    body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -115,7 +120,7 @@ STYLE = (
     "body{font-family:'DejaVu Sans','Noto Sans',Arial,sans-serif;margin:24px;max-width:760px}"
     "table{border-collapse:collapse;margin:6px 0 14px;font-size:13px}"
     "th,td{border-bottom:1px solid #ddd;padding:2px 8px;text-align:left}"
-    "td+td{text-align:right}.note{color:#555;font-size:12px}h2{font-size:17px;margin-top:22px}"
+    "td.n{text-align:right}.note{color:#555;font-size:12px}h2{font-size:17px;margin-top:22px}"
     "section{break-inside:auto}thead{display:table-header-group}tr{break-inside:avoid}"
     ".key{display:inline-block;width:14px;height:10px;margin:0 4px 0 12px}"
 )
