@@ -27,7 +27,7 @@ from camroute.coverage.blind import MIN_LENGTH_M, NEAR_M, BlindStretch, blind_st
 from camroute.coverage.incidents import IncidentsSeen, incidents_seen
 from camroute.coverage.plan import greedy_plan, way_weights
 from camroute.coverage.streets import Coverage, seen_area, seen_lengths_m, street_coverage
-from camroute.coverage.wardareas import ward_areas
+from camroute.coverage.store import ward_areas
 from camroute.coverage.wards import WardCoverage, ward_coverage
 from camroute.incidents.service import incident_places
 from camroute.routing.index import CameraIndex

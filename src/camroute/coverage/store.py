@@ -1,4 +1,4 @@
-"""The 2025 wards the coverage figures are cut by, from the stored ``admin`` layer, in metres."""
+"""What coverage reads from the store besides the registry: the 2025 wards, in metres."""
 
 from __future__ import annotations
 
