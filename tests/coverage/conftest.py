@@ -17,7 +17,11 @@ runner = CliRunner()
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'c.db'}"
+    return fill(f"sqlite:///{tmp_path / 'c.db'}", tmp_path)
+
+
+def fill(url: str, tmp_path: Path) -> str:
+    """One camera at 0 m looking east (60°, 50 m) over the street "Lê Lợi" from -100 to 100 m."""
     lon, lat = to_lonlat(0.0, 0.0)
     cams = tmp_path / "cams.csv"
     cams.write_text(f"id,lon,lat,heading_deg,hfov_deg,range_m\nC1,{lon},{lat},90,60,50\n")

@@ -154,13 +154,19 @@ def plan_cmd(
     months: MonthsOption = 12,
     db: DbOption = None,
 ) -> None:
-    """Propose new camera sites and headings adding the most unseen street; a row each, JSON."""
+    """Propose new camera sites and headings adding the most unseen street; a row each, JSON.
+
+    The plan is kept as the last one: the map's coverage layer draws it.
+    """
     from camroute.areas.importers import ImportOptions, read_layer
     from camroute.coverage.service import plan_cameras
+    from camroute.coverage.store import SavedPlan, save_plan
 
     sites = read_layer(candidates, ImportOptions(kind="pois"))[0] if candidates else None
     with migrated_engine(db) as engine:
         planned = plan_cameras(engine, budget=budget, since=_since(months), sites=sites)
+        made = SavedPlan(made_at=datetime.now(UTC), months=months, budget=budget, cameras=planned)
+        save_plan(engine, made)
     table = Table("#", "site", "lon", "lat", "heading °", "gain m", "weighted")
     for p in planned:
         table.add_row(
@@ -172,5 +178,6 @@ def plan_cmd(
         "planned": len(planned),
         "gain_m": round(sum(p.gain_m for p in planned), 1),
         "cameras": [p.model_dump() for p in planned],
+        "saved": True,
     }
     sys.stdout.write(orjson.dumps(summary).decode() + "\n")

@@ -13,7 +13,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import shapely
-from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from camroute.areas.models import AreaFeature
@@ -25,9 +24,10 @@ from camroute.cameras.headings.suggest import CameraSite, suggest_headings
 from camroute.cameras.store import load_cameras
 from camroute.coverage.blind import MIN_LENGTH_M, NEAR_M, BlindStretch, blind_stretches
 from camroute.coverage.incidents import IncidentsSeen, incidents_seen
+from camroute.coverage.models import PlannedCamera
 from camroute.coverage.plan import greedy_plan, way_weights
-from camroute.coverage.streets import Coverage, seen_area, seen_lengths_m, street_coverage
 from camroute.coverage.store import ward_areas
+from camroute.coverage.streets import Coverage, seen_area, seen_lengths_m, street_coverage
 from camroute.coverage.wards import WardCoverage, ward_coverage
 from camroute.incidents.service import incident_places
 from camroute.routing.index import CameraIndex
@@ -128,20 +128,6 @@ def export_gpkg(result: CoverageResult, path: Path) -> None:
 CANDIDATE_HFOV_DEG = 60.0
 CANDIDATE_RANGE_M = 100.0
 CANDIDATE_HEIGHT_M = 6.0
-
-
-class PlannedCamera(BaseModel):
-    """A proposed new camera: where, which way, and what it adds."""
-
-    rank: int
-    lon: float
-    lat: float
-    heading_deg: float
-    hfov_deg: float
-    range_m: float
-    site: str = Field(description="the corner or candidate it stands at")
-    gain_m: float = Field(description="street length it newly sees")
-    weighted_gain: float = Field(description="the same, each way weighted by its incidents")
 
 
 def _candidate_sites(

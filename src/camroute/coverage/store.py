@@ -1,4 +1,4 @@
-"""What coverage reads from the store besides the registry: the 2025 wards, in metres."""
+"""What coverage keeps in and reads from the store besides the registry: wards, the last plan."""
 
 from __future__ import annotations
 
@@ -7,13 +7,17 @@ from datetime import UTC, datetime
 
 import numpy as np
 import shapely
+import sqlalchemy as sa
 from numpy.typing import NDArray
+from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from camroute.areas.models import AreaFeature
 from camroute.areas.store import read_features
+from camroute.coverage.models import PlannedCamera
 from camroute.coverage.wards import ward_cells
 from camroute.geo.crs import LocalProjection
+from camroute.store.meta import META, meta_value
 
 EXTENT_MARGIN_M = 500.0
 
@@ -58,3 +62,32 @@ def ward_areas(
         areas_m=metric,
         approximate=not polygons and bool(chosen),
     )
+
+
+PLAN_KEY = "coverage_plan"
+
+
+class SavedPlan(BaseModel):
+    """The last ``camroute coverage plan``: its proposals, for the map's plan layer."""
+
+    made_at: datetime
+    months: int
+    budget: int
+    cameras: list[PlannedCamera]
+
+
+def save_plan(engine: Engine, plan: SavedPlan) -> None:
+    """Keep ``plan`` as the last one (one row of ``camroute_meta``; the map reads it)."""
+    value = plan.model_dump_json()
+    with engine.begin() as conn:
+        stored = conn.execute(sa.select(META.c.key).where(META.c.key == PLAN_KEY)).scalar()
+        if stored is None:
+            conn.execute(sa.insert(META).values(key=PLAN_KEY, value=value))
+        else:
+            conn.execute(sa.update(META).where(META.c.key == PLAN_KEY).values(value=value))
+
+
+def load_plan(engine: Engine) -> SavedPlan | None:
+    """The last saved plan, or None."""
+    stored = meta_value(engine, PLAN_KEY)
+    return None if stored is None else SavedPlan.model_validate_json(stored)
