@@ -10,6 +10,7 @@ import { currentLang, initialLanguage, loadLanguage, onLanguageChange, t } from 
 import { cameraGroups, drawSubject, initIncidentLayer, renderPanel, rerenderPanel } from "./js/incident.js";
 import { closeLastTile, incidentStatusSeen, onServerEvent, requestView } from "./js/live.js";
 import { initMyViews, startMyViews, stopMyViews } from "./js/myviews.js";
+import { initCoverage, startCoverage } from "./js/coverage.js";
 import { connectEvents, disconnectEvents, initQueue, refreshQueue, selectNext } from "./js/queue.js";
 import { initSearch } from "./js/search.js";
 import { applyStartView, loadMapConfig, showAttribution } from "./js/mapconfig.js";
@@ -132,6 +133,7 @@ async function startSession(user) {
   document.getElementById("logout").hidden = false;
   document.getElementById("search-form").hidden = false;
   document.body.dataset.role = user.role;
+  startCoverage(user); // the coverage toggle, for GIS admins and supervisors
   const config = await loadMapConfig();
   if (config) applyStartView(savedView());
   // A city tile server (CAMROUTE_TILE_URL) replaces the imported basemap.
@@ -174,6 +176,7 @@ async function main() {
   initCameraLayer(map);
   initSearch();
   initMyViews();
+  initCoverage();
   setUnauthorizedHandler(() => { if (state.user) showLogin(t("login.failed")); });
   on("select-incident", (id) => selectIncident(id));
   on("open-camera", (cam) => { if (state.selectedId) requestView(state.selectedId, cam); });
