@@ -97,6 +97,8 @@ def test_admin_takes_a_suggestion_from_the_queue_and_saves_it_measured(
     page.keyboard.press("ArrowUp")
     page.keyboard.press("Enter")
     page.wait_for_selector(".admin-editor[data-camera='WEB-HQ']")
+    # no snapshot URL on WEB-HQ: the panel says so
+    assert page.get_attribute("#admin-snapshot", "data-reason") == "no_snapshot"
     best = page.locator("#admin-suggestions .suggestion").first
     best.wait_for()
     assert "Nguyễn Huệ" in best.inner_text()  # the street it stands on
@@ -179,3 +181,18 @@ def test_admin_orders_the_queue_by_past_calls(
     shown = page.locator(".heading-queue li[data-camera='WEB-HQ']").inner_text()
     assert f"{calls_near_corner} cuộc gọi trong tầm" in shown
     assert page.evaluate("document.querySelector('#hq-order').value") == "calls"
+
+
+def test_editor_says_why_no_live_picture_for_a_camera_with_a_snapshot(
+    page: Any, login: Any
+) -> None:
+    login("gus")
+    first = page.locator(".heading-queue li").first
+    first.wait_for()
+    camera = first.get_attribute("data-camera")  # a demo camera: its snapshot is simulated
+    first.click()
+    page.wait_for_selector(f".admin-editor[data-camera='{camera}']")
+    note = page.locator("#admin-snapshot")
+    assert note.get_attribute("data-reason") == "needs_incident"
+    assert "sự việc đang mở" in note.inner_text()
+    assert page.locator(".admin-editor img").count() == 0  # no picture fetched around the rule
