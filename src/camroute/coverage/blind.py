@@ -40,10 +40,17 @@ def _pieces(
     parts = shapely.get_parts(seen_m)
     blind = lines.copy()
     if parts.size:
-        # cut each way only by the union parts its box meets (see streets.seen_lengths_m)
+        # cut each way only by the union parts its box meets (see streets.seen_lengths_m);
+        # most ways meet one part: those are cut in one vectorised call, the rest one by one
         line_i, part_i = shapely.STRtree(parts).query(lines, predicate="intersects")
-        for i in np.unique(line_i).tolist():
-            blind[i] = shapely.difference(lines[i], shapely.union_all(parts[part_i[line_i == i]]))
+        meets = np.bincount(line_i, minlength=lines.size)
+        one = meets[line_i] == 1
+        blind[line_i[one]] = shapely.difference(lines[line_i[one]], parts[part_i[one]])
+        order = np.argsort(line_i, kind="stable")
+        starts = np.concatenate(([0], np.cumsum(meets)))
+        for i in np.flatnonzero(meets > 1).tolist():
+            mine = parts[part_i[order[starts[i] : starts[i + 1]]]]
+            blind[i] = shapely.difference(lines[i], shapely.union_all(mine))
     merged = shapely.line_merge(blind)
     pieces, way = shapely.get_parts(merged, return_index=True)
     keep = ~shapely.is_empty(pieces)
