@@ -14,7 +14,7 @@ import shapely
 from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, Field
 
-from camroute.coverage.streets import seen_lengths_m
+from camroute.coverage.streets import points_seen, seen_lengths_m
 
 
 class WardCoverage(BaseModel):
@@ -101,7 +101,7 @@ def ward_coverage(
     if wards.size and x.size:
         points = shapely.points(x, y)
         pt, ward = shapely.STRtree(wards).query(points, predicate="intersects")
-        inside = shapely.contains_xy(seen_m, x, y)
+        inside = points_seen(seen_m, x, y)
         calls = np.bincount(ward, minlength=wards.size).astype(np.int64)
         calls_seen = np.bincount(ward, weights=inside[pt], minlength=wards.size).astype(np.int64)
     rows = [
