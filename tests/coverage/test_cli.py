@@ -122,6 +122,10 @@ def test_export_has_ward_polygons_figures_and_blind_layer(wards: str, tmp_path: 
     # the default leaves out pieces under 50 m: the 49.9 m one past the view's arc goes
     assert blind["length_m"].round().tolist() == [100.0]
     assert blind.crs.to_epsg() == 4326
+    layer = gpd.read_file(out, layer="wards").set_index("code")
+    assert layer.loc["E1", "street_share"] == pytest.approx(0.5, abs=0.01)
+    assert layer.loc["E1", "name"] == "Phường Đông"
+    assert layer.geometry["E1"].contains(shapely.Point(to_lonlat(75.0, 0.0)))
 
 
 def datetime_now_minus_days(days: int) -> datetime:

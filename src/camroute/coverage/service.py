@@ -49,6 +49,7 @@ class CoverageResult:
     blind: list[BlindStretch]
     blind_wgs84: list[shapely.Geometry]
     wards_approximate: bool
+    ward_areas_wgs84: dict[str, shapely.Geometry]
 
 
 def _index(engine: Engine) -> CameraIndex:
@@ -104,11 +105,15 @@ def registry_coverage(
         blind=blind,
         blind_wgs84=[index.projection.geometry_to_wgs84(b.geometry) for b in blind],
         wards_approximate=areas.approximate,
+        ward_areas_wgs84={
+            code: index.projection.geometry_to_wgs84(area)
+            for code, area in zip(areas.codes, areas.areas_m, strict=True)
+        },
     )
 
 
 def export_gpkg(result: CoverageResult, path: Path) -> None:
-    """Write layers ``seen`` (union of views), ``streets`` (each way), ``blind`` (unseen pieces)."""
+    """Write layers ``seen`` (union of views), ``streets``, ``blind`` and ``wards`` (figures)."""
     seen = gpd.GeoDataFrame(
         {"cameras": [result.coverage.cameras], "area_m2": [result.coverage.seen_area_m2]},
         geometry=[result.seen_wgs84],
@@ -123,6 +128,13 @@ def export_gpkg(result: CoverageResult, path: Path) -> None:
             crs=4326,
         )
         blind.to_file(path, layer="blind", driver="GPKG")
+    if result.wards:
+        wards = gpd.GeoDataFrame(
+            [{**w.model_dump(), "approximate": result.wards_approximate} for w in result.wards],
+            geometry=[result.ward_areas_wgs84[w.code] for w in result.wards],
+            crs=4326,
+        )
+        wards.to_file(path, layer="wards", driver="GPKG")
 
 
 CANDIDATE_HFOV_DEG = 60.0
