@@ -1,4 +1,4 @@
-"""Coverage step at city scale: union of N camera views and the seen length of M street ways.
+"""Coverage at city scale: union of N views, seen length of M ways, blind stretches, wards.
 
 The views are plain 60-degree, 100 m sectors at random positions and headings over a square
 city (the viewshed computation itself is ``camroute viewsheds``, measured in bench_routing);
@@ -18,7 +18,9 @@ from datetime import UTC, datetime
 import numpy as np
 import shapely
 
+from camroute.coverage.blind import blind_stretches
 from camroute.coverage.streets import seen_area, street_coverage
+from camroute.coverage.wards import ward_cells, ward_coverage
 from camroute.geo.shapes import sector
 
 
@@ -61,6 +63,16 @@ def main() -> None:
     t1 = time.perf_counter()
     cov = street_coverage(seen, lines, names, cameras=len(views))
     t2 = time.perf_counter()
+    # calls: 200,000 places at random; wards: a 13 x 13 grid of points (169, like HCMC's 168)
+    cx, cy = rng.uniform(0, side_m, 200_000), rng.uniform(0, side_m, 200_000)
+    blind = blind_stretches(seen, lines, names, cx, cy)
+    t3 = time.perf_counter()
+    grid = np.linspace(side_m / 26, side_m * 25 / 26, 13)
+    points = [shapely.Point(x, y) for x in grid for y in grid]
+    cells = ward_cells(points, shapely.box(0, 0, side_m, side_m))
+    codes = [str(i) for i in range(len(points))]
+    wards = ward_coverage(seen, cells, codes, codes, lines, cx, cy)
+    t4 = time.perf_counter()
     print(
         json.dumps(
             {
@@ -69,7 +81,12 @@ def main() -> None:
                 "street_ways": len(lines),
                 "union_s": round(t1 - t0, 2),
                 "streets_s": round(t2 - t1, 2),
+                "blind_s": round(t3 - t2, 2),
+                "wards_s": round(t4 - t3, 2),
                 "street_share": cov.street_share,
+                "blind_stretches": len(blind),
+                "wards": len(wards),
+                "incidents": int(cx.size),
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             }
         )

@@ -27,6 +27,7 @@ from camroute.cameras.headings.router import router as headings_router
 from camroute.cameras.ogc import router as cameras_ogc_router
 from camroute.cameras.router import router as cameras_router
 from camroute.cameras.secrets import cipher_for
+from camroute.coverage.router import router as coverage_router
 from camroute.events import EventBus
 from camroute.events.router import events_router
 from camroute.incidents.events import IncidentEvent, parse_event
@@ -145,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cameras_router)  # /api/cameras (writes: gis_admin, If-Match)
     app.include_router(headings_router)  # heading suggestions and the heading queue (gis_admin)
     app.include_router(zones_router)  # /api/zones (writes: gis_admin, If-Match)
+    app.include_router(coverage_router)  # GET /api/coverage/layer (gis_admin, supervisor)
     app.include_router(cameras_ogc_router)  # OGC API - Features: /api/collections/cameras/items
     app.include_router(basemap_router)  # /api/basemap/tiles/{z}/{x}/{y}.mvt
     app.include_router(glyph_router)  # label glyphs for the map (public: a font)

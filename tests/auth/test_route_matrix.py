@@ -83,6 +83,7 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("POST", "/api/cameras/{camera_id}/onvif-probe"): CAMERA_WRITE,
     ("GET", "/api/cameras/{camera_id}/heading-suggestions"): CAMERA_WRITE,  # GIS work
     ("GET", "/api/heading-queue"): CAMERA_WRITE,
+    ("GET", "/api/coverage/layer"): frozenset({G, S}),  # where the city is blind
     ("GET", "/api"): CAMERA_READ,
     ("GET", "/api/conformance"): CAMERA_READ,
     ("GET", "/api/collections"): CAMERA_READ,

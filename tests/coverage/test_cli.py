@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import geopandas as gpd
@@ -14,28 +15,6 @@ from typer.testing import CliRunner
 from camroute.cli import app
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'c.db'}"
-    lon, lat = to_lonlat(0.0, 0.0)
-    cams = tmp_path / "cams.csv"
-    cams.write_text(f"id,lon,lat,heading_deg,hfov_deg,range_m\nC1,{lon},{lat},90,60,50\n")
-    assert runner.invoke(app, ["cameras", "import", str(cams), "--db", url]).exit_code == 0
-    street = shapely.LineString([to_lonlat(-100.0, 0.0), to_lonlat(100.0, 0.0)])
-    streets = tmp_path / "streets.geojson"
-    feature = {
-        "type": "Feature",
-        "properties": {"name": "Lê Lợi"},
-        "geometry": shapely.geometry.mapping(street),
-    }
-    streets.write_bytes(orjson.dumps({"type": "FeatureCollection", "features": [feature]}))
-    assert (
-        runner.invoke(app, ["layers", "import", "streets", str(streets), "--db", url]).exit_code
-        == 0
-    )
-    return url
 
 
 def test_report_lists_streets_then_the_summary(db: str) -> None:
@@ -121,3 +100,33 @@ def test_plan_proposes_a_camera_along_the_unseen_street(db: str, tmp_path: Path)
     assert first["site"] in ("Lê Lợi - Nguyễn Huệ", "Nguyễn Huệ - Lê Lợi")
     assert round(first["heading_deg"]) % 180 == 0  # along the unseen Nguyễn Huệ
     assert first["gain_m"] >= second["gain_m"] > 0.0
+
+
+def test_export_has_ward_polygons_figures_and_blind_layer(wards: str, tmp_path: Path) -> None:
+    from camroute.coverage.service import registry_coverage
+    from camroute.store import make_engine
+
+    engine = make_engine(wards)
+    result = registry_coverage(engine, since=datetime_now_minus_days(365), min_blind_m=10.0)
+    engine.dispose()
+    by_code = {w.code: w for w in result.wards}
+    assert not result.wards_approximate
+    # the street runs -100..100 m; the camera sees 0..50 m east of it
+    assert by_code["E1"].street_length_m == pytest.approx(100.0, abs=0.5)
+    assert by_code["E1"].street_share == pytest.approx(0.5, abs=0.01)
+    assert by_code["W1"].street_share == 0.0
+    assert sorted(round(b.length_m) for b in result.blind) == [50, 100]
+    out = tmp_path / "c.gpkg"
+    assert runner.invoke(app, ["coverage", "export", str(out), "--db", wards]).exit_code == 0
+    blind = gpd.read_file(out, layer="blind")
+    # the default leaves out pieces under 50 m: the 49.9 m one past the view's arc goes
+    assert blind["length_m"].round().tolist() == [100.0]
+    assert blind.crs.to_epsg() == 4326
+    layer = gpd.read_file(out, layer="wards").set_index("code")
+    assert layer.loc["E1", "street_share"] == pytest.approx(0.5, abs=0.01)
+    assert layer.loc["E1", "name"] == "Phường Đông"
+    assert layer.geometry["E1"].contains(shapely.Point(to_lonlat(75.0, 0.0)))
+
+
+def datetime_now_minus_days(days: int) -> datetime:
+    return datetime.now(UTC) - timedelta(days=days)

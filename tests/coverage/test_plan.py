@@ -30,3 +30,38 @@ def test_incidents_weight_the_choice() -> None:
 def test_zero_budget_or_no_candidates_plan_nothing() -> None:
     assert greedy_plan([shapely.box(0, -1, 10, 1)], STREET, [1.0, 1.0], budget=0) == []
     assert greedy_plan([], STREET, [1.0, 1.0], budget=3) == []
+
+
+def _naive(views: list, lines: list, w: list[float], budget: int) -> list[tuple[int, float]]:
+    """Every candidate's gain recomputed at every step against the whole covered union."""
+    covered = shapely.Polygon()
+    out: list[tuple[int, float]] = []
+    free = set(range(len(views)))
+    for _ in range(budget):
+        gains = {
+            i: sum(
+                wk * shapely.intersection(line, shapely.difference(views[i], covered)).length
+                for line, wk in zip(lines, w, strict=True)
+            )
+            for i in free
+        }
+        best = max(sorted(gains), key=lambda i: gains[i])
+        if gains[best] <= 1e-9:
+            break
+        out.append((best, round(gains[best], 1)))
+        free.discard(best)
+        covered = shapely.union(covered, views[best])
+    return out
+
+
+def test_lazy_greedy_picks_as_recomputing_everything_would() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    lines = [shapely.LineString([(0, y), (500, y)]) for y in range(0, 500, 50)]
+    lines += [shapely.LineString([(x, 0), (x, 500)]) for x in range(25, 500, 100)]
+    w = rng.integers(1, 5, len(lines)).astype(float).tolist()
+    xs, ys, rs = rng.uniform(0, 500, 80), rng.uniform(0, 500, 80), rng.uniform(10, 60, 80)
+    views = [shapely.Point(x, y).buffer(r, quad_segs=4) for x, y, r in zip(xs, ys, rs, strict=True)]
+    picks = greedy_plan(views, lines, w, budget=12)
+    assert [(p.candidate, p.weighted_gain) for p in picks] == _naive(views, lines, w, 12)

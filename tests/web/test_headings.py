@@ -97,6 +97,8 @@ def test_admin_takes_a_suggestion_from_the_queue_and_saves_it_measured(
     page.keyboard.press("ArrowUp")
     page.keyboard.press("Enter")
     page.wait_for_selector(".admin-editor[data-camera='WEB-HQ']")
+    # no snapshot URL on WEB-HQ: the panel says so
+    assert page.get_attribute("#admin-snapshot", "data-reason") == "no_snapshot"
     best = page.locator("#admin-suggestions .suggestion").first
     best.wait_for()
     assert "Nguyễn Huệ" in best.inner_text()  # the street it stands on
@@ -133,3 +135,64 @@ def test_admin_takes_a_suggestion_from_the_queue_and_saves_it_measured(
         )
     assert (last["actor"], last["after"]["heading_source"]) == ("gus", "measured")
     assert "WEB-HQ" in subjects
+
+
+@pytest.fixture
+def calls_near_corner(stack: Any, corner: dict[str, float]) -> Iterator[int]:
+    """Many past incidents in reach of WEB-HQ: more than the other tests place anywhere."""
+    from datetime import UTC, datetime, timedelta
+
+    from camroute.incidents.tables import incidents
+
+    engine, n = stack.app.state.engine, 60
+    when = datetime.now(UTC) - timedelta(days=10)
+    rows = [
+        {
+            "id": f"hq-call-{i}", "call_id": f"hq-call-{i}", "hotline": "115",
+            "status": "closed", "created_at": when, "updated_at": when,
+            "lon": corner["lon"] + 0.0001 * (i % 3), "lat": corner["lat"], "location_count": 1,
+        }
+        for i in range(n)
+    ]  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(sa.insert(incidents), rows)
+    yield n
+    with engine.begin() as conn:
+        conn.execute(sa.delete(incidents).where(incidents.c.id.like("hq-call-%")))
+
+
+def test_admin_orders_the_queue_by_past_calls(
+    page: Any, login: Any, calls_near_corner: int
+) -> None:
+    login("gus")
+    page.wait_for_selector("#hq-order")
+    page.select_option("#hq-order", "calls")
+    page.wait_for_function(
+        f"document.querySelector('.heading-queue li')?.dataset.calls === '{calls_near_corner}'",
+        timeout=10000,
+    )  # 3 km from the start view, yet first: the most past calls in reach
+    rows = page.eval_on_selector_all(
+        ".heading-queue li", "els => els.map(e => [e.dataset.camera, Number(e.dataset.calls)])"
+    )
+    calls = [n for _id, n in rows]
+    assert calls == sorted(calls, reverse=True)
+    # a demo camera on that corner shares the calls; WEB-HQ is among the top ones
+    assert ["WEB-HQ", calls_near_corner] in rows[:3]
+    shown = page.locator(".heading-queue li[data-camera='WEB-HQ']").inner_text()
+    assert f"{calls_near_corner} cuộc gọi trong tầm" in shown
+    assert page.evaluate("document.querySelector('#hq-order').value") == "calls"
+
+
+def test_editor_says_why_no_live_picture_for_a_camera_with_a_snapshot(
+    page: Any, login: Any
+) -> None:
+    login("gus")
+    first = page.locator(".heading-queue li").first
+    first.wait_for()
+    camera = first.get_attribute("data-camera")  # a demo camera: its snapshot is simulated
+    first.click()
+    page.wait_for_selector(f".admin-editor[data-camera='{camera}']")
+    note = page.locator("#admin-snapshot")
+    assert note.get_attribute("data-reason") == "needs_incident"
+    assert "sự việc đang mở" in note.inner_text()
+    assert page.locator(".admin-editor img").count() == 0  # no picture fetched around the rule

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import orjson
 import typer
@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from camroute.cli_options import DbOption, migrated_engine, readable_file, writable_file
+from camroute.errors import CamrouteError
 
 if TYPE_CHECKING:
     from camroute.coverage.service import CoverageResult
@@ -39,29 +40,89 @@ def _summary(result: CoverageResult) -> dict[str, object]:
         "incidents": result.incidents.incidents,
         "incidents_seen": result.incidents.seen,
         "incident_share": result.incidents.share,
+        "wards": len(result.wards),
+        "wards_approximate": result.wards_approximate,
+        "blind_stretches": len(result.blind),
+        "blind_m": round(sum(b.length_m for b in result.blind), 1),
     }
 
 
-@app.command("report")
-def report_cmd(
-    top: Annotated[int, typer.Option(min=1, max=10_000, help="Streets/wards to list.")] = 20,
-    months: MonthsOption = 12,
-    db: DbOption = None,
-) -> None:
-    """Streets and wards with the most unseen, then a JSON summary as the last line."""
-    from camroute.coverage.service import registry_coverage
-
-    with migrated_engine(db) as engine:
-        result = registry_coverage(engine, since=_since(months))
+def _print_tables(result: CoverageResult, top: int) -> None:
     table = Table("street", "length m", "seen m", "share")
     for s in result.coverage.streets[:top]:
         table.add_row(s.name, f"{s.length_m:.0f}", f"{s.seen_m:.0f}", f"{100 * s.share:.0f}%")
     Console(soft_wrap=False).print(table)
-    wards = Table("ward", "incidents", "seen", "share")
-    for w in result.incidents.wards[:top]:
-        wards.add_row(w.ward, str(w.incidents), str(w.seen), f"{100 * w.share:.0f}%")
+    wards = Table("ward", "street km", "seen", "incidents", "seen")
+    for w in result.wards[:top]:
+        wards.add_row(
+            w.name, f"{w.street_length_m / 1000:.2f}", f"{100 * w.street_share:.0f}%",
+            str(w.incidents), f"{100 * w.incident_share:.0f}%",
+        )  # fmt: skip
     Console(soft_wrap=False).print(wards)
-    sys.stdout.write(orjson.dumps(_summary(result)).decode() + "\n")
+    recorded = Table("ward recorded with the incident", "incidents", "seen", "share")
+    for r in result.incidents.wards[:top]:
+        recorded.add_row(r.ward, str(r.incidents), str(r.seen), f"{100 * r.share:.0f}%")
+    Console(soft_wrap=False).print(recorded)
+    blind = Table("#", "blind stretch", "length m", "incidents", "per km")
+    for n, b in enumerate(result.blind[:top], start=1):
+        blind.add_row(str(n), b.name, f"{b.length_m:.0f}", str(b.incidents), f"{b.per_km:.1f}")
+    Console(soft_wrap=False).print(blind)
+
+
+def _out_file(path: Path | None) -> Path | None:
+    return None if path is None else writable_file(path)
+
+
+@app.command("report")
+def report_cmd(
+    top: Annotated[int, typer.Option(min=1, max=10_000, help="Rows per table.")] = 20,
+    months: MonthsOption = 12,
+    near_m: Annotated[
+        float, typer.Option("--near-m", min=0, max=1000, help="Incidents this near a stretch.")
+    ] = 30.0,
+    min_blind_m: Annotated[
+        float,
+        typer.Option("--min-blind-m", min=0, max=10_000, help="Shorter blind pieces skipped."),
+    ] = 50.0,
+    fmt: Annotated[Literal["text", "html", "pdf"], typer.Option("--format")] = "text",
+    lang: Annotated[Literal["vi", "en"], typer.Option("--lang")] = "vi",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File (html: default stdout).", callback=_out_file)
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Streets, wards and blind stretches; text ends with a JSON summary line.
+
+    ``--format html|pdf`` writes the report page (map picture and tables); a PDF needs --out.
+    """
+    from camroute.coverage.render import to_html
+    from camroute.coverage.service import registry_coverage
+    from camroute.reports.pdf import html_to_pdf
+
+    if fmt == "pdf" and out is None:
+        Console(stderr=True).print("a PDF needs --out FILE.pdf", markup=False)
+        raise typer.Exit(2)
+    with migrated_engine(db) as engine:
+        result = registry_coverage(
+            engine, since=_since(months), near_m=near_m, min_blind_m=min_blind_m
+        )
+    if fmt == "text":
+        _print_tables(result, top)
+        sys.stdout.write(orjson.dumps(_summary(result)).decode() + "\n")
+        return
+    html = to_html(
+        result, lang=lang, months=months, top=top, near_m=near_m, made_at=datetime.now(UTC)
+    )
+    if fmt == "pdf" and out is not None:
+        try:
+            html_to_pdf(html, out)
+        except CamrouteError as exc:
+            Console(stderr=True).print(f"cannot make the PDF: {exc.detail}", markup=False)
+            raise typer.Exit(2) from exc
+    elif out is not None:
+        out.write_text(html, encoding="utf-8")
+    else:
+        sys.stdout.write(html)
 
 
 @app.command("export")
@@ -93,13 +154,19 @@ def plan_cmd(
     months: MonthsOption = 12,
     db: DbOption = None,
 ) -> None:
-    """Propose new camera sites and headings adding the most unseen street; a row each, JSON."""
+    """Propose new camera sites and headings adding the most unseen street; a row each, JSON.
+
+    The plan is kept as the last one: the map's coverage layer draws it.
+    """
     from camroute.areas.importers import ImportOptions, read_layer
     from camroute.coverage.service import plan_cameras
+    from camroute.coverage.store import SavedPlan, save_plan
 
     sites = read_layer(candidates, ImportOptions(kind="pois"))[0] if candidates else None
     with migrated_engine(db) as engine:
         planned = plan_cameras(engine, budget=budget, since=_since(months), sites=sites)
+        made = SavedPlan(made_at=datetime.now(UTC), months=months, budget=budget, cameras=planned)
+        save_plan(engine, made)
     table = Table("#", "site", "lon", "lat", "heading °", "gain m", "weighted")
     for p in planned:
         table.add_row(
@@ -111,5 +178,6 @@ def plan_cmd(
         "planned": len(planned),
         "gain_m": round(sum(p.gain_m for p in planned), 1),
         "cameras": [p.model_dump() for p in planned],
+        "saved": True,
     }
     sys.stdout.write(orjson.dumps(summary).decode() + "\n")

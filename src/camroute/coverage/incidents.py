@@ -12,6 +12,8 @@ import shapely
 from numpy.typing import ArrayLike
 from pydantic import BaseModel, Field
 
+from camroute.coverage.streets import points_seen
+
 
 class WardSeen(BaseModel):
     """One ward: its incidents and how many of them a camera saw."""
@@ -44,7 +46,7 @@ def incidents_seen(
     ((3, 2, 0.6667), [('A', 1, 2), ('(no ward)', 1, 1)])
     """
     x, y = np.asarray(x_m, float), np.asarray(y_m, float)
-    inside = shapely.contains_xy(seen_m, x, y) if x.size else np.zeros(0, bool)
+    inside = points_seen(seen_m, x, y)
     names = np.asarray([w or "(no ward)" for w in wards], dtype=object)
     rows = []
     for ward in dict.fromkeys(names.tolist()):

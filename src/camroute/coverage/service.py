@@ -13,7 +13,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import shapely
-from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from camroute.areas.models import AreaFeature
@@ -23,9 +22,13 @@ from camroute.buildings.store import load_buildings
 from camroute.cameras.headings.service import street_network
 from camroute.cameras.headings.suggest import CameraSite, suggest_headings
 from camroute.cameras.store import load_cameras
+from camroute.coverage.blind import MIN_LENGTH_M, NEAR_M, BlindStretch, blind_stretches
 from camroute.coverage.incidents import IncidentsSeen, incidents_seen
+from camroute.coverage.models import PlannedCamera
 from camroute.coverage.plan import greedy_plan, way_weights
+from camroute.coverage.store import ward_areas
 from camroute.coverage.streets import Coverage, seen_area, seen_lengths_m, street_coverage
+from camroute.coverage.wards import WardCoverage, ward_coverage
 from camroute.incidents.service import incident_places
 from camroute.routing.index import CameraIndex
 from camroute.routing.store import buildings_key, load_viewsheds, with_stored_viewsheds
@@ -33,12 +36,20 @@ from camroute.routing.store import buildings_key, load_viewsheds, with_stored_vi
 
 @dataclass(frozen=True)
 class CoverageResult:
-    """The figures, the seen area (WGS84) and each street way with its seen length."""
+    """The figures, the seen area (WGS84), each street way with its seen length, per ward.
+
+    ``blind`` holds the unseen pieces in metres; ``blind_wgs84`` the same pieces in WGS84.
+    """
 
     coverage: Coverage
     seen_wgs84: shapely.Geometry
     ways: gpd.GeoDataFrame
     incidents: IncidentsSeen
+    wards: list[WardCoverage]
+    blind: list[BlindStretch]
+    blind_wgs84: list[shapely.Geometry]
+    wards_approximate: bool
+    ward_areas_wgs84: dict[str, shapely.Geometry]
 
 
 def _index(engine: Engine) -> CameraIndex:
@@ -48,10 +59,13 @@ def _index(engine: Engine) -> CameraIndex:
     return index.with_viewsheds(missing) if missing.size else index
 
 
-def registry_coverage(engine: Engine, *, since: datetime) -> CoverageResult:
-    """What the cameras that are not offline see: streets, and incident places since ``since``.
+def registry_coverage(
+    engine: Engine, *, since: datetime, near_m: float = NEAR_M, min_blind_m: float = MIN_LENGTH_M
+) -> CoverageResult:
+    """What the cameras that are not offline see: streets, wards, incident places since ``since``.
 
-    Incident places are the ones not yet purged by retention.
+    Incident places are the ones not yet purged by retention. Blind stretches count the
+    places within ``near_m`` and leave out pieces shorter than ``min_blind_m``.
     """
     index = _index(engine)
     seeing = np.flatnonzero(index.can_have_viewshed() & ~index.offline)
@@ -74,11 +88,32 @@ def registry_coverage(engine: Engine, *, since: datetime) -> CoverageResult:
     places = incident_places(engine, since=since)
     px, py = index.projection.to_metric([p.lon for p in places], [p.lat for p in places])
     seen_calls = incidents_seen(seen, px, py, [p.ward_name for p in places])
-    return CoverageResult(coverage, index.projection.geometry_to_wgs84(seen), ways, seen_calls)
+    extent = shapely.union_all(
+        [*metric, shapely.multipoints(np.c_[px, py]) if len(places) else None]
+    )
+    areas = ward_areas(engine, index.projection, extent_m=extent)
+    wards = ward_coverage(
+        seen, areas.areas_m, areas.codes, areas.names, lines, px, py, approximate=areas.approximate
+    )
+    blind = blind_stretches(seen, lines, names, px, py, near_m=near_m, min_length_m=min_blind_m)
+    return CoverageResult(
+        coverage=coverage,
+        seen_wgs84=index.projection.geometry_to_wgs84(seen),
+        ways=ways,
+        incidents=seen_calls,
+        wards=wards,
+        blind=blind,
+        blind_wgs84=[index.projection.geometry_to_wgs84(b.geometry) for b in blind],
+        wards_approximate=areas.approximate,
+        ward_areas_wgs84={
+            code: index.projection.geometry_to_wgs84(area)
+            for code, area in zip(areas.codes, areas.areas_m, strict=True)
+        },
+    )
 
 
 def export_gpkg(result: CoverageResult, path: Path) -> None:
-    """Write layers ``seen`` (the union of viewsheds) and ``streets`` (each way) to a GeoPackage."""
+    """Write layers ``seen`` (union of views), ``streets``, ``blind`` and ``wards`` (figures)."""
     seen = gpd.GeoDataFrame(
         {"cameras": [result.coverage.cameras], "area_m2": [result.coverage.seen_area_m2]},
         geometry=[result.seen_wgs84],
@@ -86,25 +121,25 @@ def export_gpkg(result: CoverageResult, path: Path) -> None:
     )
     seen.to_file(path, layer="seen", driver="GPKG")
     result.ways.to_file(path, layer="streets", driver="GPKG")
+    if result.blind:
+        blind = gpd.GeoDataFrame(
+            [b.model_dump(exclude={"way"}) for b in result.blind],
+            geometry=result.blind_wgs84,
+            crs=4326,
+        )
+        blind.to_file(path, layer="blind", driver="GPKG")
+    if result.wards:
+        wards = gpd.GeoDataFrame(
+            [{**w.model_dump(), "approximate": result.wards_approximate} for w in result.wards],
+            geometry=[result.ward_areas_wgs84[w.code] for w in result.wards],
+            crs=4326,
+        )
+        wards.to_file(path, layer="wards", driver="GPKG")
 
 
 CANDIDATE_HFOV_DEG = 60.0
 CANDIDATE_RANGE_M = 100.0
 CANDIDATE_HEIGHT_M = 6.0
-
-
-class PlannedCamera(BaseModel):
-    """A proposed new camera: where, which way, and what it adds."""
-
-    rank: int
-    lon: float
-    lat: float
-    heading_deg: float
-    hfov_deg: float
-    range_m: float
-    site: str = Field(description="the corner or candidate it stands at")
-    gain_m: float = Field(description="street length it newly sees")
-    weighted_gain: float = Field(description="the same, each way weighted by its incidents")
 
 
 def _candidate_sites(

@@ -8,16 +8,49 @@ coordinates.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from camroute.geo import local_projection
 from camroute.reports.models import SMALL, Count
 
 WIDTH_PX, HEIGHT_PX, MARGIN_PX = 560, 360, 40
 MAX_DOT_PX = 26.0
+
+
+PixelMap = Callable[[ArrayLike, ArrayLike], tuple[NDArray[np.float64], NDArray[np.float64]]]
+
+
+def pixel_map(
+    x_m: ArrayLike,
+    y_m: ArrayLike,
+    *,
+    width_px: int = WIDTH_PX,
+    height_px: int = HEIGHT_PX,
+    margin_px: int = MARGIN_PX,
+) -> PixelMap:
+    """Metres -> SVG pixels fitting the points ``x_m, y_m`` in the picture, north up, one scale.
+
+    Examples
+    --------
+    >>> to_px = pixel_map([0, 100], [0, 50], width_px=140, height_px=120, margin_px=20)
+    >>> [v.tolist() for v in to_px([0, 100], [0, 50])]
+    [[20.0, 100.0], [100.0, 60.0]]
+    """
+    x, y = np.asarray(x_m, float), np.asarray(y_m, float)
+    x0, y0 = float(x.min()), float(y.min())
+    span_m = max(float(np.ptp(x)), float(np.ptp(y)), 1.0)
+    scale = (min(width_px, height_px) - 2 * margin_px) / span_m
+
+    def to_px(xs: ArrayLike, ys: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        px = margin_px + (np.asarray(xs, float) - x0) * scale
+        py = height_px - margin_px - (np.asarray(ys, float) - y0) * scale
+        return px, py
+
+    return to_px
 
 
 def ward_map_svg(items: Sequence[Count], places: Mapping[str, tuple[float, float]]) -> str:
@@ -37,10 +70,7 @@ def ward_map_svg(items: Sequence[Count], places: Mapping[str, tuple[float, float
     lats = np.array([p[1][1] for p in placed])
     projection = local_projection(lon=float(np.median(lons)), lat=float(np.median(lats)))
     x, y = projection.to_metric(lons, lats)
-    span_m = max(float(np.ptp(x)), float(np.ptp(y)), 1.0)
-    scale = min(WIDTH_PX, HEIGHT_PX) - 2 * MARGIN_PX
-    px = MARGIN_PX + (x - x.min()) / span_m * scale
-    py = HEIGHT_PX - MARGIN_PX - (y - y.min()) / span_m * scale
+    px, py = pixel_map(x, y)(x, y)
     top = max((c.count or SMALL - 1) for c, _ in placed)
     dots = []
     for (item, _), cx, cy in zip(placed, px.tolist(), py.tolist(), strict=True):

@@ -90,3 +90,53 @@ def test_queue_lists_unconfirmed_fixed_cameras_nearest_first(with_streets: Api) 
 def test_queue_refuses_bad_coordinates(api: Api, query: str) -> None:
     r = api.client.get(f"/api/heading-queue?{query}", headers=api.as_("gis_admin"))
     assert r.status_code == 422
+
+
+@pytest.fixture
+def past_calls(api: Api) -> Iterator[Api]:
+    """Incidents: three near FAR (400 m east), one near NEAR (20 m), one old one near NEAR."""
+    from datetime import UTC, datetime, timedelta
+
+    from camroute.incidents.tables import incidents
+
+    engine = api.client.app.state.engine  # type: ignore[attr-defined]
+    now = datetime.now(UTC)
+    spots = [(410, 10, 2), (390, -20, 30), (400, 45, 200), (25, 5, 3), (20, 0, 400)]
+    with engine.begin() as conn:
+        for n, (east, north, days) in enumerate(spots):
+            lon, lat = lonlat(east, north)
+            when = now - timedelta(days=days)
+            conn.execute(
+                sa.insert(incidents).values(
+                    id=f"pc-{n}", call_id=f"pc-{n}", hotline="113", status="closed",
+                    created_at=when, updated_at=when, lon=lon, lat=lat, location_count=1,
+                )
+            )  # fmt: skip
+    yield api
+    with engine.begin() as conn:
+        conn.execute(sa.delete(incidents).where(incidents.c.id.like("pc-%")))
+
+
+def test_queue_by_past_calls_puts_the_most_called_camera_first(past_calls: Api) -> None:
+    api = past_calls
+    _create(api, "FAR", 400, 0, range_m=50.0)
+    _create(api, "NEAR", 20, 0, range_m=50.0)
+    _create(api, "MID", 200, 0, range_m=50.0)
+    lon, lat = lonlat(0, 0)
+    base = f"/api/heading-queue?lon={lon}&lat={lat}"
+    r = api.client.get(f"{base}&order=calls&months=12", headers=api.as_("gis_admin"))
+    assert r.status_code == 200, r.text
+    queue = HeadingQueue.model_validate(r.json())
+    assert queue.order == "calls"
+    assert [(c.id, c.past_calls) for c in queue.items] == [("FAR", 3), ("NEAR", 1), ("MID", 0)]
+    nearest = HeadingQueue.model_validate(api.client.get(base, headers=api.as_("gis_admin")).json())
+    assert [c.id for c in nearest.items] == ["NEAR", "MID", "FAR"]
+
+
+def test_queue_refuses_an_unknown_order(api: Api) -> None:
+    r = api.client.get(
+        "/api/heading-queue?lon=106&lat=10&order=loudest", headers=api.as_("gis_admin")
+    )
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert "order" in r.text

@@ -6,6 +6,7 @@ that snapshot is replaced.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -15,6 +16,7 @@ from camroute.auth.deps import Principal, Role, require_roles
 from camroute.cameras.headings.network import StreetNetwork
 from camroute.cameras.headings.service import (
     HeadingQueue,
+    QueueOrder,
     heading_queue,
     street_network,
     suggest_camera,
@@ -51,6 +53,11 @@ def queue(
     lon: Annotated[float, Query(ge=-180.0, le=180.0, description="WGS84 longitude")],
     lat: Annotated[float, Query(ge=-90.0, le=90.0, description="WGS84 latitude")],
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    order: Annotated[
+        QueueOrder, Query(description="nearest first, or most past calls in range first")
+    ] = "nearest",
+    months: Annotated[int, Query(ge=1, le=120, description="past calls of the last N months")] = 12,
 ) -> HeadingQueue:
-    """Fixed cameras whose heading no person has confirmed yet, nearest to ``lon, lat``."""
-    return heading_queue(engine, lon=lon, lat=lat, limit=limit)
+    """Fixed cameras whose heading no person has confirmed yet, nearest or most-called first."""
+    since = datetime.now(UTC) - timedelta(days=30 * months)
+    return heading_queue(engine, lon=lon, lat=lat, limit=limit, order=order, since=since)

@@ -8,10 +8,12 @@ same If-Match check, ``camera_history`` row and audit event, one transaction per
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Literal, get_args
 
 import numpy as np
 import sqlalchemy as sa
+from numpy.typing import NDArray
 from pydantic import BaseModel, Field
 from pyproj import Geod
 from sqlalchemy import Engine
@@ -19,10 +21,13 @@ from sqlalchemy import Engine
 from camroute.areas.models import AreaFeature
 from camroute.cameras import service, store
 from camroute.cameras.headings.network import StreetNetwork
+from camroute.cameras.headings.pastcalls import calls_in_range
 from camroute.cameras.headings.suggest import CameraHeadings, CameraSite, suggest_headings
 from camroute.cameras.model import CameraUpdate
 from camroute.cameras.tables import cameras
 from camroute.errors import ConflictError, PreconditionFailedError
+from camroute.geo import local_projection
+from camroute.incidents.service import incident_places
 from camroute.store.txn import writing
 
 SUGGESTED = "suggested"
@@ -166,6 +171,9 @@ def suggest_camera(engine: Engine, camera_id: str, network: StreetNetwork) -> Ca
     return suggest_headings(site, network)
 
 
+QueueOrder = Literal["nearest", "calls"]
+
+
 class QueuedCamera(BaseModel):
     """A fixed camera whose heading no person has confirmed yet."""
 
@@ -177,32 +185,74 @@ class QueuedCamera(BaseModel):
     heading_source: str | None
     hfov_deg: float
     distance_m: float = Field(description="from the point the queue was asked for")
+    past_calls: int = Field(
+        ge=0, description="incident places of the period within the camera's range"
+    )
 
 
 class HeadingQueue(BaseModel):
-    """Cameras still without a measured heading, nearest first."""
+    """Cameras still without a measured heading, nearest first or most past calls first."""
 
     items: list[QueuedCamera]
     total: int
+    order: QueueOrder = "nearest"
+    since: datetime | None = Field(default=None, description="past calls counted from here")
 
 
-def heading_queue(engine: Engine, *, lon: float, lat: float, limit: int = 50) -> HeadingQueue:
-    """Fixed cameras with no heading or an assumed / suggested one, nearest to ``lon, lat``."""
+def heading_queue(
+    engine: Engine,
+    *,
+    lon: float,
+    lat: float,
+    limit: int = 50,
+    order: QueueOrder = "nearest",
+    since: datetime | None = None,
+) -> HeadingQueue:
+    """Fixed cameras with no heading or an assumed / suggested one.
+
+    ``order="nearest"``: nearest to ``lon, lat`` first. ``order="calls"``: the most incident
+    places since ``since`` (default a year back) within each camera's range first, then nearest:
+    the cameras whose heading would have served the most callers.
+    """
     c = cameras.c
     unconfirmed = sa.or_(c.heading_deg.is_(None), c.heading_source.in_(UNCONFIRMED_SOURCES))
     query = sa.select(
-        c.id, c.name, c.lon, c.lat, c.heading_deg, c.heading_source, c.hfov_deg
+        c.id, c.name, c.lon, c.lat, c.heading_deg, c.heading_source, c.hfov_deg, c.range_m
     ).where(c.kind.in_(NEEDS_HEADING_KINDS), unconfirmed)
+    since = since or datetime.now(UTC) - timedelta(days=365)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     if not rows:
-        return HeadingQueue(items=[], total=0)
+        return HeadingQueue(items=[], total=0, order=order, since=since)
     lons = np.array([r.lon for r in rows], dtype=float)
     lats = np.array([r.lat for r in rows], dtype=float)
     _az, _back, dist_m = _GEOD.inv(np.full_like(lons, lon), np.full_like(lats, lat), lons, lats)
-    order = np.argsort(dist_m, kind="stable")[:limit]
+    calls = _past_calls(engine, lons, lats, [r.range_m for r in rows], since=since)
+    keys = (dist_m,) if order == "nearest" else (dist_m, -calls)  # lexsort: last key first
+    ranked = np.lexsort(keys)[:limit]
     items = [
-        QueuedCamera(**rows[i]._mapping, distance_m=round(float(dist_m[i]), 1))
-        for i in order.tolist()
+        QueuedCamera(
+            **{k: v for k, v in rows[i]._mapping.items() if k != "range_m"},
+            distance_m=round(float(dist_m[i]), 1),
+            past_calls=int(calls[i]),
+        )
+        for i in ranked.tolist()
     ]
-    return HeadingQueue(items=items, total=len(rows))
+    return HeadingQueue(items=items, total=len(rows), order=order, since=since)
+
+
+def _past_calls(
+    engine: Engine,
+    lons: NDArray[np.float64],
+    lats: NDArray[np.float64],
+    range_m: Sequence[float],
+    *,
+    since: datetime,
+) -> NDArray[np.int64]:
+    places = incident_places(engine, since=since)
+    if not places:
+        return np.zeros(lons.size, dtype=np.int64)
+    projection = local_projection(lon=float(np.median(lons)), lat=float(np.median(lats)))
+    cx, cy = projection.to_metric(lons, lats)
+    px, py = projection.to_metric([p.lon for p in places], [p.lat for p in places])
+    return calls_in_range(cx, cy, range_m, px, py)

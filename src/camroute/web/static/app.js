@@ -11,6 +11,7 @@ import { currentLang, initialLanguage, loadLanguage, onLanguageChange, t } from 
 import { cameraGroups, drawSubject, initIncidentLayer, renderPanel, rerenderPanel } from "./js/incident.js";
 import { closeLastTile, incidentStatusSeen, onServerEvent, requestView } from "./js/live.js";
 import { initMyViews, startMyViews, stopMyViews } from "./js/myviews.js";
+import { initCoverage, startCoverage } from "./js/coverage.js";
 import { connectEvents, disconnectEvents, initQueue, refreshQueue, selectNext } from "./js/queue.js";
 import { initSearch } from "./js/search.js";
 import { applyStartView, loadMapConfig, showAttribution } from "./js/mapconfig.js";
@@ -134,6 +135,7 @@ async function startSession(user) {
   document.getElementById("search-form").hidden = false;
   document.body.dataset.role = user.role;
   showAccessButton(user.role); // supervisors and auditors: the access review
+  startCoverage(user); // the coverage toggle, for GIS admins and supervisors
   const config = await loadMapConfig();
   if (config) applyStartView(savedView());
   // A city tile server (CAMROUTE_TILE_URL) replaces the imported basemap.
@@ -177,6 +179,7 @@ async function main() {
   initSearch();
   initMyViews();
   initAccess();
+  initCoverage();
   setUnauthorizedHandler(() => { if (state.user) showLogin(t("login.failed")); });
   on("select-incident", (id) => selectIncident(id));
   on("open-camera", (cam) => { if (state.selectedId) requestView(state.selectedId, cam); });

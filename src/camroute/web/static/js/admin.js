@@ -70,7 +70,7 @@ export async function editCamera(cam, then = {}) {
   widen.on("dragend", redraw);
   editor = { group, cam, draft, version, heading0: current.heading_deg, hfov0: current.hfov_deg, redraw, then };
   redraw();
-  showEditorPanel(cam, info);
+  showEditorPanel(cam, info, current);
   showSuggestions(cam);
 }
 
@@ -100,9 +100,20 @@ async function showSuggestions(cam) {
     : [el("li", { class: "muted" }, t("admin.no_suggestion"))]));
 }
 
-function showEditorPanel(cam, info) {
+// Why no live picture sits beside the editor: a live view (snapshot included) is granted only
+// by a ticket bound to an open incident, to dispatchers and supervisors. Calibrating a heading
+// has no incident; relaxing that rule is the lead's decision (docs/HEADINGS.md), so the panel
+// says so instead of showing a picture.
+function snapshotNote(current) {
+  const reason = current.has_snapshot ? "needs_incident" : "no_snapshot";
+  return el("p", { class: "muted snapshot-note", id: "admin-snapshot", dataset: { reason, i18n: `admin.snapshot.${reason}` } },
+    t(`admin.snapshot.${reason}`));
+}
+
+function showEditorPanel(cam, info, current) {
   document.getElementById("detail").replaceChildren(el("section", { class: "admin-editor", dataset: { camera: cam.id } },
     el("h2", { dataset: { i18n: "admin.edit" } }, t("admin.edit")), el("p", {}, el("strong", {}, cam.id), cam.name ? ` — ${cam.name}` : ""), info,
+    snapshotNote(current),
     el("h3", { dataset: { i18n: "admin.suggestions" } }, t("admin.suggestions")),
     el("ul", { class: "suggestions", id: "admin-suggestions" }),
     el("p", { class: "problem", hidden: true, id: "admin-problem" }),

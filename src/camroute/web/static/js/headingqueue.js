@@ -1,5 +1,5 @@
 // GIS administrators: the cameras whose heading no person has confirmed, nearest to the map
-// centre first. Arrow keys move, Enter (or a click) opens the editor; after a save the next one
+// centre first or, when chosen, those with the most past calls within reach first. Arrow keys move, Enter (or a click) opens the editor; after a save the next one
 // opens, so a whole district can be walked from the keyboard.
 
 import { api, problemText } from "./api.js";
@@ -10,13 +10,14 @@ import { isAdmin, state } from "./state.js";
 
 const LIMIT = 50;
 let items = [];
+let order = "nearest";
 
 export async function showHeadingQueue() {
   if (!isAdmin()) return;
   const c = state.map.getCenter();
   let queue;
   try {
-    queue = await api(`/api/heading-queue?lon=${c.lng.toFixed(6)}&lat=${c.lat.toFixed(6)}&limit=${LIMIT}`);
+    queue = await api(`/api/heading-queue?lon=${c.lng.toFixed(6)}&lat=${c.lat.toFixed(6)}&limit=${LIMIT}&order=${order}`);
   } catch (err) {
     toast(t("error"), problemText(err));
     return;
@@ -25,15 +26,20 @@ export async function showHeadingQueue() {
   items = queue.items;
   const list = el("ol", { class: "heading-queue", role: "listbox", "aria-label": t("hq.title"), onkeydown: onKey },
     items.map((cam, i) => el("li", {
-      role: "option", tabindex: i === 0 ? "0" : "-1", dataset: { camera: cam.id, index: String(i) },
+      role: "option", tabindex: i === 0 ? "0" : "-1", dataset: { camera: cam.id, index: String(i), calls: String(cam.past_calls) },
       onclick: () => open(i),
     },
     el("strong", {}, cam.id), cam.name ? ` — ${cam.name}` : "", " ",
     el("span", { class: "meta" }, formatDistance(cam.distance_m),
+      ` · ${t("hq.calls", { n: cam.past_calls })}`,
       cam.heading_source ? ` · ${t(`hq.source.${cam.heading_source}`)}` : ` · ${t("hq.source.none")}`))));
   document.getElementById("detail").replaceChildren(el("section", { class: "heading-queue-pane" },
     el("h2", { dataset: { i18n: "hq.title" } }, t("hq.title")),
-    el("p", { class: "muted" }, t("hq.count", { n: queue.total })),
+    el("p", { class: "muted" }, t(order === "calls" ? "hq.count.calls" : "hq.count", { n: queue.total })),
+    el("label", {}, `${t("hq.order")} `, el("select", {
+      id: "hq-order",
+      onchange: (ev) => { order = ev.target.value; showHeadingQueue(); },
+    }, ["nearest", "calls"].map((o) => el("option", { value: o, selected: o === order }, t(`hq.order.${o}`))))),
     el("button", { type: "button", id: "hq-refresh", onclick: showHeadingQueue }, t("hq.refresh")),
     list));
   if (items.length) list.firstChild.focus();
