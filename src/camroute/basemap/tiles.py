@@ -42,8 +42,18 @@ MIN_ZOOM: Final[dict[str, dict[str, int]]] = {
     "parks": {"": 11},
     "buildings": {"": 14},
     "pois": {"": 13},
+    "boundaries": {"admin4": 8, "": 11},
+    "places": {"": 11},
 }
-KEPT_PROPS: Final = ("height_m", "levels", "oneway", "bridge", "tunnel")
+KEPT_PROPS: Final = (
+    "height_m",
+    "levels",
+    "oneway",
+    "bridge",
+    "tunnel",
+    "approximate",
+    "religion",
+)
 
 
 def lonlat_to_mercator(coords: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -8,6 +8,14 @@ const ROAD_COLOURS = {
   tertiary: "#ffffff", minor: "#ffffff", service: "#ffffff",
 };
 const MAJOR = ["motorway", "trunk", "primary", "secondary"];
+// POI kind (and a place of worship's religion) -> sprite icon name.
+const POI_ICON = ["match", ["get", "kind"],
+  ["hospital", "clinic"], "hospital", "police", "police", "fire_station", "fire_station",
+  ["school", "university", "college", "kindergarten"], "school", "marketplace", "marketplace",
+  "bus_station", "bus_station",
+  "place_of_worship", ["match", ["get", "religion"], "christian", "church", "pagoda"],
+  "pagoda"];
+const WARD = "#7a5c8f";
 
 // Line width (px) by zoom for a road class: main roads wider than residential streets.
 function roadWidth(kind, scale = 1) {
@@ -41,9 +49,31 @@ function roadLayers() {
   return layers;
 }
 
+// Ward (and province) edges: a thin dashed line that never hides a street.
+function boundaryLayers() {
+  return [{
+    id: "boundaries", type: "line", source: "basemap", "source-layer": "boundaries",
+    layout: { "line-join": "round" },
+    paint: {
+      "line-color": WARD, "line-opacity": 0.55, "line-dasharray": [4, 2],
+      "line-width": ["match", ["get", "kind"], "admin4", 2, ["interpolate", ["linear"], ["zoom"], 11, 0.8, 16, 1.6]],
+    },
+  }];
+}
+
 function labelLayers() {
   const halo = { "text-halo-color": "rgba(255,255,255,0.9)", "text-halo-width": 1.5 };
   return [
+    {
+      // Ward names at city zoom; street names (a layer above: placed first) win a collision.
+      id: "ward-labels", type: "symbol", source: "basemap", "source-layer": "places", minzoom: 11,
+      layout: {
+        "text-field": ["get", "name"], "text-font": FONT, "text-max-width": 7,
+        "text-size": ["interpolate", ["linear"], ["zoom"], 11, 11, 16, 15],
+        "text-letter-spacing": 0.05, "text-padding": 4,
+      },
+      paint: { "text-color": WARD, "text-opacity": 0.9, ...halo },
+    },
     {
       id: "water-labels", type: "symbol", source: "basemap", "source-layer": "water", minzoom: 13,
       layout: { "text-field": ["get", "name"], "text-font": FONT, "text-size": 12 },
@@ -66,22 +96,16 @@ function labelLayers() {
       paint: { "text-color": "#333333", ...halo },
     },
     {
-      id: "poi-dots", type: "circle", source: "basemap", "source-layer": "pois", minzoom: 14,
+      // Icons (sprites shipped in static/basemap, built by scripts/build_sprites.py) with the
+      // place's name under them (optional: a name that collides is dropped, the icon stays).
+      id: "poi-icons", type: "symbol", source: "basemap", "source-layer": "pois", minzoom: 14,
       filter: ["!=", ["get", "kind"], "bus_stop"],
-      paint: {
-        "circle-radius": 4.5, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5,
-        "circle-color": ["match", ["get", "kind"],
-          ["hospital", "clinic"], "#d62828", "police", "#1d4ed8", "fire_station", "#ea580c",
-          ["school", "university", "college", "kindergarten"], "#7c5e10",
-          "marketplace", "#0f766e", "place_of_worship", "#6b21a8", "bus_station", "#2563eb", "#555555"],
-      },
-    },
-    {
-      id: "poi-labels", type: "symbol", source: "basemap", "source-layer": "pois", minzoom: 15,
-      filter: ["all", ["has", "name"], ["!=", ["get", "kind"], "bus_stop"]],
       layout: {
-        "text-field": ["get", "name"], "text-font": FONT, "text-size": 11, "text-max-width": 9,
-        "text-anchor": "top", "text-offset": [0, 0.6], "text-optional": true,
+        "icon-image": POI_ICON, "icon-size": ["interpolate", ["linear"], ["zoom"], 14, 0.75, 16, 1],
+        "icon-allow-overlap": false, "text-optional": true,
+        "text-field": ["step", ["zoom"], "", 15, ["coalesce", ["get", "name"], ""]],
+        "text-font": FONT, "text-size": 11, "text-max-width": 9,
+        "text-anchor": "top", "text-offset": [0, 1.0],
       },
       paint: { "text-color": "#4a3f35", ...halo },
     },
@@ -92,6 +116,7 @@ export function basemapStyle(tileUrl) {
   return {
     version: 8,
     glyphs: `${location.origin}/basemap/glyphs/{fontstack}/{range}.pbf`,
+    sprite: `${location.origin}/static/basemap/sprite`,
     sources: { basemap: { type: "vector", tiles: [tileUrl], minzoom: 0, maxzoom: 16 } },
     layers: [
       { id: "background", type: "background", paint: { "background-color": "#f2efe9" } },
@@ -110,6 +135,7 @@ export function basemapStyle(tileUrl) {
         paint: { "fill-color": "#d9d0c9", "fill-outline-color": "#bfb2a6" },
       },
       ...roadLayers(),
+      ...boundaryLayers(),
       ...labelLayers(),
     ],
   };
