@@ -56,7 +56,8 @@ function boundaryLayers() {
     layout: { "line-join": "round" },
     paint: {
       "line-color": WARD, "line-opacity": 0.55, "line-dasharray": [4, 2],
-      "line-width": ["match", ["get", "kind"], "admin4", 2, ["interpolate", ["linear"], ["zoom"], 11, 0.8, 16, 1.6]],
+      "line-width": ["interpolate", ["linear"], ["zoom"],
+        11, ["match", ["get", "kind"], "admin4", 2, 0.8], 16, ["match", ["get", "kind"], "admin4", 2.5, 1.6]],
     },
   }];
 }
@@ -71,6 +72,8 @@ function labelLayers() {
         "text-field": ["get", "name"], "text-font": FONT, "text-max-width": 7,
         "text-size": ["interpolate", ["linear"], ["zoom"], 11, 11, 16, 15],
         "text-letter-spacing": 0.05, "text-padding": 4,
+        // a ward's point is often a busy crossing: try beside it before giving the name up
+        "text-variable-anchor": ["center", "top", "bottom", "left", "right"], "text-radial-offset": 1.5,
       },
       paint: { "text-color": WARD, "text-opacity": 0.9, ...halo },
     },
@@ -85,19 +88,9 @@ function labelLayers() {
       paint: { "text-color": "#3f7a35", ...halo },
     },
     {
-      id: "road-labels", type: "symbol", source: "basemap", "source-layer": "roads", minzoom: 13,
-      filter: ["all", ["has", "name"], ["any", ["in", ["get", "kind"], ["literal", MAJOR]], [">=", ["zoom"], 14]]],
-      layout: {
-        "symbol-placement": "line", "text-field": ["get", "name"], "text-max-angle": 35,
-        "text-font": ["case", ["in", ["get", "kind"], ["literal", MAJOR]], ["literal", BOLD], ["literal", FONT]],
-        "text-size": ["interpolate", ["linear"], ["zoom"], 13, 10, 17, 14],
-        "symbol-spacing": 300, "text-padding": 2,
-      },
-      paint: { "text-color": "#333333", ...halo },
-    },
-    {
       // Icons (sprites shipped in static/basemap, built by scripts/build_sprites.py) with the
       // place's name under them (optional: a name that collides is dropped, the icon stays).
+      // Below the street names: those are placed first and win (a dispatcher reads streets).
       id: "poi-icons", type: "symbol", source: "basemap", "source-layer": "pois", minzoom: 14,
       filter: ["!=", ["get", "kind"], "bus_stop"],
       layout: {
@@ -108,6 +101,17 @@ function labelLayers() {
         "text-anchor": "top", "text-offset": [0, 1.0],
       },
       paint: { "text-color": "#4a3f35", ...halo },
+    },
+    {
+      id: "road-labels", type: "symbol", source: "basemap", "source-layer": "roads", minzoom: 13,
+      filter: ["all", ["has", "name"], ["any", ["in", ["get", "kind"], ["literal", MAJOR]], [">=", ["zoom"], 14]]],
+      layout: {
+        "symbol-placement": "line", "text-field": ["get", "name"], "text-max-angle": 35,
+        "text-font": ["case", ["in", ["get", "kind"], ["literal", MAJOR]], ["literal", BOLD], ["literal", FONT]],
+        "text-size": ["interpolate", ["linear"], ["zoom"], 13, 10, 17, 14],
+        "symbol-spacing": 300, "text-padding": 2,
+      },
+      paint: { "text-color": "#333333", ...halo },
     },
   ];
 }
