@@ -17,36 +17,44 @@ const POI_ICON = ["match", ["get", "kind"],
   "pagoda"];
 const WARD = "#7a5c8f";
 
-// Line width (px) by zoom for a road class: main roads wider than residential streets.
-function roadWidth(kind, scale = 1) {
-  const at = { motorway: [2, 14], trunk: [2, 14], primary: [1.6, 12], secondary: [1.4, 11],
-    tertiary: [1.2, 10], minor: [0.6, 8], service: [0.4, 4] }[kind] || [0.6, 8];
-  return ["interpolate", ["exponential", 1.5], ["zoom"], 10, at[0] * scale, 17, at[1] * scale];
+// Line width (px) at zoom 10 and 17 per road class: main roads wider than residential streets.
+const ROAD_WIDTHS = { motorway: [2, 14], trunk: [2, 14], primary: [1.6, 12], secondary: [1.4, 11],
+  tertiary: [1.2, 10], minor: [0.6, 8], service: [0.4, 4] };
+const KINDS = Object.keys(ROAD_COLOURS);
+const KIND = ["get", "kind"];
+
+// ["match", kind, "motorway", value(motorway), ..., fallback] over the road classes.
+function byKind(value, fallback) {
+  return ["match", KIND, ...KINDS.flatMap((k) => [k, value(k)]), fallback];
 }
 
+function roadWidth(scale) {
+  return ["interpolate", ["exponential", 1.5], ["zoom"],
+    10, byKind((k) => ROAD_WIDTHS[k][0] * scale, 0.6 * scale),
+    17, byKind((k) => ROAD_WIDTHS[k][1] * scale, 8 * scale)];
+}
+
+// One casing and one fill layer for every road class (data-driven colour and width), not one
+// pair per class: a software-rendered frame pays per layer and tile (15 road layers were 3x
+// the draw calls of the rest of the map). The sort key keeps main roads over side streets.
 function roadLayers() {
-  const layers = [{
-    id: "roads-path", type: "line", source: "basemap", "source-layer": "roads", minzoom: 14,
-    filter: ["==", ["get", "kind"], "path"],
-    paint: { "line-color": "#d98c7a", "line-width": 1, "line-dasharray": [2, 1.5] },
-  }];
-  for (const [kind, colour] of Object.entries(ROAD_COLOURS)) {
-    const filter = ["==", ["get", "kind"], kind];
-    layers.push({
-      id: `roads-${kind}-casing`, type: "line", source: "basemap", "source-layer": "roads", filter,
-      layout: { "line-cap": "round", "line-join": "round" },
-      paint: { "line-color": "#b9b2a7", "line-width": roadWidth(kind, 1.25), "line-gap-width": 0 },
-    });
-  }
-  for (const [kind, colour] of Object.entries(ROAD_COLOURS)) {
-    layers.push({
-      id: `roads-${kind}`, type: "line", source: "basemap", "source-layer": "roads",
-      filter: ["==", ["get", "kind"], kind],
-      layout: { "line-cap": "round", "line-join": "round" },
-      paint: { "line-color": colour, "line-width": roadWidth(kind) },
-    });
-  }
-  return layers;
+  const roads = { type: "line", source: "basemap", "source-layer": "roads" };
+  const layout = {
+    "line-cap": "round", "line-join": "round",
+    "line-sort-key": byKind((k) => KINDS.length - KINDS.indexOf(k), 0),
+  };
+  const drawn = ["in", KIND, ["literal", KINDS]];
+  return [
+    {
+      ...roads, id: "roads-path", minzoom: 14, filter: ["==", KIND, "path"],
+      paint: { "line-color": "#d98c7a", "line-width": 1, "line-dasharray": [2, 1.5] },
+    },
+    { ...roads, id: "roads-casing", filter: drawn, layout, paint: { "line-color": "#b9b2a7", "line-width": roadWidth(1.25) } },
+    {
+      ...roads, id: "roads-fill", filter: drawn, layout,
+      paint: { "line-color": byKind((k) => ROAD_COLOURS[k], "#ffffff"), "line-width": roadWidth(1) },
+    },
+  ];
 }
 
 // Ward (and province) edges: a thin dashed line that never hides a street.

@@ -7,6 +7,13 @@ import { metrics, state } from "./state.js";
 
 let layer = null;
 
+// After the frame now being drawn is on screen and the page is idle (or 1 s at most), so the
+// calls list and markers drawn before are shown first.
+export function addVectorBasemapSoon(map) {
+  const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 50));
+  requestAnimationFrame(() => requestAnimationFrame(() => idle(() => addVectorBasemap(map), { timeout: 1000 })));
+}
+
 export function addVectorBasemap(map) {
   if (layer || !window.maplibregl || !L.mapboxGL) return null;
   const tiles = `${location.origin}/api/basemap/tiles/{z}/{x}/{y}.mvt`;
