@@ -36,13 +36,11 @@ function roadWidth(scale) {
 
 // One casing and one fill layer for every road class (data-driven colour and width), not one
 // pair per class: a software-rendered frame pays per layer and tile (15 road layers were 3x
-// the draw calls of the rest of the map). The sort key keeps main roads over side streets.
+// the draw calls of the rest of the map). The tiles list main roads last (basemap/tiles.py
+// ROAD_ORDER), so they are drawn over side streets without a per-feature sort key.
 function roadLayers() {
   const roads = { type: "line", source: "basemap", "source-layer": "roads" };
-  const layout = {
-    "line-cap": "round", "line-join": "round",
-    "line-sort-key": byKind((k) => KINDS.length - KINDS.indexOf(k), 0),
-  };
+  const layout = { "line-cap": "round", "line-join": "round" };
   const drawn = ["in", KIND, ["literal", KINDS]];
   return [
     {

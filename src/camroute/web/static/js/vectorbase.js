@@ -22,6 +22,10 @@ export function addVectorBasemap(map) {
     interactive: false,
     attributionControl: false,
     fadeDuration: 0, // labels appear with the redraw: no 300 ms fade after every pan
+    // Where WebGL is software-rendered (no GPU), a synchronised canvas is read back for the
+    // compositor on the page's main thread: ~300 ms of each frame blocked the calls list and
+    // the markers. A desynchronised canvas is presented by the GPU process instead.
+    canvasContextAttributes: { antialias: false, desynchronized: true },
     transformRequest: (url) => {
       const token = bearerToken();
       const own = url.startsWith(`${location.origin}/api/`);
