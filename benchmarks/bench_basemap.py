@@ -8,7 +8,9 @@ Run from the project root: ``.venv/bin/python benchmarks/bench_basemap.py [--bro
 - Tiles: every tile over District 1 at zooms 14-17, cut cold (``TileSource.tile``) and served
   warm over HTTP (``GET /api/basemap/tiles``, login, cache) by the app in-process.
 - ``--browser``: the page in Chromium at zoom 16 over District 1, panned 30 times by 300 px;
-  time from the pan to MapLibre's next ``idle`` (tiles loaded, labels placed, frame drawn).
+  time from the pan to MapLibre's next ``idle`` (tiles loaded, labels placed, frame drawn);
+  then 12 more pans under a Chrome trace: how long the page's main thread and the GPU process
+  (where software WebGL rasterises) were busy per pan. ``--pan-only`` runs just this.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import orjson
 import osmium
 
 from camroute.basemap.service import import_basemap
@@ -200,9 +203,36 @@ def bench_pan(db: str, *, pans: int = 30) -> None:
         )
         page.wait_for_timeout(1500)
         times = page.evaluate(PAN_JS, pans)
+        trace = Path(tempfile.mkdtemp(prefix="bench-pan-")) / "trace.json"
+        browser.start_tracing(page=page, path=str(trace), categories=["toplevel"])
+        traced = page.evaluate(PAN_JS, 12)
+        browser.stop_tracing()
         browser.close()
     spread = _pct([t / 1000 for t in times])
     print(f"pan at zoom 16 (Chromium, software GL), {pans} pans of 300 px: {spread}")
+    busy = _busy_ms(trace)
+    print(
+        "busy per pan (Chrome trace, 12 pans): page main thread "
+        f"{busy.get('CrRendererMain', 0) / len(traced):.0f} ms, "
+        f"GPU process (software WebGL) {busy.get('CrGpuMain', 0) / len(traced):.0f} ms"
+    )
+
+
+def _busy_ms(trace: Path) -> dict[str, float]:
+    """Milliseconds of top-level tasks per thread name in a Chrome trace."""
+    events = orjson.loads(trace.read_bytes())
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    names = {
+        (e["pid"], e["tid"]): e["args"]["name"]
+        for e in events
+        if e.get("ph") == "M" and e.get("name") == "thread_name"
+    }
+    busy: dict[str, float] = {}
+    for e in events:
+        if e.get("ph") == "X" and e.get("cat") == "toplevel" and "dur" in e:
+            thread = names.get((e["pid"], e["tid"]), "?")
+            busy[thread] = busy.get(thread, 0.0) + e["dur"] / 1000
+    return busy
 
 
 def main() -> None:

@@ -91,3 +91,17 @@ def test_a_broken_file_is_a_typed_error(tmp_path: Path) -> None:
 )
 def test_is_osm(name: str, expected: bool) -> None:
     assert is_osm(Path(name)) is expected
+
+
+def test_ward_edges_are_boundaries_and_neighbourhoods_are_left_out(tan_dinh: Path) -> None:
+    features = read_osm(tan_dinh)
+    edges = [f for f in features if f.layer == "boundaries"]
+    # the export holds 9 ways of the 2025 wards' edges (admin_level 6), 9 of khu phố (level 9)
+    assert Counter(f.kind for f in edges) == {"admin6": 9}
+    assert all(f.geometry.geom_type == "LineString" for f in edges)
+    assert all(f.source_id and f.source_id.startswith("way/") for f in edges)
+
+
+def test_a_church_without_a_religion_tag_is_told_by_its_name(tan_dinh: Path) -> None:
+    worship = {f.name: f.props for f in read_osm(tan_dinh) if f.kind == "place_of_worship"}
+    assert worship["Tòa Tổng Giám mục Sài Gòn"] == {"religion": "christian"}

@@ -12,6 +12,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from camroute.app import create_app
+from camroute.areas.models import AreaFeature
+from camroute.areas.store import write_features as write_area_features
 from camroute.auth.models import Role
 from camroute.auth.service import add_user
 from camroute.basemap.glyphs import GLYPH_DIR
@@ -62,6 +64,21 @@ def test_a_tile_is_a_vector_tile_with_the_street_name(client: TestClient) -> Non
     assert r.headers["etag"]
     roads = mapbox_vector_tile.decode(r.content)["roads"]["features"]
     assert [f["properties"]["name"] for f in roads] == ["\u00d0ồng Khởi"]
+
+
+def test_ward_names_of_the_areas_store_are_in_the_tiles(app: FastAPI, client: TestClient) -> None:
+    ward = AreaFeature(
+        "admin", "Phường Sài Gòn", shapely.Point(106.7021, 10.7763), code="26734", level="ward"
+    )
+    url = f"/api/basemap/tiles/16/{Z16[0]}/{Z16[1]}.mvt"
+    before = client.get(url)
+    app.state.basemap_tiles._check_s = 0.0
+    write_area_features(app.state.engine, [ward])  # a ward import, no new basemap import
+    after = client.get(url)
+    assert "places" not in mapbox_vector_tile.decode(before.content)
+    assert before.headers["etag"] != after.headers["etag"]
+    (place,) = mapbox_vector_tile.decode(after.content)["places"]["features"]
+    assert place["properties"] == {"kind": "ward", "name": "Phường Sài Gòn", "approximate": 1}
 
 
 def test_a_new_import_is_served_without_a_restart(app: FastAPI, client: TestClient) -> None:

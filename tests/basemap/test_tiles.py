@@ -68,3 +68,13 @@ def test_tiles_cover_the_world_without_gaps() -> None:
     left = tile_bounds_m(5, 10, 7)
     right = tile_bounds_m(5, 11, 7)
     assert left[2] == pytest.approx(right[0])
+
+
+def test_main_roads_come_last_in_a_tile_so_they_are_drawn_on_top() -> None:
+    service = BasemapFeature(
+        "roads", "service", shapely.LineString([(106.7000, 10.7725), (106.7020, 10.7740)])
+    )
+    x, y = tile_of(lon=106.7010, lat=10.7732, z=16)
+    tile = mapbox_vector_tile.decode(TileSource([LE_LOI, ALLEY, service]).tile(16, x, y))
+    kinds = [f["properties"]["kind"] for f in tile["roads"]["features"]]
+    assert kinds == ["path", "service", "primary"]  # imported primary, path, service

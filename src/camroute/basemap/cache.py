@@ -1,7 +1,8 @@
 """The tile source and the recently cut tiles of one process, rebuilt when an import lands.
 
 An import bumps the basemap generation in the same transaction as its rows; the cache reads
-that counter at most once per ``check_s`` and swaps in a new ``TileSource`` (built outside the
+that counter (and the admin units' count, since the ward names come from the areas store) at
+most once per ``check_s`` and swaps in a new ``TileSource`` (built outside the
 lock, so tiles keep being served from the old one meanwhile).
 """
 
@@ -16,8 +17,15 @@ from sqlalchemy import Engine
 
 from camroute.basemap.store import basemap_generation, read_features
 from camroute.basemap.tiles import TileSource
+from camroute.basemap.wards import read_wards, ward_features, wards_signature
 
 MAX_TILES: Final = 4096  # ~40 KB each at most: bounded memory
+
+
+def _build(engine: Engine) -> TileSource:
+    features = read_features(engine)
+    placed = [f.name for f in features if f.layer == "places" and f.name]
+    return TileSource([*features, *ward_features(read_wards(engine), named=placed)])
 
 
 class TileCache:
@@ -36,11 +44,11 @@ class TileCache:
         now = time.monotonic()
         if self._source is not None and now - self._checked_at < self._check_s:
             return self._generation, self._source
-        generation = basemap_generation(engine)
+        generation = f"{basemap_generation(engine)}-{wards_signature(engine)}"
         if self._source is None or generation != self._generation:
             with self._build:
                 if self._source is None or generation != self._generation:
-                    source = TileSource(read_features(engine))
+                    source = _build(engine)
                     with self._lock:
                         self._source, self._generation = source, generation
                         self._tiles.clear()

@@ -57,6 +57,9 @@ POI_AMENITY: Final = frozenset(
         "bus_station",
     }
 )
+# Admin levels drawn as boundaries: 4 province; 6 the 2025 ward/commune (a district before the
+# 2025 reform); 8 the pre-2025 ward. Level 9-10 (khu phố, tổ) are too fine for a city map.
+ADMIN_LEVELS: Final = frozenset({"4", "5", "6", "7", "8"})
 _NUMBER = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(m|meters?|metres?)?\s*$")
 STOREY_M: Final = 3.0  # assumed storey height when only building:levels is tagged
 
@@ -112,6 +115,24 @@ def line_class(tags: Tags) -> Class | None:
     if waterway in WATERWAY_KINDS:
         return "waterways", str(waterway)
     return None
+
+
+def boundary_class(tags: Tags) -> str | None:
+    """``admin<level>`` for an administrative boundary a dispatcher orients by, else None.
+
+    Examples
+    --------
+    >>> boundary_class({"boundary": "administrative", "admin_level": "6"})
+    'admin6'
+    >>> boundary_class({"boundary": "administrative", "admin_level": "9"}) is None
+    True
+    >>> boundary_class({"boundary": "postal_code", "admin_level": "6"}) is None
+    True
+    """
+    if text(tags.get("boundary")) != "administrative":
+        return None
+    level = text(tags.get("admin_level"))
+    return f"admin{level}" if level in ADMIN_LEVELS else None
 
 
 def _green(tags: Tags) -> str | None:

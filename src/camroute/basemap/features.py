@@ -1,7 +1,8 @@
 """Tags plus a geometry to basemap features: the one rule both readers share.
 
-Pure. A point can be a POI; a line a road, railway or waterway; a polygon a building, water or
-park, and also a POI (a hospital mapped as its grounds is named at a point inside them).
+Pure. A point can be a POI; a line a road, railway, waterway or admin boundary; a polygon a
+building, water or park, and also a POI (a hospital mapped as its grounds is named at a point
+inside them) or a named admin unit (a ward, named at a point inside it).
 """
 
 from __future__ import annotations
@@ -11,13 +12,33 @@ import shapely
 from camroute.basemap.classify import (
     Tags,
     area_classes,
+    boundary_class,
     building_props,
     line_class,
     poi_class,
     road_props,
     text,
 )
-from camroute.basemap.models import BasemapFeature
+from camroute.basemap.models import BasemapFeature, Props
+
+CHURCH_BUILDINGS = frozenset({"church", "cathedral", "chapel"})
+
+
+def _religion(tags: Tags) -> str | None:
+    """The tagged religion; else a church told by its building or its name ("Nhà thờ ...").
+
+    Examples
+    --------
+    >>> _religion({"name": "Nhà thờ Tân Định"}), _religion({"name": "Chùa Bà Thiên Hậu"})
+    ('christian', None)
+    """
+    tagged = text(tags.get("religion"))
+    if tagged is not None:
+        return tagged
+    name = (text(tags.get("name")) or "").casefold()
+    if text(tags.get("building")) in CHURCH_BUILDINGS or name.startswith("nhà thờ"):
+        return "christian"
+    return None
 
 
 def _poi(tags: Tags, geometry: shapely.Geometry, source_id: str | None) -> list[BasemapFeature]:
@@ -25,16 +46,31 @@ def _poi(tags: Tags, geometry: shapely.Geometry, source_id: str | None) -> list[
     if kind is None:
         return []
     point = geometry if shapely.get_type_id(geometry) == 0 else shapely.point_on_surface(geometry)
-    return [BasemapFeature("pois", kind, point, text(tags.get("name")), source_id)]
+    religion = _religion(tags) if kind == "place_of_worship" else None
+    props: Props = {"religion": religion} if religion else {}  # church, pagoda: two icons
+    return [BasemapFeature("pois", kind, point, text(tags.get("name")), source_id, props)]
 
 
 def _line(tags: Tags, geometry: shapely.Geometry, source_id: str | None) -> list[BasemapFeature]:
     found = line_class(tags)
-    if found is None:
+    boundary = boundary_class(tags)
+    out = []
+    if found is not None:
+        layer, kind = found
+        props = road_props(tags) if layer == "roads" else {}
+        out.append(BasemapFeature(layer, kind, geometry, text(tags.get("name")), source_id, props))
+    if boundary is not None:  # a boundary way carries no name: its units are named at a point
+        out.append(BasemapFeature("boundaries", boundary, geometry, None, source_id))
+    return out
+
+
+def _place(tags: Tags, geometry: shapely.Geometry, source_id: str | None) -> list[BasemapFeature]:
+    """A named admin unit (a ward) assembled as an area: its name at a point inside it."""
+    kind, name = boundary_class(tags), text(tags.get("name"))
+    if kind is None or name is None:
         return []
-    layer, kind = found
-    props = road_props(tags) if layer == "roads" else {}
-    return [BasemapFeature(layer, kind, geometry, text(tags.get("name")), source_id, props)]
+    point = shapely.point_on_surface(geometry)
+    return [BasemapFeature("places", kind, point, name, source_id)]
 
 
 def _areas(tags: Tags, geometry: shapely.Geometry, source_id: str | None) -> list[BasemapFeature]:
@@ -66,6 +102,12 @@ def to_features(
     >>> grounds = shapely.box(106.70, 10.77, 106.71, 10.78)
     >>> [f.layer for f in to_features({"amenity": "hospital", "building": "yes"}, grounds)]
     ['buildings', 'pois']
+    >>> edge = {"boundary": "administrative", "admin_level": "6"}
+    >>> [(f.layer, f.kind) for f in to_features(edge, road)]
+    [('boundaries', 'admin6')]
+    >>> ward = {**edge, "name": "Phường Sài Gòn"}
+    >>> [(f.layer, f.name) for f in to_features(ward, grounds)]
+    [('places', 'Phường Sài Gòn')]
     >>> to_features({"highway": "primary"}, None)
     []
     """
@@ -76,4 +118,8 @@ def to_features(
         return _poi(tags, geometry, source_id)
     if dimension == 1:
         return _line(tags, geometry, source_id)
-    return [*_areas(tags, geometry, source_id), *_poi(tags, geometry, source_id)]
+    return [
+        *_areas(tags, geometry, source_id),
+        *_poi(tags, geometry, source_id),
+        *_place(tags, geometry, source_id),
+    ]

@@ -8,7 +8,17 @@ from typing import Final
 import shapely
 from pydantic import BaseModel, Field
 
-LAYERS: Final = ("roads", "railways", "waterways", "water", "parks", "buildings", "pois")
+LAYERS: Final = (
+    "roads",
+    "railways",
+    "waterways",
+    "water",
+    "parks",
+    "buildings",
+    "pois",
+    "boundaries",
+    "places",
+)
 Props = dict[str, str | int | float]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import osmium
 import shapely
 
-from camroute.basemap.classify import line_class, poi_class
+from camroute.basemap.classify import boundary_class, line_class, poi_class
 from camroute.basemap.errors import BasemapImportError
 from camroute.basemap.features import to_features
 from camroute.basemap.models import BasemapFeature
@@ -39,7 +39,7 @@ def _geometry(obj: Any, wkb: osmium.geom.WKBFactory) -> tuple[shapely.Geometry |
 
 def _wanted(obj: Any, tags: dict[str, str]) -> bool:
     if obj.is_way():
-        return line_class(tags) is not None
+        return line_class(tags) is not None or boundary_class(tags) is not None
     if obj.is_node():
         return poi_class(tags) is not None
     return bool(obj.is_area())  # buildings, water, parks, POI grounds; relations come as areas

@@ -42,8 +42,30 @@ MIN_ZOOM: Final[dict[str, dict[str, int]]] = {
     "parks": {"": 11},
     "buildings": {"": 14},
     "pois": {"": 13},
+    "boundaries": {"admin4": 8, "": 11},
+    "places": {"": 11},
 }
-KEPT_PROPS: Final = ("height_m", "levels", "oneway", "bridge", "tunnel")
+# Draw order inside the roads layer (later is drawn on top): main roads over side streets, so
+# the page draws every class with one line layer and no per-feature sort key.
+ROAD_ORDER: Final = {
+    "path": 0,
+    "service": 1,
+    "minor": 2,
+    "tertiary": 3,
+    "secondary": 4,
+    "primary": 5,
+    "trunk": 6,
+    "motorway": 7,
+}
+KEPT_PROPS: Final = (
+    "height_m",
+    "levels",
+    "oneway",
+    "bridge",
+    "tunnel",
+    "approximate",
+    "religion",
+)
 
 
 def lonlat_to_mercator(coords: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -92,6 +114,7 @@ def tile_of(*, lon: float, lat: float, z: int) -> tuple[int, int]:
 class _Layer:
     geoms: NDArray[np.object_]
     min_zoom: NDArray[np.int64]
+    order: NDArray[np.int64]
     props: list[dict[str, Any]]
     tree: shapely.STRtree
 
@@ -111,6 +134,7 @@ def _layer(name: str, features: Sequence[BasemapFeature]) -> _Layer:
     return _Layer(
         geoms=projected,
         min_zoom=np.array([zooms.get(f.kind, zooms[""]) for f in features], dtype=np.int64),
+        order=np.array([ROAD_ORDER.get(f.kind, 0) for f in features], dtype=np.int64),
         props=[_props(f) for f in features],
         tree=shapely.STRtree(projected),
     )
@@ -160,7 +184,8 @@ def _cut(
     origin: tuple[float, float],
 ) -> list[dict[str, Any]]:
     ids = layer.tree.query(shapely.box(*box))
-    ids = np.sort(ids[layer.min_zoom[ids] <= z])
+    ids = ids[layer.min_zoom[ids] <= z]
+    ids = ids[np.lexsort((ids, layer.order[ids]))]  # by draw order, then import order
     if not ids.size:
         return []
     clipped = shapely.clip_by_rect(layer.geoms[ids], *box)

@@ -15,7 +15,7 @@ import { initCoverage, startCoverage } from "./js/coverage.js";
 import { connectEvents, disconnectEvents, initQueue, refreshQueue, selectNext } from "./js/queue.js";
 import { initSearch } from "./js/search.js";
 import { applyStartView, loadMapConfig, showAttribution } from "./js/mapconfig.js";
-import { addVectorBasemap } from "./js/vectorbase.js";
+import { addVectorBasemapSoon } from "./js/vectorbase.js";
 import { isAdmin, on, state } from "./js/state.js";
 
 const HANDLERS = ["dispatcher", "supervisor"]; // the roles that see calls and open live views
@@ -140,13 +140,18 @@ async function startSession(user) {
   if (config) applyStartView(savedView());
   // A city tile server (CAMROUTE_TILE_URL) replaces the imported basemap.
   const ownTiles = !state.tileUrl || state.tileUrl.includes("{{");
-  if (config && config.basemap && ownTiles) addVectorBasemap(state.map);
+  const basemap = Boolean(config && config.basemap && ownTiles);
+  if (basemap) state.vectorBasemap = true; // its streets are not fetched as GeoJSON meanwhile
   const handlesCalls = HANDLERS.includes(user.role);
   document.getElementById("queue-pane").classList.toggle("inactive", !handlesCalls);
   if (handlesCalls) connectEvents();
   if (handlesCalls) startMyViews(); // live views left behind (a reload) are listed at once
   refreshBaseLayers();
-  await Promise.all([handlesCalls ? refreshQueue() : null, refreshCameras()]);
+  const queued = handlesCalls ? refreshQueue() : Promise.resolve();
+  // The basemap's first draw holds the page's main thread for whole frames where WebGL is
+  // software-rendered: it starts once the calls list and markers are on screen.
+  if (basemap) queued.then(() => addVectorBasemapSoon(state.map));
+  await Promise.all([queued, refreshCameras()]);
   if (isAdmin()) showHeadingQueue(); // cameras still waiting for a measured heading
 }
 

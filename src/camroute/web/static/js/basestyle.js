@@ -8,42 +8,81 @@ const ROAD_COLOURS = {
   tertiary: "#ffffff", minor: "#ffffff", service: "#ffffff",
 };
 const MAJOR = ["motorway", "trunk", "primary", "secondary"];
+// POI kind (and a place of worship's religion) -> sprite icon name.
+const POI_ICON = ["match", ["get", "kind"],
+  ["hospital", "clinic"], "hospital", "police", "police", "fire_station", "fire_station",
+  ["school", "university", "college", "kindergarten"], "school", "marketplace", "marketplace",
+  "bus_station", "bus_station",
+  "place_of_worship", ["match", ["get", "religion"], "christian", "church", "pagoda"],
+  "pagoda"];
+const WARD = "#7a5c8f";
 
-// Line width (px) by zoom for a road class: main roads wider than residential streets.
-function roadWidth(kind, scale = 1) {
-  const at = { motorway: [2, 14], trunk: [2, 14], primary: [1.6, 12], secondary: [1.4, 11],
-    tertiary: [1.2, 10], minor: [0.6, 8], service: [0.4, 4] }[kind] || [0.6, 8];
-  return ["interpolate", ["exponential", 1.5], ["zoom"], 10, at[0] * scale, 17, at[1] * scale];
+// Line width (px) at zoom 10 and 17 per road class: main roads wider than residential streets.
+const ROAD_WIDTHS = { motorway: [2, 14], trunk: [2, 14], primary: [1.6, 12], secondary: [1.4, 11],
+  tertiary: [1.2, 10], minor: [0.6, 8], service: [0.4, 4] };
+const KINDS = Object.keys(ROAD_COLOURS);
+const KIND = ["get", "kind"];
+
+// ["match", kind, "motorway", value(motorway), ..., fallback] over the road classes.
+function byKind(value, fallback) {
+  return ["match", KIND, ...KINDS.flatMap((k) => [k, value(k)]), fallback];
 }
 
+function roadWidth(scale) {
+  return ["interpolate", ["exponential", 1.5], ["zoom"],
+    10, byKind((k) => ROAD_WIDTHS[k][0] * scale, 0.6 * scale),
+    17, byKind((k) => ROAD_WIDTHS[k][1] * scale, 8 * scale)];
+}
+
+// One casing and one fill layer for every road class (data-driven colour and width), not one
+// pair per class: a software-rendered frame pays per layer and tile (15 road layers were 3x
+// the draw calls of the rest of the map). The tiles list main roads last (basemap/tiles.py
+// ROAD_ORDER), so they are drawn over side streets without a per-feature sort key.
 function roadLayers() {
-  const layers = [{
-    id: "roads-path", type: "line", source: "basemap", "source-layer": "roads", minzoom: 14,
-    filter: ["==", ["get", "kind"], "path"],
-    paint: { "line-color": "#d98c7a", "line-width": 1, "line-dasharray": [2, 1.5] },
+  const roads = { type: "line", source: "basemap", "source-layer": "roads" };
+  const layout = { "line-cap": "round", "line-join": "round" };
+  const drawn = ["in", KIND, ["literal", KINDS]];
+  return [
+    {
+      ...roads, id: "roads-path", minzoom: 14, filter: ["==", KIND, "path"],
+      paint: { "line-color": "#d98c7a", "line-width": 1, "line-dasharray": [2, 1.5] },
+    },
+    { ...roads, id: "roads-casing", filter: drawn, layout, paint: { "line-color": "#b9b2a7", "line-width": roadWidth(1.25) } },
+    {
+      ...roads, id: "roads-fill", filter: drawn, layout,
+      paint: { "line-color": byKind((k) => ROAD_COLOURS[k], "#ffffff"), "line-width": roadWidth(1) },
+    },
+  ];
+}
+
+// Ward (and province) edges: a thin dashed line that never hides a street.
+function boundaryLayers() {
+  return [{
+    id: "boundaries", type: "line", source: "basemap", "source-layer": "boundaries",
+    layout: { "line-join": "round" },
+    paint: {
+      "line-color": WARD, "line-opacity": 0.55, "line-dasharray": [4, 2],
+      "line-width": ["interpolate", ["linear"], ["zoom"],
+        11, ["match", ["get", "kind"], "admin4", 2, 0.8], 16, ["match", ["get", "kind"], "admin4", 2.5, 1.6]],
+    },
   }];
-  for (const [kind, colour] of Object.entries(ROAD_COLOURS)) {
-    const filter = ["==", ["get", "kind"], kind];
-    layers.push({
-      id: `roads-${kind}-casing`, type: "line", source: "basemap", "source-layer": "roads", filter,
-      layout: { "line-cap": "round", "line-join": "round" },
-      paint: { "line-color": "#b9b2a7", "line-width": roadWidth(kind, 1.25), "line-gap-width": 0 },
-    });
-  }
-  for (const [kind, colour] of Object.entries(ROAD_COLOURS)) {
-    layers.push({
-      id: `roads-${kind}`, type: "line", source: "basemap", "source-layer": "roads",
-      filter: ["==", ["get", "kind"], kind],
-      layout: { "line-cap": "round", "line-join": "round" },
-      paint: { "line-color": colour, "line-width": roadWidth(kind) },
-    });
-  }
-  return layers;
 }
 
 function labelLayers() {
   const halo = { "text-halo-color": "rgba(255,255,255,0.9)", "text-halo-width": 1.5 };
   return [
+    {
+      // Ward names at city zoom; street names (a layer above: placed first) win a collision.
+      id: "ward-labels", type: "symbol", source: "basemap", "source-layer": "places", minzoom: 11,
+      layout: {
+        "text-field": ["get", "name"], "text-font": FONT, "text-max-width": 7,
+        "text-size": ["interpolate", ["linear"], ["zoom"], 11, 11, 16, 15],
+        "text-letter-spacing": 0.05, "text-padding": 4,
+        // a ward's point is often a busy crossing: try beside it before giving the name up
+        "text-variable-anchor": ["center", "top", "bottom", "left", "right"], "text-radial-offset": 1.5,
+      },
+      paint: { "text-color": WARD, "text-opacity": 0.9, ...halo },
+    },
     {
       id: "water-labels", type: "symbol", source: "basemap", "source-layer": "water", minzoom: 13,
       layout: { "text-field": ["get", "name"], "text-font": FONT, "text-size": 12 },
@@ -53,6 +92,21 @@ function labelLayers() {
       id: "park-labels", type: "symbol", source: "basemap", "source-layer": "parks", minzoom: 14,
       layout: { "text-field": ["get", "name"], "text-font": FONT, "text-size": 11, "text-max-width": 8 },
       paint: { "text-color": "#3f7a35", ...halo },
+    },
+    {
+      // Icons (sprites shipped in static/basemap, built by scripts/build_sprites.py) with the
+      // place's name under them (optional: a name that collides is dropped, the icon stays).
+      // Below the street names: those are placed first and win (a dispatcher reads streets).
+      id: "poi-icons", type: "symbol", source: "basemap", "source-layer": "pois", minzoom: 14,
+      filter: ["!=", ["get", "kind"], "bus_stop"],
+      layout: {
+        "icon-image": POI_ICON, "icon-size": ["interpolate", ["linear"], ["zoom"], 14, 0.75, 16, 1],
+        "icon-allow-overlap": false, "text-optional": true,
+        "text-field": ["step", ["zoom"], "", 15, ["coalesce", ["get", "name"], ""]],
+        "text-font": FONT, "text-size": 11, "text-max-width": 9,
+        "text-anchor": "top", "text-offset": [0, 1.0],
+      },
+      paint: { "text-color": "#4a3f35", ...halo },
     },
     {
       id: "road-labels", type: "symbol", source: "basemap", "source-layer": "roads", minzoom: 13,
@@ -65,26 +119,6 @@ function labelLayers() {
       },
       paint: { "text-color": "#333333", ...halo },
     },
-    {
-      id: "poi-dots", type: "circle", source: "basemap", "source-layer": "pois", minzoom: 14,
-      filter: ["!=", ["get", "kind"], "bus_stop"],
-      paint: {
-        "circle-radius": 4.5, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5,
-        "circle-color": ["match", ["get", "kind"],
-          ["hospital", "clinic"], "#d62828", "police", "#1d4ed8", "fire_station", "#ea580c",
-          ["school", "university", "college", "kindergarten"], "#7c5e10",
-          "marketplace", "#0f766e", "place_of_worship", "#6b21a8", "bus_station", "#2563eb", "#555555"],
-      },
-    },
-    {
-      id: "poi-labels", type: "symbol", source: "basemap", "source-layer": "pois", minzoom: 15,
-      filter: ["all", ["has", "name"], ["!=", ["get", "kind"], "bus_stop"]],
-      layout: {
-        "text-field": ["get", "name"], "text-font": FONT, "text-size": 11, "text-max-width": 9,
-        "text-anchor": "top", "text-offset": [0, 0.6], "text-optional": true,
-      },
-      paint: { "text-color": "#4a3f35", ...halo },
-    },
   ];
 }
 
@@ -92,6 +126,7 @@ export function basemapStyle(tileUrl) {
   return {
     version: 8,
     glyphs: `${location.origin}/basemap/glyphs/{fontstack}/{range}.pbf`,
+    sprite: `${location.origin}/static/basemap/sprite`,
     sources: { basemap: { type: "vector", tiles: [tileUrl], minzoom: 0, maxzoom: 16 } },
     layers: [
       { id: "background", type: "background", paint: { "background-color": "#f2efe9" } },
@@ -110,6 +145,7 @@ export function basemapStyle(tileUrl) {
         paint: { "fill-color": "#d9d0c9", "fill-outline-color": "#bfb2a6" },
       },
       ...roadLayers(),
+      ...boundaryLayers(),
       ...labelLayers(),
     ],
   };
