@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from .conftest import Stack, Ui
+from .conftest import Stack, Ui, doc_shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 DISTRICT_1 = {"lon": 106.7020, "lat": 10.7762}  # Nguyễn Huệ / Đồng Khởi / Lê Lợi
 
 LABELS_JS = """() => {
@@ -45,9 +43,9 @@ def test_street_names_are_drawn_over_district_1(
     ui.open_incident(incident["id"])
     assert page.evaluate("window.camroute.state.vectorBasemap") is True
     near = _labels_at(page, 17)
-    page.screenshot(path=str(DOCS / "basemap-district1-z17.png"))
+    page.screenshot(path=str(doc_shot("basemap-district1-z17.png")))
     wide = _labels_at(page, 15)
-    page.screenshot(path=str(DOCS / "basemap-district1-z15.png"))
+    page.screenshot(path=str(doc_shot("basemap-district1-z15.png")))
     # Nguyễn Huệ / Đồng Khởi / Lê Lợi: real names with their diacritics, as OSM spells them
     assert any("Đồng Khởi" in n or "Ðồng Khởi" in n for n in near), near
     assert any("Lê Lợi" in n for n in wide + near), wide
@@ -80,7 +78,7 @@ def test_ward_names_and_edges_are_drawn_at_city_zoom(page: Any, login: Any) -> N
     login("ann")
     names = {p["name"] for p in _rendered_at(page, TAN_DINH, 14, "ward-labels")}
     edges = _rendered_at(page, TAN_DINH, 14, "boundaries")
-    page.screenshot(path=str(DOCS / "basemap-district1-wards-z14.png"))
+    page.screenshot(path=str(doc_shot("basemap-district1-wards-z14.png")))
     # the 2025 wards of the areas store, spelled with their diacritics (NFC)
     assert "Phường Tân Định" in names, names
     assert len(names) >= 10  # the wards around: names where street names leave room
@@ -109,6 +107,6 @@ def test_poi_icons_and_names_are_drawn(page: Any, login: Any, ui: Ui) -> None:
     x, y = ui.map_point(CHURCH["lon"], CHURCH["lat"])
     icon = page.screenshot(clip={"x": x - 10, "y": y - 10, "width": 20, "height": 20})
     away = page.screenshot(clip={"x": x - 10, "y": y + 200, "width": 20, "height": 20})
-    page.screenshot(path=str(DOCS / "basemap-district1-pois-z17.png"))
+    page.screenshot(path=str(doc_shot("basemap-district1-pois-z17.png")))
     assert _purple_share(icon) > 0.2  # the purple disc is drawn where the church is
     assert _purple_share(away) < 0.05
