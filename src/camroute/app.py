@@ -87,7 +87,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         flusher = asyncio.create_task(
             flush_login_failures(app.state.login_guard, engine, every_s=every_s)
         )  # failed-login counts reach the audit log within a minute, and at shutdown
-        ptz = PtzContext(engine, cipher_for(settings.credentials_key))
+        ptz = PtzContext(
+            engine,
+            cipher_for(settings.credentials_key),
+            lock_s=settings.ptz_lock_s,
+            timeout_s=settings.ptz_settle_timeout_s,
+        )
         homer = asyncio.create_task(home_loop(ptz, every_s=15.0))  # idle PTZ cameras go home
         try:
             yield

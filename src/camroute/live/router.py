@@ -14,6 +14,8 @@ from camroute.live import mine, service
 from camroute.live.models import ViewCreate, ViewRead
 from camroute.live.session import RelayContext, relay_mjpeg, relay_snapshot
 from camroute.live.video import Stream, relay_video
+from camroute.ptz.current import zones_at_current_aim
+from camroute.ptz.router import ptz_context
 
 router = APIRouter(tags=["live"])
 VIEWERS = (Role.dispatcher, Role.supervisor)
@@ -36,7 +38,14 @@ def live_context(request: Request) -> service.LiveContext:
     """The ticket rules' view of the app (engine, settings, key, event bus)."""
     state = request.app.state
     key = service.ticket_key(state.engine, state.settings)
-    return service.LiveContext(state.engine, state.settings, key, state.events)
+    ptz = ptz_context(request)
+    return service.LiveContext(
+        state.engine,
+        state.settings,
+        key,
+        state.events,
+        aimed_zones=lambda camera: zones_at_current_aim(ptz, camera),
+    )
 
 
 def viewer_name(request: Request) -> str | None:

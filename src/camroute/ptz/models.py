@@ -40,6 +40,11 @@ class AimRequest(_Frozen):
 
     target: Target | None = Field(default=None, description="override: look here instead")
     take_over: bool = Field(default=False, description="supervisor: take control from its holder")
+    reason: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="supervisor: why the camera may look into a supervisor-policy zone",
+    )
 
 
 class AimResult(_Frozen):

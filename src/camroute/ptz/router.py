@@ -31,12 +31,17 @@ PROBLEMS: dict[int | str, dict[str, str]] = {
 def ptz_context(request: Request) -> service.PtzContext:
     """The PTZ rules' view of the app (engine, the credentials cipher, lock and timeouts)."""
     state = request.app.state
+    settings = state.settings
+    holder = state.camera_index
     return service.PtzContext(
         state.engine,
-        cipher_for(state.settings.credentials_key),
-        lock_s=getattr(state, "ptz_lock_s", 30.0),
-        timeout_s=getattr(state, "ptz_timeout_s", 8.0),
-        max_override_m=state.settings.live_max_distance_m,
+        cipher_for(settings.credentials_key),
+        # The settings, unless a test turned them down on the running app.
+        lock_s=getattr(state, "ptz_lock_s", settings.ptz_lock_s),
+        timeout_s=getattr(state, "ptz_timeout_s", settings.ptz_settle_timeout_s),
+        max_override_m=settings.live_max_distance_m,
+        index=lambda: holder.current,
+        bus=state.events,
     )
 
 

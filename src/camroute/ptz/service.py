@@ -21,11 +21,13 @@ from camroute.cameras import onvif_store
 from camroute.cameras.secrets import CredentialCipher
 from camroute.cameras.store import require_camera
 from camroute.errors import CamrouteError, NotFoundError, PermissionDeniedError
+from camroute.events.bus import EventBus
 from camroute.incidents.service import get_incident, open_incident
 from camroute.live import store as tickets
 from camroute.live.tickets import TicketExpiredError, TicketRevokedError
 from camroute.ptz import store
 from camroute.ptz.aim import (
+    AimSolution,
     PtzPosition,
     Target,
     better_preset,
@@ -38,6 +40,14 @@ from camroute.ptz.errors import DoNotMoveError, NoPtzError, PtzLockedError
 from camroute.ptz.geometry import CameraPose, direction_to
 from camroute.ptz.models import AimRequest, AimResult, PtzAction
 from camroute.ptz.onvif_ptz import Moved, PtzAccount, move_and_settle
+from camroute.ptz.protected import (
+    IndexFn,
+    PtzProtectedZoneError,
+    aimed_at,
+    move_refusal,
+    zone_details,
+    zones_in_view,
+)
 from camroute.store.txn import writing
 
 DEFAULT_MOUNT_HEIGHT_M = 6.0
@@ -52,6 +62,8 @@ class PtzContext:
     lock_s: float = 30.0
     timeout_s: float = 8.0
     max_override_m: float = 150.0  # how far from the caller a dispatcher may aim
+    index: IndexFn | None = None  # the routing snapshot (buildings for the aimed view)
+    bus: EventBus | None = None  # tells the pages of a move, a take-over, a follow
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,7 @@ class Setup:
     pose: CameraPose
     calibration: Calibration
     account: PtzAccount
+    camera: dict[str, Any]  # its registry row (range, kind, place)
 
 
 @dataclass(frozen=True)
@@ -123,7 +136,7 @@ def camera_setup(conn: Connection, camera_id: str, *, cipher: CredentialCipher |
         mount_height_m=height if height and height > 0 else DEFAULT_MOUNT_HEIGHT_M,
     )
     account = PtzAccount(found[0].onvif_url, found[0].username, found[0].password)
-    return Setup(camera_id, pose, calibration_for(conn, camera), account)
+    return Setup(camera_id, pose, calibration_for(conn, camera), account, dict(camera))
 
 
 def _ticket(
@@ -231,9 +244,9 @@ def take_control(
     return until
 
 
-def _drive(ctx: PtzContext, setup: Setup, target: Target) -> tuple[Moved, PtzPosition]:
-    solution = solve(setup.calibration, setup.pose, target)
-
+def _drive(
+    ctx: PtzContext, setup: Setup, target: Target, solution: AimSolution
+) -> tuple[Moved, PtzPosition]:
     def choose(presets: list[Any]) -> Any:
         return better_preset(presets, setup.calibration, setup.pose, target, solution)
 
@@ -245,6 +258,46 @@ def _drive(ctx: PtzContext, setup: Setup, target: Target) -> tuple[Moved, PtzPos
     return moved, solution.position
 
 
+def check_zones(
+    ctx: PtzContext,
+    setup: Setup,
+    solution: AimSolution,
+    *,
+    actor: Actor,
+    reason: str | None,
+    incident_id: str | None,
+    ticket_id: str | None,
+) -> list[dict[str, str]]:
+    """The protected zones the move's view would reach, if its policies allow ``actor``.
+
+    Refusals are audited, then raised (403 naming the zone); nothing is moved or locked.
+    """
+    bearing, hfov = aimed_at(setup.calibration, solution.position)
+    hits = zones_in_view(
+        ctx.engine,
+        setup.camera,
+        bearing_deg=bearing,
+        hfov_deg=hfov,
+        index=ctx.index() if ctx.index is not None else None,
+    )
+    why = move_refusal(hits, supervisor=actor.supervisor, reason=reason)
+    if why is not None:
+        with writing(ctx.engine) as conn:
+            audit_event(
+                conn,
+                actor,
+                PtzAction.refused,
+                setup.camera_id,
+                incident_id,
+                ticket_id=ticket_id,
+                why=why,
+                code=PtzProtectedZoneError.code,
+                protected_zones=zone_details(hits),
+            )
+        raise PtzProtectedZoneError(why, zones=hits)
+    return zone_details(hits)
+
+
 def aim(
     ctx: PtzContext,
     setup: Setup,
@@ -254,8 +307,23 @@ def aim(
     incident_id: str | None,
     ticket_id: str | None,
     take_over: bool = False,
+    reason: str | None = None,
 ) -> AimResult:
-    """Aim ``setup``'s camera at ``target`` under the lock; audited whatever happens."""
+    """Aim ``setup``'s camera at ``target`` under the lock; audited whatever happens.
+
+    A move whose view would reach a protected zone its policy keeps ``actor`` out of is
+    refused before the lock is taken.
+    """
+    solution = solve(setup.calibration, setup.pose, target)
+    zones = check_zones(
+        ctx,
+        setup,
+        solution,
+        actor=actor,
+        reason=reason,
+        incident_id=incident_id,
+        ticket_id=ticket_id,
+    )
     until = take_control(
         ctx,
         setup.camera_id,
@@ -265,7 +333,7 @@ def aim(
         take_over=take_over,
     )
     try:
-        moved, requested = _drive(ctx, setup, target)
+        moved, requested = _drive(ctx, setup, target, solution)
     except CamrouteError as exc:
         with writing(ctx.engine) as conn:
             audit_event(
@@ -294,6 +362,8 @@ def aim(
             residual_deg=result.residual_deg,
             share_in_picture=result.share_in_picture,
             calibrated=result.calibrated,
+            protected_zones=zones or None,
+            reason=reason if zones else None,
         )
     return result
 
@@ -372,4 +442,5 @@ def aim_view(
         incident_id=incident_id,
         ticket_id=ticket_id,
         take_over=req.take_over,
+        reason=req.reason,
     )

@@ -178,7 +178,9 @@ function protectedNodes(cam) {
 
 function openButton(cam, onOpen) {
   if (!onOpen) return null;
-  if ((cam.protected || []).some((h) => h.policy === "never")) {
+  // A PTZ camera is marked with every zone it could turn to; the server judges its ticket by
+  // where it points now, so it may still be opened (aiming into the zone is refused).
+  if (cam.kind !== "ptz" && (cam.protected || []).some((h) => h.policy === "never")) {
     return el("button", { type: "button", class: "open-live", disabled: true, title: t("cam.never") }, t("cam.never"));
   }
   return el("button", { type: "button", class: "open-live", onclick: () => onOpen(cam) }, t("cam.open"));
