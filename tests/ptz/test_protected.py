@@ -14,7 +14,7 @@ from camroute.cameras.tables import cameras
 from camroute.zones.models import ZoneCreate
 from camroute.zones.service import create_zone
 
-from .test_router import GEOD, Env, _calibrate, env  # noqa: F401  (env is the fixture)
+from .aim_env import GEOD, Env, calibrate
 
 
 def _zone(env: Env, zone_id: str, *, bearing_deg: float, distance_m: float, policy: str) -> None:
@@ -51,14 +51,15 @@ def _details(env: Env, action: str) -> list[dict[str, Any]]:
 
 
 def test_aiming_into_a_never_zone_is_refused_naming_it_and_nothing_moves(env: Env) -> None:
-    _calibrate(env)
+    calibrate(env)
     _zone(env, "Z-N", bearing_deg=0.0, distance_m=60.0, policy="never")  # just past the caller
     resp = env.aim("sue", env.view("sue"))
     assert resp.status_code == 403
     assert resp.headers["content-type"].startswith("application/problem+json")
     body = resp.json()
     assert body["code"] == "ptz_protected_zone"
-    assert "'Trường Z-N'" in body["detail"] and "never" in body["detail"]
+    assert "'Trường Z-N'" in body["detail"]
+    assert "never" in body["detail"]
     assert [z["zone_id"] for z in body["zones"]] == ["Z-N"]
     assert env.fake.head.moves == []
     refused = _details(env, "ptz_refused")
@@ -68,7 +69,7 @@ def test_aiming_into_a_never_zone_is_refused_naming_it_and_nothing_moves(env: En
 
 
 def test_a_never_zone_outside_the_aimed_view_does_not_stop_the_move(env: Env) -> None:
-    _calibrate(env)
+    calibrate(env)
     _zone(env, "Z-S", bearing_deg=200.0, distance_m=30.0, policy="never")  # behind the camera
     ticket = env.view("ann")  # its circle reaches Z-S, the head (137 deg) does not see it
     resp = env.aim("ann", ticket)
@@ -80,7 +81,7 @@ def test_a_never_zone_outside_the_aimed_view_does_not_stop_the_move(env: Env) ->
 
 
 def test_a_supervisor_zone_refuses_dispatchers_and_needs_a_supervisors_reason(env: Env) -> None:
-    _calibrate(env)
+    calibrate(env)
     _zone(env, "Z-SUP", bearing_deg=0.0, distance_m=60.0, policy="supervisor")
     ann, sue = env.view("ann"), env.view("sue")
     refused = env.aim("ann", ann)
@@ -99,7 +100,7 @@ def test_a_supervisor_zone_refuses_dispatchers_and_needs_a_supervisors_reason(en
 
 
 def test_ptz_ticket_is_judged_by_where_the_head_points_now(env: Env) -> None:
-    _calibrate(env)
+    calibrate(env)
     _zone(env, "Z-W", bearing_deg=250.0, distance_m=50.0, policy="never")
     ticket = env.view("ann")  # the home aim faces 137 deg: Z-W is not in the picture
     issued = _details(env, "ticket_issued")[-1]
@@ -109,7 +110,7 @@ def test_ptz_ticket_is_judged_by_where_the_head_points_now(env: Env) -> None:
 
 
 def test_ptz_ticket_is_refused_when_the_head_looks_into_a_never_zone_now(env: Env) -> None:
-    _calibrate(env)
+    calibrate(env)
     _zone(env, "Z-SE", bearing_deg=137.0, distance_m=50.0, policy="never")
     resp = env.client.post(
         f"/api/incidents/{env.incident_id}/views",
@@ -123,7 +124,7 @@ def test_ptz_ticket_is_refused_when_the_head_looks_into_a_never_zone_now(env: En
 
 
 def test_ptz_ticket_falls_back_to_the_circle_when_the_head_cannot_be_read(env: Env) -> None:
-    _calibrate(env)
+    calibrate(env)
     _zone(env, "Z-W", bearing_deg=250.0, distance_m=50.0, policy="never")
     with env.engine.begin() as conn:  # nothing listens there: the aim is unknown
         conn.execute(

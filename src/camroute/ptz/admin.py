@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from camroute.audit.service import record
+from camroute.auth.models import Principal
 from camroute.cameras.store import require_camera
 from camroute.errors import InvalidInputError
 from camroute.ptz import store
 from camroute.ptz.calibration import CalibrationError, fit
+from camroute.ptz.follow import control_read
 from camroute.ptz.geometry import CameraPose
-from camroute.ptz.models import CalibrationInput, CalibrationRead, PtzAction
+from camroute.ptz.models import CalibrationInput, CalibrationRead, ControlRead, PtzAction
 from camroute.ptz.service import DEFAULT_MOUNT_HEIGHT_M, calibration_for, device_ranges
 from camroute.store.txn import writing
 
@@ -85,7 +87,18 @@ def mark_do_not_move(engine: Engine, camera_id: str, value: bool, *, actor: str,
             conn,
             actor=actor,
             role=role,
-            action="ptz_do_not_move",
+            action=PtzAction.do_not_move,
             subject=camera_id,
             details={"do_not_move": value},
         )
+
+
+def set_do_not_move(
+    engine: Engine, camera_id: str, value: bool, *, actor: Principal
+) -> ControlRead:
+    """:func:`mark_do_not_move` for a logged-in user; the camera's control state after it."""
+    mark_do_not_move(engine, camera_id, value, actor=actor.name, role=actor.role.value)
+    now = datetime.now(UTC)
+    with writing(engine) as conn:
+        control = store.ensure_control(conn, camera_id, now=now)
+    return control_read(control, actor.name, now=now)

@@ -22,6 +22,8 @@ class PtzAction(StrEnum):
     released = "ptz_released"
     returned_home = "ptz_returned_home"
     calibrated = "ptz_calibrated"
+    follow = "ptz_follow"
+    do_not_move = "ptz_do_not_move"
 
 
 class _Frozen(BaseModel):
@@ -96,3 +98,36 @@ class CalibrationRead(_Frozen):
     calibration: Calibration
     fitted_at: datetime | None = None
     fitted_by: str | None = None
+
+
+class ControlRead(_Frozen):
+    """Who controls the camera now (a live lock only), and whether it may be moved at all."""
+
+    camera_id: str
+    holder: str | None = Field(description="the user holding the lock; None when free")
+    holder_role: str | None = None
+    lock_until: datetime | None = None
+    yours: bool = Field(description="whether the asking user holds it")
+    do_not_move: bool
+
+
+class PtzTileRead(_Frozen):
+    """A live tile's PTZ state: the lock, aim-follow, and the last aim made for this ticket."""
+
+    camera_id: str
+    ticket_id: str
+    control: ControlRead
+    follow: bool
+    last_aim: AimResult | None = Field(description="the camera's last aim, if for this ticket")
+
+
+class FollowRequest(_Frozen):
+    """Turn aim-follow on (a location update of the incident re-aims the camera) or off."""
+
+    follow: bool
+
+
+class DoNotMoveRequest(_Frozen):
+    """Mark a camera camroute must never move (a traffic patrol camera), or clear the mark."""
+
+    do_not_move: bool

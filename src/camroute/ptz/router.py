@@ -8,12 +8,16 @@ from fastapi import APIRouter, Body, Depends, Request
 
 from camroute.auth.deps import PrincipalDep, Role, require_roles
 from camroute.cameras.secrets import cipher_for
-from camroute.ptz import admin, homing, service
+from camroute.ptz import admin, follow, homing, service
 from camroute.ptz.models import (
     AimRequest,
     AimResult,
     CalibrationInput,
     CalibrationRead,
+    ControlRead,
+    DoNotMoveRequest,
+    FollowRequest,
+    PtzTileRead,
     ReleaseResult,
 )
 
@@ -102,3 +106,40 @@ def put_calibration(
     return admin.calibrate_camera(
         ctx.engine, camera_id, body, actor=principal.name, role=principal.role.value
     )
+
+
+@router.get(
+    "/api/incidents/{incident_id}/views/{ticket_id}/ptz",
+    response_model=PtzTileRead,
+    dependencies=[Depends(require_roles(*CONTROLLERS))],
+)
+def tile_state(
+    incident_id: str, ticket_id: str, ctx: PtzDep, principal: PrincipalDep
+) -> PtzTileRead:
+    """The tile's PTZ state: who controls the camera until when, aim-follow, the last aim."""
+    return follow.tile_state(ctx, incident_id, ticket_id, actor=principal)
+
+
+@router.put(
+    "/api/incidents/{incident_id}/views/{ticket_id}/aim/follow",
+    response_model=PtzTileRead,
+    responses=PROBLEMS,
+    dependencies=[Depends(require_roles(*CONTROLLERS))],
+)
+def put_follow(
+    incident_id: str, ticket_id: str, body: FollowRequest, ctx: PtzDep, principal: PrincipalDep
+) -> PtzTileRead:
+    """Aim-follow on or off: a location update of the incident re-aims the camera (audited)."""
+    return follow.set_follow(ctx, incident_id, ticket_id, body.follow, actor=principal)
+
+
+@router.put(
+    "/api/cameras/{camera_id}/ptz/do-not-move",
+    response_model=ControlRead,
+    dependencies=[Depends(require_roles(Role.gis_admin, Role.supervisor))],
+)
+def put_do_not_move(
+    camera_id: str, body: DoNotMoveRequest, ctx: PtzDep, principal: PrincipalDep
+) -> ControlRead:
+    """Mark (or clear) a camera camroute must never move, e.g. on a traffic patrol (audited)."""
+    return admin.set_do_not_move(ctx.engine, camera_id, body.do_not_move, actor=principal)

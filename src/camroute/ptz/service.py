@@ -139,7 +139,7 @@ def camera_setup(conn: Connection, camera_id: str, *, cipher: CredentialCipher |
     return Setup(camera_id, pose, calibration_for(conn, camera), account, dict(camera))
 
 
-def _ticket(
+def live_ticket(
     conn: Connection, incident_id: str, ticket_id: str, actor: Actor, now: datetime
 ) -> RowMapping:
     row = tickets.get_ticket(conn, ticket_id)
@@ -156,7 +156,7 @@ def _ticket(
     return row
 
 
-def _incident_target(engine: Engine, incident_id: str) -> Target:
+def incident_target(engine: Engine, incident_id: str) -> Target:
     incident = get_incident(engine, incident_id)
     route = incident.route
     if route is None:
@@ -184,11 +184,17 @@ def audit_event(
     )
 
 
-def _locked_detail(control: store.Control, camera_id: str) -> str:
+def _locked(control: store.Control, camera_id: str) -> PtzLockedError:
     until = control.lock_until.strftime("%H:%M:%S UTC") if control.lock_until else "?"
-    return (
+    detail = (
         f"camera {camera_id} is controlled by {control.holder} ({control.holder_role}) until "
         f"{until}; ask them, or a supervisor to take over"
+    )
+    return PtzLockedError(
+        detail,
+        holder=control.holder,
+        holder_role=control.holder_role,
+        lock_until=control.lock_until,
     )
 
 
@@ -211,7 +217,7 @@ def take_control(
         if control.do_not_move:
             refusal = DoNotMoveError(f"camera {camera_id} is marked do-not-move", field="camera_id")
         elif control.held_by_other(actor.name, now=now) and not (take_over and actor.supervisor):
-            refusal = PtzLockedError(_locked_detail(control, camera_id), field="camera_id")
+            refusal = _locked(control, camera_id)
         if refusal is None and not store.claim(
             conn,
             camera_id,
@@ -224,7 +230,7 @@ def take_control(
             force=take_over,
         ):
             control = store.ensure_control(conn, camera_id, now=now)  # lost a race: who won
-            refusal = PtzLockedError(_locked_detail(control, camera_id), field="camera_id")
+            refusal = _locked(control, camera_id)
         if refusal is not None:
             audit_event(
                 conn, actor, PtzAction.refused, camera_id, incident_id, why=refusal.detail, **ids
@@ -308,6 +314,7 @@ def aim(
     ticket_id: str | None,
     take_over: bool = False,
     reason: str | None = None,
+    follow: bool = False,
 ) -> AimResult:
     """Aim ``setup``'s camera at ``target`` under the lock; audited whatever happens.
 
@@ -349,7 +356,13 @@ def aim(
         raise
     result = _result(setup, target, moved, requested, actor, incident_id, ticket_id, until)
     with writing(ctx.engine) as conn:
-        store.moved(conn, setup.camera_id, result.read_back, now=now_utc())
+        store.moved(
+            conn,
+            setup.camera_id,
+            result.read_back,
+            now=now_utc(),
+            result=result.model_dump(mode="json"),
+        )
         audit_event(
             conn,
             actor,
@@ -364,6 +377,7 @@ def aim(
             calibrated=result.calibrated,
             protected_zones=zones or None,
             reason=reason if zones else None,
+            follow=follow or None,  # re-aimed at a location update (aim-follow)
         )
     return result
 
@@ -428,12 +442,12 @@ def aim_view(
     who = Actor.of(actor)
     with ctx.engine.connect() as conn:
         open_incident(conn, incident_id)
-        row = _ticket(conn, incident_id, ticket_id, who, now_utc())
+        row = live_ticket(conn, incident_id, ticket_id, who, now_utc())
         setup = camera_setup(conn, row["camera_id"], cipher=ctx.cipher)
-    incident_target = _incident_target(ctx.engine, incident_id)
-    target = req.target or incident_target
+    at_caller = incident_target(ctx.engine, incident_id)
+    target = req.target or at_caller
     if req.target is not None:
-        _check_override(ctx, req.target, incident_target, who)
+        _check_override(ctx, req.target, at_caller, who)
     return aim(
         ctx,
         setup,
