@@ -13,9 +13,11 @@ import sqlalchemy as sa
 from camroute.cameras import onvif_store
 from camroute.cameras.tables import cameras
 from camroute.ptz.geometry import CameraPose, direction_to
+from camroute.zones.models import ZoneCreate
+from camroute.zones.service import create_zone, delete_zone
 
 from ..ptz.ptz_device import PtzCamera, running
-from .conftest import CALLER, M_PER_DEG_LAT
+from .conftest import CALLER, M_PER_DEG_LAT, PASSWORD
 
 pytestmark = pytest.mark.browser
 TILE = "#tiles .tile[data-camera='WEB-PTZ']"
@@ -118,3 +120,153 @@ def test_refused_aim_shows_the_problem_on_the_tile(
     page.click(f"{TILE} button.aim")
     page.wait_for_selector(f"{TILE} .aim-result.error", timeout=15000)
     assert "outside the PTZ limits" in page.inner_text(f"{TILE} .aim-result")
+
+
+def _bearer(stack: Any, user: str) -> dict[str, str]:
+    r = httpx.post(f"{stack.url}/api/auth/login", data={"username": user, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def _api_aim(stack: Any, user: str, incident_id: str, **body: Any) -> httpx.Response:
+    """``user`` opens a view of WEB-PTZ over the API and aims it."""
+    headers = _bearer(stack, user)
+    view = httpx.post(
+        f"{stack.url}/api/incidents/{incident_id}/views",
+        json={"camera_id": "WEB-PTZ", "purpose": "verify_incident"},
+        headers=headers,
+        timeout=20.0,
+    )
+    assert view.status_code == 201, view.text
+    ticket = view.json()["ticket_id"]
+    return httpx.post(
+        f"{stack.url}/api/incidents/{incident_id}/views/{ticket}/aim",
+        json=body,
+        headers=headers,
+        timeout=20.0,
+    )
+
+
+def test_aim_follow_re_aims_at_a_location_update_and_shows_the_new_residual(
+    page: Any, ui: Any, login: Any, stack: Any, head: PtzCamera
+) -> None:
+    _calibrate(stack, head)
+    incident = stack.post_call(hotline="113")
+    login("ann")
+    ui.open_incident(incident["id"])
+    ui.open_live("WEB-PTZ")
+    first = _aim(page)
+    assert page.inner_text(f"{TILE} .aim-follow-label") == "Tự động hướng theo vị trí mới"
+    page.click(f"{TILE} input.aim-follow")
+    page.wait_for_selector(f"{TILE}[data-follow='true']")
+    moves = len(head.head.moves)
+    east = {**CALLER, "lon": CALLER["lon"] + 30.0 / (M_PER_DEG_LAT * 0.9825)}
+    update = httpx.post(
+        f"{stack.url}/api/calls",
+        json={"call_id": stack.calls[-1], "hotline": "113", "location": east},
+        headers={"X-API-Key": stack.integration_key},
+        timeout=10.0,
+    )
+    assert update.status_code == 200, update.text
+    page.wait_for_function(
+        f"""() => {{
+          const out = document.querySelector("{TILE} .aim-result");
+          return out && out.dataset.result &&
+            JSON.parse(out.dataset.result).bearing_deg !== {first["bearing_deg"]};
+        }}""",
+        timeout=20000,
+    )
+    followed = json.loads(page.get_attribute(f"{TILE} .aim-result", "data-result") or "{}")
+    seen = direction_to(POSE, lon=east["lon"], lat=east["lat"])
+    assert followed["bearing_deg"] == pytest.approx(seen.bearing_deg, abs=0.05)
+    assert followed["residual_deg"] < 1.0
+    assert len(head.head.moves) > moves
+    assert f"lệch {followed['residual_deg']:.1f}°" in page.inner_text(f"{TILE} .aim-result")
+
+
+def test_the_tile_names_the_holder_and_a_supervisors_take_over(
+    page: Any, ui: Any, login: Any, stack: Any, head: PtzCamera
+) -> None:
+    incident = stack.post_call(hotline="114")
+    login("ann")
+    ui.open_incident(incident["id"])
+    ui.open_live("WEB-PTZ")
+    _aim(page)
+    page.wait_for_function(
+        f'document.querySelector("{TILE} .aim-holder").textContent.startsWith('
+        "'Bạn đang điều khiển camera')",
+        timeout=10000,
+    )
+    taken = _api_aim(stack, "sue", incident["id"], take_over=True)
+    assert taken.status_code == 200, taken.text
+    page.wait_for_selector(f"{TILE} .aim-holder.taken[data-taken-by='sue']", timeout=10000)
+    assert "sue đã giành quyền điều khiển" in page.inner_text(f"{TILE} .aim-holder")
+    page.click(f"{TILE} button.aim")
+    page.wait_for_selector(f"{TILE} .aim-result.error", timeout=15000)
+    assert "sue đang điều khiển camera đến" in page.inner_text(f"{TILE} .aim-result")
+    page.click("#lang-toggle")
+    page.wait_for_function(
+        f"document.querySelector(\"{TILE} .aim-holder\").textContent.startsWith('sue took over')"
+    )
+    assert "sue controls the camera until" in page.inner_text(f"{TILE} .aim-result")
+
+
+def test_another_dispatcher_sees_who_holds_the_camera(
+    page: Any, ui: Any, login: Any, stack: Any, head: PtzCamera
+) -> None:
+    incident = stack.post_call(hotline="115")
+    held = _api_aim(stack, "ann", incident["id"])
+    assert held.status_code == 200, held.text
+    login("dan")
+    ui.open_incident(incident["id"])
+    ui.open_live("WEB-PTZ")
+    page.wait_for_selector(f"{TILE} .aim-holder[data-holder='ann']", timeout=10000)
+    assert page.inner_text(f"{TILE} .aim-holder").startswith("Đang điều khiển: ann (đến ")
+
+
+@pytest.fixture
+def never_zone(stack: Any) -> Iterator[str]:
+    """A never school zone over the caller's place (every test call is there)."""
+    d_lon, d_lat = 6.0 / (M_PER_DEG_LAT * 0.9825), 6.0 / M_PER_DEG_LAT
+    lon, lat = CALLER["lon"], CALLER["lat"] + 4.0 / M_PER_DEG_LAT
+    ring = [
+        (lon - d_lon, lat - d_lat),
+        (lon + d_lon, lat - d_lat),
+        (lon + d_lon, lat + d_lat),
+        (lon - d_lon, lat + d_lat),
+        (lon - d_lon, lat - d_lat),
+    ]
+    body = ZoneCreate.model_validate(
+        {
+            "id": "WEB-Z",
+            "kind": "school",
+            "name": "Trường WEB-Z",
+            "policy": "never",
+            "geometry": {"type": "Polygon", "coordinates": [ring]},
+        }
+    )
+    engine = stack.app.state.engine
+    with engine.begin() as conn:
+        row = create_zone(conn, body, actor="test", role="gis_admin")
+    yield "WEB-Z"
+    with engine.begin() as conn:
+        delete_zone(conn, "WEB-Z", if_match=int(row["version"]), actor="test", role="gis_admin")
+
+
+def test_aiming_into_a_never_zone_is_refused_on_the_tile(
+    page: Any, ui: Any, login: Any, stack: Any, head: PtzCamera, never_zone: str
+) -> None:
+    incident = stack.post_call(hotline="115")
+    login("ann")
+    ui.open_incident(incident["id"])
+    ui.open_live("WEB-PTZ")  # the head faces east (its registered heading): the zone is not seen
+    page.click(f"{TILE} button.aim")
+    page.wait_for_selector(f"{TILE} .aim-result.error", timeout=15000)
+    text = page.inner_text(f"{TILE} .aim-result")
+    assert text.startswith("Không được hướng camera vào khu vực được bảo vệ: Trường WEB-Z")
+    assert head.head.moves == []
+    page.click("#lang-toggle")
+    page.wait_for_function(
+        f'document.querySelector("{TILE} .aim-result").textContent.startsWith('
+        "'The camera may not point into protected zone: Trường WEB-Z')"
+    )

@@ -183,7 +183,8 @@ function openButton(cam, onOpen) {
   if (cam.kind !== "ptz" && (cam.protected || []).some((h) => h.policy === "never")) {
     return el("button", { type: "button", class: "open-live", disabled: true, title: t("cam.never") }, t("cam.never"));
   }
-  return el("button", { type: "button", class: "open-live", onclick: () => onOpen(cam) }, t("cam.open"));
+  const ptzNever = cam.kind === "ptz" && (cam.protected || []).some((h) => h.policy === "never");
+  return el("button", { type: "button", class: "open-live", title: ptzNever ? t("cam.ptz_protected") : null, onclick: () => onOpen(cam) }, t("cam.open"));
 }
 
 export function cameraItem(cam, { rank = null, onOpen } = {}) {
