@@ -131,3 +131,19 @@ class DoNotMoveRequest(_Frozen):
     """Mark a camera camroute must never move (a traffic patrol camera), or clear the mark."""
 
     do_not_move: bool
+
+
+class NudgeRequest(_Frozen):
+    """A small turn while calibrating, in device units (0 leaves an axis where it is)."""
+
+    pan: float = Field(default=0.0, ge=-0.5, le=0.5)
+    tilt: float = Field(default=0.0, ge=-0.5, le=0.5)
+    zoom: float = Field(default=0.0, ge=-0.5, le=0.5)
+
+
+class CalibrationFit(_Frozen):
+    """A fit of the landmarks not stored yet: the offsets found and how well they fit."""
+
+    camera_id: str
+    calibration: Calibration
+    fit_error_deg: float = Field(description="RMS pointing error over the landmarks")

@@ -8,15 +8,18 @@ from fastapi import APIRouter, Body, Depends, Request
 
 from camroute.auth.deps import PrincipalDep, Role, require_roles
 from camroute.cameras.secrets import cipher_for
-from camroute.ptz import admin, follow, homing, service
+from camroute.ptz import admin, follow, homing, service, steer
 from camroute.ptz.models import (
     AimRequest,
     AimResult,
+    CalibrationFit,
     CalibrationInput,
     CalibrationRead,
     ControlRead,
     DoNotMoveRequest,
     FollowRequest,
+    NudgeRequest,
+    PtzStatus,
     PtzTileRead,
     ReleaseResult,
 )
@@ -143,3 +146,40 @@ def put_do_not_move(
 ) -> ControlRead:
     """Mark (or clear) a camera camroute must never move, e.g. on a traffic patrol (audited)."""
     return admin.set_do_not_move(ctx.engine, camera_id, body.do_not_move, actor=principal)
+
+
+@router.get(
+    "/api/cameras/{camera_id}/ptz/status",
+    response_model=PtzStatus,
+    responses=PROBLEMS,
+    dependencies=[Depends(require_roles(Role.gis_admin))],
+)
+def get_status(camera_id: str, ctx: PtzDep) -> PtzStatus:
+    """Where the camera points now, in its own units (to record a calibration landmark)."""
+    return steer.position(ctx, camera_id)
+
+
+@router.post(
+    "/api/cameras/{camera_id}/ptz/nudge",
+    response_model=PtzStatus,
+    responses=PROBLEMS,
+    dependencies=[Depends(require_roles(Role.gis_admin))],
+)
+def post_nudge(
+    camera_id: str, body: NudgeRequest, ctx: PtzDep, principal: PrincipalDep
+) -> PtzStatus:
+    """Turn the camera a small step while calibrating (under the lock; audited)."""
+    return steer.nudge(ctx, camera_id, body, actor=principal)
+
+
+@router.post(
+    "/api/cameras/{camera_id}/ptz/calibration/fit",
+    response_model=CalibrationFit,
+    dependencies=[Depends(require_roles(Role.gis_admin))],
+)
+def post_fit(camera_id: str, body: CalibrationInput, ctx: PtzDep) -> CalibrationFit:
+    """Fit the landmarks and report the fit error, storing nothing (PUT stores it)."""
+    cal = admin.preview_calibration(ctx.engine, camera_id, body)
+    return CalibrationFit(
+        camera_id=camera_id, calibration=cal, fit_error_deg=cal.fit_error_deg or 0.0
+    )
