@@ -270,3 +270,58 @@ def test_aiming_into_a_never_zone_is_refused_on_the_tile(
         f'document.querySelector("{TILE} .aim-result").textContent.startsWith('
         "'The camera may not point into protected zone: Trường WEB-Z')"
     )
+
+
+def test_gis_admin_calibrates_a_ptz_camera_from_landmarks_on_the_map(
+    page: Any, ui: Any, login: Any, stack: Any, head: PtzCamera
+) -> None:
+    login("gus")
+    page.evaluate(f"void window.camroute.state.map.setView([{POSE.lat}, {POSE.lon}], 18)")
+    page.wait_for_function("window.camrouteMetrics.clusters === 0")
+    page.wait_for_timeout(300)
+    x, y = ui.map_point(POSE.lon, POSE.lat)
+    page.mouse.click(x, y)
+    page.wait_for_selector(".admin-editor[data-camera='WEB-PTZ'] #admin-calibrate")
+    assert page.inner_text("#admin-calibrate") == "Hiệu chỉnh PTZ"
+    page.click("#admin-calibrate")
+    page.wait_for_selector(".calibrate[data-camera='WEB-PTZ'] #calib-position[data-pan]")
+    page.click(".calibrate .nudge-step[data-axis='pan'][data-sign='1']")  # one 0.02 step
+    page.wait_for_function(
+        "Math.abs(Number(document.querySelector('#calib-position').dataset.pan) - 0.02) < 1e-4"
+    )
+    assert head.head.moves[-1][0] == pytest.approx(0.02, abs=1e-6)
+    page.evaluate(f"void window.camroute.state.map.setView([{POSE.lat}, {POSE.lon}], 20)")
+    page.wait_for_timeout(400)
+    for east_m, north_m in ((30.0, 10.0), (-20.0, 40.0), (5.0, -35.0)):
+        lon = POSE.lon + east_m / (M_PER_DEG_LAT * 0.9825)
+        lat = POSE.lat + north_m / M_PER_DEG_LAT
+        seen = direction_to(POSE, lon=lon, lat=lat)
+        pan, tilt = head.head.pan_tilt_for(seen.bearing_deg, seen.tilt_deg)
+        head.head.move((pan, tilt, 0.0))  # the installer's joystick puts the landmark centre
+        page.mouse.click(*ui.map_point(lon, lat))
+        page.wait_for_selector("#calib-record:not([disabled])")
+        page.click("#calib-record")
+        page.wait_for_selector("#calib-record[disabled]")
+    assert page.locator("#calib-marks li").count() == 3
+    page.click("#calib-fit")
+    page.wait_for_selector("#calib-result.fit")
+    fit_error = float(page.get_attribute("#calib-result", "data-fit-error-deg") or "nan")
+    assert fit_error < 1.0  # a click is a few pixels off the landmark
+    assert page.inner_text("#calib-result").startswith(f"Sai số khớp: {fit_error:.2f}° (3 mốc)")
+    page.click("#calib-save")
+    page.wait_for_selector("#calib-result[data-saved='measured']")
+    stored = httpx.get(
+        f"{stack.url}/api/cameras/WEB-PTZ/ptz/calibration", headers=stack.gis_admin()
+    ).json()
+    assert stored["source"] == "measured"
+    cal = stored["calibration"]
+    assert (cal["pan_sign"], cal["tilt_sign"]) == (-1, -1)  # this head turns and tilts inverted
+    off = (cal["pan_offset_deg"] - head.head.pan_offset_deg + 180.0) % 360.0 - 180.0
+    assert abs(off) < 1.5
+    page.click("#lang-toggle")
+    page.wait_for_function(
+        "document.querySelector('.calibrate h2').textContent === 'Calibrate a PTZ camera'"
+    )
+    assert page.inner_text("#calib-result").startswith(f"Fit error: {fit_error:.2f}°")
+    assert page.inner_text("#calib-position").startswith("Camera position: pan ")
+    assert page.is_hidden("#toast.error")  # GIS staff have no call queue to refresh
