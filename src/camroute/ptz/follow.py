@@ -33,10 +33,9 @@ from camroute.ptz.service import (
     aim,
     audit_event,
     camera_setup,
-    incident_target,
-    live_ticket,
     now_utc,
 )
+from camroute.ptz.views import incident_target, live_ticket
 from camroute.store.txn import writing
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Depends, Request
 
 from camroute.auth.deps import PrincipalDep, Role, require_roles
 from camroute.cameras.secrets import cipher_for
-from camroute.ptz import admin, follow, homing, service, steer
+from camroute.ptz import admin, follow, homing, service, steer, views
 from camroute.ptz.models import (
     AimRequest,
     AimResult,
@@ -72,7 +72,7 @@ def aim_view(
 
     Takes (or renews) the camera's control lock; a supervisor may ``take_over``.
     """
-    return service.aim_view(ctx, incident_id, ticket_id, body or AimRequest(), actor=principal)
+    return views.aim_view(ctx, incident_id, ticket_id, body or AimRequest(), actor=principal)
 
 
 @router.post(
