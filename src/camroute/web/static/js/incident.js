@@ -172,7 +172,9 @@ function protectedNodes(cam) {
     { class: `chip protected ${h.policy}`, title: pick(h.reason) }, t("cam.protected", { name: h.name }))));
   // A "never" zone decides: the supervisor zones beside it change nothing, so they are not repeated.
   const deciding = hits.filter((h) => h.policy === hits[0].policy);
-  const why = [...new Set(deciding.map((h) => pick(h.reason)))].join(" · ");
+  // A PTZ camera could turn there; it is judged by where it points when opened and aimed.
+  const why = cam.kind === "ptz" && hits[0].policy === "never" ? t("cam.ptz_protected")
+    : [...new Set(deciding.map((h) => pick(h.reason)))].join(" · ");
   return { chips, why: el("div", { class: `protected-reason ${hits[0].policy}` }, why) };
 }
 
