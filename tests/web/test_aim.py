@@ -10,6 +10,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from camroute.audit.tables import audit_events
 from camroute.cameras import onvif_store
 from camroute.cameras.tables import cameras
 from camroute.ptz.geometry import CameraPose, direction_to
@@ -224,9 +225,9 @@ def test_another_dispatcher_sees_who_holds_the_camera(
     assert page.inner_text(f"{TILE} .aim-holder").startswith("Đang điều khiển: ann (đến ")
 
 
-@pytest.fixture
-def never_zone(stack: Any) -> Iterator[str]:
-    """A never school zone over the caller's place (every test call is there)."""
+@pytest.fixture(params=["never"])
+def school_zone(stack: Any, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A school zone (policy: the param) over the caller's place (every test call is there)."""
     d_lon, d_lat = 6.0 / (M_PER_DEG_LAT * 0.9825), 6.0 / M_PER_DEG_LAT
     lon, lat = CALLER["lon"], CALLER["lat"] + 4.0 / M_PER_DEG_LAT
     ring = [
@@ -241,7 +242,7 @@ def never_zone(stack: Any) -> Iterator[str]:
             "id": "WEB-Z",
             "kind": "school",
             "name": "Trường WEB-Z",
-            "policy": "never",
+            "policy": request.param,
             "geometry": {"type": "Polygon", "coordinates": [ring]},
         }
     )
@@ -253,8 +254,8 @@ def never_zone(stack: Any) -> Iterator[str]:
         delete_zone(conn, "WEB-Z", if_match=int(row["version"]), actor="test", role="gis_admin")
 
 
-def test_aiming_into_a_never_zone_is_refused_on_the_tile(
-    page: Any, ui: Any, login: Any, stack: Any, head: PtzCamera, never_zone: str
+def test_aiming_into_a_school_zone_is_refused_on_the_tile(
+    page: Any, ui: Any, login: Any, stack: Any, head: PtzCamera, school_zone: str
 ) -> None:
     incident = stack.post_call(hotline="115")
     login("ann")
@@ -325,3 +326,33 @@ def test_gis_admin_calibrates_a_ptz_camera_from_landmarks_on_the_map(
     assert page.inner_text("#calib-result").startswith(f"Fit error: {fit_error:.2f}°")
     assert page.inner_text("#calib-position").startswith("Camera position: pan ")
     assert page.is_hidden("#toast.error")  # GIS staff have no call queue to refresh
+
+
+@pytest.mark.parametrize("school_zone", ["supervisor"], indirect=True)
+def test_a_supervisor_aims_into_a_supervisor_zone_with_a_written_reason(
+    page: Any, ui: Any, login: Any, stack: Any, head: PtzCamera, school_zone: str
+) -> None:
+    incident = stack.post_call(hotline="113")
+    login("sue")
+    ui.open_incident(incident["id"])
+    ui.open_live("WEB-PTZ")
+    page.click(f"{TILE} button.aim")
+    page.wait_for_selector(f"{TILE} .aim-result.error", timeout=15000)
+    assert page.inner_text(f"{TILE} .aim-result").startswith(
+        "Khu vực được bảo vệ (Trường WEB-Z): cần giám sát viên và lý do"
+    )
+    assert head.head.moves == []
+    page.wait_for_selector(f"{TILE} input.aim-reason:not([hidden])")
+    page.fill(f"{TILE} input.aim-reason", "người gọi báo cháy ở cổng trường")
+    result = _aim(page)
+    assert head.head.moves
+    assert result["controller"] == "sue"
+    assert page.is_hidden(f"{TILE} input.aim-reason")
+    with stack.app.state.engine.connect() as conn:
+        details = conn.execute(
+            sa.select(audit_events.c.details)
+            .where(audit_events.c.action == "ptz_moved", audit_events.c.actor == "sue")
+            .order_by(audit_events.c.id.desc())
+        ).scalar()
+    assert details["reason"] == "người gọi báo cháy ở cổng trường"
+    assert details["protected_zones"][0]["zone_id"] == school_zone
