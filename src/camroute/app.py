@@ -39,6 +39,7 @@ from camroute.live.redact import install_ticket_redactor
 from camroute.live.router import router as live_router
 from camroute.live.tally import SnapshotTally
 from camroute.location.router import router as location_router
+from camroute.ptz.current import zones_at_current_aim
 from camroute.ptz.follow import follow_loop
 from camroute.ptz.homing import home_loop
 from camroute.ptz.router import router as ptz_router
@@ -98,6 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             index=lambda: holder.current,
             bus=app.state.events,
         )
+        # Live tickets on a PTZ camera near a protected zone are judged by where it points.
+        app.state.aimed_zones = lambda camera: zones_at_current_aim(ptz, camera)
         homer = asyncio.create_task(home_loop(ptz, every_s=15.0))  # idle PTZ cameras go home
         # Location updates re-aim the cameras whose tiles follow the incident.
         follower = asyncio.create_task(follow_loop(ptz, app.state.events))

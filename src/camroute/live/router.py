@@ -14,8 +14,6 @@ from camroute.live import mine, service
 from camroute.live.models import ViewCreate, ViewRead
 from camroute.live.session import RelayContext, relay_mjpeg, relay_snapshot
 from camroute.live.video import Stream, relay_video
-from camroute.ptz.current import zones_at_current_aim
-from camroute.ptz.router import ptz_context
 
 router = APIRouter(tags=["live"])
 VIEWERS = (Role.dispatcher, Role.supervisor)
@@ -38,13 +36,13 @@ def live_context(request: Request) -> service.LiveContext:
     """The ticket rules' view of the app (engine, settings, key, event bus)."""
     state = request.app.state
     key = service.ticket_key(state.engine, state.settings)
-    ptz = ptz_context(request)
     return service.LiveContext(
         state.engine,
         state.settings,
         key,
         state.events,
-        aimed_zones=lambda camera: zones_at_current_aim(ptz, camera),
+        # A PTZ camera's zones where it points now (set by the app: live does not know ptz).
+        aimed_zones=getattr(state, "aimed_zones", None),
     )
 
 

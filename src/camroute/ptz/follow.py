@@ -15,15 +15,13 @@ import asyncio
 import logging
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from camroute.auth.models import Principal, Role
 from camroute.errors import CamrouteError
 from camroute.events.bus import EventBus
 from camroute.incidents.events import IncidentChanged
-from camroute.incidents.service import open_incident
-from camroute.incidents.tables import incidents
+from camroute.incidents.service import get_incident, open_incident
 from camroute.live import store as tickets
 from camroute.ptz import store
 from camroute.ptz.models import AimResult, ControlRead, PtzAction, PtzTileRead
@@ -88,13 +86,13 @@ def set_follow(
 ) -> PtzTileRead:
     """Turn aim-follow on or off for the ticket (audited); the current location is not re-aimed."""
     who, now = Actor.of(actor), now_utc()
+    seen = location_key(get_incident(ctx.engine, incident_id).location_count)
     with writing(ctx.engine) as conn:
-        incident = open_incident(conn, incident_id)
+        open_incident(conn, incident_id)
         row = live_ticket(conn, incident_id, ticket_id, who, now)
         camera_id = str(row["camera_id"])
         if on:
             camera_setup(conn, camera_id, cipher=ctx.cipher)  # a camera that cannot move: 422
-        key = location_key(_location_count(conn, incident.id))
         store.set_follow(
             conn,
             ticket_id,
@@ -103,17 +101,12 @@ def set_follow(
             enabled=on,
             by=who.name,
             now=now,
-            key=key,
+            key=seen,  # the location on screen now is not followed again
         )
         audit_event(
             conn, who, PtzAction.follow, camera_id, incident_id, ticket_id=ticket_id, follow=on
         )
         return _tile(conn, dict(row), who.name, now)
-
-
-def _location_count(conn: Connection, incident_id: str) -> int:
-    query = sa.select(incidents.c.location_count).where(incidents.c.id == incident_id)
-    return int(conn.execute(query).scalar() or 0)
 
 
 def follow_incident(ctx: PtzContext, incident_id: str, *, key: str) -> list[AimResult]:
