@@ -40,6 +40,8 @@ from camroute.live.redact import install_ticket_redactor
 from camroute.live.router import router as live_router
 from camroute.live.tally import SnapshotTally
 from camroute.location.router import router as location_router
+from camroute.ptz.current import zones_at_current_aim
+from camroute.ptz.follow import follow_loop
 from camroute.ptz.homing import home_loop
 from camroute.ptz.router import router as ptz_router
 from camroute.ptz.service import PtzContext
@@ -88,14 +90,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         flusher = asyncio.create_task(
             flush_login_failures(app.state.login_guard, engine, every_s=every_s)
         )  # failed-login counts reach the audit log within a minute, and at shutdown
-        ptz = PtzContext(engine, cipher_for(settings.credentials_key))
+        holder = app.state.camera_index
+        ptz = PtzContext(
+            engine,
+            cipher_for(settings.credentials_key),
+            lock_s=settings.ptz_lock_s,
+            timeout_s=settings.ptz_settle_timeout_s,
+            max_override_m=settings.live_max_distance_m,
+            index=lambda: holder.current,
+            bus=app.state.events,
+        )
+        # Live tickets on a PTZ camera near a protected zone are judged by where it points.
+        app.state.aimed_zones = lambda camera: zones_at_current_aim(ptz, camera)
         homer = asyncio.create_task(home_loop(ptz, every_s=15.0))  # idle PTZ cameras go home
+        # Location updates re-aim the cameras whose tiles follow the incident.
+        follower = asyncio.create_task(follow_loop(ptz, app.state.events))
         try:
             yield
         finally:
             flusher.cancel()
             homer.cancel()
-            await asyncio.gather(flusher, homer, return_exceptions=True)
+            follower.cancel()
+            await asyncio.gather(flusher, homer, follower, return_exceptions=True)
             sweeper.stop()
             app.state.camera_index.stop()
             await app.state.video_hub.aclose()

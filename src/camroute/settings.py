@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     # last viewer leaves so a page reload re-attaches without a new RTSP session.
     live_video_linger_s: float = Field(default=3.0, ge=0.0, le=60.0)
     live_ffmpeg: str = "ffmpeg"
+    # PTZ control: a dispatcher's lock on a camera lasts ptz_lock_s (each aim renews it; a
+    # supervisor may take it over); a move must answer and settle within ptz_settle_timeout_s,
+    # else it is a 504 problem (never a hung request). Reading a PTZ camera's current aim when
+    # its ticket is judged against protected zones has the same bound.
+    ptz_lock_s: float = Field(default=30.0, ge=5.0, le=600.0)
+    ptz_settle_timeout_s: float = Field(default=8.0, gt=0.0, le=60.0)
     # Retention: precise caller locations of incidents closed longer ago are purged.
     retention_days: int = Field(default=30, ge=0)
     # Auth: the HS256 key for login tokens. Unset means a random key per process (logged:

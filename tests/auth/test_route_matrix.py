@@ -105,6 +105,14 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("POST", "/api/incidents/{incident_id}/views/{ticket_id}/aim/release"): INCIDENT_WORK,
     ("GET", "/api/cameras/{camera_id}/ptz/calibration"): frozenset({D, S, G}),
     ("PUT", "/api/cameras/{camera_id}/ptz/calibration"): CAMERA_WRITE,
+    # PTZ: the tile's lock / aim-follow state, aim-follow, and do-not-move (GIS staff, supervisors).
+    ("GET", "/api/incidents/{incident_id}/views/{ticket_id}/ptz"): INCIDENT_WORK,
+    ("PUT", "/api/incidents/{incident_id}/views/{ticket_id}/aim/follow"): INCIDENT_WORK,
+    ("PUT", "/api/cameras/{camera_id}/ptz/do-not-move"): frozenset({S, G}),
+    # PTZ calibration step (GIS staff): read the head, nudge it, fit landmarks without storing.
+    ("GET", "/api/cameras/{camera_id}/ptz/status"): CAMERA_WRITE,
+    ("POST", "/api/cameras/{camera_id}/ptz/nudge"): CAMERA_WRITE,
+    ("POST", "/api/cameras/{camera_id}/ptz/calibration/fit"): CAMERA_WRITE,
     ("GET", "/api/events"): INCIDENT_WORK,
     ("GET", "/api/live/mine"): INCIDENT_WORK,
     ("DELETE", "/api/live/mine/{ticket_id}"): INCIDENT_WORK,

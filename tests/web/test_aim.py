@@ -10,12 +10,15 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from camroute.audit.tables import audit_events
 from camroute.cameras import onvif_store
 from camroute.cameras.tables import cameras
 from camroute.ptz.geometry import CameraPose, direction_to
+from camroute.zones.models import ZoneCreate
+from camroute.zones.service import create_zone, delete_zone
 
 from ..ptz.ptz_device import PtzCamera, running
-from .conftest import CALLER, M_PER_DEG_LAT
+from .conftest import CALLER, M_PER_DEG_LAT, PASSWORD
 
 pytestmark = pytest.mark.browser
 TILE = "#tiles .tile[data-camera='WEB-PTZ']"
@@ -118,3 +121,238 @@ def test_refused_aim_shows_the_problem_on_the_tile(
     page.click(f"{TILE} button.aim")
     page.wait_for_selector(f"{TILE} .aim-result.error", timeout=15000)
     assert "outside the PTZ limits" in page.inner_text(f"{TILE} .aim-result")
+
+
+def _bearer(stack: Any, user: str) -> dict[str, str]:
+    r = httpx.post(f"{stack.url}/api/auth/login", data={"username": user, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def _api_aim(stack: Any, user: str, incident_id: str, **body: Any) -> httpx.Response:
+    """``user`` opens a view of WEB-PTZ over the API and aims it."""
+    headers = _bearer(stack, user)
+    view = httpx.post(
+        f"{stack.url}/api/incidents/{incident_id}/views",
+        json={"camera_id": "WEB-PTZ", "purpose": "verify_incident"},
+        headers=headers,
+        timeout=20.0,
+    )
+    assert view.status_code == 201, view.text
+    ticket = view.json()["ticket_id"]
+    return httpx.post(
+        f"{stack.url}/api/incidents/{incident_id}/views/{ticket}/aim",
+        json=body,
+        headers=headers,
+        timeout=20.0,
+    )
+
+
+def test_aim_follow_re_aims_at_a_location_update_and_shows_the_new_residual(
+    page: Any, ui: Any, login: Any, stack: Any, head: PtzCamera
+) -> None:
+    _calibrate(stack, head)
+    incident = stack.post_call(hotline="113")
+    login("ann")
+    ui.open_incident(incident["id"])
+    ui.open_live("WEB-PTZ")
+    first = _aim(page)
+    assert page.inner_text(f"{TILE} .aim-follow-label") == "Tự động hướng theo vị trí mới"
+    page.click(f"{TILE} input.aim-follow")
+    page.wait_for_selector(f"{TILE}[data-follow='true']")
+    moves = len(head.head.moves)
+    east = {**CALLER, "lon": CALLER["lon"] + 30.0 / (M_PER_DEG_LAT * 0.9825)}
+    update = httpx.post(
+        f"{stack.url}/api/calls",
+        json={"call_id": stack.calls[-1], "hotline": "113", "location": east},
+        headers={"X-API-Key": stack.integration_key},
+        timeout=10.0,
+    )
+    assert update.status_code == 200, update.text
+    page.wait_for_function(
+        f"""() => {{
+          const out = document.querySelector("{TILE} .aim-result");
+          return out && out.dataset.result &&
+            JSON.parse(out.dataset.result).bearing_deg !== {first["bearing_deg"]};
+        }}""",
+        timeout=20000,
+    )
+    followed = json.loads(page.get_attribute(f"{TILE} .aim-result", "data-result") or "{}")
+    seen = direction_to(POSE, lon=east["lon"], lat=east["lat"])
+    assert followed["bearing_deg"] == pytest.approx(seen.bearing_deg, abs=0.05)
+    assert followed["residual_deg"] < 1.0
+    assert len(head.head.moves) > moves
+    assert f"lệch {followed['residual_deg']:.1f}°" in page.inner_text(f"{TILE} .aim-result")
+
+
+def test_the_tile_names_the_holder_and_a_supervisors_take_over(
+    page: Any, ui: Any, login: Any, stack: Any, head: PtzCamera
+) -> None:
+    incident = stack.post_call(hotline="114")
+    login("ann")
+    ui.open_incident(incident["id"])
+    ui.open_live("WEB-PTZ")
+    _aim(page)
+    page.wait_for_function(
+        f'document.querySelector("{TILE} .aim-holder").textContent.startsWith('
+        "'Bạn đang điều khiển camera')",
+        timeout=10000,
+    )
+    taken = _api_aim(stack, "sue", incident["id"], take_over=True)
+    assert taken.status_code == 200, taken.text
+    page.wait_for_selector(f"{TILE} .aim-holder.taken[data-taken-by='sue']", timeout=10000)
+    assert "sue đã giành quyền điều khiển" in page.inner_text(f"{TILE} .aim-holder")
+    page.click(f"{TILE} button.aim")
+    page.wait_for_selector(f"{TILE} .aim-result.error", timeout=15000)
+    assert "sue đang điều khiển camera đến" in page.inner_text(f"{TILE} .aim-result")
+    page.click("#lang-toggle")
+    page.wait_for_function(
+        f"document.querySelector(\"{TILE} .aim-holder\").textContent.startsWith('sue took over')"
+    )
+    assert "sue controls the camera until" in page.inner_text(f"{TILE} .aim-result")
+
+
+def test_another_dispatcher_sees_who_holds_the_camera(
+    page: Any, ui: Any, login: Any, stack: Any, head: PtzCamera
+) -> None:
+    incident = stack.post_call(hotline="115")
+    held = _api_aim(stack, "ann", incident["id"])
+    assert held.status_code == 200, held.text
+    login("dan")
+    ui.open_incident(incident["id"])
+    ui.open_live("WEB-PTZ")
+    page.wait_for_selector(f"{TILE} .aim-holder[data-holder='ann']", timeout=10000)
+    assert page.inner_text(f"{TILE} .aim-holder").startswith("Đang điều khiển: ann (đến ")
+
+
+@pytest.fixture(params=["never"])
+def school_zone(stack: Any, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A school zone (policy: the param) over the caller's place (every test call is there)."""
+    d_lon, d_lat = 6.0 / (M_PER_DEG_LAT * 0.9825), 6.0 / M_PER_DEG_LAT
+    lon, lat = CALLER["lon"], CALLER["lat"] + 4.0 / M_PER_DEG_LAT
+    ring = [
+        (lon - d_lon, lat - d_lat),
+        (lon + d_lon, lat - d_lat),
+        (lon + d_lon, lat + d_lat),
+        (lon - d_lon, lat + d_lat),
+        (lon - d_lon, lat - d_lat),
+    ]
+    body = ZoneCreate.model_validate(
+        {
+            "id": "WEB-Z",
+            "kind": "school",
+            "name": "Trường WEB-Z",
+            "policy": request.param,
+            "geometry": {"type": "Polygon", "coordinates": [ring]},
+        }
+    )
+    engine = stack.app.state.engine
+    with engine.begin() as conn:
+        row = create_zone(conn, body, actor="test", role="gis_admin")
+    yield "WEB-Z"
+    with engine.begin() as conn:
+        delete_zone(conn, "WEB-Z", if_match=int(row["version"]), actor="test", role="gis_admin")
+
+
+def test_aiming_into_a_school_zone_is_refused_on_the_tile(
+    page: Any, ui: Any, login: Any, stack: Any, head: PtzCamera, school_zone: str
+) -> None:
+    incident = stack.post_call(hotline="115")
+    login("ann")
+    ui.open_incident(incident["id"])
+    ui.open_live("WEB-PTZ")  # the head faces east (its registered heading): the zone is not seen
+    page.click(f"{TILE} button.aim")
+    page.wait_for_selector(f"{TILE} .aim-result.error", timeout=15000)
+    text = page.inner_text(f"{TILE} .aim-result")
+    assert text.startswith("Không được hướng camera vào khu vực được bảo vệ: Trường WEB-Z")
+    assert head.head.moves == []
+    page.click("#lang-toggle")
+    page.wait_for_function(
+        f'document.querySelector("{TILE} .aim-result").textContent.startsWith('
+        "'The camera may not point into protected zone: Trường WEB-Z')"
+    )
+
+
+def test_gis_admin_calibrates_a_ptz_camera_from_landmarks_on_the_map(
+    page: Any, ui: Any, login: Any, stack: Any, head: PtzCamera
+) -> None:
+    login("gus")
+    page.evaluate(f"void window.camroute.state.map.setView([{POSE.lat}, {POSE.lon}], 18)")
+    page.wait_for_function("window.camrouteMetrics.clusters === 0")
+    page.wait_for_timeout(300)
+    x, y = ui.map_point(POSE.lon, POSE.lat)
+    page.mouse.click(x, y)
+    page.wait_for_selector(".admin-editor[data-camera='WEB-PTZ'] #admin-calibrate")
+    assert page.inner_text("#admin-calibrate") == "Hiệu chỉnh PTZ"
+    page.click("#admin-calibrate")
+    page.wait_for_selector(".calibrate[data-camera='WEB-PTZ'] #calib-position[data-pan]")
+    page.click(".calibrate .nudge-step[data-axis='pan'][data-sign='1']")  # one 0.02 step
+    page.wait_for_function(
+        "Math.abs(Number(document.querySelector('#calib-position').dataset.pan) - 0.02) < 1e-4"
+    )
+    assert head.head.moves[-1][0] == pytest.approx(0.02, abs=1e-6)
+    page.evaluate(f"void window.camroute.state.map.setView([{POSE.lat}, {POSE.lon}], 20)")
+    page.wait_for_timeout(400)
+    for east_m, north_m in ((30.0, 10.0), (-20.0, 40.0), (5.0, -35.0)):
+        lon = POSE.lon + east_m / (M_PER_DEG_LAT * 0.9825)
+        lat = POSE.lat + north_m / M_PER_DEG_LAT
+        seen = direction_to(POSE, lon=lon, lat=lat)
+        pan, tilt = head.head.pan_tilt_for(seen.bearing_deg, seen.tilt_deg)
+        head.head.move((pan, tilt, 0.0))  # the installer's joystick puts the landmark centre
+        page.mouse.click(*ui.map_point(lon, lat))
+        page.wait_for_selector("#calib-record:not([disabled])")
+        page.click("#calib-record")
+        page.wait_for_selector("#calib-record[disabled]")
+    assert page.locator("#calib-marks li").count() == 3
+    page.click("#calib-fit")
+    page.wait_for_selector("#calib-result.fit")
+    fit_error = float(page.get_attribute("#calib-result", "data-fit-error-deg") or "nan")
+    assert fit_error < 1.0  # a click is a few pixels off the landmark
+    assert page.inner_text("#calib-result").startswith(f"Sai số khớp: {fit_error:.2f}° (3 mốc)")
+    page.click("#calib-save")
+    page.wait_for_selector("#calib-result[data-saved='measured']")
+    stored = httpx.get(
+        f"{stack.url}/api/cameras/WEB-PTZ/ptz/calibration", headers=stack.gis_admin()
+    ).json()
+    assert stored["source"] == "measured"
+    cal = stored["calibration"]
+    assert (cal["pan_sign"], cal["tilt_sign"]) == (-1, -1)  # this head turns and tilts inverted
+    off = (cal["pan_offset_deg"] - head.head.pan_offset_deg + 180.0) % 360.0 - 180.0
+    assert abs(off) < 1.5
+    page.click("#lang-toggle")
+    page.wait_for_function(
+        "document.querySelector('.calibrate h2').textContent === 'Calibrate a PTZ camera'"
+    )
+    assert page.inner_text("#calib-result").startswith(f"Fit error: {fit_error:.2f}°")
+    assert page.inner_text("#calib-position").startswith("Camera position: pan ")
+    assert page.is_hidden("#toast.error")  # GIS staff have no call queue to refresh
+
+
+@pytest.mark.parametrize("school_zone", ["supervisor"], indirect=True)
+def test_a_supervisor_aims_into_a_supervisor_zone_with_a_written_reason(
+    page: Any, ui: Any, login: Any, stack: Any, head: PtzCamera, school_zone: str
+) -> None:
+    incident = stack.post_call(hotline="113")
+    login("sue")
+    ui.open_incident(incident["id"])
+    ui.open_live("WEB-PTZ")
+    page.click(f"{TILE} button.aim")
+    page.wait_for_selector(f"{TILE} .aim-result.error", timeout=15000)
+    assert page.inner_text(f"{TILE} .aim-result").startswith(
+        "Khu vực được bảo vệ (Trường WEB-Z): cần giám sát viên và lý do"
+    )
+    assert head.head.moves == []
+    page.wait_for_selector(f"{TILE} input.aim-reason:not([hidden])")
+    page.fill(f"{TILE} input.aim-reason", "người gọi báo cháy ở cổng trường")
+    result = _aim(page)
+    assert head.head.moves
+    assert result["controller"] == "sue"
+    assert page.is_hidden(f"{TILE} input.aim-reason")
+    with stack.app.state.engine.connect() as conn:
+        details = conn.execute(
+            sa.select(audit_events.c.details)
+            .where(audit_events.c.action == "ptz_moved", audit_events.c.actor == "sue")
+            .order_by(audit_events.c.id.desc())
+        ).scalar()
+    assert details["reason"] == "người gọi báo cháy ở cổng trường"
+    assert details["protected_zones"][0]["zone_id"] == school_zone

@@ -81,3 +81,39 @@ def test_the_live_dialog_asks_for_a_reason_for_a_supervisor_zone(page: Any, stac
     assert required
     assert hidden_after
     assert not required_after
+
+
+PTZ_RENDER = """async () => {
+  const { loadLanguage } = await import('/static/js/i18n.js');
+  const { cameraItem } = await import('/static/js/incident.js');
+  const cam = { camera_id: 'Z-PTZ', kind: 'ptz', name: '', visible_fraction: 0.5,
+    distance_m: 20, status: 'online', reason: { vi: 'nhìn thấy vị trí', en: 'sees the location' },
+    protected: [{ zone_id: 'z-1', name: 'Trường THCS Lê Lợi', kind: 'school', policy: 'never',
+      reason: { vi: 'nhìn vào khu vực trường học — không được xem',
+                en: 'looks into a school zone — cannot be viewed' } }] };
+  const out = {};
+  for (const lang of ['vi', 'en']) {
+    await loadLanguage(lang);
+    const row = cameraItem(cam, { rank: 1, onOpen: () => {} });
+    out[lang] = {
+      why: row.querySelector('.protected-reason.never').textContent,
+      opens: !row.querySelector('button.open-live').disabled,
+      chip: row.querySelector('.chip.protected.never').textContent,
+    };
+  }
+  return out;
+}"""
+
+
+def test_a_ptz_camera_that_could_turn_into_a_never_zone_may_still_be_opened(
+    page: Any, stack: Any
+) -> None:
+    page.goto(f"{stack.url}/")
+    got = page.evaluate(PTZ_RENDER)
+    assert got["vi"] == {
+        "why": "Camera PTZ: chỉ mở được khi không hướng vào khu vực được bảo vệ",
+        "opens": True,
+        "chip": "khu vực được bảo vệ: Trường THCS Lê Lợi",
+    }
+    assert got["en"]["why"] == "PTZ camera: opens only while not aimed into the protected zone"
+    assert got["en"]["opens"] is True

@@ -37,7 +37,14 @@ def live_context(request: Request) -> service.LiveContext:
     """The ticket rules' view of the app (engine, settings, key, event bus)."""
     state = request.app.state
     key = service.ticket_key(state.engine, state.settings)
-    return service.LiveContext(state.engine, state.settings, key, state.events)
+    return service.LiveContext(
+        state.engine,
+        state.settings,
+        key,
+        state.events,
+        # A PTZ camera's zones where it points now (set by the app: live does not know ptz).
+        aimed_zones=getattr(state, "aimed_zones", None),
+    )
 
 
 def viewer_name(request: Request) -> str | None:

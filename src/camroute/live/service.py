@@ -4,7 +4,9 @@ A ticket is allowed for a camera ranked for the open incident, or one within
 ``live_max_distance_m`` of the caller; any other camera, and every ``restricted`` camera, needs
 a supervisor and a written reason. A camera whose viewshed reaches a protected zone follows the
 zone's policy: ``never``, nobody may open it; ``supervisor``, only a supervisor with a written
-reason. A user holds at most ``live_max_views_per_user`` live tickets.
+reason. A PTZ camera whose range circle reaches a zone is judged by where it points now (the
+app's ``aimed_zones``; aiming into the zone is refused by the PTZ rules), else by its circle.
+A user holds at most ``live_max_views_per_user`` live tickets.
 Issued and denied tickets, renewals and ends are audited; closing the incident revokes them.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -77,6 +80,9 @@ class CameraFacts:
     distance_m: float
     access_class: str
     zones: tuple[ProtectedHit, ...] = ()
+    # "ptz_current_aim": a PTZ camera's zones were judged by where it points now, not by the
+    # circle it could turn through (its circle reached a zone; see camroute.ptz.current).
+    zones_judged_by: str | None = None
 
 
 def ticket_key(engine: Engine, settings: Settings) -> bytes:
@@ -137,6 +143,10 @@ def _zones_detail(facts: CameraFacts) -> list[dict[str, str]]:
     ]
 
 
+def _judged(facts: CameraFacts) -> dict[str, str]:
+    return {"zones_judged_by": facts.zones_judged_by} if facts.zones_judged_by else {}
+
+
 def denial(
     facts: CameraFacts, req: ViewCreate, actor: Principal, *, max_distance_m: float
 ) -> str | None:
@@ -167,6 +177,18 @@ class LiveContext:
     settings: Settings
     key: bytes
     bus: EventBus | None = None
+    # A PTZ camera's zones where it points now (None: cannot tell; its circle decides).
+    aimed_zones: Callable[[Mapping[str, Any]], list[ProtectedHit] | None] | None = None
+
+
+def zone_facts(ctx: LiveContext, facts: CameraFacts, camera: Mapping[str, Any]) -> CameraFacts:
+    """``facts`` with the zones the camera's view reaches (a PTZ camera: where it points)."""
+    hits = camera_zone_hits(ctx.engine, camera)
+    if hits and ctx.aimed_zones is not None:
+        now = ctx.aimed_zones(camera)
+        if now is not None:
+            return replace(facts, zones=tuple(now), zones_judged_by="ptz_current_aim")
+    return replace(facts, zones=tuple(hits))
 
 
 def _audit(conn: Connection, actor: Principal, action: Action | str, **fields: Any) -> None:
@@ -181,8 +203,9 @@ def _deny(
     why: str,
     *,
     zones: list[dict[str, str]] | None = None,
+    judged: dict[str, str] | None = None,
 ) -> None:
-    details: dict[str, Any] = {"why": why}
+    details: dict[str, Any] = {"why": why, **(judged or {})}
     if zones:
         details["protected_zones"] = zones
     with writing(ctx.engine) as conn:
@@ -226,10 +249,10 @@ def issue_view(
         facts = camera_facts(conn, incident, req.camera_id)
         camera = get_camera(conn, req.camera_id)
     if camera is not None:  # by its viewshed (stored), read at every ticket: never stale
-        facts = replace(facts, zones=tuple(camera_zone_hits(ctx.engine, camera)))
+        facts = zone_facts(ctx, facts, camera)
     why = zone_denial(facts, req, actor)
     if why is not None:
-        _deny(ctx, incident_id, req, actor, why, zones=_zones_detail(facts))
+        _deny(ctx, incident_id, req, actor, why, zones=_zones_detail(facts), judged=_judged(facts))
         raise ProtectedZoneError(why, field="camera_id")
     why = denial(facts, req, actor, max_distance_m=ctx.settings.live_max_distance_m)
     if why is not None:
@@ -255,7 +278,9 @@ def issue_view(
             )
             _deny_inside(conn, incident_id, req, actor, why)
         else:
-            _store_ticket(conn, claims, req, actor, now, zones=_zones_detail(facts))
+            _store_ticket(
+                conn, claims, req, actor, now, zones=_zones_detail(facts), **_judged(facts)
+            )
             why = None
     if why is not None:
         raise TooManyViewsError(why, field="camera_id")
@@ -285,6 +310,7 @@ def _store_ticket(
     now: datetime,
     *,
     zones: list[dict[str, str]],
+    zones_judged_by: str | None = None,
 ) -> None:
     store.insert_ticket(
         conn,
@@ -312,6 +338,7 @@ def _store_ticket(
             "expires_at": claims.expires_at,
             "reason": req.reason,
             **({"protected_zones": zones} if zones else {}),
+            **({"zones_judged_by": zones_judged_by} if zones_judged_by else {}),
         },
     )
     if zones:  # a supervisor looked into a protected zone: the approval is its own event

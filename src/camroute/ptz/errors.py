@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from datetime import datetime
+from typing import Any, ClassVar
 
 from camroute.errors import CamrouteError, ConflictError, PermissionDeniedError, UpstreamError
 
@@ -39,10 +40,30 @@ class PtzUpstreamError(UpstreamError):
 
 
 class PtzLockedError(ConflictError):
-    """Another user controls the camera right now."""
+    """Another user controls the camera right now; the problem names who, and until when."""
 
     code: ClassVar[str] = "ptz_locked"
     title: ClassVar[str] = "Another dispatcher controls the camera"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        holder: str | None,
+        holder_role: str | None,
+        lock_until: datetime | None,
+        field: str | None = "camera_id",
+    ) -> None:
+        super().__init__(detail, field=field)
+        self.holder, self.holder_role, self.lock_until = holder, holder_role, lock_until
+
+    def to_problem(self) -> dict[str, Any]:
+        """The problem with ``holder``, ``holder_role`` and ``lock_until`` (ISO 8601, UTC)."""
+        body = super().to_problem()
+        body["holder"] = self.holder
+        body["holder_role"] = self.holder_role
+        body["lock_until"] = self.lock_until.isoformat() if self.lock_until else None
+        return body
 
 
 class DoNotMoveError(PermissionDeniedError):

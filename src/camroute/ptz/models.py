@@ -22,6 +22,8 @@ class PtzAction(StrEnum):
     released = "ptz_released"
     returned_home = "ptz_returned_home"
     calibrated = "ptz_calibrated"
+    follow = "ptz_follow"
+    do_not_move = "ptz_do_not_move"
 
 
 class _Frozen(BaseModel):
@@ -40,6 +42,11 @@ class AimRequest(_Frozen):
 
     target: Target | None = Field(default=None, description="override: look here instead")
     take_over: bool = Field(default=False, description="supervisor: take control from its holder")
+    reason: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="supervisor: why the camera may look into a supervisor-policy zone",
+    )
 
 
 class AimResult(_Frozen):
@@ -91,3 +98,52 @@ class CalibrationRead(_Frozen):
     calibration: Calibration
     fitted_at: datetime | None = None
     fitted_by: str | None = None
+
+
+class ControlRead(_Frozen):
+    """Who controls the camera now (a live lock only), and whether it may be moved at all."""
+
+    camera_id: str
+    holder: str | None = Field(description="the user holding the lock; None when free")
+    holder_role: str | None = None
+    lock_until: datetime | None = None
+    yours: bool = Field(description="whether the asking user holds it")
+    do_not_move: bool
+
+
+class PtzTileRead(_Frozen):
+    """A live tile's PTZ state: the lock, aim-follow, and the last aim made for this ticket."""
+
+    camera_id: str
+    ticket_id: str
+    control: ControlRead
+    follow: bool
+    last_aim: AimResult | None = Field(description="the camera's last aim, if for this ticket")
+
+
+class FollowRequest(_Frozen):
+    """Turn aim-follow on (a location update of the incident re-aims the camera) or off."""
+
+    follow: bool
+
+
+class DoNotMoveRequest(_Frozen):
+    """Mark a camera camroute must never move (a traffic patrol camera), or clear the mark."""
+
+    do_not_move: bool
+
+
+class NudgeRequest(_Frozen):
+    """A small turn while calibrating, in device units (0 leaves an axis where it is)."""
+
+    pan: float = Field(default=0.0, ge=-0.5, le=0.5)
+    tilt: float = Field(default=0.0, ge=-0.5, le=0.5)
+    zoom: float = Field(default=0.0, ge=-0.5, le=0.5)
+
+
+class CalibrationFit(_Frozen):
+    """A fit of the landmarks not stored yet: the offsets found and how well they fit."""
+
+    camera_id: str
+    calibration: Calibration
+    fit_error_deg: float = Field(description="RMS pointing error over the landmarks")

@@ -8,12 +8,19 @@ from fastapi import APIRouter, Body, Depends, Request
 
 from camroute.auth.deps import PrincipalDep, Role, require_roles
 from camroute.cameras.secrets import cipher_for
-from camroute.ptz import admin, homing, service
+from camroute.ptz import admin, follow, homing, service, steer, views
 from camroute.ptz.models import (
     AimRequest,
     AimResult,
+    CalibrationFit,
     CalibrationInput,
     CalibrationRead,
+    ControlRead,
+    DoNotMoveRequest,
+    FollowRequest,
+    NudgeRequest,
+    PtzStatus,
+    PtzTileRead,
     ReleaseResult,
 )
 
@@ -31,12 +38,17 @@ PROBLEMS: dict[int | str, dict[str, str]] = {
 def ptz_context(request: Request) -> service.PtzContext:
     """The PTZ rules' view of the app (engine, the credentials cipher, lock and timeouts)."""
     state = request.app.state
+    settings = state.settings
+    holder = state.camera_index
     return service.PtzContext(
         state.engine,
-        cipher_for(state.settings.credentials_key),
-        lock_s=getattr(state, "ptz_lock_s", 30.0),
-        timeout_s=getattr(state, "ptz_timeout_s", 8.0),
-        max_override_m=state.settings.live_max_distance_m,
+        cipher_for(settings.credentials_key),
+        # The settings, unless a test turned them down on the running app.
+        lock_s=getattr(state, "ptz_lock_s", settings.ptz_lock_s),
+        timeout_s=getattr(state, "ptz_timeout_s", settings.ptz_settle_timeout_s),
+        max_override_m=settings.live_max_distance_m,
+        index=lambda: holder.current,
+        bus=state.events,
     )
 
 
@@ -60,7 +72,7 @@ def aim_view(
 
     Takes (or renews) the camera's control lock; a supervisor may ``take_over``.
     """
-    return service.aim_view(ctx, incident_id, ticket_id, body or AimRequest(), actor=principal)
+    return views.aim_view(ctx, incident_id, ticket_id, body or AimRequest(), actor=principal)
 
 
 @router.post(
@@ -96,4 +108,78 @@ def put_calibration(
     """Fit and store the camera's calibration from landmarks; the fit error is reported."""
     return admin.calibrate_camera(
         ctx.engine, camera_id, body, actor=principal.name, role=principal.role.value
+    )
+
+
+@router.get(
+    "/api/incidents/{incident_id}/views/{ticket_id}/ptz",
+    response_model=PtzTileRead,
+    dependencies=[Depends(require_roles(*CONTROLLERS))],
+)
+def tile_state(
+    incident_id: str, ticket_id: str, ctx: PtzDep, principal: PrincipalDep
+) -> PtzTileRead:
+    """The tile's PTZ state: who controls the camera until when, aim-follow, the last aim."""
+    return follow.tile_state(ctx, incident_id, ticket_id, actor=principal)
+
+
+@router.put(
+    "/api/incidents/{incident_id}/views/{ticket_id}/aim/follow",
+    response_model=PtzTileRead,
+    responses=PROBLEMS,
+    dependencies=[Depends(require_roles(*CONTROLLERS))],
+)
+def put_follow(
+    incident_id: str, ticket_id: str, body: FollowRequest, ctx: PtzDep, principal: PrincipalDep
+) -> PtzTileRead:
+    """Aim-follow on or off: a location update of the incident re-aims the camera (audited)."""
+    return follow.set_follow(ctx, incident_id, ticket_id, body.follow, actor=principal)
+
+
+@router.put(
+    "/api/cameras/{camera_id}/ptz/do-not-move",
+    response_model=ControlRead,
+    dependencies=[Depends(require_roles(Role.gis_admin, Role.supervisor))],
+)
+def put_do_not_move(
+    camera_id: str, body: DoNotMoveRequest, ctx: PtzDep, principal: PrincipalDep
+) -> ControlRead:
+    """Mark (or clear) a camera camroute must never move, e.g. on a traffic patrol (audited)."""
+    return admin.set_do_not_move(ctx.engine, camera_id, body.do_not_move, actor=principal)
+
+
+@router.get(
+    "/api/cameras/{camera_id}/ptz/status",
+    response_model=PtzStatus,
+    responses=PROBLEMS,
+    dependencies=[Depends(require_roles(Role.gis_admin))],
+)
+def get_status(camera_id: str, ctx: PtzDep) -> PtzStatus:
+    """Where the camera points now, in its own units (to record a calibration landmark)."""
+    return steer.position(ctx, camera_id)
+
+
+@router.post(
+    "/api/cameras/{camera_id}/ptz/nudge",
+    response_model=PtzStatus,
+    responses=PROBLEMS,
+    dependencies=[Depends(require_roles(Role.gis_admin))],
+)
+def post_nudge(
+    camera_id: str, body: NudgeRequest, ctx: PtzDep, principal: PrincipalDep
+) -> PtzStatus:
+    """Turn the camera a small step while calibrating (under the lock; audited)."""
+    return steer.nudge(ctx, camera_id, body, actor=principal)
+
+
+@router.post(
+    "/api/cameras/{camera_id}/ptz/calibration/fit",
+    response_model=CalibrationFit,
+    dependencies=[Depends(require_roles(Role.gis_admin))],
+)
+def post_fit(camera_id: str, body: CalibrationInput, ctx: PtzDep) -> CalibrationFit:
+    """Fit the landmarks and report the fit error, storing nothing (PUT stores it)."""
+    cal = admin.preview_calibration(ctx.engine, camera_id, body)
+    return CalibrationFit(
+        camera_id=camera_id, calibration=cal, fit_error_deg=cal.fit_error_deg or 0.0
     )

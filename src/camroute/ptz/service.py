@@ -13,19 +13,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, RowMapping
+from sqlalchemy import Connection, Engine
 
 from camroute.audit.service import record
 from camroute.auth.models import Principal, Role
 from camroute.cameras import onvif_store
 from camroute.cameras.secrets import CredentialCipher
 from camroute.cameras.store import require_camera
-from camroute.errors import CamrouteError, NotFoundError, PermissionDeniedError
-from camroute.incidents.service import get_incident, open_incident
-from camroute.live import store as tickets
-from camroute.live.tickets import TicketExpiredError, TicketRevokedError
+from camroute.errors import CamrouteError
+from camroute.events.bus import EventBus
 from camroute.ptz import store
 from camroute.ptz.aim import (
+    AimSolution,
     PtzPosition,
     Target,
     better_preset,
@@ -35,9 +34,17 @@ from camroute.ptz.aim import (
 )
 from camroute.ptz.calibration import Calibration, DeviceRanges, Range, uncalibrated
 from camroute.ptz.errors import DoNotMoveError, NoPtzError, PtzLockedError
-from camroute.ptz.geometry import CameraPose, direction_to
-from camroute.ptz.models import AimRequest, AimResult, PtzAction
+from camroute.ptz.geometry import CameraPose
+from camroute.ptz.models import AimResult, PtzAction
 from camroute.ptz.onvif_ptz import Moved, PtzAccount, move_and_settle
+from camroute.ptz.protected import (
+    IndexFn,
+    PtzProtectedZoneError,
+    aimed_at,
+    move_refusal,
+    zone_details,
+    zones_in_view,
+)
 from camroute.store.txn import writing
 
 DEFAULT_MOUNT_HEIGHT_M = 6.0
@@ -52,6 +59,8 @@ class PtzContext:
     lock_s: float = 30.0
     timeout_s: float = 8.0
     max_override_m: float = 150.0  # how far from the caller a dispatcher may aim
+    index: IndexFn | None = None  # the routing snapshot (buildings for the aimed view)
+    bus: EventBus | None = None  # tells the pages of a move, a take-over, a follow
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,7 @@ class Setup:
     pose: CameraPose
     calibration: Calibration
     account: PtzAccount
+    camera: dict[str, Any]  # its registry row (range, kind, place)
 
 
 @dataclass(frozen=True)
@@ -123,32 +133,7 @@ def camera_setup(conn: Connection, camera_id: str, *, cipher: CredentialCipher |
         mount_height_m=height if height and height > 0 else DEFAULT_MOUNT_HEIGHT_M,
     )
     account = PtzAccount(found[0].onvif_url, found[0].username, found[0].password)
-    return Setup(camera_id, pose, calibration_for(conn, camera), account)
-
-
-def _ticket(
-    conn: Connection, incident_id: str, ticket_id: str, actor: Actor, now: datetime
-) -> RowMapping:
-    row = tickets.get_ticket(conn, ticket_id)
-    if row is None or row["incident_id"] != incident_id:
-        raise NotFoundError(
-            f"no ticket {ticket_id!r} for incident {incident_id}", field="ticket_id"
-        )
-    if row["user_name"] != actor.name and not actor.supervisor:
-        raise PermissionDeniedError("only the ticket's holder or a supervisor may aim its camera")
-    if row["revoked_at"] is not None:
-        raise TicketRevokedError(f"ticket {ticket_id} was revoked", field="ticket_id")
-    if row["expires_at"] <= now:
-        raise TicketExpiredError(f"ticket {ticket_id} has expired", field="ticket_id")
-    return row
-
-
-def _incident_target(engine: Engine, incident_id: str) -> Target:
-    incident = get_incident(engine, incident_id)
-    route = incident.route
-    if route is None:
-        raise NotFoundError(f"incident {incident_id} has no location to aim at", field="target")
-    return Target(lon=route.lon, lat=route.lat, uncertainty_m=route.uncertainty_m)
+    return Setup(camera_id, pose, calibration_for(conn, camera), account, dict(camera))
 
 
 def audit_event(
@@ -171,11 +156,17 @@ def audit_event(
     )
 
 
-def _locked_detail(control: store.Control, camera_id: str) -> str:
+def _locked(control: store.Control, camera_id: str) -> PtzLockedError:
     until = control.lock_until.strftime("%H:%M:%S UTC") if control.lock_until else "?"
-    return (
+    detail = (
         f"camera {camera_id} is controlled by {control.holder} ({control.holder_role}) until "
         f"{until}; ask them, or a supervisor to take over"
+    )
+    return PtzLockedError(
+        detail,
+        holder=control.holder,
+        holder_role=control.holder_role,
+        lock_until=control.lock_until,
     )
 
 
@@ -198,7 +189,7 @@ def take_control(
         if control.do_not_move:
             refusal = DoNotMoveError(f"camera {camera_id} is marked do-not-move", field="camera_id")
         elif control.held_by_other(actor.name, now=now) and not (take_over and actor.supervisor):
-            refusal = PtzLockedError(_locked_detail(control, camera_id), field="camera_id")
+            refusal = _locked(control, camera_id)
         if refusal is None and not store.claim(
             conn,
             camera_id,
@@ -211,7 +202,7 @@ def take_control(
             force=take_over,
         ):
             control = store.ensure_control(conn, camera_id, now=now)  # lost a race: who won
-            refusal = PtzLockedError(_locked_detail(control, camera_id), field="camera_id")
+            refusal = _locked(control, camera_id)
         if refusal is not None:
             audit_event(
                 conn, actor, PtzAction.refused, camera_id, incident_id, why=refusal.detail, **ids
@@ -231,9 +222,9 @@ def take_control(
     return until
 
 
-def _drive(ctx: PtzContext, setup: Setup, target: Target) -> tuple[Moved, PtzPosition]:
-    solution = solve(setup.calibration, setup.pose, target)
-
+def _drive(
+    ctx: PtzContext, setup: Setup, target: Target, solution: AimSolution
+) -> tuple[Moved, PtzPosition]:
     def choose(presets: list[Any]) -> Any:
         return better_preset(presets, setup.calibration, setup.pose, target, solution)
 
@@ -245,6 +236,46 @@ def _drive(ctx: PtzContext, setup: Setup, target: Target) -> tuple[Moved, PtzPos
     return moved, solution.position
 
 
+def check_zones(
+    ctx: PtzContext,
+    setup: Setup,
+    solution: AimSolution,
+    *,
+    actor: Actor,
+    reason: str | None,
+    incident_id: str | None,
+    ticket_id: str | None,
+) -> list[dict[str, str]]:
+    """The protected zones the move's view would reach, if its policies allow ``actor``.
+
+    Refusals are audited, then raised (403 naming the zone); nothing is moved or locked.
+    """
+    bearing, hfov = aimed_at(setup.calibration, solution.position)
+    hits = zones_in_view(
+        ctx.engine,
+        setup.camera,
+        bearing_deg=bearing,
+        hfov_deg=hfov,
+        index=ctx.index() if ctx.index is not None else None,
+    )
+    why = move_refusal(hits, supervisor=actor.supervisor, reason=reason)
+    if why is not None:
+        with writing(ctx.engine) as conn:
+            audit_event(
+                conn,
+                actor,
+                PtzAction.refused,
+                setup.camera_id,
+                incident_id,
+                ticket_id=ticket_id,
+                why=why,
+                code=PtzProtectedZoneError.code,
+                protected_zones=zone_details(hits),
+            )
+        raise PtzProtectedZoneError(why, zones=hits)
+    return zone_details(hits)
+
+
 def aim(
     ctx: PtzContext,
     setup: Setup,
@@ -254,8 +285,24 @@ def aim(
     incident_id: str | None,
     ticket_id: str | None,
     take_over: bool = False,
+    reason: str | None = None,
+    follow: bool = False,
 ) -> AimResult:
-    """Aim ``setup``'s camera at ``target`` under the lock; audited whatever happens."""
+    """Aim ``setup``'s camera at ``target`` under the lock; audited whatever happens.
+
+    A move whose view would reach a protected zone its policy keeps ``actor`` out of is
+    refused before the lock is taken.
+    """
+    solution = solve(setup.calibration, setup.pose, target)
+    zones = check_zones(
+        ctx,
+        setup,
+        solution,
+        actor=actor,
+        reason=reason,
+        incident_id=incident_id,
+        ticket_id=ticket_id,
+    )
     until = take_control(
         ctx,
         setup.camera_id,
@@ -265,7 +312,7 @@ def aim(
         take_over=take_over,
     )
     try:
-        moved, requested = _drive(ctx, setup, target)
+        moved, requested = _drive(ctx, setup, target, solution)
     except CamrouteError as exc:
         with writing(ctx.engine) as conn:
             audit_event(
@@ -281,7 +328,13 @@ def aim(
         raise
     result = _result(setup, target, moved, requested, actor, incident_id, ticket_id, until)
     with writing(ctx.engine) as conn:
-        store.moved(conn, setup.camera_id, result.read_back, now=now_utc())
+        store.moved(
+            conn,
+            setup.camera_id,
+            result.read_back,
+            now=now_utc(),
+            result=result.model_dump(mode="json"),
+        )
         audit_event(
             conn,
             actor,
@@ -294,6 +347,9 @@ def aim(
             residual_deg=result.residual_deg,
             share_in_picture=result.share_in_picture,
             calibrated=result.calibrated,
+            protected_zones=zones or None,
+            reason=reason if zones else None,
+            follow=follow or None,  # re-aimed at a location update (aim-follow)
         )
     return result
 
@@ -332,44 +388,4 @@ def _result(
         settle_s=round(moved.took_s, 2),
         controller=actor.name,
         lock_expires_at=until,
-    )
-
-
-def _check_override(ctx: PtzContext, target: Target, incident: Target, who: Actor) -> None:
-    """A dispatcher may aim near the caller only; farther needs a supervisor (privacy)."""
-    away_m = direction_to(
-        CameraPose(lon=incident.lon, lat=incident.lat, mount_height_m=0.0),
-        lon=target.lon,
-        lat=target.lat,
-    ).distance_m
-    limit_m = ctx.max_override_m + incident.uncertainty_m
-    if away_m > limit_m and not who.supervisor:
-        raise PermissionDeniedError(
-            f"the target is {away_m:.0f} m from the caller's area (at most {limit_m:.0f} m): "
-            "a supervisor must aim farther",
-            field="target",
-        )
-
-
-def aim_view(
-    ctx: PtzContext, incident_id: str, ticket_id: str, req: AimRequest, *, actor: Principal
-) -> AimResult:
-    """Aim the camera of a live ticket at the incident's location (or ``req.target``)."""
-    who = Actor.of(actor)
-    with ctx.engine.connect() as conn:
-        open_incident(conn, incident_id)
-        row = _ticket(conn, incident_id, ticket_id, who, now_utc())
-        setup = camera_setup(conn, row["camera_id"], cipher=ctx.cipher)
-    incident_target = _incident_target(ctx.engine, incident_id)
-    target = req.target or incident_target
-    if req.target is not None:
-        _check_override(ctx, req.target, incident_target, who)
-    return aim(
-        ctx,
-        setup,
-        target,
-        actor=who,
-        incident_id=incident_id,
-        ticket_id=ticket_id,
-        take_over=req.take_over,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -11,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from camroute.ptz.aim import PtzPosition
 from camroute.ptz.calibration import Calibration
-from camroute.ptz.tables import ptz_calibrations, ptz_control
+from camroute.ptz.tables import ptz_calibrations, ptz_control, ptz_follow
 
 c = ptz_control.c
 
@@ -29,6 +30,7 @@ class Control:
     do_not_move: bool
     away_from_home: bool
     position: PtzPosition | None
+    last_aim: dict[str, Any] | None = None  # the last AimResult, as JSON
 
     def held_by_other(self, user: str, *, now: datetime) -> bool:
         """Whether someone else holds a live lock at ``now``."""
@@ -78,6 +80,7 @@ def _control(row: sa.RowMapping) -> Control:
         do_not_move=bool(row["do_not_move"]),
         away_from_home=bool(row["away_from_home"]),
         position=None if pos is None else PtzPosition.model_validate(pos),
+        last_aim=row["last_aim"],
     )
 
 
@@ -123,12 +126,21 @@ def claim(
     return bool(done.rowcount)
 
 
-def moved(conn: Connection, camera_id: str, position: PtzPosition, *, now: datetime) -> None:
-    """Note where the head stopped after camroute moved it."""
+def moved(
+    conn: Connection,
+    camera_id: str,
+    position: PtzPosition,
+    *,
+    now: datetime,
+    result: dict[str, Any] | None = None,
+) -> None:
+    """Note where the head stopped after camroute moved it (and the aim's result)."""
     conn.execute(
         sa.update(ptz_control)
         .where(c.camera_id == camera_id)
-        .values(away_from_home=True, position=position.model_dump(), updated_at=now)
+        .values(
+            away_from_home=True, position=position.model_dump(), updated_at=now, last_aim=result
+        )
     )
 
 
@@ -170,3 +182,53 @@ def set_do_not_move(conn: Connection, camera_id: str, value: bool, *, now: datet
 def away_cameras(conn: Connection) -> list[str]:
     """Cameras camroute moved and has not sent home yet."""
     return list(conn.execute(sa.select(c.camera_id).where(c.away_from_home)).scalars())
+
+
+f = ptz_follow.c
+
+
+def set_follow(
+    conn: Connection,
+    ticket_id: str,
+    *,
+    incident_id: str,
+    camera_id: str,
+    enabled: bool,
+    by: str,
+    now: datetime,
+    key: str | None,
+) -> None:
+    """Turn aim-follow on or off for a live ticket; ``key``: the incident version seen now."""
+    values = {"enabled": enabled, "updated_by": by, "updated_at": now, "followed_key": key}
+    done = conn.execute(sa.update(ptz_follow).where(f.ticket_id == ticket_id).values(**values))
+    if done.rowcount == 0:
+        conn.execute(
+            sa.insert(ptz_follow).values(
+                ticket_id=ticket_id, incident_id=incident_id, camera_id=camera_id, **values
+            )
+        )
+
+
+def follows(conn: Connection, ticket_id: str) -> bool:
+    """Whether the ticket's camera follows its incident's location."""
+    return bool(conn.execute(sa.select(f.enabled).where(f.ticket_id == ticket_id)).scalar())
+
+
+def following(conn: Connection, incident_id: str) -> list[str]:
+    """The tickets of ``incident_id`` with aim-follow on."""
+    query = sa.select(f.ticket_id).where(f.incident_id == incident_id, f.enabled)
+    return list(conn.execute(query.order_by(f.updated_at)).scalars())
+
+
+def claim_follow(conn: Connection, ticket_id: str, *, key: str, now: datetime) -> bool:
+    """Take the re-aim of incident version ``key`` for the ticket; False if taken already.
+
+    Every replica hears the location update; the one whose update lands does the move.
+    """
+    done = conn.execute(
+        sa.update(ptz_follow)
+        .where(f.ticket_id == ticket_id, f.enabled)
+        .where(sa.or_(f.followed_key.is_(None), f.followed_key != key))
+        .values(followed_key=key, updated_at=now)
+    )
+    return bool(done.rowcount)

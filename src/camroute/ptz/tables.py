@@ -45,4 +45,25 @@ ptz_control = sa.Table(
     sa.Column("away_from_home", sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Column("position", sa.JSON()),  # the last read-back, device units
     sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Column("last_aim", sa.JSON()),  # the last AimResult (its ticket's tile shows it)
+)
+
+# Aim-follow, per live ticket: a location update of the incident re-aims the camera.
+# ``followed_key`` is the incident version last followed, so one replica re-aims once.
+ptz_follow = sa.Table(
+    "ptz_follow",
+    metadata,
+    sa.Column(
+        "ticket_id",
+        sa.String(36),
+        sa.ForeignKey("live_tickets.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("incident_id", sa.String(36), nullable=False),
+    sa.Column("camera_id", sa.String(64), nullable=False),
+    sa.Column("enabled", sa.Boolean(), nullable=False),
+    sa.Column("followed_key", sa.String(64)),
+    sa.Column("updated_by", sa.String(128), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_ptz_follow_incident_id", "incident_id"),
 )

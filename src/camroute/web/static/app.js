@@ -3,6 +3,7 @@
 import { initAccess, showAccessButton } from "./js/access.js";
 import { api, problemText, setBearer, setUnauthorizedHandler } from "./js/api.js";
 import { editCamera, stopEditing } from "./js/admin.js";
+import { isCalibrating } from "./js/calibrate.js";
 import { showHeadingQueue } from "./js/headingqueue.js";
 import { initBaseLayers, refreshBaseLayers } from "./js/basemap.js";
 import { initCameraLayer, refreshCameras } from "./js/cameras.js";
@@ -189,6 +190,7 @@ async function main() {
   on("select-incident", (id) => selectIncident(id));
   on("open-camera", (cam) => { if (state.selectedId) requestView(state.selectedId, cam); });
   on("camera-click", (cam) => {
+    if (isAdmin() && isCalibrating()) return; // a click there picks a landmark
     if (isAdmin()) editCamera(cam);
     else if (state.selectedId) requestView(state.selectedId, cam); // the server says if it may
     else toast(t("denied"), t("live.need_incident"));
@@ -200,7 +202,7 @@ async function main() {
   onLanguageChange(() => {
     showAttribution();
     rerenderPanel(); // the incident or searched place on screen, with its numbers in words
-    if (state.user) refreshQueue();
+    if (state.user && HANDLERS.includes(state.user.role)) refreshQueue(); // GIS staff have none
   });
   const toggleLanguage = () => loadLanguage(currentLang() === "vi" ? "en" : "vi");
   document.getElementById("lang-toggle").addEventListener("click", toggleLanguage);

@@ -7,6 +7,7 @@ import { pick, t } from "./i18n.js";
 import { bearing, destination, sectorLatLngs } from "./geo.js";
 import { isAdmin, state } from "./state.js";
 import { scheduleRefresh } from "./cameras.js";
+import { startCalibration, stopCalibration } from "./calibrate.js";
 
 let editor = null;
 const MIN_HFOV_DEG = 5;
@@ -29,6 +30,7 @@ export function stopEditing() {
 export async function editCamera(cam, then = {}) {
   if (!isAdmin()) return;
   stopEditing();
+  stopCalibration();
   let current;
   let version;
   try {
@@ -110,6 +112,14 @@ function snapshotNote(current) {
     t(`admin.snapshot.${reason}`));
 }
 
+
+// A PTZ camera's next step: calibrate its head against landmarks (js/calibrate.js).
+function calibrateButton(cam, kind) {
+  if (kind !== "ptz") return null;
+  return el("button", { type: "button", id: "admin-calibrate", dataset: { i18n: "calib.start" },
+    onclick: () => { stopEditing(); startCalibration(cam); } }, t("calib.start"));
+}
+
 function showEditorPanel(cam, info, current) {
   document.getElementById("detail").replaceChildren(el("section", { class: "admin-editor", dataset: { camera: cam.id } },
     el("h2", { dataset: { i18n: "admin.edit" } }, t("admin.edit")), el("p", {}, el("strong", {}, cam.id), cam.name ? ` — ${cam.name}` : ""), info,
@@ -119,6 +129,7 @@ function showEditorPanel(cam, info, current) {
     el("p", { class: "problem", hidden: true, id: "admin-problem" }),
     el("div", { class: "actions" },
       el("button", { type: "button", class: "primary", id: "admin-save", onclick: save, dataset: { i18n: "admin.save" } }, t("admin.save")),
+      calibrateButton(cam, current.kind),
       el("button", { type: "button", dataset: { i18n: "admin.cancel" }, onclick: () => { const { then } = editor || {}; stopEditing(); document.getElementById("detail").replaceChildren(); if (then && then.cancelled) then.cancelled(cam); } }, t("admin.cancel")))));
 }
 

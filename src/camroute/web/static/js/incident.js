@@ -172,16 +172,21 @@ function protectedNodes(cam) {
     { class: `chip protected ${h.policy}`, title: pick(h.reason) }, t("cam.protected", { name: h.name }))));
   // A "never" zone decides: the supervisor zones beside it change nothing, so they are not repeated.
   const deciding = hits.filter((h) => h.policy === hits[0].policy);
-  const why = [...new Set(deciding.map((h) => pick(h.reason)))].join(" · ");
+  // A PTZ camera could turn there; it is judged by where it points when opened and aimed.
+  const why = cam.kind === "ptz" && hits[0].policy === "never" ? t("cam.ptz_protected")
+    : [...new Set(deciding.map((h) => pick(h.reason)))].join(" · ");
   return { chips, why: el("div", { class: `protected-reason ${hits[0].policy}` }, why) };
 }
 
 function openButton(cam, onOpen) {
   if (!onOpen) return null;
-  if ((cam.protected || []).some((h) => h.policy === "never")) {
+  // A PTZ camera is marked with every zone it could turn to; the server judges its ticket by
+  // where it points now, so it may still be opened (aiming into the zone is refused).
+  if (cam.kind !== "ptz" && (cam.protected || []).some((h) => h.policy === "never")) {
     return el("button", { type: "button", class: "open-live", disabled: true, title: t("cam.never") }, t("cam.never"));
   }
-  return el("button", { type: "button", class: "open-live", onclick: () => onOpen(cam) }, t("cam.open"));
+  const ptzNever = cam.kind === "ptz" && (cam.protected || []).some((h) => h.policy === "never");
+  return el("button", { type: "button", class: "open-live", title: ptzNever ? t("cam.ptz_protected") : null, onclick: () => onOpen(cam) }, t("cam.open"));
 }
 
 export function cameraItem(cam, { rank = null, onOpen } = {}) {

@@ -1,0 +1,59 @@
+"""GIS staff steering a PTZ camera by hand to calibrate it: read its position, nudge it.
+
+Calibration needs the device's pan/tilt while it looks at known places; the page's step turns
+the head in small steps (or the installer's own tool does) and reads ``GetStatus``. A nudge
+is a move like any other: it takes the camera's lock (no moving a camera a dispatcher is
+using), never moves a do-not-move camera, and is audited (``ptz_moved`` with
+``calibration``). Nobody watches the picture through camroute while calibrating, so the
+protected-zone rule of dispatcher aiming does not apply to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from camroute.auth.models import Principal
+from camroute.ptz.aim import PtzPosition
+from camroute.ptz.models import NudgeRequest, PtzAction, PtzStatus
+from camroute.ptz.onvif_ptz import move_and_settle, read_status
+from camroute.ptz.service import Actor, PtzContext, audit_event, camera_setup, take_control
+from camroute.store.txn import writing
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return min(max(value, low), high)
+
+
+def position(ctx: PtzContext, camera_id: str) -> PtzStatus:
+    """Where the camera points now, in its own units (``GetStatus``)."""
+    with ctx.engine.connect() as conn:
+        setup = camera_setup(conn, camera_id, cipher=ctx.cipher)
+    return asyncio.run(read_status(setup.account, timeout_s=ctx.timeout_s))
+
+
+def nudge(ctx: PtzContext, camera_id: str, body: NudgeRequest, *, actor: Principal) -> PtzStatus:
+    """Turn the camera by ``body``'s steps (device units, within its ranges) under the lock."""
+    who = Actor.of(actor)
+    with ctx.engine.connect() as conn:
+        setup = camera_setup(conn, camera_id, cipher=ctx.cipher)
+    take_control(ctx, camera_id, actor=who, incident_id=None, ticket_id=None)
+    before = asyncio.run(read_status(setup.account, timeout_s=ctx.timeout_s)).position
+    ranges = setup.calibration.ranges
+    goal = PtzPosition(
+        pan=_clamp(before.pan + body.pan, ranges.pan.min, ranges.pan.max),
+        tilt=_clamp(before.tilt + body.tilt, ranges.tilt.min, ranges.tilt.max),
+        zoom=_clamp(before.zoom + body.zoom, ranges.zoom.min, ranges.zoom.max),
+    )
+    moved = asyncio.run(move_and_settle(setup.account, goal=goal, timeout_s=ctx.timeout_s))
+    with writing(ctx.engine) as conn:
+        audit_event(
+            conn,
+            who,
+            PtzAction.moved,
+            camera_id,
+            None,
+            **{"from": before.model_dump(), "to": moved.after.position.model_dump()},
+            move="absolute",
+            calibration=True,
+        )
+    return moved.after

@@ -1,0 +1,142 @@
+"""Protected zones and PTZ: a move is judged by the view it would give, a ticket by the aim now.
+
+PTZ-1 stands 40 m south of the caller with a 200 m range, so its whole circle reaches every
+zone placed here; after calibration its head at home faces 137 deg (south-east).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from camroute.cameras.tables import cameras
+from camroute.zones.models import ZoneCreate
+from camroute.zones.service import create_zone
+
+from .aim_env import GEOD, Env, calibrate
+
+
+def _zone(env: Env, zone_id: str, *, bearing_deg: float, distance_m: float, policy: str) -> None:
+    """A 10 m square school zone ``distance_m`` from the camera towards ``bearing_deg``."""
+    lon, lat, _ = GEOD.fwd(env.pose.lon, env.pose.lat, bearing_deg, distance_m)
+    d_lat, d_lon = 5.0 / 110_600, 5.0 / (110_600 * 0.9824)
+    ring = [
+        (lon - d_lon, lat - d_lat),
+        (lon + d_lon, lat - d_lat),
+        (lon + d_lon, lat + d_lat),
+        (lon - d_lon, lat + d_lat),
+        (lon - d_lon, lat - d_lat),
+    ]
+    body = ZoneCreate.model_validate(
+        {
+            "id": zone_id,
+            "kind": "school",
+            "name": f"Trường {zone_id}",
+            "policy": policy,
+            "geometry": {"type": "Polygon", "coordinates": [ring]},
+        }
+    )
+    with env.engine.begin() as conn:
+        create_zone(conn, body, actor="gis", role="gis_admin")
+
+
+def _toward(env: Env, *, bearing_deg: float, distance_m: float) -> dict[str, float]:
+    lon, lat, _ = GEOD.fwd(env.pose.lon, env.pose.lat, bearing_deg, distance_m)
+    return {"lon": lon, "lat": lat, "uncertainty_m": 3.0}
+
+
+def _details(env: Env, action: str) -> list[dict[str, Any]]:
+    return [e["details"] for e in env.actions(action)]
+
+
+def test_aiming_into_a_never_zone_is_refused_naming_it_and_nothing_moves(env: Env) -> None:
+    calibrate(env)
+    _zone(env, "Z-N", bearing_deg=0.0, distance_m=60.0, policy="never")  # just past the caller
+    resp = env.aim("sue", env.view("sue"))
+    assert resp.status_code == 403
+    assert resp.headers["content-type"].startswith("application/problem+json")
+    body = resp.json()
+    assert body["code"] == "ptz_protected_zone"
+    assert "'Trường Z-N'" in body["detail"]
+    assert "never" in body["detail"]
+    assert [z["zone_id"] for z in body["zones"]] == ["Z-N"]
+    assert env.fake.head.moves == []
+    refused = _details(env, "ptz_refused")
+    assert refused[-1]["code"] == "ptz_protected_zone"
+    assert refused[-1]["protected_zones"][0]["zone_id"] == "Z-N"
+    assert env.actions("ptz_moved") == []
+
+
+def test_a_never_zone_outside_the_aimed_view_does_not_stop_the_move(env: Env) -> None:
+    calibrate(env)
+    _zone(env, "Z-S", bearing_deg=200.0, distance_m=30.0, policy="never")  # behind the camera
+    ticket = env.view("ann")  # its circle reaches Z-S, the head (137 deg) does not see it
+    resp = env.aim("ann", ticket)
+    assert resp.status_code == 200, resp.text
+    assert env.fake.head.moves
+    toward_zone = env.aim("ann", ticket, target=_toward(env, bearing_deg=200.0, distance_m=30.0))
+    assert toward_zone.status_code == 403
+    assert toward_zone.json()["zones"][0]["zone_id"] == "Z-S"
+
+
+def test_a_supervisor_zone_refuses_dispatchers_and_needs_a_supervisors_reason(env: Env) -> None:
+    calibrate(env)
+    _zone(env, "Z-SUP", bearing_deg=0.0, distance_m=60.0, policy="supervisor")
+    ann, sue = env.view("ann"), env.view("sue")
+    refused = env.aim("ann", ann)
+    assert refused.status_code == 403
+    assert "only a supervisor may point it there" in refused.json()["detail"]
+    bare = env.aim("sue", sue)
+    assert bare.status_code == 403
+    assert "written reason" in bare.json()["detail"]
+    assert env.fake.head.moves == []
+    why = "caller reports a fire at the school gate"
+    allowed = env.aim("sue", sue, reason=why)
+    assert allowed.status_code == 200, allowed.text
+    moved = _details(env, "ptz_moved")
+    assert moved[-1]["reason"] == why
+    assert moved[-1]["protected_zones"][0]["zone_id"] == "Z-SUP"
+
+
+def test_ptz_ticket_is_judged_by_where_the_head_points_now(env: Env) -> None:
+    calibrate(env)
+    _zone(env, "Z-W", bearing_deg=250.0, distance_m=50.0, policy="never")
+    ticket = env.view("ann")  # the home aim faces 137 deg: Z-W is not in the picture
+    issued = _details(env, "ticket_issued")[-1]
+    assert issued["ticket_id"] == ticket
+    assert issued["zones_judged_by"] == "ptz_current_aim"
+    assert "protected_zones" not in issued
+
+
+def test_ptz_ticket_is_refused_when_the_head_looks_into_a_never_zone_now(env: Env) -> None:
+    calibrate(env)
+    _zone(env, "Z-SE", bearing_deg=137.0, distance_m=50.0, policy="never")
+    resp = env.client.post(
+        f"/api/incidents/{env.incident_id}/views",
+        json={"camera_id": "PTZ-1", "purpose": "see the caller"},
+        headers=env.keys["sue"],
+    )
+    assert resp.status_code == 403
+    assert resp.json()["code"] == "protected_zone"
+    assert "Trường Z-SE" in resp.json()["detail"]
+    assert _details(env, "ticket_denied")[-1]["zones_judged_by"] == "ptz_current_aim"
+
+
+def test_ptz_ticket_falls_back_to_the_circle_when_the_head_cannot_be_read(env: Env) -> None:
+    calibrate(env)
+    _zone(env, "Z-W", bearing_deg=250.0, distance_m=50.0, policy="never")
+    with env.engine.begin() as conn:  # nothing listens there: the aim is unknown
+        conn.execute(
+            sa.update(cameras)
+            .where(cameras.c.id == "PTZ-1")
+            .values(onvif_url="http://127.0.0.1:9/onvif/device_service")
+        )
+    resp = env.client.post(
+        f"/api/incidents/{env.incident_id}/views",
+        json={"camera_id": "PTZ-1", "purpose": "see the caller"},
+        headers=env.keys["sue"],
+    )
+    assert resp.status_code == 403
+    assert resp.json()["code"] == "protected_zone"
+    assert "zones_judged_by" not in _details(env, "ticket_denied")[-1]
