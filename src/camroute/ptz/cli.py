@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
 from typing import Annotated
 
@@ -11,15 +10,8 @@ import typer
 from rich.console import Console
 
 from camroute.cameras.secrets import cipher_for
-from camroute.cli_options import DbOption, migrated_engine, settings_for
+from camroute.cli_options import DbOption, cli_actor, migrated_engine, settings_for
 from camroute.errors import CamrouteError
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 def _numbers(text: str, count: int, what: str) -> list[float]:
@@ -73,7 +65,7 @@ def calibrate_cmd(
     try:
         body = CalibrationInput(landmarks=marks, zoom_points=points or None)
         with migrated_engine(db) as engine:
-            done = calibrate_camera(engine, camera_id, body, actor=_actor(), role="gis_admin")
+            done = calibrate_camera(engine, camera_id, body, actor=cli_actor(), role="gis_admin")
     except CamrouteError as exc:
         raise _fail(err, "calibrate", exc) from exc
     except ValueError as exc:  # pydantic: too few landmarks, a zoom curve that widens
@@ -119,7 +111,7 @@ def aim_cmd(
                 ctx,
                 setup,
                 target,
-                actor=Actor(_actor(), "gis_admin"),
+                actor=Actor(cli_actor(), "gis_admin"),
                 incident_id=None,
                 ticket_id=None,
             )
@@ -145,7 +137,7 @@ def do_not_move_cmd(
 
     try:
         with migrated_engine(db) as engine:
-            mark_do_not_move(engine, camera_id, not clear, actor=_actor(), role="gis_admin")
+            mark_do_not_move(engine, camera_id, not clear, actor=cli_actor(), role="gis_admin")
     except CamrouteError as exc:
         raise _fail(Console(stderr=True), "mark", exc) from exc
     sys.stdout.write(
