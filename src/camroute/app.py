@@ -17,12 +17,14 @@ from camroute.api.problems import install_problem_handlers
 from camroute.api.system import router as system_router
 from camroute.areas import AreaLayers
 from camroute.areas.router import router as areas_router
+from camroute.areas.store import admin_units_signature, read_admin_units
 from camroute.audit.router import router as audit_router
 from camroute.auth.gate import flush_login_failures, hash_slots_for, login_guard_for
 from camroute.auth.router import router as auth_router
 from camroute.basemap.cache import TileCache
 from camroute.basemap.router import glyph_router
 from camroute.basemap.router import router as basemap_router
+from camroute.basemap.wards import WardSource
 from camroute.cameras.headings.router import router as headings_router
 from camroute.cameras.ogc import router as cameras_ogc_router
 from camroute.cameras.router import router as cameras_router
@@ -133,7 +135,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # registers its rebuild here; cameras routes call ``cameras.changes.registry_changed``).
     app.state.registry_listeners = []
     app.state.camera_index = IndexHolder()  # swapped atomically on registry changes
-    app.state.basemap_tiles = TileCache()  # vector tiles cut from the stored basemap
+    # vector tiles cut from the stored basemap, with the wards the areas store holds
+    app.state.basemap_tiles = TileCache(
+        wards=WardSource(read=read_admin_units, signature=admin_units_signature)
+    )
     app.state.snapshot_tally = SnapshotTally()  # snapshot audit: first per ticket, then per minute
     # The auth scheme each camera accepted, so a Basic camera is not challenged every snapshot.
     app.state.camera_auth_schemes = AuthSchemes()

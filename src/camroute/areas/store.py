@@ -116,3 +116,17 @@ def read_links(engine: Engine) -> list[AdminLink]:
             )
         ).all()
     return [AdminLink(r.new_code, r.old_code, r.old_name, r.link_type) for r in rows]
+
+
+def read_admin_units(engine: Engine) -> list[AreaFeature]:
+    """The stored admin units, every level (the basemap draws the current wards)."""
+    return read_features(engine, kind="admin")
+
+
+def admin_units_signature(engine: Engine) -> str:
+    """Changes when admin units are imported or replaced (a cheap check for the tile cache)."""
+    t = area_features.c
+    query = sa.select(sa.func.count(t.id), sa.func.max(t.id)).where(t.kind == "admin")
+    with engine.connect() as conn:
+        count, last = conn.execute(query).one()
+    return f"{count}.{last}"

@@ -17,22 +17,28 @@ from sqlalchemy import Engine
 
 from camroute.basemap.store import basemap_generation, read_features
 from camroute.basemap.tiles import TileSource
-from camroute.basemap.wards import read_wards, ward_features, wards_signature
+from camroute.basemap.wards import WardSource, ward_features
 
 MAX_TILES: Final = 4096  # ~40 KB each at most: bounded memory
 
 
-def _build(engine: Engine) -> TileSource:
+def _build(engine: Engine, wards: WardSource | None) -> TileSource:
     features = read_features(engine)
+    if wards is None:
+        return TileSource(features)
     placed = [f.name for f in features if f.layer == "places" and f.name]
-    return TileSource([*features, *ward_features(read_wards(engine), named=placed)])
+    return TileSource([*features, *ward_features(wards.read(engine), named=placed)])
 
 
 class TileCache:
-    """Tiles by ``(generation, z, x, y)``; the source is loaded on first use."""
+    """Tiles by ``(generation, z, x, y)``; the source is loaded on first use.
 
-    def __init__(self, *, check_s: float = 2.0) -> None:
+    ``wards`` adds the stored wards' names and edges (the app passes the areas store's).
+    """
+
+    def __init__(self, *, check_s: float = 2.0, wards: WardSource | None = None) -> None:
         self._check_s = check_s
+        self._wards = wards
         self._lock = threading.Lock()
         self._build = threading.Lock()
         self._source: TileSource | None = None
@@ -44,11 +50,12 @@ class TileCache:
         now = time.monotonic()
         if self._source is not None and now - self._checked_at < self._check_s:
             return self._generation, self._source
-        generation = f"{basemap_generation(engine)}-{wards_signature(engine)}"
+        wards = self._wards.signature(engine) if self._wards else "0.None"
+        generation = f"{basemap_generation(engine)}-{wards}"
         if self._source is None or generation != self._generation:
             with self._build:
                 if self._source is None or generation != self._generation:
-                    source = _build(engine)
+                    source = _build(engine, self._wards)
                     with self._lock:
                         self._source, self._generation = source, generation
                         self._tiles.clear()

@@ -10,22 +10,49 @@ A ward stored as a polygon gives its edge and a point inside it; one stored as a
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 import shapely
-import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from camroute.areas.models import AreaFeature
-from camroute.areas.store import read_features as read_area_features
-from camroute.areas.tables import area_features
 from camroute.basemap.models import BasemapFeature, Props
 
 WARD_LEVEL = "ward"
 
 
-def _current(unit: AreaFeature, now: datetime) -> bool:
+class AdminUnit(Protocol):
+    """What the map needs of a stored admin unit (the areas package's ``AreaFeature`` fits)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def geometry(self) -> shapely.Geometry: ...
+    @property
+    def level(self) -> str | None: ...
+    @property
+    def code(self) -> str | None: ...
+    @property
+    def valid_from(self) -> datetime | None: ...
+    @property
+    def valid_to(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class WardSource:
+    """Where the stored admin units come from, given by the app (the areas store).
+
+    Passed in rather than imported: the areas package already reads the basemap's streets
+    for its lookup, and two packages must not import each other.
+    """
+
+    read: Callable[[Engine], Sequence[AdminUnit]]
+    signature: Callable[[Engine], str]  # changes when admin units are imported or replaced
+
+
+def _current(unit: AdminUnit, now: datetime) -> bool:
     starts, ends = unit.valid_from, unit.valid_to
     return (
         unit.level == WARD_LEVEL
@@ -35,7 +62,7 @@ def _current(unit: AreaFeature, now: datetime) -> bool:
 
 
 def ward_features(
-    units: Sequence[AreaFeature], *, named: Sequence[str] = (), now: datetime | None = None
+    units: Sequence[AdminUnit], *, named: Sequence[str] = (), now: datetime | None = None
 ) -> list[BasemapFeature]:
     """Basemap ``places`` (and ``boundaries`` for polygons) of the wards valid at ``now``.
 
@@ -44,6 +71,7 @@ def ward_features(
 
     Examples
     --------
+    >>> from camroute.areas.models import AreaFeature  # what the app passes
     >>> ward = AreaFeature("admin", "Phường Bến Thành", shapely.box(0, 0, 1, 1), level="ward")
     >>> [(f.layer, f.kind, f.name) for f in ward_features([ward])]
     [('places', 'ward', 'Phường Bến Thành'), ('boundaries', 'ward', None)]
@@ -65,17 +93,3 @@ def ward_features(
             edge = shapely.boundary(unit.geometry)
             out.append(BasemapFeature("boundaries", "ward", edge, None, unit.code))
     return out
-
-
-def read_wards(engine: Engine) -> list[AreaFeature]:
-    """The stored admin units (every level; ``ward_features`` keeps the current wards)."""
-    return read_area_features(engine, kind="admin")
-
-
-def wards_signature(engine: Engine) -> str:
-    """Changes when admin units are imported or replaced (a cheap check for the tile cache)."""
-    t = area_features.c
-    query = sa.select(sa.func.count(t.id), sa.func.max(t.id)).where(t.kind == "admin")
-    with engine.connect() as conn:
-        count, last = conn.execute(query).one()
-    return f"{count}.{last}"
