@@ -224,11 +224,15 @@ def _route_event(actor: Principal, incident_id: str, located: Located) -> dict[s
     }
 
 
-def _insert(conn: Connection, call: CallCreate, located: Located, fp: str, actor: Principal) -> str:
+def _insert(
+    conn: Connection, call: CallCreate, located: Located, fp: str, actor: Principal
+) -> RowMapping:
     now = datetime.now(UTC)
     incident_id = str(uuid.uuid4())
-    conn.execute(
-        sa.insert(incidents).values(
+    # RETURNING: the stored row comes back with the insert (one statement less a call).
+    stored = conn.execute(
+        sa.insert(incidents)
+        .values(
             id=incident_id,
             call_id=call.call_id,
             hotline=call.hotline,
@@ -240,7 +244,9 @@ def _insert(conn: Connection, call: CallCreate, located: Located, fp: str, actor
             purged_at=None,
             **_located_values(located, fp, now),
         )
+        .returning(*incidents.c)
     )
+    row = stored.mappings().one()
     _history_row(conn, incident_id, located, fp)
     opened = {
         "actor": actor.name,
@@ -251,8 +257,9 @@ def _insert(conn: Connection, call: CallCreate, located: Located, fp: str, actor
         "details": {"hotline": call.hotline, "ward_code": located.ward_code},
     }
     received = _call_event(call, actor, incident_id, format=located.location.format, update=False)
+    # The audit chain's head row is locked from here to the commit: its statements go last.
     record_many(conn, [received, opened, _route_event(actor, incident_id, located)])
-    return incident_id
+    return row
 
 
 def _check_hotline(row: RowMapping, call: CallCreate) -> None:
@@ -271,7 +278,9 @@ def _check_open(row: RowMapping, call: CallCreate) -> None:
         )
 
 
-def _update(conn: Connection, call: CallCreate, located: Located, fp: str, actor: Principal) -> str:
+def _update(
+    conn: Connection, call: CallCreate, located: Located, fp: str, actor: Principal
+) -> RowMapping:
     row = (
         conn.execute(sa.select(incidents).where(i.call_id == call.call_id).with_for_update())
         .mappings()
@@ -282,15 +291,17 @@ def _update(conn: Connection, call: CallCreate, located: Located, fp: str, actor
     values = _located_values(located, fp, datetime.now(UTC))
     if call.address:
         values["address"] = call.address
-    conn.execute(
+    stored = conn.execute(
         sa.update(incidents)
         .where(i.id == row["id"])
         .values(location_count=i.location_count + 1, **values)
+        .returning(*incidents.c)
     )
+    updated = stored.mappings().one()
     _history_row(conn, row["id"], located, fp)
     received = _call_event(call, actor, row["id"], format=located.location.format, update=True)
     record_many(conn, [received, _route_event(actor, row["id"], located)])
-    return str(row["id"])
+    return updated
 
 
 def _repeat(engine: Engine, call: CallCreate, row: RowMapping, actor: Principal) -> None:
@@ -320,16 +331,18 @@ def receive_call(
                 return CallOutcome(_read(existing), created=False, changed=False)
             _check_open(existing, call)
         located = locate(call)
+        kind: IncidentKind = "incident.created" if existing is None else "incident.updated"
         try:
             with writing(engine) as conn:
                 if existing is None:
-                    incident_id = _insert(conn, call, located, fp, actor)
+                    incident = _read(_insert(conn, call, located, fp, actor))
                 else:
-                    incident_id = _update(conn, call, located, fp, actor)
-                incident = _read(_row(conn, incident_id))
+                    incident = _read(_update(conn, call, located, fp, actor))
+                sent = bus is not None and bus.publish_on(conn, IncidentChanged.of(kind, incident))
         except IntegrityError:
             continue  # another request opened this call first: go round as an update
-        _publish(bus, "incident.created" if existing is None else "incident.updated", incident)
+        if not sent:
+            _publish(bus, kind, incident)
         return CallOutcome(incident, created=existing is None, changed=True)
     raise ConflictError(f"call {call.call_id!r} is being changed concurrently", field="call_id")
 
