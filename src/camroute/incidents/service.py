@@ -224,42 +224,51 @@ def _route_event(actor: Principal, incident_id: str, located: Located) -> dict[s
     }
 
 
-def _insert(
-    conn: Connection, call: CallCreate, located: Located, fp: str, actor: Principal
-) -> RowMapping:
-    now = datetime.now(UTC)
-    incident_id = str(uuid.uuid4())
+def _insert(conn: Connection, call: CallCreate, values: dict[str, Any]) -> RowMapping:
     # RETURNING: the stored row comes back with the insert (one statement less a call).
     stored = conn.execute(
         sa.insert(incidents)
         .values(
-            id=incident_id,
+            id=str(uuid.uuid4()),
             call_id=call.call_id,
             hotline=call.hotline,
             status="new",
-            created_at=now,
+            created_at=values["updated_at"],
             closed_at=None,
             address=call.address,
             location_count=1,
             purged_at=None,
-            **_located_values(located, fp, now),
+            **values,
         )
         .returning(*incidents.c)
     )
-    row = stored.mappings().one()
-    _history_row(conn, incident_id, located, fp)
-    opened = {
-        "actor": actor.name,
-        "role": actor.role.value,
-        "action": Action.incident_opened,
-        "subject": call.call_id,
-        "incident_id": incident_id,
-        "details": {"hotline": call.hotline, "ward_code": located.ward_code},
-    }
-    received = _call_event(call, actor, incident_id, format=located.location.format, update=False)
-    # The audit chain's head row is locked from here to the commit: its statements go last.
-    record_many(conn, [received, opened, _route_event(actor, incident_id, located)])
-    return row
+    return stored.mappings().one()
+
+
+def _audit(
+    conn: Connection,
+    call: CallCreate,
+    located: Located,
+    actor: Principal,
+    incident_id: str,
+    *,
+    created: bool,
+) -> None:
+    """The call's audit events: last in its transaction, as they lock the chain's head row."""
+    fmt = located.location.format
+    received = _call_event(call, actor, incident_id, format=fmt, update=not created)
+    events = [received, _route_event(actor, incident_id, located)]
+    if created:
+        opened = {
+            "actor": actor.name,
+            "role": actor.role.value,
+            "action": Action.incident_opened,
+            "subject": call.call_id,
+            "incident_id": incident_id,
+            "details": {"hotline": call.hotline, "ward_code": located.ward_code},
+        }
+        events.insert(1, opened)
+    record_many(conn, events)
 
 
 def _check_hotline(row: RowMapping, call: CallCreate) -> None:
@@ -278,9 +287,7 @@ def _check_open(row: RowMapping, call: CallCreate) -> None:
         )
 
 
-def _update(
-    conn: Connection, call: CallCreate, located: Located, fp: str, actor: Principal
-) -> RowMapping:
+def _update(conn: Connection, call: CallCreate, values: dict[str, Any]) -> RowMapping:
     row = (
         conn.execute(sa.select(incidents).where(i.call_id == call.call_id).with_for_update())
         .mappings()
@@ -288,20 +295,15 @@ def _update(
     )
     _check_hotline(row, call)
     _check_open(row, call)
-    values = _located_values(located, fp, datetime.now(UTC))
     if call.address:
-        values["address"] = call.address
+        values = {**values, "address": call.address}
     stored = conn.execute(
         sa.update(incidents)
         .where(i.id == row["id"])
         .values(location_count=i.location_count + 1, **values)
         .returning(*incidents.c)
     )
-    updated = stored.mappings().one()
-    _history_row(conn, row["id"], located, fp)
-    received = _call_event(call, actor, row["id"], format=located.location.format, update=True)
-    record_many(conn, [received, _route_event(actor, row["id"], located)])
-    return updated
+    return stored.mappings().one()
 
 
 def _repeat(engine: Engine, call: CallCreate, row: RowMapping, actor: Principal) -> None:
@@ -334,13 +336,17 @@ def receive_call(
             _check_open(existing, call)
         located = locate(call)
         kind: IncidentKind = "incident.created" if existing is None else "incident.updated"
+        # The row's values (the ranking's dump among them) are made before the write begins:
+        # on SQLite writers queue for one lock, so only the statements run under it.
+        values = _located_values(located, fp, datetime.now(UTC))
         try:
             with writing(engine) as conn:
-                if existing is None:
-                    incident = _read(_insert(conn, call, located, fp, actor))
-                else:
-                    incident = _read(_update(conn, call, located, fp, actor))
+                write = _insert if existing is None else _update
+                stored = write(conn, call, values)
+                _history_row(conn, stored["id"], located, fp)
+                incident = _read(stored)
                 sent = bus is not None and bus.publish_on(conn, IncidentChanged.of(kind, incident))
+                _audit(conn, call, located, actor, stored["id"], created=existing is None)
         except IntegrityError:
             continue  # another request opened this call first: go round as an update
         if not sent:
