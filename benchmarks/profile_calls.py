@@ -40,14 +40,23 @@ def _q(values: list[float]) -> str:
     return f"p50 {q[49] * 1e3:7.3f} ms  p99 {q[98] * 1e3:7.3f} ms"
 
 
-async def _requests(client: httpx.AsyncClient, key: str, n: int, rng: random.Random) -> list[float]:
+async def _requests(
+    client: httpx.AsyncClient,
+    key: str,
+    n: int,
+    rng: random.Random,
+    *,
+    cpu: list[float] | None = None,
+) -> list[float]:
     out = []
     run = uuid.uuid4().hex[:8]
     for i in range(n):
         body = {"call_id": f"{run}-{i}", "hotline": "113", "location": _location(rng)}
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         r = await client.post("/api/calls", json=body, headers={"X-API-Key": key})
         out.append(time.perf_counter() - t0)
+        if cpu is not None:  # every thread of this process, none of the others'
+            cpu.append(time.process_time() - c0)
         if r.status_code != 201:
             raise SystemExit(f"{r.status_code}: {r.text[:300]}")
     return out
@@ -98,7 +107,7 @@ def _splits(app: object, key: str, n: int, rng: random.Random, *, profile: bool)
         pstats.Stats(prof).sort_stats("cumulative").print_stats(60)
 
 
-async def run(url: str, n: int, profile: bool) -> None:
+async def run(url: str, n: int, profile: bool, *, splits: bool) -> None:
     headers = _prepare(url)
     key = headers["X-API-Key"]
     settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
@@ -109,15 +118,18 @@ async def run(url: str, n: int, profile: bool) -> None:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
             await _requests(client, key, 50, rng)  # warm-up
-            lat = await _requests(client, key, n, rng)
+            cpu: list[float] = []
+            lat = await _requests(client, key, n, rng, cpu=cpu)
             print(f"POST /api/calls (serial, in process) {_q(lat)}  {n / sum(lat):.0f}/s")
+            print(f"  CPU of this process per call: mean {sum(cpu) / n * 1e3:.3f} ms, {_q(cpu)}")
             if profile:
                 prof = cProfile.Profile()
                 prof.enable()
                 await _requests(client, key, n, rng)
                 prof.disable()
                 pstats.Stats(prof).sort_stats("tottime").print_stats(15)
-        _splits(app, key, n, rng, profile=profile)
+        if splits:
+            _splits(app, key, n, rng, profile=profile)
 
 
 def main() -> None:
@@ -125,10 +137,11 @@ def main() -> None:
     parser.add_argument("--db", default=None)
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--no-splits", action="store_true", help="only the whole requests")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.db or f"sqlite:///{Path(tmp) / 'p.db'}"
-        asyncio.run(run(url, args.calls, args.profile))
+        asyncio.run(run(url, args.calls, args.profile, splits=not args.no_splits))
 
 
 if __name__ == "__main__":
