@@ -98,19 +98,6 @@ class EventBus:
             self._deliver(event)
         return event
 
-    def publish_on(self, conn: Connection, event: Event) -> bool:
-        """On PostgreSQL, ``NOTIFY`` ``event`` inside ``conn``'s transaction and return True.
-
-        PostgreSQL delivers it when that transaction commits, and never if it rolls back: the
-        write and its event share one commit (no second checkout and transaction per change).
-        In one process (SQLite) nothing is sent and False is returned: the caller must
-        :meth:`publish` after its commit, as subscribers here are handed events at once.
-        """
-        if not self.cross_process:
-            return False
-        self._notify(conn, self._sized(event)[1])
-        return True
-
     def _sized(self, event: Event) -> tuple[Event, bytes]:
         payload = event.to_json()
         if len(payload) > MAX_PAYLOAD_BYTES:
