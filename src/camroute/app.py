@@ -19,6 +19,7 @@ from camroute.areas import AreaLayers
 from camroute.areas.router import router as areas_router
 from camroute.areas.store import admin_units_signature, read_admin_units
 from camroute.audit.router import router as audit_router
+from camroute.auth.cache import CredentialCache, CredentialWatch
 from camroute.auth.gate import flush_login_failures, hash_slots_for, login_guard_for
 from camroute.auth.router import router as auth_router
 from camroute.basemap.cache import TileCache
@@ -73,6 +74,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Typed incident/view events; LISTEN/NOTIFY on PostgreSQL (parsed back by kind).
         app.state.events = EventBus(engine, parse=parse_event)
         app.state.events.start()
+        # Credential checks cached per process, emptied by NOTIFY on any change (PostgreSQL).
+        app.state.credentials = CredentialCache(ttl_s=settings.auth_cache_ttl_s)
+        credential_watch = CredentialWatch(engine, app.state.credentials)
+        credential_watch.start()
         app.state.http = httpx.AsyncClient(follow_redirects=False)  # the live relay's upstreams
         # Every snapshot carries which cameras see into protected zones (made before the swap).
         app.state.camera_index.decorators = [ZoneMarker(engine)]
@@ -119,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.video_hub.aclose()
             await app.state.http.aclose()
             app.state.events.stop()
+            credential_watch.stop()
             engine.dispose()
 
     app = FastAPI(

@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     access_shift_s: int = Field(default=8 * 3600, gt=0, le=24 * 3600)
     access_outlier_factor: float = Field(default=2.0, gt=0.0)
     access_outlier_min_events: int = Field(default=3, ge=1)
+    # Credential checks cached per process on PostgreSQL (emptied by NOTIFY on any change,
+    # see camroute.auth.cache); an entry lives at most this long. 0: look up every request.
+    auth_cache_ttl_s: float = Field(default=5.0, ge=0.0, le=60.0)
     # Secure flag of the login cookie: None = when the request came over https.
     cookie_secure: bool | None = None
     # argon2id cost (RFC 9106 low-memory profile by default; tests lower it for speed).

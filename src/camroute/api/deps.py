@@ -9,14 +9,17 @@ from sqlalchemy import Engine
 
 from camroute.settings import Settings
 
+# Both are ``async def`` though they await nothing: FastAPI runs a plain ``def`` dependency in
+# the thread pool, and these two are on nearly every request (a hop each, for an attribute).
 
-def get_settings(request: Request) -> Settings:
+
+async def get_settings(request: Request) -> Settings:
     """The settings ``create_app`` was built with."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     """The store engine opened in the app's lifespan."""
     engine: Engine = request.app.state.engine
     return engine

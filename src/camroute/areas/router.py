@@ -21,7 +21,7 @@ router = APIRouter(
 )
 
 
-def get_area_layers(request: Request) -> AreaLayers:
+async def get_area_layers(request: Request) -> AreaLayers:  # no I/O: no pool hop
     """The layers loaded in the app's lifespan."""
     layers: AreaLayers = request.app.state.area_layers
     return layers

@@ -13,16 +13,25 @@ Use on a route or router::
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, APIKeyHeader, OAuth2PasswordBearer
 
 from camroute.api.deps import EngineDep, SettingsDep
+from camroute.auth.cache import CredentialCache
 from camroute.auth.models import Principal, PrincipalKind, Role
 from camroute.auth.origin import refuse_cross_origin
-from camroute.auth.service import principal_from_api_key, principal_from_token
+from camroute.auth.service import (
+    key_digest,
+    principal_from_api_key,
+    principal_from_token,
+    signing_secret,
+)
+from camroute.auth.tokens import decode_token
 from camroute.errors import AuthenticationError, PermissionDeniedError
 
 __all__ = [
@@ -43,7 +52,7 @@ api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False)
 cookie_scheme = APIKeyCookie(name=COOKIE_NAME, auto_error=False)
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     engine: EngineDep,
     settings: SettingsDep,
@@ -51,21 +60,40 @@ def current_principal(
     api_key: Annotated[str | None, Depends(api_key_scheme)],
     cookie: Annotated[str | None, Depends(cookie_scheme)],
 ) -> Principal:
-    """The authenticated caller; ``AuthenticationError`` (401) without valid credentials."""
+    """The authenticated caller; ``AuthenticationError`` (401) without valid credentials.
+
+    A principal found before is taken from the app's :class:`CredentialCache` without a
+    store round trip or a thread-pool hop (a token's signature and expiry are checked each
+    time); any credential change empties the cache of every process.
+    """
     if api_key:
-        return principal_from_api_key(engine, api_key)
-    token = bearer or cookie
-    if not token:
-        raise AuthenticationError("credentials required: log in, or send X-API-Key")
-    if not bearer:
-        refuse_cross_origin(request)  # the cookie rides along on any site's request
-    return principal_from_token(engine, settings, token)
+        credential = "key:" + key_digest(api_key)
+        lookup = partial(principal_from_api_key, engine, api_key)
+    else:
+        token = bearer or cookie
+        if not token:
+            raise AuthenticationError("credentials required: log in, or send X-API-Key")
+        if not bearer:
+            refuse_cross_origin(request)  # the cookie rides along on any site's request
+        claims = decode_token(token, secret=signing_secret(settings))
+        credential = f"user:{claims.subject}:{claims.epoch}"
+        lookup = partial(principal_from_token, engine, settings, token)
+    cache: CredentialCache | None = getattr(request.app.state, "credentials", None)
+    if cache is None:
+        return await run_in_threadpool(lookup)
+    found = cache.get(credential)
+    if found is not None:
+        return found
+    generation = cache.generation  # before the lookup: a change meanwhile voids the result
+    principal = await run_in_threadpool(lookup)
+    cache.put(credential, principal, generation=generation)
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency admitting only ``roles``: 401 without credentials, 403 for another role.
 
     The returned callable carries ``required_roles`` so tests can read a route's roles.
@@ -75,7 +103,7 @@ def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
     allowed = frozenset(Role(r) for r in roles)
     names = ", ".join(sorted(r.value for r in allowed))
 
-    def _require(principal: PrincipalDep) -> Principal:
+    async def _require(principal: PrincipalDep) -> Principal:  # no I/O: no thread-pool hop
         if principal.role not in allowed:
             raise PermissionDeniedError(
                 f"role {principal.role.value} may not do this; allowed: {names}",

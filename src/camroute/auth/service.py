@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from camroute.audit.service import Action, record
 from camroute.auth import store
+from camroute.auth.cache import changed_here
 from camroute.auth.guard import LoginGuard, audit_failure, refuse_if_throttled
 from camroute.auth.models import (
     ApiKeyRead,
@@ -190,6 +191,7 @@ def set_user_disabled(
         role = Role(row["role"])
         change = "disabled" if disabled else "enabled"
         _audit_user_change(conn, name, change, actor=actor, actor_role=actor_role, role=role)
+    changed_here()
     return UserRead(name=name, role=role, disabled=disabled, created_at=row["created_at"])
 
 
@@ -217,6 +219,7 @@ def reset_password(
         _audit_user_change(
             conn, name, "password_reset", actor=actor, actor_role=actor_role, role=role
         )
+    changed_here()
     user = UserRead(name=name, role=role, disabled=row["disabled"], created_at=row["created_at"])
     return NewUser(user=user, password=password, generated=generated)
 
@@ -284,6 +287,7 @@ def disable_api_key(engine: Engine, name: str, *, actor: str, actor_role: str) -
         role = Role(row["role"])
         subject = f"apikey:{name}"
         _audit_user_change(conn, subject, "disabled", actor=actor, actor_role=actor_role, role=role)
+    changed_here()
 
 
 def _refuse_login(
@@ -402,3 +406,4 @@ def end_sessions(engine: Engine, principal: Principal) -> None:
         return
     with engine.begin() as conn:
         store.bump_session_epoch(conn, principal.name)
+    changed_here()

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection, RowMapping
 
+from camroute.auth.cache import announce_change
 from camroute.auth.tables import api_keys, users
 
 
@@ -40,6 +41,7 @@ def all_users(conn: Connection) -> list[RowMapping]:
 def update_user(conn: Connection, name: str, **values: Any) -> bool:
     """Set columns of user ``name``; False when there is no such user."""
     result = conn.execute(sa.update(users).where(users.c.name == name).values(**values))
+    announce_change(conn)  # cached credentials of every process are dropped at commit
     return result.rowcount == 1
 
 
@@ -47,6 +49,7 @@ def bump_session_epoch(conn: Connection, name: str) -> None:
     """End every session of user ``name`` (tokens carry the epoch they were issued in)."""
     stmt = sa.update(users).where(users.c.name == name)
     conn.execute(stmt.values(session_epoch=users.c.session_epoch + 1))
+    announce_change(conn)
 
 
 def insert_api_key(
@@ -90,4 +93,5 @@ def all_api_keys(conn: Connection) -> list[RowMapping]:
 def update_api_key(conn: Connection, name: str, **values: Any) -> bool:
     """Set columns of API key ``name``; False when there is no such key."""
     result = conn.execute(sa.update(api_keys).where(api_keys.c.name == name).values(**values))
+    announce_change(conn)
     return result.rowcount == 1

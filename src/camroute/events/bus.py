@@ -18,7 +18,7 @@ from typing import Any
 
 import psycopg
 from pydantic import ValidationError
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from camroute.events.models import Event, Refetch
 from camroute.store import is_postgres
@@ -90,6 +90,15 @@ class EventBus:
         An event too large for one NOTIFY goes as a :class:`Refetch` standing in for it, in
         one process too, so a map sees the same thing on SQLite and PostgreSQL.
         """
+        event, payload = self._sized(event)
+        if self.cross_process:
+            with self.engine.begin() as conn:
+                self._notify(conn, payload)
+        else:
+            self._deliver(event)
+        return event
+
+    def _sized(self, event: Event) -> tuple[Event, bytes]:
         payload = event.to_json()
         if len(payload) > MAX_PAYLOAD_BYTES:
             log.warning(
@@ -97,15 +106,13 @@ class EventBus:
             )
             event = Refetch.standing_in_for(event)
             payload = event.to_json()
-        if self.cross_process:
-            with self.engine.begin() as conn:
-                conn.execute(
-                    text("SELECT pg_notify(:channel, :payload)"),
-                    {"channel": self.channel, "payload": payload.decode()},
-                )
-        else:
-            self._deliver(event)
-        return event
+        return event, payload
+
+    def _notify(self, conn: Connection, payload: bytes) -> None:
+        conn.execute(
+            text("SELECT pg_notify(:channel, :payload)"),
+            {"channel": self.channel, "payload": payload.decode()},
+        )
 
     @asynccontextmanager
     async def subscribe(self, *, queue_size: int = QUEUE_SIZE) -> AsyncIterator[Subscription]:

@@ -23,7 +23,7 @@ router = APIRouter(
 )
 
 
-def get_index(request: Request) -> CameraIndex:
+async def get_index(request: Request) -> CameraIndex:  # no I/O: no pool hop
     """The current camera index snapshot (held by the ``IndexHolder`` on ``app.state``)."""
     holder: IndexHolder = request.app.state.camera_index
     return holder.current
