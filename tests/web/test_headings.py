@@ -214,3 +214,16 @@ def test_editor_shows_the_camera_picture_and_stops_when_closed(
     page.click(".admin-editor .actions button:last-child")  # cancel
     page.wait_for_timeout(4000)  # longer than a refresh
     assert fetched == []
+
+
+def test_editor_shows_why_a_restricted_camera_has_no_picture(page: Any, login: Any) -> None:
+    login("gus")
+    page.locator(".heading-queue li").first.wait_for()
+    page.evaluate(
+        "async () => (await import('/static/js/admin.js')).editCamera({ id: 'WEB-RESTR' })"
+    )
+    page.wait_for_selector("#admin-snapshot[data-state='calibration_refused']", timeout=15000)
+    text = page.locator("#admin-snapshot figcaption").inner_text()
+    assert text.startswith("Không hiển thị ảnh để hiệu chỉnh: ")
+    assert "restricted" in text  # the server's reason
+    assert page.locator("#admin-snapshot img").get_attribute("src") is None
