@@ -30,7 +30,7 @@ export function stopCalibrationPicture() {
   running.stopped = true;
   clearTimeout(running.timer);
   running.abort.abort();
-  if (running.url) URL.revokeObjectURL(running.url);
+  for (const url of [running.url, running.old]) if (url) URL.revokeObjectURL(url);
   running = null;
 }
 
