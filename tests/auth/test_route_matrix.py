@@ -82,6 +82,7 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("DELETE", "/api/cameras/{camera_id}"): CAMERA_WRITE,
     ("POST", "/api/cameras/{camera_id}/onvif-probe"): CAMERA_WRITE,
     ("GET", "/api/cameras/{camera_id}/heading-suggestions"): CAMERA_WRITE,  # GIS work
+    ("GET", "/api/cameras/{camera_id}/calibration-snapshot"): CAMERA_WRITE,  # picture, audited
     ("GET", "/api/heading-queue"): CAMERA_WRITE,
     ("GET", "/api/coverage/layer"): frozenset({G, S}),  # where the city is blind
     ("GET", "/api"): CAMERA_READ,

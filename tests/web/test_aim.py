@@ -286,6 +286,9 @@ def test_gis_admin_calibrates_a_ptz_camera_from_landmarks_on_the_map(
     assert page.inner_text("#admin-calibrate") == "Hiệu chỉnh PTZ"
     page.click("#admin-calibrate")
     page.wait_for_selector(".calibrate[data-camera='WEB-PTZ'] #calib-position[data-pan]")
+    page.wait_for_function(  # the picture to steer by (the calibration snapshot)
+        "document.querySelector('#calib-snapshot img')?.naturalWidth > 0", timeout=15000
+    )
     page.click(".calibrate .nudge-step[data-axis='pan'][data-sign='1']")  # one 0.02 step
     page.wait_for_function(
         "Math.abs(Number(document.querySelector('#calib-position').dataset.pan) - 0.02) < 1e-4"

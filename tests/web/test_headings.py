@@ -183,8 +183,8 @@ def test_admin_orders_the_queue_by_past_calls(
     assert page.evaluate("document.querySelector('#hq-order').value") == "calls"
 
 
-def test_editor_says_why_no_live_picture_for_a_camera_with_a_snapshot(
-    page: Any, login: Any
+def test_editor_shows_the_camera_picture_and_stops_when_closed(
+    page: Any, login: Any, stack: Any
 ) -> None:
     login("gus")
     first = page.locator(".heading-queue li").first
@@ -192,7 +192,38 @@ def test_editor_says_why_no_live_picture_for_a_camera_with_a_snapshot(
     camera = first.get_attribute("data-camera")  # a demo camera: its snapshot is simulated
     first.click()
     page.wait_for_selector(f".admin-editor[data-camera='{camera}']")
-    note = page.locator("#admin-snapshot")
-    assert note.get_attribute("data-reason") == "needs_incident"
-    assert "sự việc đang mở" in note.inner_text()
-    assert page.locator(".admin-editor img").count() == 0  # no picture fetched around the rule
+    page.wait_for_function(
+        "document.querySelector('#admin-snapshot img')?.naturalWidth > 0", timeout=15000
+    )
+    assert page.get_attribute("#admin-snapshot", "data-state") == "shown"
+    assert "làm mới mỗi 3 giây" in page.locator("#admin-snapshot figcaption").inner_text()
+    src = page.get_attribute("#admin-snapshot img", "src")
+    page.wait_for_function(  # refreshed: a new picture object
+        f"document.querySelector('#admin-snapshot img').src !== {src!r}", timeout=10000
+    )
+    with stack.app.state.engine.connect() as conn:
+        shown = conn.execute(
+            sa.select(audit_events.c.actor).where(
+                audit_events.c.action == "calibration_snapshot",
+                audit_events.c.subject == camera,
+            )
+        ).all()
+    assert [row.actor for row in shown] == ["gus"]  # refreshes are not each an event
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "calibration-snapshot" in r.url else None)
+    page.click(".admin-editor .actions button:last-child")  # cancel
+    page.wait_for_timeout(4000)  # longer than a refresh
+    assert fetched == []
+
+
+def test_editor_shows_why_a_restricted_camera_has_no_picture(page: Any, login: Any) -> None:
+    login("gus")
+    page.locator(".heading-queue li").first.wait_for()
+    page.evaluate(
+        "async () => (await import('/static/js/admin.js')).editCamera({ id: 'WEB-RESTR' })"
+    )
+    page.wait_for_selector("#admin-snapshot[data-state='calibration_refused']", timeout=15000)
+    text = page.locator("#admin-snapshot figcaption").inner_text()
+    assert text.startswith("Không hiển thị ảnh để hiệu chỉnh: ")
+    assert "restricted" in text  # the server's reason
+    assert page.locator("#admin-snapshot img").get_attribute("src") is None

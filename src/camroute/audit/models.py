@@ -29,6 +29,10 @@ class Action(StrEnum):
     retention_purged = "retention_purged"
     zone_changed = "zone_changed"  # a protected zone created, changed or deleted
     protected_view_approved = "protected_view_approved"  # a supervisor opened one, with a reason
+    # A GIS administrator saw a camera's picture while calibrating (first per user and camera
+    # in 10 min), or was refused one: not a live view, no incident (camroute.live.calview).
+    calibration_snapshot = "calibration_snapshot"
+    calibration_refused = "calibration_refused"
     report_read = "report_read"  # someone read a report naming users (the access review)
 
 

@@ -10,10 +10,10 @@ from fastapi.responses import StreamingResponse
 from camroute.auth.deps import COOKIE_NAME, PrincipalDep, Role, require_roles
 from camroute.auth.service import principal_from_api_key, principal_from_token
 from camroute.errors import AuthenticationError
-from camroute.live import mine, service
+from camroute.live import calview, mine, service
 from camroute.live.codec import Stream
 from camroute.live.models import ViewCreate, ViewRead
-from camroute.live.session import RelayContext, relay_mjpeg, relay_snapshot
+from camroute.live.session import RelayContext, relay_mjpeg, relay_snapshot, stamp
 from camroute.live.video import relay_video
 
 router = APIRouter(tags=["live"])
@@ -171,3 +171,36 @@ async def live_video(
     """
     hub = request.app.state.video_hub
     return await relay_video(ctx, hub, ticket, stream=stream, h265_ok=h265)
+
+
+def calibration_context(request: Request) -> calview.CalibrationContext:
+    """The calibration snapshot's view of the app (engine, settings, upstream client)."""
+    state = request.app.state
+    return calview.CalibrationContext(
+        state.engine,
+        state.settings,
+        state.http,
+        auth_schemes=getattr(state, "camera_auth_schemes", None),
+    )
+
+
+CalibrationDep = Annotated[calview.CalibrationContext, Depends(calibration_context)]
+
+
+@router.get(
+    "/api/cameras/{camera_id}/calibration-snapshot",
+    response_class=Response,
+    responses=JPEG,
+    dependencies=[Depends(require_roles(Role.gis_admin))],
+)
+async def calibration_snapshot(
+    camera_id: str, ctx: CalibrationDep, principal: PrincipalDep
+) -> Response:
+    """The camera's current JPEG while a GIS administrator calibrates it (no incident needed).
+
+    403 ``calibration_refused`` for a restricted camera or one whose view reaches a protected
+    zone; 409 ``no_snapshot_url``; 502 ``camera_unreachable``. Audited, never stored.
+    """
+    snap = await calview.calibration_snapshot(ctx, camera_id, actor=principal)
+    headers = {"Cache-Control": "no-store", "Last-Frame-At": stamp(snap.received_at)}
+    return Response(snap.content, media_type=snap.media_type, headers=headers)

@@ -80,7 +80,8 @@ def _upstream(ctx: RelayContext, camera_id: str, *, kind: str) -> Upstream:
     return Upstream(url=url, auth=auth, camera_id=camera_id, schemes=ctx.auth_schemes)
 
 
-def _limits(settings: Settings) -> Limits:
+def relay_limits(settings: Settings) -> Limits:
+    """How far and how long one fetch from a camera may go (the settings' live limits)."""
     return Limits(
         networks=settings.camera_allow_list(),
         timeout_s=settings.live_upstream_timeout_s,
@@ -157,7 +158,7 @@ async def relay_snapshot(ctx: RelayContext, token: str) -> Response:
     )
     started = time.monotonic()
     try:
-        snap = await fetch_snapshot(ctx.client, upstream, _limits(ctx.settings))
+        snap = await fetch_snapshot(ctx.client, upstream, relay_limits(ctx.settings))
     except CameraUnreachableError as exc:
         await _failed(ctx, claims, exc)
         raise
@@ -190,7 +191,7 @@ async def relay_mjpeg(ctx: RelayContext, token: str) -> StreamingResponse:
         lambda: _upstream(ctx, claims.camera_id, kind="mjpeg")
     )
     try:
-        opened = await open_mjpeg(ctx.client, upstream, _limits(ctx.settings))
+        opened = await open_mjpeg(ctx.client, upstream, relay_limits(ctx.settings))
     except CameraUnreachableError as exc:
         await _failed(ctx, claims, exc)
         raise

@@ -8,6 +8,7 @@ import { bearing, destination, sectorLatLngs } from "./geo.js";
 import { isAdmin, state } from "./state.js";
 import { scheduleRefresh } from "./cameras.js";
 import { startCalibration, stopCalibration } from "./calibrate.js";
+import { calibrationPicture, stopCalibrationPicture } from "./calsnap.js";
 
 let editor = null;
 const MIN_HFOV_DEG = 5;
@@ -21,6 +22,7 @@ export function isEditing() {
 
 export function stopEditing() {
   if (!editor) return;
+  stopCalibrationPicture();
   editor.group.remove();
   editor = null;
 }
@@ -102,16 +104,14 @@ async function showSuggestions(cam) {
     : [el("li", { class: "muted" }, t("admin.no_suggestion"))]));
 }
 
-// Why no live picture sits beside the editor: a live view (snapshot included) is granted only
-// by a ticket bound to an open incident, to dispatchers and supervisors. Calibrating a heading
-// has no incident; relaxing that rule is the lead's decision (docs/HEADINGS.md), so the panel
-// says so instead of showing a picture.
-function snapshotNote(current) {
-  const reason = current.has_snapshot ? "needs_incident" : "no_snapshot";
-  return el("p", { class: "muted snapshot-note", id: "admin-snapshot", dataset: { reason, i18n: `admin.snapshot.${reason}` } },
-    t(`admin.snapshot.${reason}`));
+// The camera's current picture beside the editor (js/calsnap.js: the audited calibration
+// snapshot, refused for restricted cameras and protected places, with the reason); a camera
+// without a snapshot URL gets a note saying so.
+function snapshotPanel(cam, current) {
+  if (current.has_snapshot) return calibrationPicture(cam.id, "admin-snapshot");
+  return el("p", { class: "muted snapshot-note", id: "admin-snapshot", dataset: { reason: "no_snapshot", i18n: "admin.snapshot.no_snapshot" } },
+    t("admin.snapshot.no_snapshot"));
 }
-
 
 // A PTZ camera's next step: calibrate its head against landmarks (js/calibrate.js).
 function calibrateButton(cam, kind) {
@@ -123,7 +123,7 @@ function calibrateButton(cam, kind) {
 function showEditorPanel(cam, info, current) {
   document.getElementById("detail").replaceChildren(el("section", { class: "admin-editor", dataset: { camera: cam.id } },
     el("h2", { dataset: { i18n: "admin.edit" } }, t("admin.edit")), el("p", {}, el("strong", {}, cam.id), cam.name ? ` — ${cam.name}` : ""), info,
-    snapshotNote(current),
+    snapshotPanel(cam, current),
     el("h3", { dataset: { i18n: "admin.suggestions" } }, t("admin.suggestions")),
     el("ul", { class: "suggestions", id: "admin-suggestions" }),
     el("p", { class: "problem", hidden: true, id: "admin-problem" }),

@@ -7,6 +7,7 @@ import { api, problemText } from "./api.js";
 import { el, toast } from "./dom.js";
 import { onLanguageChange, t } from "./i18n.js";
 import { state } from "./state.js";
+import { calibrationPicture, stopCalibrationPicture } from "./calsnap.js";
 
 let session = null;
 const STEPS = [0.005, 0.02, 0.1]; // device units per click (a full-turn head: 0.9°, 3.6°, 18°)
@@ -21,6 +22,7 @@ export function isCalibrating() {
 
 export function stopCalibration() {
   if (!session) return;
+  stopCalibrationPicture();
   state.map.off("click", session.onClick);
   session.group.remove();
   session = null;
@@ -46,6 +48,7 @@ function render() {
     el("h2", { dataset: { i18n: "calib.title" } }, t("calib.title")),
     el("p", {}, el("strong", {}, session.cam.id), session.cam.name ? ` — ${session.cam.name}` : ""),
     el("p", { class: "muted", dataset: { i18n: "calib.help" } }, t("calib.help")),
+    session.cam.has_snapshot === false ? null : calibrationPicture(session.cam.id, "calib-snapshot"),
     el("div", { class: "nudge" }, AXES.map(([axis, sign, label]) => el("button", {
       type: "button", class: "nudge-step", dataset: { axis, sign: String(sign) }, onclick: () => nudge(axis, sign),
     }, label)), el("label", {}, el("span", { dataset: { i18n: "calib.step" } }, t("calib.step")), stepSelect),
