@@ -33,6 +33,7 @@ export const metrics = {
   cameraRenders: 0, lastCameraRenderMs: null, camerasDrawn: 0, clusters: 0, firstRenderMs: null,
   queueLoads: 0, streamOpens: 0, serverEvents: 0, // the incident list loaded; the SSE stream
   basemapIdles: 0, // the vector basemap finished drawing (MapLibre "idle")
+  videoStartMs: [], // per video tile: ms from asking for the view to its first frame playing
 };
 window.camrouteMetrics = metrics;
 
