@@ -156,6 +156,14 @@ def audit_event(
     )
 
 
+def _refused(
+    ctx: PtzContext, actor: Actor, camera_id: str, incident_id: str | None, **details: Any
+) -> None:
+    """Record a refused move in its own transaction (the caller raises the error after)."""
+    with writing(ctx.engine) as conn:
+        audit_event(conn, actor, PtzAction.refused, camera_id, incident_id, **details)
+
+
 def _locked(control: store.Control, camera_id: str) -> PtzLockedError:
     until = control.lock_until.strftime("%H:%M:%S UTC") if control.lock_until else "?"
     detail = (
@@ -260,18 +268,16 @@ def check_zones(
     )
     why = move_refusal(hits, supervisor=actor.supervisor, reason=reason)
     if why is not None:
-        with writing(ctx.engine) as conn:
-            audit_event(
-                conn,
-                actor,
-                PtzAction.refused,
-                setup.camera_id,
-                incident_id,
-                ticket_id=ticket_id,
-                why=why,
-                code=PtzProtectedZoneError.code,
-                protected_zones=zone_details(hits),
-            )
+        _refused(
+            ctx,
+            actor,
+            setup.camera_id,
+            incident_id,
+            ticket_id=ticket_id,
+            why=why,
+            code=PtzProtectedZoneError.code,
+            protected_zones=zone_details(hits),
+        )
         raise PtzProtectedZoneError(why, zones=hits)
     return zone_details(hits)
 
@@ -314,17 +320,15 @@ def aim(
     try:
         moved, requested = _drive(ctx, setup, target, solution)
     except CamrouteError as exc:
-        with writing(ctx.engine) as conn:
-            audit_event(
-                conn,
-                actor,
-                PtzAction.refused,
-                setup.camera_id,
-                incident_id,
-                ticket_id=ticket_id,
-                why=exc.detail,
-                code=exc.code,
-            )
+        _refused(
+            ctx,
+            actor,
+            setup.camera_id,
+            incident_id,
+            ticket_id=ticket_id,
+            why=exc.detail,
+            code=exc.code,
+        )
         raise
     result = _result(setup, target, moved, requested, actor, incident_id, ticket_id, until)
     with writing(ctx.engine) as conn:
