@@ -329,3 +329,25 @@ def test_a_route_stored_before_cones_were_kept_reads_back_typed(api) -> None:
     one = IncidentRead.model_validate(resp.json())
     assert one.route is not None
     assert [(c.camera_id, c.view_geojson) for c in one.route.cameras] == [("SEE", None)]
+
+
+def test_the_answer_to_a_call_is_the_incident_as_stored(api_with_layers) -> None:
+    # The POST answer is built from what was written, not read back: it must not differ from
+    # what a later GET reads from the store (region, lookup, route with cones, times).
+    api = api_with_layers
+    engine = api.app.state.engine
+    with engine.begin() as conn:
+        insert_camera(conn, _camera("SEE", 30), actor="test")
+    api.app.state.camera_index.wait()
+    api.app.state.camera_index.rebuild(engine, viewsheds=False)
+    for body in (call("C-9"), call("C-9", location=MOVED, address="12 Lê Lợi")):
+        answer = post(api, body).json()
+        stored = api.client.get(f"/api/incidents/{answer['id']}", headers=api.as_("ann")).json()
+        assert answer["lookup"] is not None
+        assert answer["route"] is not None
+        assert answer == {**stored, "history": None}
+    assert answer["address"] == "12 Lê Lợi"
+    assert answer["location_count"] == 2
+    first = post(api, call("C-10")).json()
+    assert [c["camera_id"] for c in first["route"]["cameras"]] == ["SEE"]
+    assert first["route"]["cameras"][0]["view_geojson"]["type"] == "Polygon"

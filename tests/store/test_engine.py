@@ -28,3 +28,29 @@ def test_postgres_store_has_postgis(store_engine: Engine) -> None:
     with store_engine.connect() as conn:
         version = conn.execute(text("SELECT postgis_version()")).scalar_one()
     assert version.startswith("3.")
+
+
+def test_json_columns_round_trip_through_orjson_and_its_fallbacks() -> None:
+    from camroute.store.engine import json_text, json_value
+
+    # orjson writes compact JSON and takes int keys as the stdlib did (as strings)
+    assert json_text({"a": [1, 2.5], 3: "b"}) == '{"a":[1,2.5],"3":"b"}'
+    # a 2**70 int is beyond orjson: the stdlib writes it, and it reads back exactly
+    assert json_value(json_text({"n": 2**70})) == {"n": 2**70}
+    # a row the stdlib wrote with NaN still reads
+    value = json_value('{"x": NaN}')
+    assert value["x"] != value["x"]
+
+
+def test_a_stored_json_column_reads_back_equal(store_engine: Engine) -> None:
+    import sqlalchemy as sa
+
+    table = sa.Table("json_probe", sa.MetaData(), sa.Column("v", sa.JSON()))
+    table.create(store_engine)
+    try:
+        doc = {"vi": "Đồng Khởi", "n": [1, 2.25, None], "deep": {"k": True}}
+        with store_engine.begin() as conn:
+            conn.execute(sa.insert(table), {"v": doc})
+            assert conn.execute(sa.select(table.c.v)).scalar_one() == doc
+    finally:
+        table.drop(store_engine)

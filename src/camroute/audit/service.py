@@ -96,6 +96,18 @@ def record(
     return record_many(conn, [entry])[0]
 
 
+# Fixed statements, values as parameters: SQLAlchemy compiles each once (literal values in
+# ``.values(...)`` were coerced and cache-keyed again on every event).
+_TAKE_IDS = (
+    sa.update(audit_head)
+    .where(audit_head.c.k == 1)
+    .values(last_id=audit_head.c.last_id + sa.bindparam("b_count", type_=sa.Integer))
+    .returning(audit_head.c.last_id, audit_head.c.last_hash)
+)
+_INSERT_EVENTS = sa.insert(audit_events)
+_MOVE_HEAD = sa.update(audit_head).where(audit_head.c.k == 1)
+
+
 def record_many(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> list[AuditEvent]:
     """Append several events (the keywords of :func:`record` each) in one step, in order.
 
@@ -119,12 +131,7 @@ def record_many(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> list[
     ]
     if not checked:
         return []
-    row = conn.execute(
-        sa.update(audit_head)
-        .where(audit_head.c.k == 1)
-        .values(last_id=audit_head.c.last_id + len(checked))
-        .returning(audit_head.c.last_id, audit_head.c.last_hash)
-    ).one()
+    row = conn.execute(_TAKE_IDS, {"b_count": len(checked)}).one()
     first_id, prev_hash, now = int(row.last_id) - len(checked) + 1, row.last_hash, datetime.now(UTC)
     events: list[dict[str, Any]] = []
     for offset, (fields, details) in enumerate(checked):
@@ -132,8 +139,8 @@ def record_many(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> list[
         event["prev_hash"] = prev_hash
         event["hash"] = prev_hash = event_hash(event, prev_hash)
         events.append(event)
-    conn.execute(sa.insert(audit_events), events)
-    conn.execute(sa.update(audit_head).where(audit_head.c.k == 1).values(last_hash=prev_hash))
+    conn.execute(_INSERT_EVENTS, events)
+    conn.execute(_MOVE_HEAD, {"last_hash": prev_hash})
     return [AuditEvent.model_validate(e) for e in events]
 
 

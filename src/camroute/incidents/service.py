@@ -129,6 +129,18 @@ def fingerprint(call: CallCreate, *, key: bytes) -> str:
 def _read(row: RowMapping, history: list[LocationRead] | None = None) -> IncidentRead:
     # The ``cameras`` column holds the whole ``RouteResult`` as ranked (rows written before cones
     # were stored validate too: ``view_geojson`` defaults to null).
+    lookup = None if row["lookup"] is None else LocationReport.model_validate(row["lookup"])
+    route = None if row["cameras"] is None else RouteResult.model_validate(row["cameras"])
+    return _aggregate(row, row["location"], lookup, route, history)
+
+
+def _aggregate(
+    row: RowMapping,
+    location: dict[str, Any] | None,
+    lookup: LocationReport | None,
+    route: RouteResult | None,
+    history: list[LocationRead] | None = None,
+) -> IncidentRead:
     return IncidentRead(
         id=row["id"],
         call_id=row["call_id"],
@@ -140,16 +152,24 @@ def _read(row: RowMapping, history: list[LocationRead] | None = None) -> Inciden
         lon=row["lon"],
         lat=row["lat"],
         uncertainty_m=row["uncertainty_m"],
-        location=row["location"],
+        location=location,
         address=row["address"],
-        lookup=None if row["lookup"] is None else LocationReport.model_validate(row["lookup"]),
-        route=None if row["cameras"] is None else RouteResult.model_validate(row["cameras"]),
+        lookup=lookup,
+        route=route,
         ward_code=row["ward_code"],
         ward_name=row["ward_name"],
         location_count=row["location_count"],
         purged=row["purged_at"] is not None,
         history=history,
     )
+
+
+def _written(row: RowMapping, values: dict[str, Any], located: Located) -> IncidentRead:
+    """The incident just written, built from what was written.
+
+    Its JSON is not read back and parsed again: the ranking with its cones is most of the row.
+    """
+    return _aggregate(row, values["location"], located.lookup, located.route)
 
 
 SUMMARY_COLUMNS = tuple(
@@ -185,18 +205,26 @@ def _located_values(located: Located, fp: str, now: datetime) -> dict[str, Any]:
     }
 
 
-def _history_row(conn: Connection, incident_id: str, located: Located, fp: str) -> None:
-    loc = located.location
+# The rows' values go in as parameters of a fixed statement: ``.values(...)`` with literal
+# values made SQLAlchemy coerce each value and key its statement cache on them, every call.
+_HISTORY_INSERT = sa.insert(incident_locations)
+# What RETURNING brings back: the row without its JSON, which the caller already holds.
+_SCALARS = tuple(c for c in incidents.c if c.name not in ("location", "lookup", "cameras"))
+_INSERT = sa.insert(incidents).returning(*_SCALARS)
+
+
+def _history_row(conn: Connection, incident_id: str, values: dict[str, Any]) -> None:
     conn.execute(
-        sa.insert(incident_locations).values(
-            incident_id=incident_id,
-            received_at=datetime.now(UTC),
-            fingerprint=fp,
-            lon=loc.lon,
-            lat=loc.lat,
-            uncertainty_m=loc.uncertainty_m,
-            location=loc.model_dump(mode="json"),
-        )
+        _HISTORY_INSERT,
+        {
+            "incident_id": incident_id,
+            "received_at": values["updated_at"],
+            "fingerprint": values["fingerprint"],
+            "lon": values["lon"],
+            "lat": values["lat"],
+            "uncertainty_m": values["uncertainty_m"],
+            "location": values["location"],
+        },
     )
 
 
@@ -226,23 +254,19 @@ def _route_event(actor: Principal, incident_id: str, located: Located) -> dict[s
 
 def _insert(conn: Connection, call: CallCreate, values: dict[str, Any]) -> RowMapping:
     # RETURNING: the stored row comes back with the insert (one statement less a call).
-    stored = conn.execute(
-        sa.insert(incidents)
-        .values(
-            id=str(uuid.uuid4()),
-            call_id=call.call_id,
-            hotline=call.hotline,
-            status="new",
-            created_at=values["updated_at"],
-            closed_at=None,
-            address=call.address,
-            location_count=1,
-            purged_at=None,
-            **values,
-        )
-        .returning(*incidents.c)
-    )
-    return stored.mappings().one()
+    params = {
+        "id": str(uuid.uuid4()),
+        "call_id": call.call_id,
+        "hotline": call.hotline,
+        "status": "new",
+        "created_at": values["updated_at"],
+        "closed_at": None,
+        "address": call.address,
+        "location_count": 1,
+        "purged_at": None,
+        **values,
+    }
+    return conn.execute(_INSERT, params).mappings().one()
 
 
 def _audit(
@@ -287,23 +311,23 @@ def _check_open(row: RowMapping, call: CallCreate) -> None:
         )
 
 
+_LOCKED = sa.select(i.id, i.hotline, i.status).where(i.call_id == sa.bindparam("b_call_id"))
+_UPDATE = (
+    sa.update(incidents)
+    .where(i.id == sa.bindparam("b_id"))
+    .values(location_count=i.location_count + 1)
+    .returning(*_SCALARS)
+)
+
+
 def _update(conn: Connection, call: CallCreate, values: dict[str, Any]) -> RowMapping:
-    row = (
-        conn.execute(sa.select(incidents).where(i.call_id == call.call_id).with_for_update())
-        .mappings()
-        .one()
-    )
+    found = conn.execute(_LOCKED.with_for_update(), {"b_call_id": call.call_id})
+    row = found.mappings().one()
     _check_hotline(row, call)
     _check_open(row, call)
     if call.address:
         values = {**values, "address": call.address}
-    stored = conn.execute(
-        sa.update(incidents)
-        .where(i.id == row["id"])
-        .values(location_count=i.location_count + 1, **values)
-        .returning(*incidents.c)
-    )
-    return stored.mappings().one()
+    return conn.execute(_UPDATE, {"b_id": row["id"], **values}).mappings().one()
 
 
 def _repeat(engine: Engine, call: CallCreate, row: RowMapping, actor: Principal) -> None:
@@ -343,8 +367,8 @@ def receive_call(
             with writing(engine) as conn:
                 write = _insert if existing is None else _update
                 stored = write(conn, call, values)
-                _history_row(conn, stored["id"], located, fp)
-                incident = _read(stored)
+                _history_row(conn, stored["id"], values)
+                incident = _written(stored, values, located)
                 _audit(conn, call, located, actor, stored["id"], created=existing is None)
         except IntegrityError:
             continue  # another request opened this call first: go round as an update

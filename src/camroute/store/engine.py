@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
@@ -15,6 +17,28 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 def is_postgres(engine: Engine) -> bool:
     """True when the store is PostgreSQL (PostGIS geometry, LISTEN/NOTIFY)."""
     return engine.dialect.name == "postgresql"
+
+
+def json_text(value: Any) -> str:
+    """JSON columns' serializer: orjson, or the stdlib for what orjson refuses (huge ints).
+
+    A call writes about ten JSON values; the stdlib encoder was ~5 % of a call's CPU.
+    """
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        return json.dumps(value)
+
+
+def json_value(text: str | bytes) -> Any:
+    """JSON columns' deserializer: orjson, or the stdlib for rows orjson refuses.
+
+    Rows written by the stdlib encoder before orjson was used may hold ``NaN``.
+    """
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -31,6 +55,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url``; psycopg 3 is the PostgreSQL driver."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    kwargs.setdefault("json_serializer", json_text)
+    kwargs.setdefault("json_deserializer", json_value)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 10})
         engine = create_engine(url, **kwargs)
