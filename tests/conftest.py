@@ -15,6 +15,10 @@ from tests.support import reset_postgres
 from camroute.settings import Settings
 from camroute.store import make_engine, migrate
 
+# Hundreds of apps start in one test process: freezing the heap at each start would cost a full
+# collection each and keep every test's garbage (tests/test_heap.py turns it on).
+os.environ.setdefault("CAMROUTE_GC_FREEZE", "false")
+
 ROOT = Path(__file__).resolve().parents[1]
 # Test data lives in the repository (copied from the team's ../shared with its licences and
 # provenance): a fresh clone runs every test with nothing beside it.

@@ -33,6 +33,7 @@ from camroute.cameras.secrets import cipher_for
 from camroute.coverage.router import router as coverage_router
 from camroute.events import EventBus
 from camroute.events.router import events_router
+from camroute.heap import settle
 from camroute.incidents.events import IncidentEvent, parse_event
 from camroute.incidents.router import router as incidents_router
 from camroute.live.camauth import AuthSchemes
@@ -112,6 +113,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         homer = asyncio.create_task(home_loop(ptz, every_s=15.0))  # idle PTZ cameras go home
         # Location updates re-aim the cameras whose tiles follow the incident.
         follower = asyncio.create_task(follow_loop(ptz, app.state.events))
+        if settings.gc_freeze:  # the start-up heap leaves the collector's full passes
+            settle()
+            app.state.camera_index.after_rebuild.append(settle)
         try:
             yield
         finally:

@@ -97,7 +97,10 @@ def test_rebuild_from_the_camera_registry_on_both_stores(store_engine: Engine) -
             create_camera(conn, body, actor="test")
     replace_buildings(store_engine, building_frame([(5.0, 10.0, 25.0, 12.0, float("nan"))]))
     holder = IndexHolder()
+    rebuilt: list[int] = []
+    holder.after_rebuild.append(lambda: rebuilt.append(holder.generation))
     index = holder.rebuild(store_engine)
+    assert rebuilt == [holder.generation]  # once, after the last swap (viewsheds included)
     assert len(index) == 3
     assert index.has_viewshed.tolist() == [False, True, True]  # sorted by id: NOHEAD first
     result = rank_cameras(point_at(0.0, 30.0), holder.current)

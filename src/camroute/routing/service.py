@@ -55,6 +55,8 @@ class IndexHolder:
         # Applied to every snapshot before it is swapped in (the protected-zone marks):
         # derived state that must never lag behind the snapshot it describes.
         self.decorators: list[Callable[[CameraIndex], CameraIndex]] = []
+        # Run after each rebuild (the app's heap settling: ``camroute.heap``).
+        self.after_rebuild: list[Callable[[], None]] = []
 
     @property
     def current(self) -> CameraIndex:
@@ -96,6 +98,8 @@ class IndexHolder:
                     index = index.with_viewsheds(chunk)
                     self.swap(index)
                     save_viewsheds(engine, index, chunk, key=key)
+            for hook in self.after_rebuild:
+                hook()
             return index
 
     def start(self, engine: Engine) -> None:
