@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import subprocess
@@ -26,11 +27,13 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
+import orjson
 import sqlalchemy as sa
+from lean_http import LeanConnection
 
 from camroute.auth.models import Role
 from camroute.auth.service import create_api_key
@@ -76,43 +79,63 @@ def _location(rng: random.Random) -> dict[str, float]:
     }
 
 
-Request = Callable[[httpx.AsyncClient, int], Any]
+Request = Callable[[int], tuple[str, str, bytes | None]]  # n -> method, path, body
 
 
 async def _drive(
     base: str, headers: dict[str, str], make: Request, *, seconds: float, concurrency: int
-) -> tuple[list[float], int]:
+) -> tuple[list[float], int, float]:
+    """Latencies, errors and this client's own CPU seconds for one scenario.
+
+    The connections open one at a time, each after its first answer: clients that all connect
+    in the same millisecond land on whichever worker wakes first (it accepts every pending
+    connection at once), which no real client pool does.
+    """
     latencies: list[float] = []
     errors = 0
+    conns = []
+    for w in range(concurrency):
+        conn = await LeanConnection.open(base)
+        method, path, body = make(w * 1_000_000)
+        status, _ = await conn.request(method, path, headers, body)
+        errors += status >= 300
+        conns.append(conn)
+    cpu_start = time.process_time()
     stop_at = time.perf_counter() + seconds
 
-    async def worker(w: int) -> None:
+    async def worker(w: int, conn: LeanConnection) -> None:
         nonlocal errors
-        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30.0) as client:
-            n = 0
-            while time.perf_counter() < stop_at:
-                started = time.perf_counter()
-                resp = await make(client, w * 1_000_000 + n)
-                latencies.append(time.perf_counter() - started)
-                errors += resp.status_code >= 300
-                n += 1
+        n = 1
+        while time.perf_counter() < stop_at:
+            method, path, body = make(w * 1_000_000 + n)
+            started = time.perf_counter()
+            status, _ = await conn.request(method, path, headers, body)
+            latencies.append(time.perf_counter() - started)
+            errors += status >= 300
+            n += 1
 
-    await asyncio.gather(*(worker(w) for w in range(concurrency)))
-    return latencies, errors
+    await asyncio.gather(*(worker(w, c) for w, c in enumerate(conns)))
+    cpu = time.process_time() - cpu_start
+    for conn in conns:
+        await conn.close()
+    return latencies, errors, cpu
 
 
 def _scenarios(run_id: str) -> dict[str, Request]:
     rng = random.Random(7)
 
-    def body(n: int, call_id: str | None = None) -> dict[str, Any]:
-        return {"call_id": call_id or f"{run_id}-{n}", "hotline": "113", "location": _location(rng)}
+    def body(n: int, call_id: str | None = None) -> bytes:
+        call = {"call_id": call_id or f"{run_id}-{n}", "hotline": "113", "location": _location(rng)}
+        return orjson.dumps(call)
 
-    known = {"call_id": f"{run_id}-known", "hotline": "113", "location": _location(rng)}
+    known = orjson.dumps(
+        {"call_id": f"{run_id}-known", "hotline": "113", "location": _location(rng)}
+    )
     return {
-        "healthz": lambda c, n: c.get("/healthz"),
-        "new call": lambda c, n: c.post("/api/calls", json=body(n)),
-        "update": lambda c, n: c.post("/api/calls", json=body(n, f"{run_id}-u{n % 50}")),
-        "repeat": lambda c, n: c.post("/api/calls", json=known),
+        "healthz": lambda n: ("GET", "/healthz", None),
+        "new call": lambda n: ("POST", "/api/calls", body(n)),
+        "update": lambda n: ("POST", "/api/calls", body(n, f"{run_id}-u{n % 50}")),
+        "repeat": lambda n: ("POST", "/api/calls", known),
     }
 
 
@@ -132,13 +155,47 @@ def _commit_baseline(url: str, *, n: int = 200) -> list[float]:
     return out
 
 
-def _report(name: str, lat: list[float], errors: int, seconds: float, base_p50: float) -> None:
-    q = statistics.quantiles(lat, n=100)
+def _group_cpu_s(pgid: int) -> dict[int, float]:
+    """CPU seconds (user + system) of each process in the server's process group (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[2]) == pgid:
+            out[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def _report(name: str, run: Run, seconds: float, base_p50: float) -> None:
+    q = statistics.quantiles(run.latencies, n=100)
     p50, p99 = q[49] * 1e3, q[98] * 1e3
+    n = len(run.latencies)
+    split = "/".join(f"{s / max(sum(run.server_cpu_s), 1e-9):.0%}" for s in run.server_cpu_s)
     print(
-        f"{name:10s} {len(lat) / seconds:8.1f}/s  p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  "
-        f"p50 x{p50 / base_p50:5.1f} of healthz  errors {errors}"
+        f"{name:10s} {n / seconds:8.1f}/s  p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  "
+        f"p50 x{p50 / base_p50:5.1f} of healthz  errors {run.errors}  "
+        f"CPU per request: server {sum(run.server_cpu_s) / n * 1e3:.2f} ms "
+        f"(workers {split}), client {run.client_cpu_s / n * 1e3:.2f} ms"
     )
+
+
+@dataclass
+class Run:
+    latencies: list[float]
+    errors: int
+    client_cpu_s: float
+    server_cpu_s: list[float]  # per process of the server, the supervisor first
+
+
+def _measure(pgid: int, base: str, headers: dict[str, str], make: Request, **kw: Any) -> Run:
+    before = _group_cpu_s(pgid)
+    lat, errors, client = asyncio.run(_drive(base, headers, make, **kw))
+    after = _group_cpu_s(pgid)
+    server = [after[pid] - before.get(pid, 0.0) for pid in sorted(after)]
+    return Run(lat, errors, client, server)
 
 
 def main() -> None:
@@ -153,10 +210,9 @@ def main() -> None:
     headers = _prepare(url)
     server = ServeProcess(database_url=url, workers=args.workers).start()
     try:
+        warm = _scenarios(uuid.uuid4().hex[:8])["new call"]  # call ids of its own
+        asyncio.run(_drive(server.url, headers, warm, seconds=2.0, concurrency=2))
         scenarios = _scenarios(uuid.uuid4().hex[:8])
-        asyncio.run(
-            _drive(server.url, headers, scenarios["new call"], seconds=2.0, concurrency=2)
-        )  # warm-up
         print(
             f"store {make_engine(url).dialect.name}, {args.workers} worker(s), "
             f"concurrency {args.concurrency}, "
@@ -169,15 +225,19 @@ def main() -> None:
             f"p99 {q[98] * 1e3:7.2f} ms  (one durable 1-row commit, in-process, serial)"
         )
         base_p50 = 0.0
+        assert server.proc is not None
         for name, make in scenarios.items():
-            lat, errors = asyncio.run(
-                _drive(
-                    server.url, headers, make, seconds=args.seconds, concurrency=args.concurrency
-                )
+            run = _measure(
+                server.proc.pid,
+                server.url,
+                headers,
+                make,
+                seconds=args.seconds,
+                concurrency=args.concurrency,
             )
             if name == "healthz":
-                base_p50 = statistics.median(lat) * 1e3
-            _report(name, lat, errors, args.seconds, base_p50)
+                base_p50 = statistics.median(run.latencies) * 1e3
+            _report(name, run, args.seconds, base_p50)
     finally:
         server.stop()
         tmp.cleanup()

@@ -11,6 +11,7 @@ from fastapi import Depends, FastAPI
 
 from camroute import __version__
 from camroute.api.docs import install_docs
+from camroute.api.keepalive import RecycleConnections
 from camroute.api.limits import BodyLimitMiddleware
 from camroute.api.nul import RefuseNulMiddleware, refuse_nul_in_path
 from camroute.api.problems import install_problem_handlers
@@ -163,6 +164,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # A too-large body is refused here, before any route parses it or checks credentials
     # (added after the NUL check, so it runs first and bounds what that check buffers).
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Outermost: even a refused request counts towards its connection's recycling.
+    app.add_middleware(RecycleConnections, max_requests=settings.keepalive_requests)
     app.include_router(system_router)
     app.include_router(auth_router)  # login is public; /me needs a token
     app.include_router(audit_router)  # auditors only

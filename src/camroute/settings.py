@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     # Credential checks cached per process on PostgreSQL (emptied by NOTIFY on any change,
     # see camroute.auth.cache); an entry lives at most this long. 0: look up every request.
     auth_cache_ttl_s: float = Field(default=5.0, ge=0.0, le=60.0)
+    # Answers per keep-alive connection before it is closed (nginx's keepalive_requests): lets
+    # several workers share long-lived client connections evenly. 0: never closed by count.
+    keepalive_requests: int = Field(default=100, ge=0)
     # Freeze the heap that lives as long as the process (after start-up and each camera index
     # rebuild) so full garbage collections skip it: ~110 ms pauses were the calls API's p99.
     # The tests turn it off (hundreds of apps in one process).

@@ -181,3 +181,50 @@ def test_events_cross_processes_on_postgres(pg_database: str) -> None:
             bus.stop()
         for engine in engines:
             engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_lost_sender_connection_is_replaced_and_no_event_is_lost(pg_database: str) -> None:
+    from sqlalchemy import text
+
+    engine = make_engine(pg_database)
+    bus = EventBus(engine, parse=parse_event)
+    bus.start()
+
+    async def scenario() -> list[str]:
+        async with bus.subscribe() as sub:
+            await asyncio.to_thread(bus.publish, created("before"))
+            got = [(await _next(sub)).incident_id or ""]
+            assert bus._sender is not None
+            pid = bus._sender.info.backend_pid
+            with engine.begin() as conn:  # an administrator (or a failover) ends the session
+                conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+            await asyncio.to_thread(bus.publish, created("after"))
+            got.append((await _next(sub)).incident_id or "")
+            assert bus._sender.info.backend_pid != pid
+            return got
+
+    try:
+        assert asyncio.run(scenario()) == ["before", "after"]
+    finally:
+        bus.stop()
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_an_unreachable_server_still_reaches_this_process_maps(pg_database: str) -> None:
+    engine = make_engine(pg_database)
+    bus = EventBus(engine, parse=parse_event)  # not started: no listener, only the sender
+    bus._dsn = lambda: "postgresql://postgres@127.0.0.1:1/none"  # type: ignore[method-assign]
+
+    async def scenario() -> Event:
+        async with bus.subscribe() as sub:
+            sent = await asyncio.to_thread(bus.publish, created("local"))
+            assert sent.incident_id == "local"
+            return await _next(sub)
+
+    try:
+        assert asyncio.run(scenario()).incident_id == "local"
+    finally:
+        bus.stop()
+        engine.dispose()

@@ -18,7 +18,7 @@ from typing import Any
 
 import psycopg
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Engine
 
 from camroute.events.models import Event, Refetch
 from camroute.store import is_postgres
@@ -63,6 +63,10 @@ class EventBus:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # NOTIFYs go over one autocommit connection of their own: a pool checkout per event
+        # cost a ping, a BEGIN and a COMMIT (three round trips) for a one-statement message.
+        self._sender: psycopg.Connection[Any] | None = None
+        self._send_lock = threading.Lock()
 
     def start(self, *, timeout_s: float = 10.0) -> None:
         """Start listening (PostgreSQL only); returns once ``LISTEN`` is in place."""
@@ -83,6 +87,8 @@ class EventBus:
         if self._thread is not None:
             self._thread.join(timeout=5.0)
             self._thread = None
+        with self._send_lock:
+            self._close_sender()
 
     def publish(self, event: Event) -> Event:
         """Send ``event`` to every subscriber (of every process, on PostgreSQL); return what went.
@@ -91,12 +97,37 @@ class EventBus:
         one process too, so a map sees the same thing on SQLite and PostgreSQL.
         """
         event, payload = self._sized(event)
-        if self.cross_process:
-            with self.engine.begin() as conn:
-                self._notify(conn, payload)
-        else:
+        if not self.cross_process:
+            self._deliver(event)
+        elif not self._send(payload):
+            # The change is committed; only its announcement failed. This process's maps still
+            # get it, and every map re-reads the incidents when its stream reconnects.
+            log.error("event %s (%s) not sent to other processes", event.id, event.kind)
             self._deliver(event)
         return event
+
+    def _send(self, payload: bytes) -> bool:
+        """NOTIFY ``payload``; on a broken connection reconnect and try once more."""
+        with self._send_lock:
+            for _attempt in range(2):
+                try:
+                    if self._sender is None or self._sender.closed:
+                        self._sender = psycopg.connect(
+                            self._dsn(), autocommit=True, connect_timeout=5
+                        )
+                    self._sender.execute(
+                        "SELECT pg_notify(%s, %s)", (self.channel, payload.decode())
+                    )
+                    return True
+                except psycopg.Error as exc:
+                    log.warning("event sender lost its connection (%s); reconnecting", exc)
+                    self._close_sender()
+            return False
+
+    def _close_sender(self) -> None:
+        if self._sender is not None:
+            self._sender.close()
+            self._sender = None
 
     def _sized(self, event: Event) -> tuple[Event, bytes]:
         payload = event.to_json()
@@ -107,12 +138,6 @@ class EventBus:
             event = Refetch.standing_in_for(event)
             payload = event.to_json()
         return event, payload
-
-    def _notify(self, conn: Connection, payload: bytes) -> None:
-        conn.execute(
-            text("SELECT pg_notify(:channel, :payload)"),
-            {"channel": self.channel, "payload": payload.decode()},
-        )
 
     @asynccontextmanager
     async def subscribe(self, *, queue_size: int = QUEUE_SIZE) -> AsyncIterator[Subscription]:
