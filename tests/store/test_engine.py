@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine, inspect, text
 
 from camroute.store import is_postgres, migrate
@@ -54,3 +55,32 @@ def test_a_stored_json_column_reads_back_equal(store_engine: Engine) -> None:
             assert conn.execute(sa.select(table.c.v)).scalar_one() == doc
     finally:
         table.drop(store_engine)
+
+
+@pytest.mark.postgres
+def test_an_idle_dead_connection_is_replaced_unseen_and_a_busy_one_is_not_pinged(
+    pg_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from camroute.store import engine as engine_module
+    from camroute.store import make_engine
+
+    engine = make_engine(pg_database, pool_size=1, max_overflow=0)
+    pings: list[int] = []
+    real_ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda c: pings.append(1) or real_ping(c))
+    try:
+        with engine.connect() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with engine.connect() as conn:  # used a moment ago: no ping
+            assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() == pid
+        assert pings == []
+        other = make_engine(pg_database)
+        with other.begin() as admin:  # the server ends the pooled session (restart, failover)
+            admin.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+        other.dispose()
+        monkeypatch.setattr(engine_module, "IDLE_PING_S", 0.0)  # as if idle for a while
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+        assert len(pings) == 1
+    finally:
+        engine.dispose()

@@ -311,7 +311,11 @@ def _check_open(row: RowMapping, call: CallCreate) -> None:
         )
 
 
-_LOCKED = sa.select(i.id, i.hotline, i.status).where(i.call_id == sa.bindparam("b_call_id"))
+_LOCKED = (
+    sa.select(i.id, i.hotline, i.status)
+    .where(i.call_id == sa.bindparam("b_call_id"))
+    .with_for_update()
+)
 _UPDATE = (
     sa.update(incidents)
     .where(i.id == sa.bindparam("b_id"))
@@ -321,7 +325,7 @@ _UPDATE = (
 
 
 def _update(conn: Connection, call: CallCreate, values: dict[str, Any]) -> RowMapping:
-    found = conn.execute(_LOCKED.with_for_update(), {"b_call_id": call.call_id})
+    found = conn.execute(_LOCKED, {"b_call_id": call.call_id})
     row = found.mappings().one()
     _check_hotline(row, call)
     _check_open(row, call)
@@ -335,6 +339,20 @@ def _repeat(engine: Engine, call: CallCreate, row: RowMapping, actor: Principal)
         record_many(conn, [_call_event(call, actor, row["id"], repeat=True)])
 
 
+# What deciding between a new incident, an update and a repeat needs (not the stored JSON).
+_KNOWN = sa.select(i.id, i.hotline, i.status, i.fingerprint).where(
+    i.call_id == sa.bindparam("b_call_id")
+)
+
+
+def _known(engine: Engine, call: CallCreate) -> RowMapping | None:
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            # One statement, no transaction: no BEGIN and ROLLBACK round trips.
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+        return conn.execute(_KNOWN, {"b_call_id": call.call_id}).mappings().first()
+
+
 def receive_call(
     call: CallCreate,
     *,
@@ -346,17 +364,15 @@ def receive_call(
     """Open the incident of ``call``, or record its location update, or see a repeat."""
     fp = fingerprint(call, key=stored_secret(engine, FINGERPRINT_KEY))
     for _attempt in range(3):
-        with engine.connect() as conn:
-            # One statement, no transaction: on PostgreSQL no BEGIN and ROLLBACK round trips.
-            conn.execution_options(isolation_level="AUTOCOMMIT")
-            row = conn.execute(sa.select(incidents).where(i.call_id == call.call_id)).mappings()
-            existing = row.first()
+        existing = _known(engine, call)
         if existing is not None:
             _check_hotline(existing, call)
             # A retry is the same incident, even if closed; a purged one has no fingerprint.
             if existing["fingerprint"] == fp:
                 _repeat(engine, call, existing, actor)
-                return CallOutcome(_read(existing), created=False, changed=False)
+                with engine.connect() as conn:
+                    incident = _read(_row(conn, existing["id"]))
+                return CallOutcome(incident, created=False, changed=False)
             _check_open(existing, call)
         located = locate(call)
         kind: IncidentKind = "incident.created" if existing is None else "incident.updated"
