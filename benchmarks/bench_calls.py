@@ -155,18 +155,28 @@ def _commit_baseline(url: str, *, n: int = 200) -> list[float]:
     return out
 
 
-def _group_cpu_s(pgid: int) -> dict[int, float]:
-    """CPU seconds (user + system) of each process in the server's process group (Linux)."""
+def _cpu_s() -> tuple[dict[int, float], float]:
+    """CPU seconds (user + system) of each process by its group, and of all PostgreSQL's
+    processes together (Linux ``/proc``)."""
     tick = os.sysconf("SC_CLK_TCK")
-    out = {}
+    groups: dict[int, float] = {}
+    postgres = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rpartition(")")[2].split()
+            name, _, rest = stat.read_text().rpartition(")")
         except OSError:
             continue  # gone meanwhile
-        if int(fields[2]) == pgid:
-            out[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
-    return out
+        fields = rest.split()
+        used = (int(fields[11]) + int(fields[12])) / tick
+        if name.endswith("(postgres"):
+            postgres += used
+        groups[int(stat.parent.name)] = used
+        groups[-int(stat.parent.name)] = int(fields[2])  # its process group, by negative pid
+    return groups, postgres
+
+
+def _group_cpu_s(snapshot: dict[int, float], pgid: int) -> dict[int, float]:
+    return {pid: used for pid, used in snapshot.items() if pid > 0 and snapshot[-pid] == pgid}
 
 
 def _report(name: str, run: Run, seconds: float, base_p50: float) -> None:
@@ -178,7 +188,8 @@ def _report(name: str, run: Run, seconds: float, base_p50: float) -> None:
         f"{name:10s} {n / seconds:8.1f}/s  p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  "
         f"p50 x{p50 / base_p50:5.1f} of healthz  errors {run.errors}  "
         f"CPU per request: server {sum(run.server_cpu_s) / n * 1e3:.2f} ms "
-        f"(workers {split}), client {run.client_cpu_s / n * 1e3:.2f} ms"
+        f"(processes {split}), PostgreSQL {run.postgres_cpu_s / n * 1e3:.2f} ms, "
+        f"client {run.client_cpu_s / n * 1e3:.2f} ms; machine busy {run.busy:.0%}"
     )
 
 
@@ -188,14 +199,24 @@ class Run:
     errors: int
     client_cpu_s: float
     server_cpu_s: list[float]  # per process of the server, the supervisor first
+    postgres_cpu_s: float  # every PostgreSQL process (0 on SQLite)
+    busy: float  # share of all cores busy (every process of the machine)
+
+
+def _busy_ticks() -> tuple[int, int]:
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
 
 
 def _measure(pgid: int, base: str, headers: dict[str, str], make: Request, **kw: Any) -> Run:
-    before = _group_cpu_s(pgid)
+    (before, pg_before), busy_before = _cpu_s(), _busy_ticks()
     lat, errors, client = asyncio.run(_drive(base, headers, make, **kw))
-    after = _group_cpu_s(pgid)
-    server = [after[pid] - before.get(pid, 0.0) for pid in sorted(after)]
-    return Run(lat, errors, client, server)
+    (after, pg_after), busy_after = _cpu_s(), _busy_ticks()
+    mine, theirs = _group_cpu_s(before, pgid), _group_cpu_s(after, pgid)
+    server = [theirs[pid] - mine.get(pid, 0.0) for pid in sorted(theirs)]
+    busy = (busy_after[0] - busy_before[0]) / max(busy_after[1] - busy_before[1], 1)
+    return Run(lat, errors, client, server, pg_after - pg_before, busy)
 
 
 def main() -> None:
