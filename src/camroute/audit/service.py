@@ -124,6 +124,14 @@ def _insert_events(count: int) -> sa.Insert:
 _MOVE_HEAD = sa.update(audit_head).where(audit_head.c.k == 1)
 
 
+@functools.cache
+def _append_and_move(count: int) -> sa.Update:
+    """PostgreSQL: the events' INSERT (a data-modifying CTE) and the head's move, one statement."""
+    return _MOVE_HEAD.values(last_hash=sa.bindparam("last_hash")).add_cte(
+        _insert_events(count).cte("appended")
+    )
+
+
 def record_many(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> list[AuditEvent]:
     """Append several events (the keywords of :func:`record` each) in one step, in order.
 
@@ -156,8 +164,13 @@ def record_many(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> list[
         event["hash"] = prev_hash = event_hash(event, prev_hash)
         events.append(event)
     params = {f"{name}_{row}": value for row, e in enumerate(events) for name, value in e.items()}
-    conn.execute(_insert_events(len(events)), params)
-    conn.execute(_MOVE_HEAD, {"last_hash": prev_hash})
+    if conn.dialect.name == "postgresql":
+        # One round trip: the head row is locked from the first UPDATE to the commit, and
+        # every other writer waits for it (measured: ~5 backends waiting at 330 calls/s).
+        conn.execute(_append_and_move(len(events)), {**params, "last_hash": prev_hash})
+    else:
+        conn.execute(_insert_events(len(events)), params)
+        conn.execute(_MOVE_HEAD, {"last_hash": prev_hash})
     return [AuditEvent.model_validate(e) for e in events]
 
 
