@@ -10,11 +10,11 @@ import math
 from typing import Any, NamedTuple
 
 import numpy as np
-import orjson
 from numpy.typing import NDArray
 
 from camroute.routing import reason
 from camroute.routing.index import CameraIndex
+from camroute.routing.listed import ListedCamera, listed_cameras, listed_cones
 from camroute.routing.los import DEFAULT_MOUNT_HEIGHT_M
 from camroute.routing.models import Reason
 from camroute.routing.visibility import Assessment, MetricRegion
@@ -34,50 +34,33 @@ def result_rows(
 ) -> list[dict[str, Any]]:
     """The fields of the ``RankedCamera`` of each of ``rows`` (rows of ``a``), in that order.
 
-    The arrays are gathered once for the listed cameras; each row's few numbers are then
-    worked out on Python floats, which for a handful of rows costs a tenth of the whole-array
-    operations it replaces (numpy pays about a microsecond a call, whatever the size). The
-    rows stay plain dicts: the caller validates the whole result in one call, cheaper than a
-    model per row. Cones come written once per camera (:meth:`CameraIndex.cone_json`).
+    Each row's few numbers are worked out on Python floats, which for a handful of rows costs
+    a tenth of the whole-array operations it replaces (numpy pays about a microsecond a call,
+    whatever the size). The camera's own values and its cone are made once per snapshot
+    (:mod:`camroute.routing.listed`); only the query's columns are gathered here. The rows
+    stay plain dicts: the caller validates the whole result in one call, cheaper than a model
+    per row.
     """
     if rows.size == 0:
         return []
-    cam = a.idx[rows]
-    texts = index.cone_json(cam) if include_views else [None] * cam.size
+    cams = a.idx[rows].tolist()
+    listed = listed_cameras(index, cams)
+    views = listed_cones(index, cams) if include_views else [None] * len(cams)
     frame_m = max(uncertainty_m, MIN_FRAME_RADIUS_M)
     point = region.radius_m == 0.0
     out = []
-    for c, text in zip(_gathered(index, a, rows, cam), texts, strict=True):
-        fields = _row(c, x_m=region.x_m, y_m=region.y_m, frame_m=frame_m)
+    for c, q, view in zip(listed, _assessed(a, rows), views, strict=True):
+        fields = _row(c, q, x_m=region.x_m, y_m=region.y_m, frame_m=frame_m)
         fields["reason"] = _reason(fields, range_m=c.range_m, point=point)
-        fields["view_geojson"] = None if text is None else orjson.loads(text)
-        fields["protected"] = list(index.protected.get(c.camera_id, ()))
+        fields["view_geojson"] = view  # shared and frozen: the validation copies its dict
+        fields["protected"] = c.protected  # a tuple: the validation makes the row's list
         out.append(fields)
     return out
 
 
-class _Listed(NamedTuple):
-    """One listed camera's columns, as Python values."""
+class _Assessed(NamedTuple):
+    """One listed camera's columns of the query's assessment, as Python values."""
 
-    camera_id: str
-    name: str
-    lon: float
-    lat: float
-    x: float
-    y: float
-    convergence: float
-    heading_grid: float
-    half_fov: float
-    range_m: float
-    height: float
-    zoom_min: float
-    zoom_max: float
-    fov_assumed: bool
-    heading_estimated: bool
-    offline: bool
-    status: str
-    kind: str
-    access_class: str
     distance: float
     visible: float
     sector: float
@@ -87,30 +70,8 @@ class _Listed(NamedTuple):
     has_viewshed: bool
 
 
-def _gathered(
-    index: CameraIndex, a: Assessment, rows: NDArray[np.intp], cam: NDArray[np.intp]
-) -> list[_Listed]:
-    """The columns a row is made of, for the listed cameras only, one tuple a camera."""
+def _assessed(a: Assessment, rows: NDArray[np.intp]) -> list[_Assessed]:
     columns = (
-        index.ids[cam].tolist(),
-        index.names[cam].tolist(),
-        index.lon[cam].tolist(),
-        index.lat[cam].tolist(),
-        index.x[cam].tolist(),
-        index.y[cam].tolist(),
-        index.convergence_deg[cam].tolist(),
-        index.heading_grid_deg[cam].tolist(),
-        index.half_fov_deg[cam].tolist(),
-        index.range_m[cam].tolist(),
-        index.height_m[cam].tolist(),
-        index.zoom_min_deg[cam].tolist(),
-        index.zoom_max_deg[cam].tolist(),
-        index.fov_assumed[cam].tolist(),
-        index.heading_estimated[cam].tolist(),
-        index.offline[cam].tolist(),
-        index.statuses[cam].tolist(),
-        index.kinds[cam].tolist(),
-        index.access[cam].tolist(),
         a.distance_m[rows].tolist(),
         a.visible_fraction[rows].tolist(),
         a.sector_fraction[rows].tolist(),
@@ -119,10 +80,12 @@ def _gathered(
         a.heading_known[rows].tolist(),
         a.has_viewshed[rows].tolist(),
     )
-    return [_Listed._make(values) for values in zip(*columns, strict=True)]
+    return [_Assessed._make(values) for values in zip(*columns, strict=True)]
 
 
-def _row(c: _Listed, *, x_m: float, y_m: float, frame_m: float) -> dict[str, Any]:
+def _row(
+    c: ListedCamera, q: _Assessed, *, x_m: float, y_m: float, frame_m: float
+) -> dict[str, Any]:
     """One camera's fields (without the reason and the cone).
 
     The bearing is measured in the index's metres and turned from grid to true north by the
@@ -131,10 +94,10 @@ def _row(c: _Listed, *, x_m: float, y_m: float, frame_m: float) -> dict[str, Any
     """
     grid = math.degrees(math.atan2(x_m - c.x, y_m - c.y)) % 360.0
     bearing = (grid + c.convergence) % 360.0
-    dist, vis, sec = c.distance, c.visible, c.sector
+    dist, vis, sec = q.distance, q.visible, q.sector
     all_round = c.half_fov >= 180.0
     offset = None
-    if c.heading_known and not all_round:
+    if q.heading_known and not all_round:
         turn = (grid - c.heading_grid) % 360.0
         offset = round(turn - 360.0 if turn > 180.0 else turn, 1)
     pan = tilt = hfov = None
@@ -144,7 +107,7 @@ def _row(c: _Listed, *, x_m: float, y_m: float, frame_m: float) -> dict[str, Any
         pan = round(bearing, 1)
         tilt = round(-math.degrees(math.atan2(mount_m, dist)), 1)
         hfov = round(min(max(zoom, c.zoom_min), c.zoom_max), 1)
-    possible = c.in_fov and c.in_range
+    possible = q.in_fov and q.in_range
     return {
         "camera_id": c.camera_id,
         "name": c.name,
@@ -156,16 +119,16 @@ def _row(c: _Listed, *, x_m: float, y_m: float, frame_m: float) -> dict[str, Any
         "distance_m": round(dist, 1),
         "bearing_deg": round(bearing, 1),
         "offset_deg": offset,
-        "in_fov": c.in_fov if c.heading_known else None,
-        "in_range": c.in_range,
+        "in_fov": q.in_fov if q.heading_known else None,
+        "in_range": q.in_range,
         "occluded": sec > vis + OCCLUSION_MARGIN,
         "fov_assumed": c.fov_assumed,
-        "heading_known": c.heading_known,
-        "heading_estimated": c.heading_known and c.heading_estimated and not all_round,
+        "heading_known": q.heading_known,
+        "heading_estimated": q.heading_known and c.heading_estimated and not all_round,
         "status": c.status,
         "kind": c.kind,
         "access_class": c.access_class,
-        "method": ("viewshed" if c.has_viewshed else "samples") if possible else "none",
+        "method": ("viewshed" if q.has_viewshed else "samples") if possible else "none",
         "pan_deg": pan,
         "tilt_deg": tilt,
         "hfov_deg": hfov,
