@@ -66,6 +66,29 @@ def test_a_sample_on_a_viewshed_edge_counts_as_seen(walled: CameraIndex) -> None
     assert bool(got[0, 0])
 
 
+@pytest.mark.parametrize("given_order", [True, False], ids=["order given", "sorted here"])
+def test_samples_on_vertices_and_edges_are_the_numpy_paths(
+    walled: CameraIndex, given_order: bool
+) -> None:
+    """Samples at every ring vertex and edge middle, and a tolerance away: the band of levels
+    each edge is tested against must not leave out one the edge could flip or come near."""
+    ring = walled.view_rings
+    cams = np.arange(4)
+    corners = []
+    for cam in cams.tolist():
+        part = slice(ring.offsets[cam], ring.offsets[cam + 1])
+        xy = np.column_stack([ring.dx_m[part], ring.dy_m[part]]).astype(float)
+        xy += (walled.x[cam], walled.y[cam])
+        corners += [xy, (xy[:-1] + xy[1:]) / 2]
+    base = np.vstack(corners)
+    shifts = [np.array([dx, dy]) for dx in (0.0, TOL, -TOL) for dy in (0.0, TOL, -TOL)]
+    pts = np.vstack([base + shift for shift in shifts])
+    order = np.argsort(pts[:, 1], kind="stable") if given_order else None
+    got = seen_samples(walled, cams, pts, tolerance_m=TOL, y_order=order)
+    assert got.any()
+    assert np.array_equal(got, _numpy_path(walled, cams, pts))
+
+
 @pytest.mark.parametrize("k", [1, 2, 3, 5])
 def test_greedy_chooses_as_the_numpy_greedy(k: int) -> None:
     rng = np.random.default_rng(k)

@@ -31,29 +31,38 @@ def disc_cover(
     *,
     k: int,
     tolerance_m: float,
+    y_order: NDArray[np.intp] | None = None,
 ) -> tuple[list[int], float]:
     """Greedy cover of a disc by cameras ``cams`` (best first, all with viewsheds).
 
-    ``shares`` are the cameras' exact shares of the disc, ``pts`` its samples (metres).
+    ``shares`` are the cameras' exact shares of the disc, ``pts`` its samples (metres),
+    ``y_order`` the samples by ``y`` if known (see :func:`seen_samples`).
     Returns the chosen positions in ``cams`` and the combined share.
     """
     if cams.size == 0 or k <= 0:
         return [], 0.0
     if cams.size == 1 or shares[0] >= 1.0:  # nothing to add to the best camera
         return [0], float(shares[0])
-    seen = seen_samples(index, cams, pts, tolerance_m=tolerance_m)
+    seen = seen_samples(index, cams, pts, tolerance_m=tolerance_m, y_order=y_order)
     chosen = _greedy(seen, k).tolist()
     return chosen, union_share(seen[chosen], shares[chosen])
 
 
 def seen_samples(
-    index: CameraIndex, cams: NDArray[np.intp], pts: Floats, *, tolerance_m: float
+    index: CameraIndex,
+    cams: NDArray[np.intp],
+    pts: Floats,
+    *,
+    tolerance_m: float,
+    y_order: NDArray[np.intp] | None = None,
 ) -> Bools:
     """Camera x sample: in the camera's sector and range, and inside its viewshed.
 
-    A point within ``tolerance_m`` of a viewshed's edge counts as inside.
+    A point within ``tolerance_m`` of a viewshed's edge counts as inside. ``y_order`` lists
+    the samples by ``y`` (ascending; sorted here if not given).
     """
     vs = index.view_rings
+    order = np.argsort(pts[:, 1], kind="stable") if y_order is None else y_order
     result: Bools = _seen(
         vs.offsets,
         vs.dx_m,
@@ -67,6 +76,7 @@ def seen_samples(
         index.range_m,
         np.ascontiguousarray(pts[:, 0]),
         np.ascontiguousarray(pts[:, 1]),
+        np.asarray(order, np.int64),
         float(tolerance_m),
     )
     return result
@@ -86,6 +96,7 @@ def _seen(
     rng: Floats,
     px: Floats,
     py: Floats,
+    order: NDArray[np.int64],
     tol: float,
 ) -> Bools:
     out = np.zeros((cams.size, px.size), np.bool_)
@@ -94,14 +105,22 @@ def _seen(
     flip, near = np.zeros(px.size, np.bool_), np.zeros(px.size, np.bool_)
     for row in range(cams.size):
         i = cams[row]
-        n = _in_sector(cx[i], cy[i], head[i], half[i], rng[i], px, py, xs, ys, at)
+        n = _in_sector(cx[i], cy[i], head[i], half[i], rng[i], px, py, order, xs, ys, at)
         flip[:n] = False
         near[:n] = False
+        level = ys[:n]  # ascending when ``order`` sorts the samples by y
+        banded = _ascending(level)  # else every sample meets every edge, as before
         for j in range(offsets[i], offsets[i + 1]):  # edges outer: every point at once
             if closing[j]:
                 continue
             ax0, ay0, bx0, by0 = rdx[j], rdy[j], rdx[j + 1], rdy[j + 1]
-            for m in range(n):
+            # Only the samples whose level the edge spans, widened by twice the tolerance: any
+            # other is more than ``tol`` above or below it, and the test below skips it.
+            lo, hi = 0, n
+            if banded:
+                lo = np.searchsorted(level, min(ay0, by0) - 2.0 * tol, side="left")
+                hi = np.searchsorted(level, max(ay0, by0) + 2.0 * tol, side="right")
+            for m in range(lo, hi):
                 ay, by = ay0 - ys[m], by0 - ys[m]
                 if min(ay, by) > tol or max(ay, by) < -tol:
                     continue  # neither crosses the point's level nor comes within tol
@@ -124,26 +143,36 @@ def _in_sector(
     rng: float,
     px: Floats,
     py: Floats,
+    order: NDArray[np.int64],
     xs: Floats,
     ys: Floats,
     at: NDArray[np.int64],
 ) -> int:
     """Pack the samples in the camera's sector and range (from it) into ``xs, ys, at``.
 
-    The sector test of ``sector._sector_matrix``, with the same arithmetic.
+    The sector test of ``sector._sector_matrix``, with the same arithmetic; the samples are
+    taken in ``order``, so ``ys`` comes out ascending when ``order`` sorts ``py``.
     """
     all_round = half >= 180.0
     sin_h, cos_h = np.sin(np.radians(head)), np.cos(np.radians(head))
     cos_half = np.cos(np.radians(min(half, 180.0))) - 1e-9
     reach = rng + 1e-6
     n = 0
-    for s in range(px.size):
+    for s in order:
         dx, dy = px[s] - cx, py[s] - cy
         d = np.sqrt(dx * dx + dy * dy)
         if d <= reach and (all_round or dx * sin_h + dy * cos_h >= d * cos_half):
             xs[n], ys[n], at[n] = dx, dy, s
             n += 1
     return n
+
+
+@compiled
+def _ascending(values: Floats) -> bool:
+    for m in range(1, values.size):  # noqa: SIM110 (a loop, which numba compiles)
+        if values[m] < values[m - 1]:
+            return False
+    return True
 
 
 @compiled
