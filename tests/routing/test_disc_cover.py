@@ -109,6 +109,13 @@ def test_union_share_is_the_numpy_one_to_the_bit(k: int) -> None:
         assert _union_share(seen, chosen, shares).hex() == want.hex()
 
 
+def test_union_share_of_no_choice_is_nothing() -> None:
+    seen = np.zeros((3, 256), bool)  # thin views between the samples: the greedy picks none
+    chosen = _greedy(seen, 3)
+    assert chosen.size == 0
+    assert _union_share(seen, chosen, np.array([0.01, 0.02, 0.01])) == 0.0
+
+
 @pytest.mark.parametrize("n", [1, 3, 7, 8, 9, 16, 23, 127])
 def test_sum_adds_as_numpy_does(n: int) -> None:
     rng = np.random.default_rng(n)

@@ -224,6 +224,8 @@ def _union_share(seen: Bools, chosen: NDArray[np.int64], shares: Floats) -> floa
     by the number of samples, and a sum of fewer than ``PAIRWISE_BLOCK`` doubles is numpy's
     pairwise sum (:func:`_numpy_sum`); ``max`` and ``min`` keep Python's choice on ties.
     """
+    if chosen.size == 0:  # no sample seen by any candidate: nothing was chosen
+        return 0.0
     cols = seen.shape[1]
     covered = np.zeros(cols, np.bool_)
     exact, excess = np.empty(chosen.size), np.empty(chosen.size)
