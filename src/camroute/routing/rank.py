@@ -200,5 +200,5 @@ def _cover(
     else:
         assert a.seen_samples is not None
         chosen, frac = greedy_cover_samples(a.seen_samples[rows], k=k)
-    ids = [str(index.ids[a.idx[rows[c]]]) for c in chosen]
+    ids: list[str] = index.ids[a.idx[rows[chosen]]].tolist()  # one gather, not one per id
     return Cover(camera_ids=ids, combined_fraction=round(frac, 4))  # as the cameras' shares
