@@ -7,8 +7,8 @@ import pytest
 from tests.routing.conftest import NAN, building_frame, camera_frame, point_at
 
 from camroute.routing import CameraIndex, rank_cameras
-from camroute.routing.listed import listed_cones
 from camroute.routing.models import ProtectedHit, Reason
+from camroute.routing.rows import listed_cones
 
 
 def _index() -> CameraIndex:

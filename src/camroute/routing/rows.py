@@ -10,11 +10,12 @@ import math
 from typing import Any, NamedTuple
 
 import numpy as np
+import orjson
 from numpy.typing import NDArray
 
 from camroute.routing import reason
 from camroute.routing.index import CameraIndex
-from camroute.routing.listed import ListedCamera, listed_cameras, listed_cones
+from camroute.routing.listed import GeoJSON, ListedCamera, frozen
 from camroute.routing.los import DEFAULT_MOUNT_HEIGHT_M
 from camroute.routing.rounding import round_to
 from camroute.routing.visibility import Assessment, MetricRegion
@@ -56,6 +57,49 @@ def result_rows(
         fields["protected"] = c.protected  # a tuple: the validation makes the row's list
         out.append(fields)
     return out
+
+
+def listed_cameras(index: CameraIndex, cams: list[int]) -> list[ListedCamera]:
+    """The values of cameras ``cams`` (rows of ``index``), kept after the first time."""
+    return index.listed_memo.get_many(cams, lambda missing: _gather(index, missing))
+
+
+def listed_cones(index: CameraIndex, cams: list[int]) -> list[GeoJSON | None]:
+    """The cones of cameras ``cams`` as frozen GeoJSON (WGS84); None where there is none."""
+
+    def parse(missing: list[int]) -> list[GeoJSON | None]:
+        texts = index.cone_json(np.asarray(missing, np.intp))
+        return [None if t is None else frozen(orjson.loads(t)) for t in texts]
+
+    return index.cone_memo.get_many(cams, parse)
+
+
+def _gather(index: CameraIndex, cams: list[int]) -> list[ListedCamera]:
+    at: NDArray[np.intp] = np.asarray(cams, np.intp)
+    ids: list[str] = index.ids[at].tolist()
+    columns = (
+        ids,
+        index.names[at].tolist(),
+        index.lon[at].tolist(),
+        index.lat[at].tolist(),
+        index.x[at].tolist(),
+        index.y[at].tolist(),
+        index.convergence_deg[at].tolist(),
+        index.heading_grid_deg[at].tolist(),
+        index.half_fov_deg[at].tolist(),
+        index.range_m[at].tolist(),
+        index.height_m[at].tolist(),
+        index.zoom_min_deg[at].tolist(),
+        index.zoom_max_deg[at].tolist(),
+        index.fov_assumed[at].tolist(),
+        index.heading_estimated[at].tolist(),
+        index.offline[at].tolist(),
+        index.statuses[at].tolist(),
+        index.kinds[at].tolist(),
+        index.access[at].tolist(),
+        [tuple(index.protected.get(i, ())) for i in ids],
+    )
+    return [ListedCamera._make(values) for values in zip(*columns, strict=True)]
 
 
 class _Assessed(NamedTuple):
