@@ -110,32 +110,56 @@ def _seen(
     for row in range(cams.size):
         i = cams[row]
         n = _in_sector(cx[i], cy[i], head[i], half[i], rng[i], px, py, order, xs, ys, at)
-        flip[:n] = False
-        near[:n] = False
-        level = ys[:n]  # ascending when ``order`` sorts the samples by y
-        banded = _ascending(level)  # else every sample meets every edge, as before
-        for j in range(offsets[i], offsets[i + 1]):  # edges outer: every point at once
-            if closing[j]:
-                continue
-            ax0, ay0, bx0, by0 = rdx[j], rdy[j], rdx[j + 1], rdy[j + 1]
-            # Only the samples whose level the edge spans, widened by twice the tolerance: any
-            # other is more than ``tol`` above or below it, and the test below skips it.
-            lo, hi = 0, n
-            if banded:
-                lo = np.searchsorted(level, min(ay0, by0) - 2.0 * tol, side="left")
-                hi = np.searchsorted(level, max(ay0, by0) + 2.0 * tol, side="right")
-            for m in range(lo, hi):
-                ay, by = ay0 - ys[m], by0 - ys[m]
-                if min(ay, by) > tol or max(ay, by) < -tol:
-                    continue  # neither crosses the point's level nor comes within tol
-                ax = ax0 - xs[m]
-                if (ay > 0.0) != (by > 0.0) and ax + (bx0 - ax0) * (-ay) / (by - ay) > 0.0:
-                    flip[m] = not flip[m]
-                if not near[m]:
-                    near[m] = _within(ax, ay, bx0 - xs[m], by, tol)
+        if n == 0:
+            continue
+        _inside(offsets[i], offsets[i + 1], rdx, rdy, closing, xs[:n], ys[:n], flip, near, tol)
         for m in range(n):
             out[row, at[m]] = flip[m] or near[m]
     return out
+
+
+@compiled
+def _inside(
+    start: int,
+    stop: int,
+    rdx: NDArray[np.float32],
+    rdy: NDArray[np.float32],
+    closing: Bools,
+    xs: Floats,
+    ys: Floats,
+    flip: Bools,
+    near: Bools,
+    tol: float,
+) -> None:
+    """Set ``flip | near`` for the points ``xs, ys``: inside the ring edges ``start:stop``."""
+    n = xs.size
+    flip[:n] = False
+    near[:n] = False
+    banded = _ascending(ys)  # else every sample meets every edge, as before
+    # An edge wholly more than twice the tolerance left of, below or above every sample can
+    # neither flip one (the ray goes right) nor come within ``tol`` of one.
+    left, bottom, top = xs.min() - 2.0 * tol, ys.min() - 2.0 * tol, ys.max() + 2.0 * tol
+    for j in range(start, stop):  # edges outer: every point at once
+        if closing[j]:
+            continue
+        ax0, ay0, bx0, by0 = rdx[j], rdy[j], rdx[j + 1], rdy[j + 1]
+        if max(ax0, bx0) < left or max(ay0, by0) < bottom or min(ay0, by0) > top:
+            continue
+        # Only the samples whose level the edge spans, widened by twice the tolerance: any
+        # other is more than ``tol`` above or below it, and the test below skips it.
+        lo, hi = 0, n
+        if banded:
+            lo = np.searchsorted(ys, min(ay0, by0) - 2.0 * tol, side="left")
+            hi = np.searchsorted(ys, max(ay0, by0) + 2.0 * tol, side="right")
+        for m in range(lo, hi):
+            ay, by = ay0 - ys[m], by0 - ys[m]
+            if min(ay, by) > tol or max(ay, by) < -tol:
+                continue  # neither crosses the point's level nor comes within tol
+            ax = ax0 - xs[m]
+            if (ay > 0.0) != (by > 0.0) and ax + (bx0 - ax0) * (-ay) / (by - ay) > 0.0:
+                flip[m] = not flip[m]
+            if not near[m]:
+                near[m] = _within(ax, ay, bx0 - xs[m], by, tol)
 
 
 @compiled
