@@ -14,6 +14,7 @@ from camroute.routing.cover import greedy_cover_samples, union_fraction
 from camroute.routing.disc_cover import disc_cover
 from camroute.routing.index import CameraIndex
 from camroute.routing.models import Cover, RouteResult
+from camroute.routing.order import ranked_rows
 from camroute.routing.rows import result_rows
 from camroute.routing.visibility import (
     BOUNDARY_TOLERANCE_M,
@@ -75,14 +76,20 @@ def rank_arrays(location: CallerLocation, index: CameraIndex, *, context_limit: 
             x_m=region.x_m, y_m=region.y_m, radius_m=region.radius_m + CONTEXT_MARGIN_M
         )
     a = assess(index, idx, region)
-    off = index.offline[idx]
-    sees = a.visible_fraction > 0
-    near = a.distance_m <= index.range_m[idx] + region.radius_m + CONTEXT_MARGIN_M
+    seeing, context, offline = ranked_rows(
+        idx,
+        visible=a.visible_fraction,
+        distance_m=a.distance_m,
+        offline=index.offline,
+        range_m=index.range_m,
+        radius_m=region.radius_m,
+        margin_m=CONTEXT_MARGIN_M,
+    )
     return Ranking(
         assessment=a,
-        ranked=_order((sees & ~off).nonzero()[0], a, by_fraction=True),
-        context=_order((~sees & ~off & near).nonzero()[0], a, by_fraction=False)[:context_limit],
-        offline=_order((off & near).nonzero()[0], a, by_fraction=True),
+        ranked=seeing,
+        context=context[:context_limit],
+        offline=offline,
         region=region,
     )
 
@@ -164,14 +171,6 @@ def _outside(location: CallerLocation) -> RouteResult:
 
 def _too_uncertain(radius_m: float) -> float | None:
     return radius_m if radius_m > MAX_ROUTING_RADIUS_M else None
-
-
-def _order(rows: NDArray[np.intp], a: Assessment, *, by_fraction: bool) -> NDArray[np.intp]:
-    if rows.size < 2:
-        return rows
-    keys = (a.distance_m[rows], -a.visible_fraction[rows]) if by_fraction else (a.distance_m[rows],)
-    ordered: NDArray[np.intp] = rows[np.lexsort(keys)]
-    return ordered
 
 
 def _cover(
