@@ -32,7 +32,8 @@ _SUNFLOWER = np.sqrt(_K / SUNFLOWER_SAMPLES)[:, None] * np.column_stack(
     [np.sin(np.pi * (1 + 5**0.5) * _K), np.cos(np.pi * (1 + 5**0.5) * _K)]
 )  # evenly spread samples in the unit disc
 # The samples by y: scaled by a radius and moved to a centre, a disc's samples keep this order
-# (both steps are monotone in floating point), so the cover's edge test need not sort them.
+# (both steps are monotone in floating point), so the cover's edge test need not sort them
+# (and checks it: out of order, every edge would meet every sample, as before).
 _SUNFLOWER_BY_Y = np.argsort(_SUNFLOWER[:, 1], kind="stable")
 
 
