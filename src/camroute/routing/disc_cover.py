@@ -1,14 +1,14 @@
 """The greedy cover of a caller's disc by cameras with viewsheds, in one compiled pass.
 
 Which samples of the disc each candidate sees (in its sector and range, then inside its
-viewshed's flat rings) and the greedy choice over them are one loop each in compiled code;
-and so is the combined share (:func:`camroute.routing.cover.union_share`, with numpy's
-arithmetic to the last bit, :func:`_union_share`). The same samples, the
-same tests and the same arithmetic as the numpy path it replaces (sector matrix, ring
-containment, greedy over the boolean matrix), so the same cover, at a fraction of the cost:
-the numpy path paid a microsecond per array operation and tested each point outside a
-viewshed against its edges twice (parity, then the boundary tolerance); here one pass over
-the edges does both, and an edge that cannot reach a point's height is skipped at once.
+viewshed's flat rings), the greedy choice over them and the combined share
+(:func:`camroute.routing.cover.union_share`, to the bit: :func:`_union_share`) are compiled
+loops. The same samples, the same tests and the same arithmetic as the numpy path it
+replaces (sector matrix, ring containment, greedy over the boolean matrix), so the same
+cover, at a fraction of the cost: the numpy path paid a microsecond per array operation and
+tested each point outside a viewshed against its edges twice (parity, then the boundary
+tolerance); here one pass over the edges does both, and each edge meets only the samples
+whose level it spans (found by bisection, the samples being packed by y).
 """
 
 from __future__ import annotations
