@@ -131,3 +131,25 @@ def test_compiled_screen_agrees_with_in_sector() -> None:
         range_m=reach[:50, None],
     )
     assert (matrix == (want_fov & want_rng & (np.isfinite(head) | (half >= 180))[:50, None])).all()
+
+
+def test_sector_shares_are_the_matrix_means_to_the_bit() -> None:
+    from camroute.routing.sector import in_sector_matrix, sector_shares
+
+    rng = np.random.default_rng(12)
+    n = 60
+    cams = {
+        "cam_x_m": rng.uniform(-50, 50, n),
+        "cam_y_m": rng.uniform(-50, 50, n),
+        "heading_deg": np.where(rng.random(n) < 0.1, np.nan, rng.uniform(0, 360, n)),
+        "half_fov_deg": np.where(rng.random(n) < 0.2, 180.0, rng.uniform(20, 70, n)),
+        "range_m": rng.uniform(20, 120, n),
+    }
+    pts = rng.uniform(-80, 80, (256, 2))
+    which = rng.permutation(n)[:25]
+    want = in_sector_matrix(
+        **{k: v[which] for k, v in cams.items()}, x_m=pts[:, 0], y_m=pts[:, 1]
+    ).mean(axis=1)
+    got = sector_shares(which, **cams, x_m=pts[:, 0], y_m=pts[:, 1])
+    assert 0.0 < got.mean() < 1.0
+    assert got.tobytes() == want.tobytes()

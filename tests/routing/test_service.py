@@ -142,7 +142,7 @@ def test_a_camera_written_by_another_process_reaches_the_running_index(tmp_path:
 
 
 def test_warm_up_runs_every_kernel_without_error() -> None:
-    from camroute.routing import disc_cover, footprints, grid, rings, sector, visibility
+    from camroute.routing import disc_cover, footprints, grid, order, rings, sector, visibility
     from camroute.routing.service import warm_up
 
     warm_up()  # a point, a circle (flat rings) and a polygon (overlay) on a walled camera
@@ -150,11 +150,14 @@ def test_warm_up_runs_every_kernel_without_error() -> None:
         rings._disc_overlap,
         sector._screen,
         sector._sector_matrix,
+        sector._sector_shares,
         visibility._screen_point,
         grid._within,
         footprints._relative,
         disc_cover._seen,
         disc_cover._greedy,
+        disc_cover._union_share,
+        order._ranked_rows,
     )
     assert all(k.signatures for k in kernels)  # compiled (or loaded), none left for a caller
 

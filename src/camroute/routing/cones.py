@@ -8,8 +8,8 @@ kept on the index, instead of unprojecting and writing the polygon on every quer
 written the first time a query lists them and kept too.
 
 Kept as UTF-8 bytes: a third of the memory of the parsed dict (1.9 KB against 6.5 KB a cone
-on the benchmark city), immutable so snapshots and threads can share them, and parsed by
-``orjson`` into a fresh dict for each answer.
+on the benchmark city), immutable so snapshots and threads can share them. The cameras that
+answers list get them parsed once more, frozen, in a bounded memo (:mod:`camroute.routing.listed`).
 """
 
 from __future__ import annotations

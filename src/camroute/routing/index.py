@@ -35,6 +35,8 @@ from camroute.geo.crs import (
 from camroute.routing.cones import cone_texts
 from camroute.routing.footprints import Footprints
 from camroute.routing.grid import PointGrid
+from camroute.routing.listed import LISTED_MAX, GeoJSON, ListedCamera
+from camroute.routing.memo import Memo
 from camroute.routing.models import ProtectedHit
 from camroute.routing.rings import RingStore
 from camroute.routing.sector import sector_polygons
@@ -139,6 +141,14 @@ class CameraIndex:
     # zone-layer version (``zones_key``) off the request path; a ranked row only looks it up
     protected: Mapping[str, tuple[ProtectedHit, ...]] = field(default_factory=dict)
     zones_key: str = ""
+    # the listed cameras' Python values and frozen cones, made when a query first lists them
+    # (see listed.py); each snapshot starts empty ones, so they always match its columns
+    listed_memo: Memo[ListedCamera] = field(
+        default_factory=lambda: Memo(limit=LISTED_MAX), init=False, repr=False
+    )
+    cone_memo: Memo[GeoJSON | None] = field(
+        default_factory=lambda: Memo(limit=LISTED_MAX), init=False, repr=False
+    )
 
     def __len__(self) -> int:
         return int(self.x.shape[0])

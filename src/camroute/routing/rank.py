@@ -14,6 +14,7 @@ from camroute.routing.cover import greedy_cover_samples, union_fraction
 from camroute.routing.disc_cover import disc_cover
 from camroute.routing.index import CameraIndex
 from camroute.routing.models import Cover, RouteResult
+from camroute.routing.order import ranked_rows
 from camroute.routing.rows import result_rows
 from camroute.routing.visibility import (
     BOUNDARY_TOLERANCE_M,
@@ -30,6 +31,10 @@ _K = np.arange(SUNFLOWER_SAMPLES) + 0.5
 _SUNFLOWER = np.sqrt(_K / SUNFLOWER_SAMPLES)[:, None] * np.column_stack(
     [np.sin(np.pi * (1 + 5**0.5) * _K), np.cos(np.pi * (1 + 5**0.5) * _K)]
 )  # evenly spread samples in the unit disc
+# The samples by y: scaled by a radius and moved to a centre, a disc's samples keep this order
+# (both steps are monotone in floating point), so the cover's edge test need not sort them
+# (and checks it: out of order, every edge would meet every sample, as before).
+_SUNFLOWER_BY_Y = np.argsort(_SUNFLOWER[:, 1], kind="stable")
 
 
 class Ranking(NamedTuple):
@@ -72,14 +77,20 @@ def rank_arrays(location: CallerLocation, index: CameraIndex, *, context_limit: 
             x_m=region.x_m, y_m=region.y_m, radius_m=region.radius_m + CONTEXT_MARGIN_M
         )
     a = assess(index, idx, region)
-    off = index.offline[idx]
-    sees = a.visible_fraction > 0
-    near = a.distance_m <= index.range_m[idx] + region.radius_m + CONTEXT_MARGIN_M
+    seeing, context, offline = ranked_rows(
+        idx,
+        visible=a.visible_fraction,
+        distance_m=a.distance_m,
+        offline=index.offline,
+        range_m=index.range_m,
+        radius_m=region.radius_m,
+        margin_m=CONTEXT_MARGIN_M,
+    )
     return Ranking(
         assessment=a,
-        ranked=_order((sees & ~off).nonzero()[0], a, by_fraction=True),
-        context=_order((~sees & ~off & near).nonzero()[0], a, by_fraction=False)[:context_limit],
-        offline=_order((off & near).nonzero()[0], a, by_fraction=True),
+        ranked=seeing,
+        context=context[:context_limit],
+        offline=offline,
         region=region,
     )
 
@@ -163,14 +174,6 @@ def _too_uncertain(radius_m: float) -> float | None:
     return radius_m if radius_m > MAX_ROUTING_RADIUS_M else None
 
 
-def _order(rows: NDArray[np.intp], a: Assessment, *, by_fraction: bool) -> NDArray[np.intp]:
-    if rows.size < 2:
-        return rows
-    keys = (a.distance_m[rows], -a.visible_fraction[rows]) if by_fraction else (a.distance_m[rows],)
-    ordered: NDArray[np.intp] = rows[np.lexsort(keys)]
-    return ordered
-
-
 def _cover(
     index: CameraIndex, a: Assessment, rows: NDArray[np.intp], region: MetricRegion, k: int
 ) -> Cover:
@@ -187,6 +190,7 @@ def _cover(
                 pts,
                 k=k,
                 tolerance_m=BOUNDARY_TOLERANCE_M,
+                y_order=_SUNFLOWER_BY_Y,
             )
         else:
             polys = a.seen_polygons[rows]
@@ -196,5 +200,5 @@ def _cover(
     else:
         assert a.seen_samples is not None
         chosen, frac = greedy_cover_samples(a.seen_samples[rows], k=k)
-    ids = [str(index.ids[a.idx[rows[c]]]) for c in chosen]
+    ids: list[str] = index.ids[a.idx[rows[chosen]]].tolist()  # one gather, not one per id
     return Cover(camera_ids=ids, combined_fraction=round(frac, 4))  # as the cameras' shares

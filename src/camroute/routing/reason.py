@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from camroute.routing.models import Reason, ZoneKind, ZonePolicy
 
 # "nhìn vào khu vực <this>" / "looks into <this> zone"
@@ -28,10 +30,21 @@ _ZONE_EN: dict[str, str] = {
 ESTIMATED_VI, ESTIMATED_EN = "hướng ước tính", "estimated heading"
 
 
-def _estimated(text: Reason, heading_estimated: bool) -> Reason:
+class Text(TypedDict):
+    """A reason's two texts: the fields of a :class:`Reason`, before it is made.
+
+    Result rows carry these and the one validation of the whole answer makes the models: a
+    ``Reason`` built for each row cost 0.7 µs, a tenth of the row.
+    """
+
+    vi: str
+    en: str
+
+
+def _estimated(text: Text, heading_estimated: bool) -> Text:
     if not heading_estimated:
         return text
-    return Reason(vi=f"{text.vi}; {ESTIMATED_VI}", en=f"{text.en}; {ESTIMATED_EN}")
+    return {"vi": f"{text['vi']}; {ESTIMATED_VI}", "en": f"{text['en']}; {ESTIMATED_EN}"}
 
 
 def seeing(
@@ -53,6 +66,25 @@ def seeing(
     >>> seeing(fraction=1.0, distance_m=8.0, offset_deg=3.0, point=True, heading_estimated=True).vi
     'nhìn thấy vị trí, cách 8 m, lệch trục 3°; hướng ước tính'
     """
+    text = seeing_text(
+        fraction=fraction,
+        distance_m=distance_m,
+        offset_deg=offset_deg,
+        point=point,
+        heading_estimated=heading_estimated,
+    )
+    return Reason(**text)
+
+
+def seeing_text(
+    *,
+    fraction: float,
+    distance_m: float,
+    offset_deg: float | None,
+    point: bool,
+    heading_estimated: bool,
+) -> Text:
+    """The texts of :func:`seeing`."""
     pct = round(100 * fraction)
     what_en = "sees the location" if point else f"sees {pct}% of the area"
     what_vi = "nhìn thấy vị trí" if point else f"nhìn thấy {pct}% khu vực"
@@ -62,7 +94,10 @@ def seeing(
         axis_en = f"{abs(round(offset_deg))}° off axis"
         axis_vi = f"lệch trục {abs(round(offset_deg))}°"
     d = round(distance_m)
-    text = Reason(vi=f"{what_vi}, cách {d} m, {axis_vi}", en=f"{what_en}, {d} m away, {axis_en}")
+    text: Text = {
+        "vi": f"{what_vi}, cách {d} m, {axis_vi}",
+        "en": f"{what_en}, {d} m away, {axis_en}",
+    }
     return _estimated(text, heading_estimated)
 
 
@@ -89,21 +124,42 @@ def not_seeing(
     ...            heading_estimated=True).en
     'faces away (30 m away); estimated heading'
     """
+    text = not_seeing_text(
+        heading_known=heading_known,
+        in_fov=in_fov,
+        in_range=in_range,
+        distance_m=distance_m,
+        range_m=range_m,
+        heading_estimated=heading_estimated,
+    )
+    return Reason(**text)
+
+
+def not_seeing_text(
+    *,
+    heading_known: bool,
+    in_fov: bool,
+    in_range: bool,
+    distance_m: float,
+    range_m: float,
+    heading_estimated: bool,
+) -> Text:
+    """The texts of :func:`not_seeing`."""
     d = round(distance_m)
     if not heading_known:
-        return Reason(
-            vi=f"không rõ hướng camera, không thể khẳng định (cách {d} m)",
-            en=f"heading unknown, cannot say it sees (distance {d} m)",
-        )
+        return {
+            "vi": f"không rõ hướng camera, không thể khẳng định (cách {d} m)",
+            "en": f"heading unknown, cannot say it sees (distance {d} m)",
+        }
     if not in_range:
-        return Reason(
-            vi=f"ngoài tầm nhìn {round(range_m)} m (cách {d} m)",
-            en=f"out of range {round(range_m)} m ({d} m away)",
-        )
+        return {
+            "vi": f"ngoài tầm nhìn {round(range_m)} m (cách {d} m)",
+            "en": f"out of range {round(range_m)} m ({d} m away)",
+        }
     if not in_fov:
-        away = Reason(vi=f"quay hướng khác (cách {d} m)", en=f"faces away ({d} m away)")
+        away: Text = {"vi": f"quay hướng khác (cách {d} m)", "en": f"faces away ({d} m away)"}
         return _estimated(away, heading_estimated)
-    return Reason(vi=f"bị nhà che khuất (cách {d} m)", en=f"blocked by buildings ({d} m away)")
+    return {"vi": f"bị nhà che khuất (cách {d} m)", "en": f"blocked by buildings ({d} m away)"}
 
 
 def protected(*, kind: ZoneKind, policy: ZonePolicy) -> Reason:

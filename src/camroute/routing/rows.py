@@ -15,8 +15,9 @@ from numpy.typing import NDArray
 
 from camroute.routing import reason
 from camroute.routing.index import CameraIndex
+from camroute.routing.listed import GeoJSON, ListedCamera, frozen
 from camroute.routing.los import DEFAULT_MOUNT_HEIGHT_M
-from camroute.routing.models import Reason
+from camroute.routing.rounding import round_to
 from camroute.routing.visibility import Assessment, MetricRegion
 
 MIN_FRAME_RADIUS_M = 3.0  # a PTZ camera zooms to frame at least a disc this wide
@@ -34,50 +35,76 @@ def result_rows(
 ) -> list[dict[str, Any]]:
     """The fields of the ``RankedCamera`` of each of ``rows`` (rows of ``a``), in that order.
 
-    The arrays are gathered once for the listed cameras; each row's few numbers are then
-    worked out on Python floats, which for a handful of rows costs a tenth of the whole-array
-    operations it replaces (numpy pays about a microsecond a call, whatever the size). The
-    rows stay plain dicts: the caller validates the whole result in one call, cheaper than a
-    model per row. Cones come written once per camera (:meth:`CameraIndex.cone_json`).
+    Each row's few numbers are worked out on Python floats, which for a handful of rows costs
+    a tenth of the whole-array operations it replaces (numpy pays about a microsecond a call,
+    whatever the size). The camera's own values and its cone are made once per snapshot
+    (:mod:`camroute.routing.listed`); only the query's columns are gathered here. The rows
+    stay plain dicts: the caller validates the whole result in one call, cheaper than a model
+    per row.
     """
     if rows.size == 0:
         return []
-    cam = a.idx[rows]
-    texts = index.cone_json(cam) if include_views else [None] * cam.size
+    cams = a.idx[rows].tolist()
+    listed = listed_cameras(index, cams)
+    views = listed_cones(index, cams) if include_views else [None] * len(cams)
     frame_m = max(uncertainty_m, MIN_FRAME_RADIUS_M)
     point = region.radius_m == 0.0
     out = []
-    for c, text in zip(_gathered(index, a, rows, cam), texts, strict=True):
-        fields = _row(c, x_m=region.x_m, y_m=region.y_m, frame_m=frame_m)
-        fields["reason"] = _reason(fields, range_m=c.range_m, point=point)
-        fields["view_geojson"] = None if text is None else orjson.loads(text)
-        fields["protected"] = list(index.protected.get(c.camera_id, ()))
+    for c, q, view in zip(listed, _assessed(a, rows), views, strict=True):
+        fields = _row(c, q, x_m=region.x_m, y_m=region.y_m, frame_m=frame_m)
+        fields["reason"] = _reason(fields, range_m=c.range_m, point=point)  # validated later
+        fields["view_geojson"] = view  # shared and frozen: the validation copies its dict
+        fields["protected"] = c.protected  # a tuple: the validation makes the row's list
         out.append(fields)
     return out
 
 
-class _Listed(NamedTuple):
-    """One listed camera's columns, as Python values."""
+def listed_cameras(index: CameraIndex, cams: list[int]) -> list[ListedCamera]:
+    """The values of cameras ``cams`` (rows of ``index``), kept after the first time."""
+    return index.listed_memo.get_many(cams, lambda missing: _gather(index, missing))
 
-    camera_id: str
-    name: str
-    lon: float
-    lat: float
-    x: float
-    y: float
-    convergence: float
-    heading_grid: float
-    half_fov: float
-    range_m: float
-    height: float
-    zoom_min: float
-    zoom_max: float
-    fov_assumed: bool
-    heading_estimated: bool
-    offline: bool
-    status: str
-    kind: str
-    access_class: str
+
+def listed_cones(index: CameraIndex, cams: list[int]) -> list[GeoJSON | None]:
+    """The cones of cameras ``cams`` as frozen GeoJSON (WGS84); None where there is none."""
+
+    def parse(missing: list[int]) -> list[GeoJSON | None]:
+        texts = index.cone_json(np.asarray(missing, np.intp))
+        return [None if t is None else frozen(orjson.loads(t)) for t in texts]
+
+    return index.cone_memo.get_many(cams, parse)
+
+
+def _gather(index: CameraIndex, cams: list[int]) -> list[ListedCamera]:
+    at: NDArray[np.intp] = np.asarray(cams, np.intp)
+    ids: list[str] = index.ids[at].tolist()
+    columns = (
+        ids,
+        index.names[at].tolist(),
+        index.lon[at].tolist(),
+        index.lat[at].tolist(),
+        index.x[at].tolist(),
+        index.y[at].tolist(),
+        index.convergence_deg[at].tolist(),
+        index.heading_grid_deg[at].tolist(),
+        index.half_fov_deg[at].tolist(),
+        index.range_m[at].tolist(),
+        index.height_m[at].tolist(),
+        index.zoom_min_deg[at].tolist(),
+        index.zoom_max_deg[at].tolist(),
+        index.fov_assumed[at].tolist(),
+        index.heading_estimated[at].tolist(),
+        index.offline[at].tolist(),
+        index.statuses[at].tolist(),
+        index.kinds[at].tolist(),
+        index.access[at].tolist(),
+        [tuple(index.protected.get(i, ())) for i in ids],
+    )
+    return [ListedCamera._make(values) for values in zip(*columns, strict=True)]
+
+
+class _Assessed(NamedTuple):
+    """One listed camera's columns of the query's assessment, as Python values."""
+
     distance: float
     visible: float
     sector: float
@@ -87,30 +114,8 @@ class _Listed(NamedTuple):
     has_viewshed: bool
 
 
-def _gathered(
-    index: CameraIndex, a: Assessment, rows: NDArray[np.intp], cam: NDArray[np.intp]
-) -> list[_Listed]:
-    """The columns a row is made of, for the listed cameras only, one tuple a camera."""
+def _assessed(a: Assessment, rows: NDArray[np.intp]) -> list[_Assessed]:
     columns = (
-        index.ids[cam].tolist(),
-        index.names[cam].tolist(),
-        index.lon[cam].tolist(),
-        index.lat[cam].tolist(),
-        index.x[cam].tolist(),
-        index.y[cam].tolist(),
-        index.convergence_deg[cam].tolist(),
-        index.heading_grid_deg[cam].tolist(),
-        index.half_fov_deg[cam].tolist(),
-        index.range_m[cam].tolist(),
-        index.height_m[cam].tolist(),
-        index.zoom_min_deg[cam].tolist(),
-        index.zoom_max_deg[cam].tolist(),
-        index.fov_assumed[cam].tolist(),
-        index.heading_estimated[cam].tolist(),
-        index.offline[cam].tolist(),
-        index.statuses[cam].tolist(),
-        index.kinds[cam].tolist(),
-        index.access[cam].tolist(),
         a.distance_m[rows].tolist(),
         a.visible_fraction[rows].tolist(),
         a.sector_fraction[rows].tolist(),
@@ -119,69 +124,72 @@ def _gathered(
         a.heading_known[rows].tolist(),
         a.has_viewshed[rows].tolist(),
     )
-    return [_Listed._make(values) for values in zip(*columns, strict=True)]
+    return [_Assessed._make(values) for values in zip(*columns, strict=True)]
 
 
-def _row(c: _Listed, *, x_m: float, y_m: float, frame_m: float) -> dict[str, Any]:
+def _row(
+    c: ListedCamera, q: _Assessed, *, x_m: float, y_m: float, frame_m: float
+) -> dict[str, Any]:
     """One camera's fields (without the reason and the cone).
 
     The bearing is measured in the index's metres and turned from grid to true north by the
     convergence at the camera: over the few hundred metres a camera sees, within 0.01° of the
-    ellipsoidal azimuth.
+    ellipsoidal azimuth. (The columns are unpacked once: a named tuple's attribute costs
+    about 25 ns a read, and a row reads some thirty.)
     """
+    dist, vis, sec, in_fov, in_range, known, has_viewshed = q
     grid = math.degrees(math.atan2(x_m - c.x, y_m - c.y)) % 360.0
     bearing = (grid + c.convergence) % 360.0
-    dist, vis, sec = c.distance, c.visible, c.sector
     all_round = c.half_fov >= 180.0
     offset = None
-    if c.heading_known and not all_round:
+    if known and not all_round:
         turn = (grid - c.heading_grid) % 360.0
-        offset = round(turn - 360.0 if turn > 180.0 else turn, 1)
+        offset = round_to(turn - 360.0 if turn > 180.0 else turn, 1)
     pan = tilt = hfov = None
     if all_round:
         mount_m = c.height if 0.0 < c.height < math.inf else DEFAULT_MOUNT_HEIGHT_M
         zoom = 2.0 * math.degrees(math.atan2(frame_m, dist))
-        pan = round(bearing, 1)
-        tilt = round(-math.degrees(math.atan2(mount_m, dist)), 1)
-        hfov = round(min(max(zoom, c.zoom_min), c.zoom_max), 1)
-    possible = c.in_fov and c.in_range
+        pan = round_to(bearing, 1)
+        tilt = round_to(-math.degrees(math.atan2(mount_m, dist)), 1)
+        hfov = round_to(min(max(zoom, c.zoom_min), c.zoom_max), 1)
+    possible = in_fov and in_range
     return {
         "camera_id": c.camera_id,
         "name": c.name,
         "lon": c.lon,
         "lat": c.lat,
         "role": "offline" if c.offline else ("visible" if vis > 0 else "context"),
-        "visible_fraction": round(vis, 4),
-        "sector_fraction": round(sec, 4),
-        "distance_m": round(dist, 1),
-        "bearing_deg": round(bearing, 1),
+        "visible_fraction": round_to(vis, 4),
+        "sector_fraction": round_to(sec, 4),
+        "distance_m": round_to(dist, 1),
+        "bearing_deg": round_to(bearing, 1),
         "offset_deg": offset,
-        "in_fov": c.in_fov if c.heading_known else None,
-        "in_range": c.in_range,
+        "in_fov": in_fov if known else None,
+        "in_range": in_range,
         "occluded": sec > vis + OCCLUSION_MARGIN,
         "fov_assumed": c.fov_assumed,
-        "heading_known": c.heading_known,
-        "heading_estimated": c.heading_known and c.heading_estimated and not all_round,
+        "heading_known": known,
+        "heading_estimated": known and c.heading_estimated and not all_round,
         "status": c.status,
         "kind": c.kind,
         "access_class": c.access_class,
-        "method": ("viewshed" if c.has_viewshed else "samples") if possible else "none",
+        "method": ("viewshed" if has_viewshed else "samples") if possible else "none",
         "pan_deg": pan,
         "tilt_deg": tilt,
         "hfov_deg": hfov,
     }
 
 
-def _reason(fields: dict[str, Any], *, range_m: float, point: bool) -> Reason:
+def _reason(fields: dict[str, Any], *, range_m: float, point: bool) -> reason.Text:
     if fields["visible_fraction"] > 0:
-        return reason.seeing(
+        return reason.seeing_text(
             fraction=fields["visible_fraction"],
             distance_m=fields["distance_m"],
             offset_deg=fields["offset_deg"],
             point=point,
             heading_estimated=fields["heading_estimated"],
         )
-    return reason.not_seeing(
+    return reason.not_seeing_text(
         heading_known=fields["heading_known"],
         in_fov=bool(fields["in_fov"]),
         in_range=fields["in_range"],

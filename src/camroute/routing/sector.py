@@ -198,6 +198,61 @@ def in_sector_matrix(
     return result
 
 
+def sector_shares(
+    cams: NDArray[np.intp],
+    *,
+    cam_x_m: NDArray[np.float64],
+    cam_y_m: NDArray[np.float64],
+    heading_deg: NDArray[np.float64],
+    half_fov_deg: NDArray[np.float64],
+    range_m: NDArray[np.float64],
+    x_m: NDArray[np.float64],
+    y_m: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Share of the points in each camera ``cams``'s sector and range (columns of all cameras).
+
+    ``in_sector_matrix(...)[i].mean()`` for each camera, to the bit (the count over the
+    number of points), without gathering the columns or leaving the compiled loop.
+
+    Examples
+    --------
+    >>> sector_shares(np.array([1]), cam_x_m=np.zeros(2), cam_y_m=np.zeros(2),
+    ...     heading_deg=np.array([90.0, 0.0]), half_fov_deg=np.array([45.0, 45.0]),
+    ...     range_m=np.array([50.0, 50.0]), x_m=np.array([0.0, 10.0, 0.0, -1.0]),
+    ...     y_m=np.array([10.0, 10.0, 51.0, 0.0])).tolist()
+    [0.5]
+    """
+    shares: NDArray[np.float64] = _sector_shares(
+        np.asarray(cams, np.int64),
+        cam_x_m,
+        cam_y_m,
+        heading_deg,
+        half_fov_deg,
+        range_m,
+        np.ascontiguousarray(x_m, np.float64),
+        np.ascontiguousarray(y_m, np.float64),
+    )
+    return shares
+
+
+@compiled
+def _sector_shares(
+    cams: NDArray[np.int64],
+    cx: NDArray[np.float64],
+    cy: NDArray[np.float64],
+    head: NDArray[np.float64],
+    half: NDArray[np.float64],
+    rng: NDArray[np.float64],
+    px: NDArray[np.float64],
+    py: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    inside = _sector_matrix(cx[cams], cy[cams], head[cams], half[cams], rng[cams], px, py)
+    out = np.empty(cams.size)
+    for i in range(cams.size):
+        out[i] = inside[i].sum() / px.size  # as numpy's mean of booleans: exact count / n
+    return out
+
+
 @compiled
 def _sector_matrix(
     cx: NDArray[np.float64],

@@ -21,7 +21,7 @@ from camroute.routing.index import CameraIndex
 from camroute.routing.jit import compiled
 from camroute.routing.los import blocked
 from camroute.routing.rings import ring_covers
-from camroute.routing.sector import in_sector_matrix, screen, screen_one
+from camroute.routing.sector import in_sector_matrix, screen, screen_one, sector_shares
 
 TARGET_SAMPLES = 256
 _EMPTY = shapely.Polygon()
@@ -244,7 +244,16 @@ def _disc(
     if p.size == 0:
         return sec_frac, vis_frac
     cams = idx[p]
-    sec_frac[p] = in_sector_samples(index, cams, pts).mean(axis=1)
+    sec_frac[p] = sector_shares(
+        cams,
+        cam_x_m=index.x,
+        cam_y_m=index.y,
+        heading_deg=index.heading_grid_deg,
+        half_fov_deg=index.half_fov_deg,
+        range_m=index.range_m,
+        x_m=pts[:, 0],
+        y_m=pts[:, 1],
+    )
     inside = index.view_rings.disc_overlap_m2(
         cams, centre_dx_m=x - index.x[cams], centre_dy_m=y - index.y[cams], radius_m=radius_m
     )
