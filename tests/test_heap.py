@@ -46,3 +46,33 @@ def test_the_app_settles_its_heap_at_start_and_after_index_rebuilds(
     with TestClient(create_app(off)) as client:
         assert gc.get_freeze_count() == 0
         assert client.app.state.camera_index.after_rebuild == []  # type: ignore[attr-defined]
+
+
+def test_rebuilding_the_index_again_and_again_freezes_no_garbage(unfrozen, tmp_path: Path) -> None:
+    # Each rebuild settles the heap again: what the old snapshot held must still be freed (no
+    # cycle frozen for good), or memory would grow with every registry change.
+    import subprocess
+    import sys
+
+    from camroute.routing.service import IndexHolder
+    from camroute.store import make_engine, migrate
+
+    cameras = (
+        Path(__file__).parent / "data" / "hcmc_traffic_cameras" / "hcmc_traffic_cameras.geojson"
+    )
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    code = "from camroute.cli import main; main()"
+    cmd = [sys.executable, "-c", code, "cameras", "import", str(cameras), "--db", url]
+    subprocess.run(cmd, check=True, capture_output=True)
+    holder = IndexHolder()
+    holder.after_rebuild.append(settle)
+    holder.rebuild(engine, viewsheds=False)
+    assert len(holder.current) > 800
+    first = gc.get_freeze_count()
+    for _ in range(5):
+        holder.rebuild(engine, viewsheds=False)
+    assert gc.get_freeze_count() < first + 500  # the same heap, not five snapshots of it
+    gc.unfreeze()
+    assert gc.collect() < 100  # and nothing the freezes kept was garbage
