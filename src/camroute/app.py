@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 import httpx
 from fastapi import Depends, FastAPI
 
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.credentials = CredentialCache(ttl_s=settings.auth_cache_ttl_s)
         credential_watch = CredentialWatch(engine, app.state.credentials)
         credential_watch.start()
+        app.state.call_slots = anyio.CapacityLimiter(settings.call_threads)
         app.state.http = httpx.AsyncClient(follow_redirects=False)  # the live relay's upstreams
         # Every snapshot carries which cameras see into protected zones (made before the swap).
         app.state.camera_index.decorators = [ZoneMarker(engine)]

@@ -351,3 +351,43 @@ def test_the_answer_to_a_call_is_the_incident_as_stored(api_with_layers) -> None
     first = post(api, call("C-10")).json()
     assert [c["camera_id"] for c in first["route"]["cameras"]] == ["SEE"]
     assert first["route"]["cameras"][0]["view_geojson"]["type"] == "Polygon"
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_calls_are_handled_a_few_at_a_time(
+    store_url: str, monkeypatch: pytest.MonkeyPatch, threads: int
+) -> None:
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fastapi.testclient import TestClient
+    from tests.incidents.conftest import make_api
+
+    from camroute.app import create_app
+    from camroute.incidents import service
+    from camroute.settings import Settings
+
+    running, peak, guard = 0, 0, threading.Lock()
+    real = service.receive_call
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        nonlocal running, peak
+        with guard:
+            running += 1
+            peak = max(peak, running)
+        time.sleep(0.1)
+        try:
+            return real(*args, **kwargs)
+        finally:
+            with guard:
+                running -= 1
+
+    monkeypatch.setattr(service, "receive_call", slow)
+    settings = Settings(_env_file=None, database_url=store_url, call_threads=threads)  # type: ignore[call-arg]
+    with TestClient(create_app(settings)) as client:
+        api = make_api(client.app, client)  # type: ignore[arg-type]
+        with ThreadPoolExecutor(6) as pool:
+            answers = list(pool.map(lambda n: post(api, call(f"T-{n}")), range(6)))
+    assert [a.status_code for a in answers] == [201] * 6
+    assert peak == threads  # never more at once, and as many when calls queue up

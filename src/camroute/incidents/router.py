@@ -6,8 +6,8 @@ from datetime import datetime
 from functools import partial
 from typing import Annotated, Any
 
+from anyio import to_thread
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
@@ -68,7 +68,7 @@ async def post_call(
     """Open the incident of a call (201), or record a location update / repeat (200)."""
     raw = await read_limited_body(request, max_bytes=settings.max_body_bytes)
     call = _parse_call(raw)
-    outcome = await run_in_threadpool(
+    receive = partial(
         service.receive_call,
         call,
         engine=request.app.state.engine,
@@ -76,6 +76,8 @@ async def post_call(
         actor=principal,
         bus=request.app.state.events,
     )
+    # A few calls at once (CAMROUTE_CALL_THREADS); the others wait their turn in the loop.
+    outcome = await to_thread.run_sync(receive, limiter=request.app.state.call_slots)
     if not outcome.created:
         response.status_code = 200
     return outcome.incident
