@@ -47,44 +47,26 @@ def _estimated(text: Text, heading_estimated: bool) -> Text:
     return {"vi": f"{text['vi']}; {ESTIMATED_VI}", "en": f"{text['en']}; {ESTIMATED_EN}"}
 
 
-def seeing(
-    *,
-    fraction: float,
-    distance_m: float,
-    offset_deg: float | None,
-    point: bool,
-    heading_estimated: bool = False,
-) -> Reason:
-    """Why a camera is listed as seeing the caller (an estimated heading says so).
-
-    Examples
-    --------
-    >>> seeing(fraction=0.84, distance_m=42.2, offset_deg=-15.4, point=False).en
-    'sees 84% of the area, 42 m away, 15° off axis'
-    >>> seeing(fraction=1.0, distance_m=8.0, offset_deg=None, point=True).vi
-    'nhìn thấy vị trí, cách 8 m, xoay được'
-    >>> seeing(fraction=1.0, distance_m=8.0, offset_deg=3.0, point=True, heading_estimated=True).vi
-    'nhìn thấy vị trí, cách 8 m, lệch trục 3°; hướng ước tính'
-    """
-    text = seeing_text(
-        fraction=fraction,
-        distance_m=distance_m,
-        offset_deg=offset_deg,
-        point=point,
-        heading_estimated=heading_estimated,
-    )
-    return Reason(**text)
-
-
 def seeing_text(
     *,
     fraction: float,
     distance_m: float,
     offset_deg: float | None,
     point: bool,
-    heading_estimated: bool,
+    heading_estimated: bool = False,
 ) -> Text:
-    """The texts of :func:`seeing`."""
+    """Why a camera is listed as seeing the caller (an estimated heading says so).
+
+    Examples
+    --------
+    >>> seeing_text(fraction=0.84, distance_m=42.2, offset_deg=-15.4, point=False)["en"]
+    'sees 84% of the area, 42 m away, 15° off axis'
+    >>> seeing_text(fraction=1.0, distance_m=8.0, offset_deg=None, point=True)["vi"]
+    'nhìn thấy vị trí, cách 8 m, xoay được'
+    >>> seeing_text(fraction=1.0, distance_m=8.0, offset_deg=3.0, point=True,
+    ...             heading_estimated=True)["vi"]
+    'nhìn thấy vị trí, cách 8 m, lệch trục 3°; hướng ước tính'
+    """
     pct = round(100 * fraction)
     what_en = "sees the location" if point else f"sees {pct}% of the area"
     what_vi = "nhìn thấy vị trí" if point else f"nhìn thấy {pct}% khu vực"
@@ -101,40 +83,6 @@ def seeing_text(
     return _estimated(text, heading_estimated)
 
 
-def not_seeing(
-    *,
-    heading_known: bool,
-    in_fov: bool,
-    in_range: bool,
-    distance_m: float,
-    range_m: float,
-    heading_estimated: bool = False,
-) -> Reason:
-    """Why a nearby camera does not see the caller (the first reason that applies).
-
-    Facing away on an estimated heading says so: the camera may in fact look this way.
-
-    Examples
-    --------
-    >>> not_seeing(heading_known=True, in_fov=False, in_range=True, distance_m=30, range_m=50).en
-    'faces away (30 m away)'
-    >>> not_seeing(heading_known=True, in_fov=True, in_range=True, distance_m=30, range_m=50).vi
-    'bị nhà che khuất (cách 30 m)'
-    >>> not_seeing(heading_known=True, in_fov=False, in_range=True, distance_m=30, range_m=50,
-    ...            heading_estimated=True).en
-    'faces away (30 m away); estimated heading'
-    """
-    text = not_seeing_text(
-        heading_known=heading_known,
-        in_fov=in_fov,
-        in_range=in_range,
-        distance_m=distance_m,
-        range_m=range_m,
-        heading_estimated=heading_estimated,
-    )
-    return Reason(**text)
-
-
 def not_seeing_text(
     *,
     heading_known: bool,
@@ -142,9 +90,24 @@ def not_seeing_text(
     in_range: bool,
     distance_m: float,
     range_m: float,
-    heading_estimated: bool,
+    heading_estimated: bool = False,
 ) -> Text:
-    """The texts of :func:`not_seeing`."""
+    """Why a nearby camera does not see the caller (the first reason that applies).
+
+    Facing away on an estimated heading says so: the camera may in fact look this way.
+
+    Examples
+    --------
+    >>> not_seeing_text(heading_known=True, in_fov=False, in_range=True, distance_m=30,
+    ...                 range_m=50)["en"]
+    'faces away (30 m away)'
+    >>> not_seeing_text(heading_known=True, in_fov=True, in_range=True, distance_m=30,
+    ...                 range_m=50)["vi"]
+    'bị nhà che khuất (cách 30 m)'
+    >>> not_seeing_text(heading_known=True, in_fov=False, in_range=True, distance_m=30,
+    ...                 range_m=50, heading_estimated=True)["en"]
+    'faces away (30 m away); estimated heading'
+    """
     d = round(distance_m)
     if not heading_known:
         return {
