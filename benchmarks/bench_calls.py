@@ -155,11 +155,11 @@ def _commit_baseline(url: str, *, n: int = 200) -> list[float]:
     return out
 
 
-def _cpu_s() -> tuple[dict[int, float], float]:
-    """CPU seconds (user + system) of each process by its group, and of all PostgreSQL's
-    processes together (Linux ``/proc``)."""
+def _cpu_s(pgid: int) -> tuple[dict[int, float], float]:
+    """CPU seconds (user + system) of each process in the server's group ``pgid``, and of all
+    PostgreSQL's processes together (Linux ``/proc``)."""
     tick = os.sysconf("SC_CLK_TCK")
-    groups: dict[int, float] = {}
+    server: dict[int, float] = {}
     postgres = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -170,13 +170,9 @@ def _cpu_s() -> tuple[dict[int, float], float]:
         used = (int(fields[11]) + int(fields[12])) / tick
         if name.endswith("(postgres"):
             postgres += used
-        groups[int(stat.parent.name)] = used
-        groups[-int(stat.parent.name)] = int(fields[2])  # its process group, by negative pid
-    return groups, postgres
-
-
-def _group_cpu_s(snapshot: dict[int, float], pgid: int) -> dict[int, float]:
-    return {pid: used for pid, used in snapshot.items() if pid > 0 and snapshot[-pid] == pgid}
+        elif int(fields[2]) == pgid:
+            server[int(stat.parent.name)] = used
+    return server, postgres
 
 
 def _report(name: str, run: Run, seconds: float, base_p50: float) -> None:
@@ -210,10 +206,9 @@ def _busy_ticks() -> tuple[int, int]:
 
 
 def _measure(pgid: int, base: str, headers: dict[str, str], make: Request, **kw: Any) -> Run:
-    (before, pg_before), busy_before = _cpu_s(), _busy_ticks()
+    (mine, pg_before), busy_before = _cpu_s(pgid), _busy_ticks()
     lat, errors, client = asyncio.run(_drive(base, headers, make, **kw))
-    (after, pg_after), busy_after = _cpu_s(), _busy_ticks()
-    mine, theirs = _group_cpu_s(before, pgid), _group_cpu_s(after, pgid)
+    (theirs, pg_after), busy_after = _cpu_s(pgid), _busy_ticks()
     server = [theirs[pid] - mine.get(pid, 0.0) for pid in sorted(theirs)]
     busy = (busy_after[0] - busy_before[0]) / max(busy_after[1] - busy_before[1], 1)
     return Run(lat, errors, client, server, pg_after - pg_before, busy)
