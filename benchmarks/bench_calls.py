@@ -10,7 +10,7 @@ server in a child process, and drives it with ``--concurrency`` concurrent keep-
 - ``repeat``       an identical repeat (idempotent path: one read + one audit event)
 
 Usage: ``python benchmarks/bench_calls.py [--db URL] [--seconds 10] [--concurrency 8]
-[--workers N]``
+[--workers N] [--only "new call,update"]``
 (default store: a fresh SQLite file in a temp dir; pass a PostgreSQL URL to bench that).
 """
 
@@ -220,6 +220,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL)")
+    parser.add_argument(
+        "--only", default="", help="comma-separated scenarios to run (healthz always runs)"
+    )
     args = parser.parse_args()
     tmp = tempfile.TemporaryDirectory()
     url = args.db or f"sqlite:///{Path(tmp.name) / 'bench.db'}"
@@ -242,7 +245,10 @@ def main() -> None:
         )
         base_p50 = 0.0
         assert server.proc is not None
+        wanted = {"healthz", *filter(None, args.only.split(","))} if args.only else set(scenarios)
         for name, make in scenarios.items():
+            if name not in wanted:
+                continue
             run = _measure(
                 server.proc.pid,
                 server.url,

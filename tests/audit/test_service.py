@@ -319,3 +319,27 @@ def test_record_many_refuses_a_bad_entry_before_writing(store_engine: Engine) ->
     with pytest.raises(InvalidInputError, match="action"), store_engine.begin() as conn:
         record_many(conn, [good, {**good, "action": "Not A Name"}])
     assert verify(store_engine).checked == 0
+
+
+def test_record_many_statements_are_compiled_once(store_engine: Engine) -> None:
+    # A multi-row ``insert().values([...])`` has no cache key: it was compiled again on every
+    # append, under the head row's lock. Every statement of a repeated append must be a hit.
+    from camroute.audit.service import record_many
+
+    entries = [{"actor": "cad", "role": "integration", "action": Action.call_received}] * 3
+    seen: list[str] = []
+
+    def note(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: Any) -> None:
+        seen.append(context.cache_hit.name)
+
+    with store_engine.begin() as conn:
+        record_many(conn, entries)  # compiles (or finds) each statement
+    sa.event.listen(store_engine, "after_cursor_execute", note)
+    try:
+        with store_engine.begin() as conn:
+            record_many(conn, entries)
+    finally:
+        sa.event.remove(store_engine, "after_cursor_execute", note)
+    assert seen
+    assert all(hit == "CACHE_HIT" for hit in seen), seen
+    assert verify(store_engine).checked == 6

@@ -107,29 +107,38 @@ _TAKE_IDS = (
 )
 
 
-@functools.cache
-def _insert_events(count: int) -> sa.Insert:
-    """One multi-row INSERT for ``count`` events (its parameters ``<column>_<row>``).
+def _rows_sql(count: int) -> str:
+    """The multi-row INSERT of ``count`` events, its parameters named ``<column>_<row>``."""
+    names = [c.name for c in audit_events.c]
+    rows = ", ".join("(" + ", ".join(f":{n}_{row}" for n in names) + ")" for row in range(count))
+    return f"INSERT INTO audit_events ({', '.join(names)}) VALUES {rows}"
 
-    One statement where an executemany sent one per event (on PostgreSQL, a pipeline of
-    ``count`` statements), compiled once per count: a call writes three, an update two.
-    """
-    rows = [
-        {c.name: sa.bindparam(f"{c.name}_{row}", type_=c.type) for c in audit_events.c}
+
+def _typed(sql: str, count: int, *extra: sa.BindParameter[Any]) -> sa.TextClause:
+    binds = [
+        sa.bindparam(f"{c.name}_{row}", type_=c.type)
         for row in range(count)
+        for c in audit_events.c
     ]
-    return sa.insert(audit_events).values(rows)
+    return sa.text(sql).bindparams(*binds, *extra)
 
 
-_MOVE_HEAD = sa.update(audit_head).where(audit_head.c.k == 1)
+# SQLAlchemy does not cache a multi-row ``insert().values([...])`` ("no key"): it compiled it
+# again on every append, under the head row's lock (16 % of a worker's CPU at 240 calls/s).
+# A text statement with typed parameters is cached like any other, and keeps the bind
+# processing (UTC times, JSON) and, on PostgreSQL, the casts.
+@functools.cache
+def _insert_events(count: int) -> sa.TextClause:
+    """One multi-row INSERT for ``count`` events (a call writes three, an update two)."""
+    return _typed(_rows_sql(count), count)
 
 
 @functools.cache
-def _append_and_move(count: int) -> sa.Update:
+def _append_and_move(count: int) -> sa.TextClause:
     """PostgreSQL: the events' INSERT (a data-modifying CTE) and the head's move, one statement."""
-    return _MOVE_HEAD.values(last_hash=sa.bindparam("last_hash")).add_cte(
-        _insert_events(count).cte("appended")
-    )
+    move = "UPDATE audit_head SET last_hash = :last_hash WHERE k = 1"
+    sql = f"WITH appended AS ({_rows_sql(count)}) {move}"
+    return _typed(sql, count, sa.bindparam("last_hash", type_=audit_head.c.last_hash.type))
 
 
 def record_many(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> list[AuditEvent]:
@@ -170,7 +179,7 @@ def record_many(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> list[
         conn.execute(_append_and_move(len(events)), {**params, "last_hash": prev_hash})
     else:
         conn.execute(_insert_events(len(events)), params)
-        conn.execute(_MOVE_HEAD, {"last_hash": prev_hash})
+        conn.execute(sa.update(audit_head).where(audit_head.c.k == 1), {"last_hash": prev_hash})
     return [AuditEvent.model_validate(e) for e in events]
 
 
