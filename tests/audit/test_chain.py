@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from camroute.audit.chain import (
     GENESIS_HASH,
+    HASHED_FIELDS,
     canonical_json,
     event_hash,
     format_time,
+    hash_parts,
     walk_chain,
 )
 
@@ -153,3 +158,37 @@ def test_canonical_json_ignores_key_order() -> None:
 def test_canonical_json_refuses_nan() -> None:
     with pytest.raises(ValueError, match="Out of range"):
         canonical_json({"x": float("nan")})
+
+
+_TEXT = st.text(max_size=12)
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | _TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(
+    event_id=st.integers(min_value=1, max_value=2**62),
+    actor=_TEXT.filter(bool),
+    subject=st.none() | _TEXT,
+    details=st.none() | st.dictionaries(_TEXT, _JSON, max_size=4),
+)
+def test_hash_is_sha256_of_the_whole_canonical_json(
+    event_id: int, actor: str, subject: str | None, details: dict[str, Any] | None
+) -> None:
+    # The three parts PostgreSQL assembles must give the text the chain has always hashed:
+    # the canonical JSON of the fields and ``prev_hash`` together (stored chains stay valid).
+    event = {"id": event_id, "time": T0, "actor": actor, "role": "dispatcher"}
+    event |= {"action": "call_received", "subject": subject, "details": details}
+    prev = hashlib.sha256(actor.encode()).hexdigest()
+    whole = {name: event.get(name) for name in HASHED_FIELDS} | {"prev_hash": prev}
+    whole["time"] = format_time(T0)
+    expected = hashlib.sha256(canonical_json(whole).encode("utf-8")).hexdigest()
+    assert event_hash(event, prev) == expected
+    head, middle, tail = hash_parts(event)
+    assert f"{head}{event_id}{middle}{prev}{tail}" == canonical_json(whole)

@@ -11,9 +11,17 @@ from sqlalchemy.exc import DBAPIError
 
 from camroute.audit.chain import GENESIS_HASH, event_hash
 from camroute.audit.models import AuditQuery
-from camroute.audit.service import Action, query, record, verify
+from camroute.audit.service import (
+    Action,
+    append_at_commit,
+    query,
+    record,
+    record_many,
+    verify,
+)
 from camroute.audit.tables import audit_events
 from camroute.errors import InvalidInputError
+from camroute.store.txn import writing
 
 
 def _fill(engine: Engine, n: int) -> None:
@@ -343,3 +351,67 @@ def test_record_many_statements_are_compiled_once(store_engine: Engine) -> None:
     assert seen
     assert all(hit == "CACHE_HIT" for hit in seen), seen
     assert verify(store_engine).checked == 6
+
+
+def test_appends_at_commit_and_record_many_keep_one_linear_chain(store_engine: Engine) -> None:
+    # PostgreSQL numbers and hashes ``append_at_commit``'s events in ``audit_append``; they
+    # interleave with Python's appends and must give the same chain ``verify`` walks.
+    writers, each = 4, 12
+    errors: list[BaseException] = []
+    details = {"ratio": 0.1, "place": "Phường Bến Thành", "nested": [1, None, {"b": True}]}
+
+    def write(w: int) -> None:
+        try:
+            for i in range(each):
+                entry = {"actor": f"w{w}", "role": "integration", "action": "call_received"}
+                with writing(store_engine) as conn:
+                    if (w + i) % 2:
+                        append_at_commit(conn, [entry, {**entry, "details": {**details, "i": i}}])
+                    else:
+                        record_many(conn, [entry, {**entry, "subject": f"C-{i}"}])
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    result = verify(store_engine)
+    assert result.ok, result
+    assert result.checked == writers * each * 2
+    page = query(store_engine, AuditQuery(actor="w1", limit=100, order="asc"))
+    stored = [e.details for e in page.items if e.details is not None]
+    assert stored[0] == {**details, "i": stored[0]["i"]}  # the JSON as given, accents and all
+
+
+def test_append_at_commit_refuses_a_bad_entry_before_writing(store_engine: Engine) -> None:
+    good = {"actor": "cad", "role": "integration", "action": Action.call_received}
+
+    def write() -> None:
+        with writing(store_engine) as conn:
+            conn.execute(sa.select(1))
+            append_at_commit(conn, [good, {**good, "subject": "s" * 257}])
+
+    with pytest.raises(InvalidInputError, match="subject"):
+        write()
+    assert verify(store_engine).checked == 0
+
+
+def test_append_at_commit_events_commit_with_the_change(store_engine: Engine) -> None:
+    good = {"actor": "cad", "role": "integration", "action": Action.call_received}
+
+    def write() -> None:
+        with writing(store_engine) as conn:
+            append_at_commit(conn, [good])
+            raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        write()
+    assert verify(store_engine).checked == 0
+    with writing(store_engine) as conn:
+        append_at_commit(conn, [good, good])
+        append_at_commit(conn, [])
+    report = verify(store_engine)
+    assert (report.ok, report.checked, report.head_id) == (True, 2, 2)

@@ -3,10 +3,12 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
-from camroute.store.txn import writing
+from camroute.store.txn import at_commit, writing
 
 
 def test_writers_queue_on_sqlite_and_run_side_by_side_on_postgres(store_engine: Engine) -> None:
@@ -38,3 +40,59 @@ def test_writers_queue_on_sqlite_and_run_side_by_side_on_postgres(store_engine: 
         assert peak == 1
     else:
         assert peak > 1
+
+
+META = sa.table("camroute_meta", sa.column("key"), sa.column("value"))
+
+
+def _keys(engine: Engine, prefix: str) -> list[str]:
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(META.c.key).where(META.c.key.like(f"{prefix}%")))
+        return sorted(r.key for r in rows)
+
+
+def test_at_commit_statements_run_last_and_commit(store_engine: Engine) -> None:
+    final = sa.insert(META).values(key=sa.bindparam("k"), value="last")
+    with writing(store_engine) as conn:
+        at_commit(conn, final, {"k": "ac-final"})
+        conn.execute(sa.insert(META).values(key="ac-body", value="first"))
+        # Not yet run: it goes with the COMMIT, after everything the body does.
+        inside = conn.execute(sa.select(META.c.key).where(META.c.key == "ac-final")).first()
+        assert inside is None
+    assert _keys(store_engine, "ac-") == ["ac-body", "ac-final"]
+
+
+def test_a_failing_at_commit_statement_rolls_everything_back(store_engine: Engine) -> None:
+    with writing(store_engine) as conn:
+        conn.execute(sa.insert(META).values(key="dup-1", value="x"))
+    duplicate = sa.insert(META).values(key=sa.bindparam("k"), value="y")
+
+    def write() -> None:
+        with writing(store_engine) as conn:
+            conn.execute(sa.insert(META).values(key="dup-body", value="x"))
+            at_commit(conn, duplicate, {"k": "dup-1"})
+
+    with pytest.raises(IntegrityError):
+        write()
+    assert _keys(store_engine, "dup-") == ["dup-1"]  # the body's row went with it
+    # The pool hands out working connections afterwards (PostgreSQL dropped the failed one).
+    for n in range(3):
+        with writing(store_engine) as conn:
+            conn.execute(sa.insert(META).values(key=f"dup-after-{n}", value="z"))
+    assert _keys(store_engine, "dup-after-") == ["dup-after-0", "dup-after-1", "dup-after-2"]
+
+
+def test_at_commit_statements_do_not_run_when_the_body_fails(store_engine: Engine) -> None:
+    final = sa.insert(META).values(key="nf-final", value="x")
+
+    def write() -> None:
+        with writing(store_engine) as conn:
+            at_commit(conn, final, {})
+            raise RuntimeError("body failed")
+
+    with pytest.raises(RuntimeError, match="body"):
+        write()
+    assert _keys(store_engine, "nf-") == []
+    with writing(store_engine) as conn:  # the next transaction on that connection starts clean
+        conn.execute(sa.insert(META).values(key="nf-next", value="x"))
+    assert _keys(store_engine, "nf-") == ["nf-next"]

@@ -56,6 +56,45 @@ def canonical_json(value: Any) -> str:
     )
 
 
+def hash_parts(event: Mapping[str, Any]) -> tuple[str, str, str]:
+    """The event's hashed text around its two chain values: ``head + id + middle + prev + tail``.
+
+    The text is the canonical JSON of the hashed fields and ``prev_hash`` (keys sorted, so
+    ``id`` and ``prev_hash`` fall at fixed places). PostgreSQL appends with these three parts
+    and fills in the id and previous hash under the head row's lock (``audit_append``), so
+    the hash is the same whichever side computes it.
+
+    Examples
+    --------
+    >>> from datetime import UTC, datetime
+    >>> e = {"id": 9, "time": datetime(2026, 11, 22, tzinfo=UTC), "actor": "an",
+    ...      "role": "dispatcher", "action": "login_ok"}
+    >>> head, middle, tail = hash_parts(e)
+    >>> head
+    '{"action":"login_ok","actor":"an","details":null,"id":'
+    >>> middle
+    ',"incident_id":null,"prev_hash":"'
+    >>> tail
+    '","purpose":null,"role":"dispatcher","subject":null,"time":"2026-11-22T00:00:00.000000Z"}'
+    """
+    fields: dict[str, Any] = {name: event.get(name) for name in HASHED_FIELDS}
+    fields["time"] = format_time(event["time"])
+    fields["prev_hash"] = ""
+    parts, current = [], "{"
+    for name in sorted(fields):
+        member = f"{canonical_json(name)}:"
+        current += ("" if current == "{" else ",") + member
+        if name == "id":
+            parts.append(current)
+            current = ""
+        elif name == "prev_hash":
+            parts.append(current + '"')
+            current = '"'
+        else:
+            current += canonical_json(fields[name])
+    return parts[0], parts[1], current + "}"
+
+
 def event_hash(event: Mapping[str, Any], prev_hash: str) -> str:
     """SHA-256 (hex) of the event's hashed fields and ``prev_hash``.
 
@@ -68,10 +107,9 @@ def event_hash(event: Mapping[str, Any], prev_hash: str) -> str:
     >>> len(h), h == event_hash({**e, "actor": "bo"}, GENESIS_HASH)
     (64, False)
     """
-    fields = {name: event.get(name) for name in HASHED_FIELDS}
-    fields["time"] = format_time(event["time"])
-    fields["prev_hash"] = prev_hash
-    return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
+    head, middle, tail = hash_parts(event)
+    text = f"{head}{int(event['id'])}{middle}{prev_hash}{tail}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

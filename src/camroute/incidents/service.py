@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from camroute.areas.models import LocationReport
-from camroute.audit.service import Action, record, record_many
+from camroute.audit.service import Action, append_at_commit, record
 from camroute.auth.models import Principal
 from camroute.errors import ConflictError, NotFoundError
 from camroute.events.bus import EventBus
@@ -278,7 +278,7 @@ def _audit(
     *,
     created: bool,
 ) -> None:
-    """The call's audit events: last in its transaction, as they lock the chain's head row."""
+    """The call's audit events, appended with the COMMIT (they lock the chain's head row)."""
     fmt = located.location.format
     received = _call_event(call, actor, incident_id, format=fmt, update=not created)
     events = [received, _route_event(actor, incident_id, located)]
@@ -292,7 +292,7 @@ def _audit(
             "details": {"hotline": call.hotline, "ward_code": located.ward_code},
         }
         events.insert(1, opened)
-    record_many(conn, events)
+    append_at_commit(conn, events)
 
 
 def _check_hotline(row: RowMapping, call: CallCreate) -> None:
@@ -336,7 +336,7 @@ def _update(conn: Connection, call: CallCreate, values: dict[str, Any]) -> RowMa
 
 def _repeat(engine: Engine, call: CallCreate, row: RowMapping, actor: Principal) -> None:
     with writing(engine) as conn:
-        record_many(conn, [_call_event(call, actor, row["id"], repeat=True)])
+        append_at_commit(conn, [_call_event(call, actor, row["id"], repeat=True)])
 
 
 # What deciding between a new incident, an update and a repeat needs (not the stored JSON).
