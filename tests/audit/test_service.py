@@ -415,3 +415,10 @@ def test_append_at_commit_events_commit_with_the_change(store_engine: Engine) ->
         append_at_commit(conn, [])
     report = verify(store_engine)
     assert (report.ok, report.checked, report.head_id) == (True, 2, 2)
+
+
+def test_append_at_commit_refuses_a_transaction_writing_did_not_open(store_engine: Engine) -> None:
+    good = {"actor": "cad", "role": "integration", "action": Action.call_received}
+    with store_engine.begin() as conn, pytest.raises(RuntimeError, match="writing"):
+        append_at_commit(conn, [good])
+    assert verify(store_engine).checked == 0

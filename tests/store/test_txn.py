@@ -96,3 +96,11 @@ def test_at_commit_statements_do_not_run_when_the_body_fails(store_engine: Engin
     with writing(store_engine) as conn:  # the next transaction on that connection starts clean
         conn.execute(sa.insert(META).values(key="nf-next", value="x"))
     assert _keys(store_engine, "nf-") == ["nf-next"]
+
+
+def test_at_commit_refuses_a_transaction_writing_did_not_open(store_engine: Engine) -> None:
+    # engine.begin() commits on its own: a deferred statement would silently never run.
+    final = sa.insert(META).values(key="eb-final", value="x")
+    with store_engine.begin() as conn, pytest.raises(RuntimeError, match="writing"):
+        at_commit(conn, final, {})
+    assert _keys(store_engine, "eb-") == []

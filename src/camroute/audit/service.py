@@ -25,7 +25,7 @@ from camroute.audit.chain import ChainReport, canonical_json, event_hash, hash_p
 from camroute.audit.models import Action, AuditEvent, AuditPage, AuditQuery, VerifyRead
 from camroute.audit.tables import audit_events, audit_head
 from camroute.errors import InvalidInputError
-from camroute.store.txn import at_commit
+from camroute.store.txn import at_commit, require_writing
 
 __all__ = ["Action", "AuditEvent", "append_at_commit", "query", "record", "record_many", "verify"]
 
@@ -203,6 +203,7 @@ def append_at_commit(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> 
     here, before anything is sent. On SQLite, whose write lock the transaction holds from its
     first statement anyway, they are appended at once by :func:`record_many`.
     """
+    require_writing(conn)  # on both stores, so a misuse shows in SQLite's tests too
     if conn.dialect.name != "postgresql":
         record_many(conn, entries)
         return

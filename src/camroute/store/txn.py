@@ -39,11 +39,22 @@ def at_commit(conn: Connection, statement: Executable, params: dict[str, Any]) -
     On PostgreSQL both go in one round trip. Its result is not read; an error in it rolls the
     whole transaction back and is raised from :func:`writing`.
     """
-    conn.info.setdefault(_AT_COMMIT, []).append((statement, params))
+    require_writing(conn)
+    conn.info[_AT_COMMIT].append((statement, params))
+
+
+def require_writing(conn: Connection) -> None:
+    """Refuse a transaction that :func:`writing` did not open.
+
+    ``engine.begin()`` commits by itself, without the statements deferred to its commit: they
+    would be lost.
+    """
+    if _AT_COMMIT not in conn.info:
+        raise RuntimeError("at_commit needs a transaction opened by store.txn.writing")
 
 
 def _commit(conn: Connection) -> None:
-    finals: list[tuple[Executable, dict[str, Any]]] = conn.info.pop(_AT_COMMIT, [])
+    finals: list[tuple[Executable, dict[str, Any]]] = conn.info.pop(_AT_COMMIT)
     if not finals or conn.dialect.name != "postgresql":
         for statement, params in finals:
             conn.execute(statement, params)
@@ -69,6 +80,7 @@ def writing(engine: Engine) -> Iterator[Connection]:
     serial = _lock_for(engine) if engine.dialect.name == "sqlite" else nullcontext()
     with serial, engine.connect() as conn:
         conn.begin()
+        conn.info[_AT_COMMIT] = []
         try:
             yield conn
         except BaseException:
