@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from camroute.store.txn import at_commit, writing
+from camroute.store.txn import at_commit, reading, writing
 
 
 def test_writers_queue_on_sqlite_and_run_side_by_side_on_postgres(store_engine: Engine) -> None:
@@ -104,3 +104,24 @@ def test_at_commit_refuses_a_transaction_writing_did_not_open(store_engine: Engi
     with store_engine.begin() as conn, pytest.raises(RuntimeError, match="writing"):
         at_commit(conn, final, {})
     assert _keys(store_engine, "eb-") == []
+
+
+def test_reading_skips_the_transaction_on_postgres_and_returns_a_transactional_connection(
+    store_engine: Engine,
+) -> None:
+    with reading(store_engine) as conn:
+        assert conn.execute(sa.select(1)).scalar_one() == 1
+        driver = conn.connection.driver_connection
+        if store_engine.dialect.name == "postgresql":
+            assert driver is not None
+            assert driver.autocommit is True  # no BEGIN / ROLLBACK round trips
+    # The pooled connection is transactional again: a failed write leaves nothing behind.
+
+    def write() -> None:
+        with writing(store_engine) as conn:
+            conn.execute(sa.insert(META).values(key="rd-1", value="x"))
+            raise RuntimeError("write failed")
+
+    with pytest.raises(RuntimeError):
+        write()
+    assert _keys(store_engine, "rd-") == []

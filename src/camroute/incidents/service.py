@@ -39,7 +39,7 @@ from camroute.incidents.models import (
 from camroute.incidents.tables import incident_locations, incidents
 from camroute.routing.models import RouteResult
 from camroute.store.meta import stored_secret
-from camroute.store.txn import writing
+from camroute.store.txn import reading, writing
 
 i = incidents.c
 FINGERPRINT_KEY = "incident_fingerprint_key"
@@ -346,10 +346,7 @@ _KNOWN = sa.select(i.id, i.hotline, i.status, i.fingerprint).where(
 
 
 def _known(engine: Engine, call: CallCreate) -> RowMapping | None:
-    with engine.connect() as conn:
-        if engine.dialect.name == "postgresql":
-            # One statement, no transaction: no BEGIN and ROLLBACK round trips.
-            conn.execution_options(isolation_level="AUTOCOMMIT")
+    with reading(engine) as conn:
         return conn.execute(_KNOWN, {"b_call_id": call.call_id}).mappings().first()
 
 

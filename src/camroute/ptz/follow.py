@@ -34,7 +34,7 @@ from camroute.ptz.service import (
     now_utc,
 )
 from camroute.ptz.views import incident_target, live_ticket
-from camroute.store.txn import writing
+from camroute.store.txn import reading, writing
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def set_follow(
 
 def follow_incident(ctx: PtzContext, incident_id: str, *, key: str) -> list[AimResult]:
     """Re-aim every following ticket's camera of ``incident_id`` at its new location."""
-    with ctx.engine.connect() as conn:
+    with reading(ctx.engine) as conn:  # every replica asks, on every location update
         ticket_ids = store.following(conn, incident_id)
     done: list[AimResult] = []
     for ticket_id in ticket_ids:

@@ -88,3 +88,17 @@ def writing(engine: Engine) -> Iterator[Connection]:
             conn.rollback()
             raise
         _commit(conn)
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection for one read statement: on PostgreSQL in autocommit.
+
+    A plain checkout opens a transaction with its first statement and rolls it back on
+    return: a ``BEGIN`` and a ``ROLLBACK`` round trip around a single ``SELECT``, on paths
+    that run on every call (the known-call check) or every location update (aim-follow).
+    """
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+        yield conn
