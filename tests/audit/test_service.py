@@ -422,3 +422,24 @@ def test_append_at_commit_refuses_a_transaction_writing_did_not_open(store_engin
     with store_engine.begin() as conn, pytest.raises(RuntimeError, match="writing"):
         append_at_commit(conn, [good])
     assert verify(store_engine).checked == 0
+
+
+def test_details_refuse_integers_the_store_would_read_back_as_floats(store_engine: Engine) -> None:
+    # orjson reads an integer wider than 64 bits back as a float: stored, the event would fail
+    # its own hash and verify would report tampering. Refused before anything is written.
+    entry = {"actor": "cad", "role": "integration", "action": Action.call_received}
+    widest = {"low": -(2**63), "high": 2**64 - 1, "text": "Thủ Đức"}
+
+    def append(details: dict[str, Any]) -> None:
+        with writing(store_engine) as conn:
+            append_at_commit(conn, [{**entry, "details": details}])
+
+    with pytest.raises(InvalidInputError, match="64 bits"):
+        append({"big": 2**70})
+    with pytest.raises(InvalidInputError, match="64 bits"), store_engine.begin() as conn:
+        record(conn, **entry, details={"nested": [-(2**63) - 1]})
+    append(widest)
+    report = verify(store_engine)
+    assert (report.ok, report.checked) == (True, 1)
+    (stored,) = query(store_engine, AuditQuery(actor="cad")).items
+    assert stored.details == widest

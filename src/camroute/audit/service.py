@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
@@ -25,6 +24,7 @@ from camroute.audit.chain import ChainReport, canonical_json, event_hash, hash_p
 from camroute.audit.models import Action, AuditEvent, AuditPage, AuditQuery, VerifyRead
 from camroute.audit.tables import audit_events, audit_head
 from camroute.errors import InvalidInputError
+from camroute.store.engine import json_text
 from camroute.store.txn import at_commit, require_writing
 
 __all__ = ["Action", "AuditEvent", "append_at_commit", "query", "record", "record_many", "verify"]
@@ -52,8 +52,19 @@ def _normalise_details(details: Mapping[str, Any] | None) -> dict[str, Any] | No
         text = json.dumps(dict(details), default=_json_default, allow_nan=False)
     except ValueError as exc:
         raise InvalidInputError(f"audit details are not JSON: {exc}", field="details") from exc
-    loaded: dict[str, Any] = json.loads(text)
+    loaded: dict[str, Any] = json.loads(text, parse_int=_int64)
     return loaded
+
+
+def _int64(text: str) -> int:
+    # The store reads JSON back with orjson, which turns a wider integer into a float: the
+    # event would no longer match its hash, and verify would report a tampering.
+    value = int(text)
+    if not -(2**63) <= value < 2**64:
+        raise InvalidInputError(
+            f"audit details hold the integer {text}, wider than 64 bits", field="details"
+        )
+    return value
 
 
 def _checked_fields(**fields: str | None) -> dict[str, str | None]:
@@ -216,8 +227,7 @@ def append_at_commit(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> 
         head, middle, tail = hash_parts({"time": now, **fields, "details": details})
         parts = {"head": head, "middle": middle, "tail": tail, "time": now.isoformat()}
         events.append({**parts, **fields, "details": details})
-    params = {"events": orjson.dumps(events).decode()}
-    at_commit(conn, _APPEND, params)
+    at_commit(conn, _APPEND, {"events": json_text(events)})  # orjson, stdlib for huge ints
 
 
 def _where(q: AuditQuery) -> list[sa.ColumnElement[bool]]:
