@@ -6,7 +6,7 @@ import time
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from camroute.store.txn import at_commit, reading, writing
 
@@ -125,3 +125,29 @@ def test_reading_skips_the_transaction_on_postgres_and_returns_a_transactional_c
     with pytest.raises(RuntimeError):
         write()
     assert _keys(store_engine, "rd-") == []
+
+
+@pytest.mark.postgres
+def test_a_connection_lost_before_the_pipelined_commit_writes_nothing(pg_database: str) -> None:
+    from camroute.store import make_engine, migrate
+
+    engine, other = make_engine(pg_database, pool_size=1, max_overflow=0), make_engine(pg_database)
+    migrate(engine)
+
+    def write() -> None:
+        with writing(engine) as conn:
+            pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+            conn.execute(sa.insert(META).values(key="lost-body", value="x"))
+            at_commit(conn, sa.insert(META).values(key="lost-final", value="y"), {})
+            with other.begin() as admin:  # the server ends the session (restart, failover)
+                admin.execute(sa.text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+
+    try:
+        with pytest.raises(OperationalError):
+            write()
+        with writing(engine) as conn:  # the one pooled connection was replaced
+            conn.execute(sa.insert(META).values(key="lost-after", value="z"))
+        assert _keys(engine, "lost-") == ["lost-after"]
+    finally:
+        engine.dispose()
+        other.dispose()
