@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -37,6 +38,24 @@ def _fill(engine: Engine, n: int) -> None:
                 purpose="caller reports smoke",
                 details={"i": i, "ratio": 0.1 * i, "when": datetime(2026, 11, 22, tzinfo=UTC)},
             )
+
+
+def _in_threads(write: Callable[[int], None], writers: int) -> list[BaseException]:
+    """Run ``write(w)`` for each writer at once; what they raised."""
+    errors: list[BaseException] = []
+
+    def run(w: int) -> None:
+        try:
+            write(w)
+        except BaseException as exc:  # pragma: no cover - returned to the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
 
 
 def _unguard(engine: Engine) -> None:
@@ -181,30 +200,21 @@ def test_forged_appended_event_is_caught_by_the_head(store_engine: Engine) -> No
 
 def test_concurrent_writers_keep_one_linear_chain(store_engine: Engine) -> None:
     writers, each = 6, 15
-    errors: list[BaseException] = []
 
     def write(w: int) -> None:
-        try:
-            for i in range(each):
-                with store_engine.begin() as conn:
-                    # A read first: the append must still serialise correctly.
-                    conn.execute(sa.select(sa.func.count()).select_from(audit_events))
-                    record(
-                        conn,
-                        actor=f"w{w}",
-                        role="integration",
-                        action="call_received",
-                        details={"i": i},
-                    )
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
+        for i in range(each):
+            with store_engine.begin() as conn:
+                # A read first: the append must still serialise correctly.
+                conn.execute(sa.select(sa.func.count()).select_from(audit_events))
+                record(
+                    conn,
+                    actor=f"w{w}",
+                    role="integration",
+                    action="call_received",
+                    details={"i": i},
+                )
 
-    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    assert _in_threads(write, writers) == []
     result = verify(store_engine)
     assert result.ok, result
     assert result.checked == writers * each
@@ -357,27 +367,18 @@ def test_appends_at_commit_and_record_many_keep_one_linear_chain(store_engine: E
     # PostgreSQL numbers and hashes ``append_at_commit``'s events in ``audit_append``; they
     # interleave with Python's appends and must give the same chain ``verify`` walks.
     writers, each = 4, 12
-    errors: list[BaseException] = []
     details = {"ratio": 0.1, "place": "Phường Bến Thành", "nested": [1, None, {"b": True}]}
 
     def write(w: int) -> None:
-        try:
-            for i in range(each):
-                entry = {"actor": f"w{w}", "role": "integration", "action": "call_received"}
-                with writing(store_engine) as conn:
-                    if (w + i) % 2:
-                        append_at_commit(conn, [entry, {**entry, "details": {**details, "i": i}}])
-                    else:
-                        record_many(conn, [entry, {**entry, "subject": f"C-{i}"}])
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
+        for i in range(each):
+            entry = {"actor": f"w{w}", "role": "integration", "action": "call_received"}
+            with writing(store_engine) as conn:
+                if (w + i) % 2:
+                    append_at_commit(conn, [entry, {**entry, "details": {**details, "i": i}}])
+                else:
+                    record_many(conn, [entry, {**entry, "subject": f"C-{i}"}])
 
-    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    assert _in_threads(write, writers) == []
     result = verify(store_engine)
     assert result.ok, result
     assert result.checked == writers * each * 2
