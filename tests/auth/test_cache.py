@@ -5,17 +5,20 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from tests.auth.conftest import fast_settings
 
 from camroute.app import create_app
-from camroute.auth import service
-from camroute.auth.cache import CredentialCache
+from camroute.auth import deps, service
+from camroute.auth.cache import CredentialCache, StoreGeneration, sqlite_file
 from camroute.auth.models import Principal, Role
+from camroute.store import make_engine
 
 ADMIN = {"actor": "cli:root", "actor_role": "cli"}
 ALICE = Principal(name="alice", role=Role.integration, kind="apikey")
@@ -104,30 +107,94 @@ def test_disabled_user_token_stops_at_once_in_the_other_app(
     assert b.get(PROBE, headers=headers).status_code == 401
 
 
-@pytest.mark.postgres
-def test_key_disabled_by_another_process_stops_in_a_running_app(pg_database: str) -> None:
-    """The CLI in its own process: only its NOTIFY can reach the app's cache."""
-    with TestClient(create_app(fast_settings(pg_database))) as client:
+def _disable_by_hand(store_url: str, name: str) -> None:
+    """An administrator's SQL, in a connection of its own: no camroute code runs."""
+    engine = make_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text("UPDATE api_keys SET disabled = true WHERE name = :n"), {"n": name}
+            )
+    finally:
+        engine.dispose()
+
+
+def _disable_by_cli(store_url: str, name: str) -> None:
+    cli = [sys.executable, "-c", "from camroute.cli import main; main()"]
+    cmd = [*cli, "apikeys", "disable", name, "--db", store_url]
+    subprocess.run(cmd, check=True, capture_output=True)
+
+
+@pytest.mark.parametrize("disable", [_disable_by_cli, _disable_by_hand], ids=["cli", "sql"])
+def test_key_disabled_outside_the_app_stops_in_a_running_app(
+    store_url: str, disable: Callable[[str, str], None]
+) -> None:
+    """Only the tables' triggers can tell the app: NOTIFY on PostgreSQL, a count on SQLite."""
+    with TestClient(create_app(fast_settings(store_url))) as client:
         headers = _key(client, "cad")
         assert client.get(PROBE, headers=headers).status_code == 200
         cache = client.app.state.credentials  # type: ignore[attr-defined]
         digest = service.key_digest(headers["X-API-Key"])
         assert cache.get("key:" + digest) is not None  # really served from the cache
-        cli = [sys.executable, "-c", "from camroute.cli import main; main()"]
-        cmd = [*cli, "apikeys", "disable", "cad", "--db", pg_database]
-        subprocess.run(cmd, check=True, capture_output=True)
+        disable(store_url, "cad")
         done = time.monotonic()
         while client.get(PROBE, headers=headers).status_code == 200:
             assert time.monotonic() - done < 1.0, "the revoked key still worked after 1 s"
+            assert store_url.startswith("postgresql"), "SQLite must refuse the next request"
             time.sleep(0.005)
         assert cache.get("key:" + digest) is None
 
 
-def test_nothing_is_cached_on_sqlite(store_url: str) -> None:
+def test_sqlite_cache_is_used_without_a_lookup(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if not store_url.startswith("sqlite"):
-        pytest.skip("SQLite has no cross-process notice, so it must not cache")
+        pytest.skip("the SQLite change count")
     with TestClient(create_app(fast_settings(store_url))) as client:
         headers = _key(client, "cad")
-        assert client.get(PROBE, headers=headers).status_code == 200
-        digest = service.key_digest(headers["X-API-Key"])
-        assert client.app.state.credentials.get("key:" + digest) is None  # type: ignore[attr-defined]
+        lookups: list[str] = []
+        real = deps.principal_from_api_key
+        monkeypatch.setattr(
+            deps, "principal_from_api_key", lambda *a: lookups.append("x") or real(*a)
+        )
+        for _ in range(3):
+            assert client.get(PROBE, headers=headers).status_code == 200
+        assert lookups == ["x"]
+
+
+def test_unreadable_change_count_means_no_cache(tmp_path: Path) -> None:
+    count = StoreGeneration(str(tmp_path / "empty.db"))  # no auth_generation table
+    assert count() is None
+    cache = CredentialCache(ttl_s=60.0)
+    cache.probe = count
+    cache.put("k", ALICE, generation=cache.generation)
+    assert cache.get("k") is None
+    assert cache.live is False
+    count.close()
+
+
+def test_a_moved_change_count_empties_the_cache() -> None:
+    counts = iter([7, 7, 7, 8, 8])
+    cache = CredentialCache(ttl_s=60.0)
+    cache.probe = lambda: next(counts)
+    assert cache.get("k") is None  # first read: live from now on
+    cache.put("k", ALICE, generation=cache.generation)
+    assert cache.get("k") == ALICE
+    assert cache.get("k") == ALICE
+    assert cache.get("k") is None  # 7 -> 8: a change somewhere
+    assert cache.get("k") is None  # and it stays forgotten
+
+
+@pytest.mark.parametrize(
+    ("url", "file"),
+    [
+        ("sqlite:////var/lib/camroute/camroute.db", "/var/lib/camroute/camroute.db"),
+        ("sqlite:///camroute.db", "camroute.db"),
+        ("sqlite://", None),
+        ("sqlite:///:memory:", None),
+        ("sqlite:///file:camroute.db?uri=true", None),
+        ("postgresql+psycopg://u@h/db", None),
+    ],
+)
+def test_sqlite_file_only_for_a_file_store(url: str, file: str | None) -> None:
+    assert sqlite_file(sa.create_engine(url)) == file

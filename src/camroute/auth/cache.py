@@ -1,33 +1,38 @@
 """Credential checks without a store round trip per request, revoked in every process at once.
 
-Every request looked up its API key (or its token's user) in the store: on PostgreSQL a pool
-checkout, a ping, the query and a rollback, and a thread-pool hop. ``CredentialCache`` keeps
-the principals it found, per process, and forgets all of them whenever any credential changes:
+Every request looked up its API key (or its token's user) in the store: a pool checkout, the
+query, and a thread-pool hop. ``CredentialCache`` keeps the principals it found, per process,
+and forgets all of them whenever any credential changes. The tables' triggers (migration
+``auth_0002``) announce every change to users and API keys, made by the API, by the CLI in
+another process or by hand in SQL:
 
-- every change to a user or an API key (``camroute.auth.store``) sends ``NOTIFY`` on
-  :data:`CHANNEL` in its own transaction, so PostgreSQL delivers it when the change commits;
-  the process that made it empties its own caches right after the commit (:func:`changed_here`);
-- one listener thread per process (:class:`CredentialWatch`) bumps the cache's generation on
-  each notice. An entry is used only under the generation it was looked up in, so a lookup
-  that raced a revocation is never kept;
-- while the listener is not connected (starting, or its connection lost) nothing is cached,
-  and an entry is used for at most ``ttl_s`` (a change made by hand in SQL, without NOTIFY).
+- PostgreSQL: the trigger sends ``NOTIFY`` on :data:`CHANNEL`, delivered when the change
+  commits. One listener thread per process (:class:`CredentialWatch`) empties the cache on
+  each notice; while it is not connected (starting, or its connection lost) nothing is cached;
+- SQLite has no notices: the trigger counts changes in the one-row table ``auth_generation``,
+  and the cache reads that count (:class:`StoreGeneration`, a few microseconds on a connection
+  of its own) before each use, emptying itself when it moved;
+- an entry is used only under the generation it was looked up in, so a lookup that raced a
+  revocation is never kept, and for at most ``ttl_s``.
 
-A revoked key therefore stops working in every worker as soon as the notice arrives (the
-NOTIFY round trip, well under a millisecond on one host). On SQLite there is no cross-process
-notice (the CLI may change a key while the server runs), so nothing is cached there.
+The process that made a change also empties its own caches right after the commit
+(:func:`changed_here`). A revoked key therefore stops working in every worker as soon as the
+notice arrives (the NOTIFY round trip, well under a millisecond on one host), or at the next
+request on SQLite.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Engine
 
 from camroute.auth.models import Principal
 
@@ -48,12 +53,6 @@ def changed_here() -> None:
         cache.changed()
 
 
-def announce_change(conn: Connection) -> None:
-    """Tell every process's cache, when ``conn``'s transaction commits, that credentials changed."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
-
-
 class CredentialCache:
     """Principals by credential (an API-key digest or a token), valid for one generation."""
 
@@ -61,6 +60,9 @@ class CredentialCache:
         self.ttl_s = ttl_s
         self.max_entries = max_entries
         self.live = False  # True only while a watch delivers every change
+        # SQLite: the store's change count, read before each use (None: unreadable now).
+        self.probe: Callable[[], int | None] | None = None
+        self._seen: int | None = None
         self._generation = 0
         self._entries: dict[str, tuple[int, float, Principal]] = {}
         self._lock = threading.Lock()
@@ -73,6 +75,8 @@ class CredentialCache:
 
     def get(self, credential: str) -> Principal | None:
         """The cached principal, or None (not cached, a change since, too old, or not live)."""
+        if self.probe is not None:
+            self._check_store(self.probe)
         entry = self._entries.get(credential)
         if entry is None or not self.live:
             return None
@@ -92,6 +96,16 @@ class CredentialCache:
                 self._entries.clear()  # a flood of distinct credentials: start again
             self._entries[credential] = (generation, time.monotonic(), principal)
 
+    def _check_store(self, probe: Callable[[], int | None]) -> None:
+        seen = probe()
+        if seen is None:  # cannot tell whether something changed: trust nothing
+            self.live = False
+            return
+        if seen != self._seen:
+            self._seen = seen
+            self.changed()
+        self.live = True
+
     def changed(self) -> None:
         """Some credential changed (or changes may have been missed): forget everything."""
         with self._lock:
@@ -99,18 +113,70 @@ class CredentialCache:
             self._entries.clear()
 
 
+class StoreGeneration:
+    """SQLite's count of credential changes (``auth_generation``), read on its own connection.
+
+    The cache reads it on the event loop before each use, so the read must never wait: the
+    connection has no busy timeout, and a read that fails says "unknown" (None), which makes
+    the cache look credentials up in the store as if it were not there.
+    """
+
+    def __init__(self, path: str) -> None:
+        self._conn = sqlite3.connect(path, timeout=0, check_same_thread=False)
+        self._lock = threading.Lock()
+
+    def __call__(self) -> int | None:
+        """The count now, or None when it cannot be read."""
+        try:
+            with self._lock:
+                row = self._conn.execute("SELECT generation FROM auth_generation").fetchone()
+        except sqlite3.Error as exc:
+            log.debug("credential change count unreadable (%s): not caching", exc)
+            return None
+        return None if row is None else int(row[0])
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._conn.close()
+
+
+def sqlite_file(engine: Engine) -> str | None:
+    """The file of a SQLite store, or None (in memory, or not SQLite).
+
+    Another connection to an in-memory database would see a different, empty one.
+    """
+    url = engine.url
+    if engine.dialect.name != "sqlite" or url.query.get("uri"):
+        return None
+    if url.database in (None, "", ":memory:") or url.database.startswith("file:"):
+        return None
+    return url.database
+
+
 class CredentialWatch:
-    """``LISTEN`` on :data:`CHANNEL` in a thread; every notice empties the cache."""
+    """Keeps ``cache`` told of credential changes.
+
+    PostgreSQL: ``LISTEN`` on :data:`CHANNEL` in a thread. SQLite: :class:`StoreGeneration`.
+    """
 
     def __init__(self, engine: Engine, cache: CredentialCache) -> None:
         self.engine = engine
         self.cache = cache
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._count: StoreGeneration | None = None
 
     def start(self, *, timeout_s: float = 10.0) -> None:
-        """Start listening (PostgreSQL only); returns once ``LISTEN`` is in place."""
-        if self.engine.dialect.name != "postgresql" or self.cache.ttl_s <= 0:
+        """Start watching; on PostgreSQL returns once ``LISTEN`` is in place."""
+        if self.cache.ttl_s <= 0:
+            return
+        path = sqlite_file(self.engine)
+        if path is not None:
+            self._count = StoreGeneration(path)
+            self.cache.probe = self._count
+            return
+        if self.engine.dialect.name != "postgresql":
             return
         ready = threading.Event()
         self._stop.clear()
@@ -122,9 +188,13 @@ class CredentialWatch:
             log.warning("credential watch did not start within %.1f s: not caching", timeout_s)
 
     def stop(self) -> None:
-        """Stop the thread; the cache is no longer used."""
+        """Stop watching; the cache is no longer used."""
         self._stop.set()
+        self.cache.probe = None
         self.cache.live = False
+        if self._count is not None:
+            self._count.close()
+            self._count = None
         if self._thread is not None:
             self._thread.join(timeout=5.0)
             self._thread = None

@@ -1,4 +1,8 @@
-"""SQL for users and API keys (SQLAlchemy Core, inside the caller's connection)."""
+"""SQL for users and API keys (SQLAlchemy Core, inside the caller's connection).
+
+Every change is announced to the credential caches by the tables' triggers (migration
+``auth_0002``), so a change made here, by the CLI or by hand in SQL is seen alike.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection, RowMapping
 
-from camroute.auth.cache import announce_change
 from camroute.auth.tables import api_keys, users
 
 
@@ -41,7 +44,6 @@ def all_users(conn: Connection) -> list[RowMapping]:
 def update_user(conn: Connection, name: str, **values: Any) -> bool:
     """Set columns of user ``name``; False when there is no such user."""
     result = conn.execute(sa.update(users).where(users.c.name == name).values(**values))
-    announce_change(conn)  # cached credentials of every process are dropped at commit
     return result.rowcount == 1
 
 
@@ -49,7 +51,6 @@ def bump_session_epoch(conn: Connection, name: str) -> None:
     """End every session of user ``name`` (tokens carry the epoch they were issued in)."""
     stmt = sa.update(users).where(users.c.name == name)
     conn.execute(stmt.values(session_epoch=users.c.session_epoch + 1))
-    announce_change(conn)
 
 
 def insert_api_key(
@@ -93,5 +94,4 @@ def all_api_keys(conn: Connection) -> list[RowMapping]:
 def update_api_key(conn: Connection, name: str, **values: Any) -> bool:
     """Set columns of API key ``name``; False when there is no such key."""
     result = conn.execute(sa.update(api_keys).where(api_keys.c.name == name).values(**values))
-    announce_change(conn)
     return result.rowcount == 1
