@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
 
@@ -34,3 +35,47 @@ def test_0002_keeps_every_row_and_drops_the_unkeyed_fingerprints(store_url: str)
     engine.dispose()
     assert kept == [(106.7, None)]
     assert history == [(None,)]  # a rebuilt incidents table would have cascaded it away
+
+
+@pytest.mark.postgres
+def test_0003_compresses_a_calls_large_json_with_lz4(pg_database: str) -> None:
+    engine = make_engine(pg_database)
+    migrate(engine)
+    region = {"type": "Polygon", "coordinates": [[[106.7 + i * 1e-6, 10.77] for i in range(400)]]}
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(incidents).values(
+                id="lz4-1",
+                call_id="lz4-c-1",
+                hotline="113",
+                status="new",
+                created_at=sa.func.now(),
+                updated_at=sa.func.now(),
+                location_count=1,
+                location=region,
+                cameras={"ranking": [region]},
+            )
+        )
+    methods = sa.text(
+        "SELECT pg_column_compression(location), pg_column_compression(cameras) FROM incidents"
+        " WHERE id = 'lz4-1'"
+    )
+    with engine.connect() as conn:
+        assert conn.execute(methods).one() == ("lz4", "lz4")
+        read_back = conn.execute(
+            sa.select(incidents.c.location).where(incidents.c.id == "lz4-1")
+        ).scalar_one()
+    assert read_back == region
+    command.downgrade(alembic_config(engine), "incidents_0002")
+    with engine.connect() as conn:
+        declared = conn.execute(
+            sa.text(
+                "SELECT attcompression FROM pg_attribute"
+                " WHERE attrelid = 'incidents'::regclass AND attname = 'location'"
+            )
+        ).scalar_one()
+        conn.execute(sa.text("DELETE FROM incidents WHERE id = 'lz4-1'"))
+        conn.commit()
+    migrate(engine)
+    engine.dispose()
+    assert declared == ""  # the server's default again
