@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import orjson
 import pytest
 import shapely
 from pyproj import Geod
 
+from camroute import geo
 from camroute.location import LocationParseError, regions
 
 GEOD = Geod(ellps="WGS84")
@@ -105,3 +107,22 @@ def test_duplicate_warnings_are_collapsed() -> None:
         regions.circle_region(lon=1.0, lat=2.0, radius_m=5.0), fmt="json", extras=extras
     )
     assert loc.warnings == ["a", "b"]
+
+
+@pytest.mark.parametrize("lat", [-66.5, -33.9, 0.0, 10.77, 21.03, 60.17])
+@pytest.mark.parametrize("radius_m", [0.5, 12.3456, 35.0, 999.9995, 25_000.0, 100_000.0])
+def test_circle_uncertainty_is_the_measured_farthest_vertex(lat: float, radius_m: float) -> None:
+    """A circle takes its radius as its size unmeasured; measuring must agree to the mm."""
+    region = regions.circle_region(lon=106.7, lat=lat, radius_m=radius_m)
+    measured = geo.max_distance_m(lon=106.7, lat=lat, geom=region.geometry)
+    assert region.uncertainty_m == round(measured, 3)
+
+
+def test_polygon_geojson_matches_geos_with_holes() -> None:
+    shell = shapely.Polygon([(106.70, 10.77), (106.71, 10.77), (106.71, 10.78), (106.70, 10.77)])
+    holed = shapely.Polygon(
+        shell.exterior.coords,
+        [[(106.708, 10.771), (106.709, 10.771), (106.709, 10.772), (106.708, 10.771)]],
+    )
+    for geometry in (shell, holed, shapely.Point(106.7, 10.77)):
+        assert regions._geojson(geometry) == orjson.loads(shapely.to_geojson(geometry))
