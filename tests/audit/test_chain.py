@@ -192,3 +192,38 @@ def test_hash_is_sha256_of_the_whole_canonical_json(
     assert event_hash(event, prev) == expected
     head, middle, tail = hash_parts(event)
     assert f"{head}{event_id}{middle}{prev}{tail}" == canonical_json(whole)
+
+
+def test_hashes_of_stored_chains_do_not_change() -> None:
+    """Hashes computed by the first release (one dumps per member): stored chains must verify."""
+    event = {
+        "id": 41,
+        "time": datetime(2026, 12, 5, 7, 30, 1, 123456, tzinfo=UTC),
+        "actor": "cad:hcm-115",
+        "role": "integration",
+        "action": "call.received",
+        "subject": "incident:7f3c",
+        "incident_id": "7f3c",
+        "purpose": None,
+        "details": {
+            "hotline": "115",
+            "ward": "Bến Thành",
+            "uncertainty_m": 35.0,
+            "cameras": ["HCM-1", "HCM-2"],
+            "nested": {"b": [1, 2.5, None], "a": 'x"y'},
+        },
+    }
+    assert event_hash(event, GENESIS_HASH) == (
+        "e81cb8715e40268fc44b816020f062278a1ba781524a2bbd4555a4c299da899f"
+    )
+    assert event_hash({**event, "details": None}, "a" * 64) == (
+        "0111e4f99873048ddec6a9b334031a1eaf19913600dc5c9fa38815191f8c4f66"
+    )
+
+
+def test_a_member_holding_a_stand_in_is_refused() -> None:
+    from camroute.audit import chain
+
+    event = {"id": 1, "time": datetime(2026, 12, 5, tzinfo=UTC), "subject": chain._PREV_MARK}
+    with pytest.raises(RuntimeError, match="stand-in"):
+        chain.hash_parts(event)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -79,20 +80,24 @@ def hash_parts(event: Mapping[str, Any]) -> tuple[str, str, str]:
     """
     fields: dict[str, Any] = {name: event.get(name) for name in HASHED_FIELDS}
     fields["time"] = format_time(event["time"])
-    fields["prev_hash"] = ""
-    parts, current = [], "{"
-    for name in sorted(fields):
-        member = f"{canonical_json(name)}:"
-        current += ("" if current == "{" else ",") + member
-        if name == "id":
-            parts.append(current)
-            current = ""
-        elif name == "prev_hash":
-            parts.append(current + '"')
-            current = '"'
-        else:
-            current += canonical_json(fields[name])
-    return parts[0], parts[1], current + "}"
+    # One dumps of the whole object with stand-ins for the two chain values, cut at them:
+    # one member at a time took 19 dumps per event, ~8 % of a new call's CPU.
+    fields["id"], fields["prev_hash"] = _ID_MARK, _PREV_MARK
+    head, rest = _cut(canonical_json(fields), f'"{_ID_MARK}"')
+    middle, tail = _cut(rest, _PREV_MARK)
+    return head, middle, tail
+
+
+# Random per process: no event's text can hold them by chance or by design.
+_ID_MARK = f"id-{uuid.uuid4().hex}"
+_PREV_MARK = f"prev-{uuid.uuid4().hex}"
+
+
+def _cut(text: str, mark: str) -> tuple[str, str]:
+    before, found, after = text.partition(mark)
+    if not found or mark in after:
+        raise RuntimeError("audit hash: a chain stand-in is missing or repeated")
+    return before, after
 
 
 def event_hash(event: Mapping[str, Any], prev_hash: str) -> str:

@@ -119,6 +119,8 @@ _TAKE_IDS = (
     .returning(audit_head.c.last_id, audit_head.c.last_hash)
 )
 
+_MOVE_HEAD = sa.update(audit_head).where(audit_head.c.k == 1)
+
 
 def _rows_sql(count: int) -> str:
     """The multi-row INSERT of ``count`` events, its parameters named ``<column>_<row>``."""
@@ -178,6 +180,10 @@ def record_many(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> list[
     statements whatever the count, where one :func:`record` per event costs three each (a
     new call writes three events, and on PostgreSQL every statement is a round trip).
     """
+    return [AuditEvent.model_validate(e) for e in _append(conn, entries)]
+
+
+def _append(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     checked = _checked(entries)
     if not checked:
         return []
@@ -196,8 +202,8 @@ def record_many(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> list[
         conn.execute(_append_and_move(len(events)), {**params, "last_hash": prev_hash})
     else:
         conn.execute(_insert_events(len(events)), params)
-        conn.execute(sa.update(audit_head).where(audit_head.c.k == 1), {"last_hash": prev_hash})
-    return [AuditEvent.model_validate(e) for e in events]
+        conn.execute(_MOVE_HEAD, {"last_hash": prev_hash})
+    return events
 
 
 _APPEND = sa.text("SELECT audit_append(CAST(:events AS json))")
@@ -216,7 +222,7 @@ def append_at_commit(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> 
     """
     require_writing(conn)  # on both stores, so a misuse shows in SQLite's tests too
     if conn.dialect.name != "postgresql":
-        record_many(conn, entries)
+        _append(conn, entries)  # nobody reads the events back: no models built
         return
     checked = _checked(entries)
     if not checked:
