@@ -20,8 +20,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, APIKeyHeader, OAuth2PasswordBearer
+from sqlalchemy import Engine
 
-from camroute.api.deps import EngineDep, SettingsDep
 from camroute.auth.cache import CredentialCache
 from camroute.auth.models import Principal, PrincipalKind, Role
 from camroute.auth.origin import refuse_cross_origin
@@ -33,6 +33,7 @@ from camroute.auth.service import (
 )
 from camroute.auth.tokens import decode_token
 from camroute.errors import AuthenticationError, PermissionDeniedError
+from camroute.settings import Settings
 
 __all__ = [
     "COOKIE_NAME",
@@ -54,8 +55,6 @@ cookie_scheme = APIKeyCookie(name=COOKIE_NAME, auto_error=False)
 
 async def current_principal(
     request: Request,
-    engine: EngineDep,
-    settings: SettingsDep,
     bearer: Annotated[str | None, Depends(bearer_scheme)],
     api_key: Annotated[str | None, Depends(api_key_scheme)],
     cookie: Annotated[str | None, Depends(cookie_scheme)],
@@ -65,7 +64,12 @@ async def current_principal(
     A principal found before is taken from the app's :class:`CredentialCache` without a
     store round trip or a thread-pool hop (a token's signature and expiry are checked each
     time); any credential change empties the cache of every process.
+
+    The engine and settings come from ``app.state``, not as dependencies: FastAPI solves
+    every sub-dependency again wherever this one is used (~13 µs each, on every request).
     """
+    engine: Engine = request.app.state.engine
+    settings: Settings = request.app.state.settings
     if api_key:
         credential = "key:" + key_digest(api_key)
         lookup = partial(principal_from_api_key, engine, api_key)
