@@ -156,36 +156,6 @@ def test_a_malformed_notify_is_ignored_and_the_next_event_arrives(pg_database: s
 
 
 @pytest.mark.postgres
-def test_a_process_without_maps_does_not_parse_the_events(pg_database: str) -> None:
-    engine = make_engine(pg_database)
-    parsed: list[str] = []
-
-    def counting_parse(payload: str | bytes) -> Event:
-        parsed.append("x")
-        return parse_event(payload)
-
-    bus = EventBus(engine, parse=counting_parse)
-    bus.start()
-    wanted = view(9)
-
-    async def scenario() -> Event:
-        for n in range(3):
-            await asyncio.to_thread(bus.publish, view(n))  # nobody here: not parsed
-        await asyncio.sleep(0.3)
-        assert parsed == []
-        async with bus.subscribe() as sub:
-            await asyncio.to_thread(bus.publish, wanted)
-            return await _next(sub)
-
-    try:
-        assert asyncio.run(scenario()) == wanted
-        assert parsed == ["x"]  # only the event a map was there for
-    finally:
-        bus.stop()
-        engine.dispose()
-
-
-@pytest.mark.postgres
 def test_events_cross_processes_on_postgres(pg_database: str) -> None:
     """Two buses on one database stand for two replicas: each sees the other's events."""
     engines = [make_engine(pg_database), make_engine(pg_database)]

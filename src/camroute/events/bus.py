@@ -185,10 +185,6 @@ class EventBus:
     def _pump(self, conn: psycopg.Connection[Any]) -> None:
         while not self._stop.is_set():
             for note in conn.notifies(timeout=0.5):
-                if not self._subs:
-                    # No map here: parsing would be the whole cost (every process gets every
-                    # event). A map subscribing now only expects events published after it.
-                    continue
                 try:
                     event = self.parse(note.payload)
                 except ValidationError:
