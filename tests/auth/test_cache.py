@@ -16,9 +16,10 @@ from tests.auth.conftest import fast_settings
 
 from camroute.app import create_app
 from camroute.auth import deps, service
-from camroute.auth.cache import CredentialCache, StoreGeneration, sqlite_file
+from camroute.auth.cache import CredentialCache
 from camroute.auth.models import Principal, Role
 from camroute.store import make_engine
+from camroute.store.watch import SqliteCount
 
 ADMIN = {"actor": "cli:root", "actor_role": "cli"}
 ALICE = Principal(name="alice", role=Role.integration, kind="apikey")
@@ -163,7 +164,7 @@ def test_sqlite_cache_is_used_without_a_lookup(
 
 
 def test_unreadable_change_count_means_no_cache(tmp_path: Path) -> None:
-    count = StoreGeneration(str(tmp_path / "empty.db"))  # no auth_generation table
+    count = SqliteCount(str(tmp_path / "empty.db"), "auth_generation")  # no such table
     assert count() is None
     cache = CredentialCache(ttl_s=60.0)
     cache.probe = count
@@ -183,18 +184,3 @@ def test_a_moved_change_count_empties_the_cache() -> None:
     assert cache.get("k") == ALICE
     assert cache.get("k") is None  # 7 -> 8: a change somewhere
     assert cache.get("k") is None  # and it stays forgotten
-
-
-@pytest.mark.parametrize(
-    ("url", "file"),
-    [
-        ("sqlite:////var/lib/camroute/camroute.db", "/var/lib/camroute/camroute.db"),
-        ("sqlite:///camroute.db", "camroute.db"),
-        ("sqlite://", None),
-        ("sqlite:///:memory:", None),
-        ("sqlite:///file:camroute.db?uri=true", None),
-        ("postgresql+psycopg://u@h/db", None),
-    ],
-)
-def test_sqlite_file_only_for_a_file_store(url: str, file: str | None) -> None:
-    assert sqlite_file(sa.create_engine(url)) == file
