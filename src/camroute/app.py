@@ -48,6 +48,7 @@ from camroute.live.tally import SnapshotTally
 from camroute.location.router import router as location_router
 from camroute.ptz.current import zones_at_current_aim
 from camroute.ptz.follow import follow_loop
+from camroute.ptz.followed import FollowedIncidents
 from camroute.ptz.homing import home_loop
 from camroute.ptz.router import router as ptz_router
 from camroute.ptz.service import PtzContext
@@ -102,6 +103,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             flush_login_failures(app.state.login_guard, engine, every_s=every_s)
         )  # failed-login counts reach the audit log within a minute, and at shutdown
         holder = app.state.camera_index
+        followed = FollowedIncidents(engine)  # aim-follow: who follows, kept per process
+        followed.start()
+        app.state.ptz_followed = followed
         ptz = PtzContext(
             engine,
             cipher_for(settings.credentials_key),
@@ -110,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_override_m=settings.live_max_distance_m,
             index=lambda: holder.current,
             bus=app.state.events,
+            followed=followed,
         )
         # Live tickets on a PTZ camera near a protected zone are judged by where it points.
         app.state.aimed_zones = lambda camera: zones_at_current_aim(ptz, camera)
@@ -132,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.http.aclose()
             app.state.events.stop()
             credential_watch.stop()
+            followed.stop()
             engine.dispose()
 
     app = FastAPI(

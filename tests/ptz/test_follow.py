@@ -70,6 +70,21 @@ def test_a_location_update_re_aims_a_following_camera_at_the_new_place(env: Env)
     assert last.residual_deg < 1.0
 
 
+def test_a_follow_turned_on_after_unfollowed_updates_takes_the_next_one(env: Env) -> None:
+    """The process keeps who follows: an update seen unfollowed must not hide a later follow."""
+    calibrate(env)
+    ticket = env.view("ann")
+    assert env.aim("ann", ticket).status_code == 200
+    _move_caller(env, east_m=10.0)  # nobody follows yet: the process notes that
+    time.sleep(0.5)
+    followed = env.client.app.state.ptz_followed  # type: ignore[attr-defined]
+    assert followed.surely_unfollowed(env.incident_id)
+    assert _follow(env, "ann", ticket, True).status_code == 200
+    _move_caller(env, east_m=35.0)
+    moved = _wait_follow_moves(env, 1)
+    assert moved[-1]["details"]["ticket_id"] == ticket
+
+
 def test_without_follow_a_location_update_moves_nothing(env: Env) -> None:
     calibrate(env)
     ticket = env.view("ann")

@@ -111,7 +111,9 @@ def set_follow(
 
 def follow_incident(ctx: PtzContext, incident_id: str, *, key: str) -> list[AimResult]:
     """Re-aim every following ticket's camera of ``incident_id`` at its new location."""
-    with reading(ctx.engine) as conn:  # every replica asks, on every location update
+    if ctx.followed is not None and not ctx.followed.may_follow(incident_id):
+        return []
+    with reading(ctx.engine) as conn:
         ticket_ids = store.following(conn, incident_id)
     done: list[AimResult] = []
     for ticket_id in ticket_ids:
@@ -157,6 +159,8 @@ async def follow_loop(ctx: PtzContext, bus: EventBus) -> None:
             event = await sub.queue.get()
             if not isinstance(event, IncidentChanged) or event.kind != "incident.updated":
                 continue
+            if ctx.followed is not None and ctx.followed.surely_unfollowed(event.incident_id):
+                continue  # the usual case: no thread, no statement
             key = location_key(event.incident.location_count)
             try:
                 await asyncio.to_thread(follow_incident, ctx, event.incident_id, key=key)

@@ -34,6 +34,7 @@ from camroute.ptz.aim import (
 )
 from camroute.ptz.calibration import Calibration, DeviceRanges, Range, uncalibrated
 from camroute.ptz.errors import DoNotMoveError, NoPtzError, PtzLockedError
+from camroute.ptz.followed import FollowedIncidents
 from camroute.ptz.geometry import CameraPose
 from camroute.ptz.models import AimResult, PtzAction
 from camroute.ptz.onvif_ptz import Moved, PtzAccount, move_and_settle
@@ -61,6 +62,7 @@ class PtzContext:
     max_override_m: float = 150.0  # how far from the caller a dispatcher may aim
     index: IndexFn | None = None  # the routing snapshot (buildings for the aimed view)
     bus: EventBus | None = None  # tells the pages of a move, a take-over, a follow
+    followed: FollowedIncidents | None = None  # None: every update asks the store
 
 
 @dataclass(frozen=True)

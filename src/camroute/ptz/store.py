@@ -220,6 +220,12 @@ def following(conn: Connection, incident_id: str) -> list[str]:
     return list(conn.execute(query.order_by(f.updated_at)).scalars())
 
 
+def followed_incidents(conn: Connection) -> list[str]:
+    """The incidents with at least one ticket following them."""
+    query = sa.select(f.incident_id).where(f.enabled).distinct()
+    return list(conn.execute(query).scalars())
+
+
 def claim_follow(conn: Connection, ticket_id: str, *, key: str, now: datetime) -> bool:
     """Take the re-aim of incident version ``key`` for the ticket; False if taken already.
 
