@@ -55,7 +55,7 @@ class CredentialCache:
         self.ttl_s = ttl_s
         self.max_entries = max_entries
         self.live = False  # True only while a watch delivers every change
-        # SQLite: the store's change count, read before each use (None: unreadable now).
+        # The watched tables' version (TableWatch.version), read before each use (None: unknown).
         self.probe: Callable[[], int | None] | None = None
         self._seen: int | None = None
         self._generation = 0
