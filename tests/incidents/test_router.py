@@ -411,3 +411,36 @@ def test_calls_are_handled_a_few_at_a_time(
             answers = list(pool.map(lambda n: post(api, call(f"T-{n}")), range(6)))
     assert [a.status_code for a in answers] == [201] * 6
     assert peak == threads  # never more at once, and as many when calls queue up
+
+
+def test_two_first_calls_at_once_open_one_incident(api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both see the call unknown; the second insert fails at the commit and comes back as an
+    update (the insert is sent with the COMMIT, so the taken call id shows only there)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from camroute.audit.service import verify
+    from camroute.incidents import service
+
+    real, both_unknown, seen = service._known, threading.Barrier(2, timeout=10), []
+
+    def in_step(engine: Any, call: Any) -> Any:
+        found = real(engine, call)
+        seen.append(found)
+        if len(seen) <= 2:
+            both_unknown.wait()  # neither writes before both have found nothing
+        return found
+
+    monkeypatch.setattr(service, "_known", in_step)
+    bodies = [call("C-race"), call("C-race", location=MOVED)]
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda body: post(api, body), bodies))
+    assert sorted(a.status_code for a in answers) == [200, 201], [a.text for a in answers]
+    assert seen[:2] == [None, None]
+    engine = api.app.state.engine
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(incidents.c.location_count).where(incidents.c.call_id == "C-race")
+        ).all()
+    assert rows == [(2,)]
+    assert verify(engine).ok

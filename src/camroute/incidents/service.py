@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -39,7 +39,10 @@ from camroute.incidents.models import (
 from camroute.incidents.tables import incident_locations, incidents
 from camroute.routing.models import RouteResult
 from camroute.store.meta import stored_secret
-from camroute.store.txn import reading, writing
+from camroute.store.txn import at_commit, reading, writing
+
+# An incident row: as read back, or as a new one was written (its values known, not read).
+Row = RowMapping | Mapping[str, Any]
 
 i = incidents.c
 FINGERPRINT_KEY = "incident_fingerprint_key"
@@ -135,7 +138,7 @@ def _read(row: RowMapping, history: list[LocationRead] | None = None) -> Inciden
 
 
 def _aggregate(
-    row: RowMapping,
+    row: Row,
     location: dict[str, Any] | None,
     lookup: LocationReport | None,
     route: RouteResult | None,
@@ -164,7 +167,7 @@ def _aggregate(
     )
 
 
-def _written(row: RowMapping, values: dict[str, Any], located: Located) -> IncidentRead:
+def _written(row: Row, values: dict[str, Any], located: Located) -> IncidentRead:
     """The incident just written, built from what was written.
 
     Its JSON is not read back and parsed again: the ranking with its cones is most of the row.
@@ -207,14 +210,18 @@ def _located_values(located: Located, fp: str, now: datetime) -> dict[str, Any]:
 
 # The rows' values go in as parameters of a fixed statement: ``.values(...)`` with literal
 # values made SQLAlchemy coerce each value and key its statement cache on them, every call.
-_HISTORY_INSERT = sa.insert(incident_locations)
-# What RETURNING brings back: the row without its JSON, which the caller already holds.
+# inline(): no RETURNING of the generated id, which nothing reads and which a statement sent
+# in the COMMIT's pipeline could not fetch.
+_HISTORY_INSERT = sa.insert(incident_locations).inline()
+# What an update's RETURNING brings back: the row without its JSON, which the caller holds.
 _SCALARS = tuple(c for c in incidents.c if c.name not in ("location", "lookup", "cameras"))
-_INSERT = sa.insert(incidents).returning(*_SCALARS)
+_INSERT = sa.insert(incidents).inline()
 
 
 def _history_row(conn: Connection, incident_id: str, values: dict[str, Any]) -> None:
-    conn.execute(
+    # Nothing is read back: sent with the COMMIT (on PostgreSQL in its round trip).
+    at_commit(
+        conn,
         _HISTORY_INSERT,
         {
             "incident_id": incident_id,
@@ -252,8 +259,10 @@ def _route_event(actor: Principal, incident_id: str, located: Located) -> dict[s
     }
 
 
-def _insert(conn: Connection, call: CallCreate, values: dict[str, Any]) -> RowMapping:
-    # RETURNING: the stored row comes back with the insert (one statement less a call).
+def _insert(conn: Connection, call: CallCreate, values: dict[str, Any]) -> Row:
+    # Every value of a new row is known here, so nothing is read back and the insert goes with
+    # the history row, the audit append and the COMMIT: on PostgreSQL a new call's whole write
+    # is one round trip (a taken call id fails there, as IntegrityError, at the commit).
     params = {
         "id": str(uuid.uuid4()),
         "call_id": call.call_id,
@@ -266,7 +275,8 @@ def _insert(conn: Connection, call: CallCreate, values: dict[str, Any]) -> RowMa
         "purged_at": None,
         **values,
     }
-    return conn.execute(_INSERT, params).mappings().one()
+    at_commit(conn, _INSERT, params)
+    return params
 
 
 def _audit(
@@ -324,7 +334,7 @@ _UPDATE = (
 )
 
 
-def _update(conn: Connection, call: CallCreate, values: dict[str, Any]) -> RowMapping:
+def _update(conn: Connection, call: CallCreate, values: dict[str, Any]) -> Row:
     found = conn.execute(_LOCKED, {"b_call_id": call.call_id})
     row = found.mappings().one()
     _check_hotline(row, call)
