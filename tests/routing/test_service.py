@@ -3,6 +3,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from tests.routing.conftest import camera_frame
@@ -193,3 +194,29 @@ def test_a_stopped_holder_computes_no_more_viewsheds(store_engine: Engine) -> No
     holder.wait(30)
     assert holder.current.has_viewshed.tolist() == [True]
     holder.stop()
+
+
+def test_waiting_never_meets_a_rebuild_thread_not_yet_started(
+    store_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test joined the rebuild thread the registry poll had made but not started yet."""
+    holder = IndexHolder()
+    starting, go_on = threading.Event(), threading.Event()
+    real_start = threading.Thread.start
+
+    def slow_start(thread: threading.Thread) -> None:
+        if thread.name == "camera-index":
+            starting.set()
+            go_on.wait(5)
+        real_start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", slow_start)
+    rebuilder = threading.Thread(target=holder.rebuild_in_background, args=(store_engine,))
+    real_start(rebuilder)
+    assert starting.wait(5)
+    holder.wait()  # the thread being started is not published yet: nothing to join
+    go_on.set()
+    rebuilder.join(5)
+    holder.wait(30)
+    holder.stop()
+    assert len(holder.current) == 0

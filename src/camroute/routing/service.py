@@ -128,9 +128,10 @@ class IndexHolder:
             thread = threading.Thread(
                 target=self._worker, args=(engine,), name="camera-index", daemon=True
             )
+            # Started before it is published: a thread is joined only once it has started.
+            thread.start()
             self._pending = thread
             self._again = False
-        thread.start()
         return thread
 
     def watch(self, engine: Engine, *, interval_s: float) -> threading.Thread:
