@@ -261,8 +261,8 @@ def _route_event(actor: Principal, incident_id: str, located: Located) -> dict[s
 
 def _insert(conn: Connection, call: CallCreate, values: dict[str, Any]) -> Row:
     # Every value of a new row is known here, so nothing is read back and the insert goes with
-    # the history row, the audit append and the COMMIT: on PostgreSQL a new call's whole write
-    # is one round trip (a taken call id fails there, as IntegrityError, at the commit).
+    # the history row, the audit append and the COMMIT: on PostgreSQL a new call's write is
+    # BEGIN and one pipeline (a taken call id fails there, as IntegrityError, at the commit).
     params = {
         "id": str(uuid.uuid4()),
         "call_id": call.call_id,

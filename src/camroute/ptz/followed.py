@@ -1,7 +1,7 @@
 """The incidents some ticket follows, kept per process and read again only after a change.
 
 Every replica hears every location update. Asking the store which tickets follow the incident
-cost a statement per update per replica (15 % of a replica's time under updates), though few
+cost a statement per update per replica (11.5 % of a worker's GIL time under updates), though few
 incidents are followed. The trigger of ``ptz_0003`` announces every follow turned on or off
 (:class:`~camroute.store.watch.TableWatch`), and the set is read again only then.
 """
