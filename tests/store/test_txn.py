@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from psycopg.pq import Trace
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -151,3 +153,52 @@ def test_a_connection_lost_before_the_pipelined_commit_writes_nothing(pg_databas
     finally:
         engine.dispose()
         other.dispose()
+
+
+@pytest.mark.postgres
+def test_deferred_only_writes_are_one_implicit_transaction(
+    pg_database: str, tmp_path: Path
+) -> None:
+    from camroute.store import make_engine, migrate
+
+    engine = make_engine(pg_database, pool_size=1, max_overflow=0)
+    migrate(engine)
+    trace = tmp_path / "libpq.trace"
+    final = sa.insert(META).values(key=sa.bindparam("k"), value="v")
+    try:
+        with engine.connect() as conn:  # the pool's one connection, traced from now on
+            pgconn = conn.connection.driver_connection.pgconn  # type: ignore[union-attr]
+        with trace.open("w") as out:
+            pgconn.trace(out.fileno())
+            pgconn.set_trace_flags(Trace.SUPPRESS_TIMESTAMPS)
+            with writing(engine) as conn:
+                at_commit(conn, final, {"k": "im-1"})
+                at_commit(conn, final, {"k": "im-2"})
+            pgconn.untrace()
+        sent = [line for line in trace.read_text().splitlines() if line.startswith("F")]
+        assert [line.split()[2] for line in sent if line.split()[2] == "Sync"] == ["Sync"]
+        assert not [line for line in sent if "BEGIN" in line or "COMMIT" in line]
+        assert _keys(engine, "im-") == ["im-1", "im-2"]
+
+        def taken() -> None:
+            with writing(engine) as conn:
+                at_commit(conn, final, {"k": "im-3"})
+                at_commit(conn, final, {"k": "im-1"})
+
+        # One failing statement rolls back the ones before it, as the caller's IntegrityError.
+        with pytest.raises(IntegrityError):
+            taken()
+        assert _keys(engine, "im-") == ["im-1", "im-2"]
+
+        def failing_body() -> None:
+            with writing(engine) as conn:
+                conn.execute(sa.insert(META).values(key="im-body", value="x"))
+                assert conn.connection.driver_connection.autocommit is False  # type: ignore[union-attr]
+                raise RuntimeError("body failed")
+
+        # The pool's connection is transactional again: a failed body leaves nothing behind.
+        with pytest.raises(RuntimeError):
+            failing_body()
+        assert _keys(engine, "im-") == ["im-1", "im-2"]
+    finally:
+        engine.dispose()

@@ -7,7 +7,8 @@ lock per database makes writers queue fairly in memory instead. PostgreSQL needs
 ``at_commit`` defers a statement to the end of the transaction. On PostgreSQL it goes out in
 one pipeline with the COMMIT: a row lock it takes is released by the same round trip, without
 waiting for this thread to get the GIL back and send the COMMIT (the audit chain's head row
-is locked by every write; see ``camroute.audit.service``).
+is locked by every write; see ``camroute.audit.service``). A transaction whose statements
+were all deferred (a new call's) sends no BEGIN and no COMMIT: one round trip in all.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 
 _locks: dict[str, threading.Lock] = {}
@@ -31,6 +34,7 @@ def _lock_for(engine: Engine) -> threading.Lock:
 
 
 _AT_COMMIT = "camroute.at_commit"
+_IDLE = TransactionStatus.IDLE  # no BEGIN sent yet: nothing of the transaction reached the server
 
 
 def at_commit(conn: Connection, statement: Executable, params: dict[str, Any]) -> None:
@@ -62,6 +66,9 @@ def _commit(conn: Connection) -> None:
         return
     driver = conn.connection.driver_connection
     assert driver is not None, "a checked-out connection has its driver connection"
+    if driver.info.transaction_status == _IDLE:
+        _implicit(conn, driver, finals)
+        return
     try:
         with driver.pipeline():
             for statement, params in finals:
@@ -72,6 +79,32 @@ def _commit(conn: Connection) -> None:
         # so the connection is dropped rather than returned to the pool mid-transaction.
         conn.invalidate()
         raise
+
+
+def _implicit(conn: Connection, driver: Any, finals: list[tuple[Executable, Any]]) -> None:
+    """Nothing was sent yet: the statements go as one transaction closed by the pipeline's Sync.
+
+    In the extended query protocol the statements up to a Sync run in one transaction, which
+    the Sync commits, or rolls back whole if one fails. So neither BEGIN (a round trip of its
+    own: psycopg syncs after it) nor COMMIT is sent: one round trip in all.
+    """
+    driver.autocommit = True
+    try:
+        with driver.pipeline():  # its exit sends the Sync: an error is raised there
+            for statement, params in finals:
+                conn.execute(statement, params)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        conn.invalidate()  # as below: SQLAlchemy still counts a transaction open on it
+        # Raised by psycopg, not through SQLAlchemy: wrapped as SQLAlchemy would have done
+        # (a taken call id must still be an IntegrityError to its caller).
+        raise DBAPIError.instance(None, None, exc, conn.dialect.loaded_dbapi.Error) from exc
+    except BaseException:
+        conn.invalidate()
+        raise
+    finally:
+        if not driver.closed:
+            driver.autocommit = False  # back to a transactional connection for the pool
+    conn.commit()  # SQLAlchemy's transaction ends; psycopg has nothing left to commit
 
 
 @contextmanager
