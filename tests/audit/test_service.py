@@ -387,6 +387,31 @@ def test_appends_at_commit_and_record_many_keep_one_linear_chain(store_engine: E
     assert stored[0] == {**details, "i": stored[0]["i"]}  # the JSON as given, accents and all
 
 
+def test_append_at_commit_stores_awkward_text_exactly_as_hashed(store_engine: Engine) -> None:
+    # On PostgreSQL ``audit_append`` unpacks the events' JSON; the columns must hold the very
+    # strings that were hashed, escapes and all, and a JSON null must be SQL NULL.
+    odd = 'Quận 1 "A\\B" \\u0041 tab\there\nline 🚑 \u00e9'
+    entry = {"actor": odd, "role": "integration", "action": "call_received"}
+    with writing(store_engine) as conn:
+        append_at_commit(
+            conn,
+            [
+                {**entry, "subject": odd, "purpose": odd, "incident_id": odd},
+                {**entry, "details": {"k": odd, "null": None}},
+                {**entry, "details": None},
+            ],
+        )
+    items = query(store_engine, AuditQuery(order="asc")).items
+    assert [(e.actor, e.subject, e.purpose, e.incident_id) for e in items[:1]] == [(odd,) * 4]
+    assert [e.details for e in items] == [None, {"k": odd, "null": None}, None]
+    if store_engine.dialect.name == "postgresql":  # the function's: NULL, not a JSON null
+        with store_engine.connect() as conn:
+            nulls = sa.select(sa.func.count()).where(audit_events.c.details.is_(None))
+            assert conn.execute(nulls).scalar_one() == 2
+    report = verify(store_engine)
+    assert (report.ok, report.checked) == (True, 3)
+
+
 def test_append_at_commit_refuses_a_bad_entry_before_writing(store_engine: Engine) -> None:
     good = {"actor": "cad", "role": "integration", "action": Action.call_received}
 
