@@ -444,3 +444,37 @@ def test_two_first_calls_at_once_open_one_incident(api, monkeypatch: pytest.Monk
         ).all()
     assert rows == [(2,)]
     assert verify(engine).ok
+
+
+def test_a_calls_rows_and_audit_events_go_in_one_statement_on_postgres(api) -> None:
+    """A new call's incident row, history row and audit events (an update's history and
+    events) are one statement on PostgreSQL, which store.txn sends as the whole transaction;
+    on SQLite they stay apart, queued under its write lock."""
+    engine = api.app.state.engine
+    sent: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        sent.append(statement)
+
+    def writes() -> list[tuple[bool, bool, bool]]:
+        marks = ("INSERT INTO incidents ", "INSERT INTO incident_locations", "audit")
+        found = [tuple(m in s for m in marks) for s in sent]
+        sent.clear()
+        return [f for f in found if any(f)]
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert post(api, call("C-one")).status_code == 201
+        opened = writes()
+        assert post(api, call("C-one", location=MOVED)).status_code == 200
+        updated = writes()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    if engine.dialect.name == "postgresql":
+        assert opened == [(True, True, True)]
+        assert updated == [(False, True, True)]
+    else:  # each its own statement (the audit append is three)
+        for written in (opened, updated):
+            assert all(sum(marks) == 1 for marks in written), written
+        assert [any(m[i] for m in opened) for i in range(3)] == [True, True, True]
+        assert [any(m[i] for m in updated) for i in range(3)] == [False, True, True]

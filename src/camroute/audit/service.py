@@ -206,7 +206,40 @@ def _append(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> list[dict
     return events
 
 
-_APPEND = sa.text("SELECT audit_append(CAST(:events AS json))")
+def appending(*inserts: sa.Insert) -> sa.Select[Any]:
+    """One PostgreSQL statement: ``inserts``, then the append of :func:`events_json`'s events.
+
+    The events are its parameter ``audit_events``. Build the statement once, at import. The
+    inserts go as data-modifying CTEs, so the rows and the events they are audited by
+    commit or fail together, for the cost of one statement where each insert was another
+    (on a new call: two of three statements, each ~5 % of a worker's time).
+    """
+    events = sa.cast(sa.bindparam("audit_events", type_=sa.Text()), sa.JSON)
+    statement = sa.select(sa.func.audit_append(events))
+    for n, insert in enumerate(inserts):
+        statement = statement.add_cte(insert.cte(f"written_{n}"))
+    return statement
+
+
+_APPEND = appending()
+
+
+def events_json(entries: Sequence[Mapping[str, Any]]) -> str | None:
+    """The ``audit_events`` parameter of :func:`appending` for ``entries`` (None: no event).
+
+    The events are checked here, before anything is sent; ``audit_append`` (lock the head
+    row, number, hash, insert) does the rest on the server.
+    """
+    checked = _checked(entries)
+    if not checked:
+        return None
+    now = datetime.now(UTC)
+    events = []
+    for fields, details in checked:
+        head, middle, tail = hash_parts({"time": now, **fields, "details": details})
+        parts = {"head": head, "middle": middle, "tail": tail, "time": now.isoformat()}
+        events.append({**parts, **fields, "details": details})
+    return json_text(events)  # orjson, stdlib for huge ints
 
 
 def append_at_commit(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> None:
@@ -224,16 +257,9 @@ def append_at_commit(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> 
     if conn.dialect.name != "postgresql":
         _append(conn, entries)  # nobody reads the events back: no models built
         return
-    checked = _checked(entries)
-    if not checked:
-        return
-    now = datetime.now(UTC)
-    events = []
-    for fields, details in checked:
-        head, middle, tail = hash_parts({"time": now, **fields, "details": details})
-        parts = {"head": head, "middle": middle, "tail": tail, "time": now.isoformat()}
-        events.append({**parts, **fields, "details": details})
-    at_commit(conn, _APPEND, {"events": json_text(events)})  # orjson, stdlib for huge ints
+    events = events_json(entries)
+    if events is not None:
+        at_commit(conn, _APPEND, {"audit_events": events})
 
 
 def _where(q: AuditQuery) -> list[sa.ColumnElement[bool]]:
