@@ -118,6 +118,34 @@ def test_no_updates_after_closing(api) -> None:
     assert retry.json()["status"] == "closed"
 
 
+def test_an_update_racing_the_close_is_refused_and_writes_nothing(
+    api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The incident is read open, then closed before the update's write: the UPDATE's own
+    condition refuses it (no history row, no audit event, no count moved)."""
+    from camroute.audit.service import verify
+    from camroute.incidents import service
+
+    first = post(api, call()).json()
+    real = service._known
+
+    def closed_meanwhile(engine: Any, c: Any) -> Any:
+        found = real(engine, c)
+        api.client.patch(
+            f"/api/incidents/{first['id']}", json={"status": "closed"}, headers=api.as_("ann")
+        )
+        return found
+
+    monkeypatch.setattr(service, "_known", closed_meanwhile)
+    events_before = verify(api.app.state.engine).checked
+    resp = post(api, call(location=MOVED))
+    assert resp.status_code == 409, resp.text
+    assert resp.json()["code"] == "incident_closed"
+    detail = api.client.get(f"/api/incidents/{first['id']}", headers=api.as_("ann")).json()
+    assert (detail["status"], detail["location_count"], len(detail["history"])) == ("closed", 1, 1)
+    assert verify(api.app.state.engine).checked == events_before + 1  # the close's own event
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

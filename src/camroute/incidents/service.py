@@ -343,33 +343,34 @@ def _check_hotline(row: RowMapping, call: CallCreate) -> None:
 
 def _check_open(row: RowMapping, call: CallCreate) -> None:
     if row["status"] == "closed":
-        raise IncidentClosedError(
-            f"incident of call {call.call_id!r} is closed; a new call needs a new call id",
-            field="call_id",
-        )
+        raise _closed(call)
 
 
-_LOCKED = (
-    sa.select(i.id, i.hotline, i.status)
-    .where(i.call_id == sa.bindparam("b_call_id"))
-    .with_for_update()
-)
+def _closed(call: CallCreate) -> IncidentClosedError:
+    return IncidentClosedError(
+        f"incident of call {call.call_id!r} is closed; a new call needs a new call id",
+        field="call_id",
+    )
+
+
+# The row lock, and a close that won meanwhile, are the UPDATE's own: no SELECT ... FOR UPDATE
+# before it (a statement, and on PostgreSQL a round trip, per location update).
 _UPDATE = (
     sa.update(incidents)
-    .where(i.id == sa.bindparam("b_id"))
+    .where(i.id == sa.bindparam("b_id"), i.status != "closed")
     .values(location_count=i.location_count + 1)
     .returning(*_SCALARS)
 )
 
 
-def _update(conn: Connection, call: CallCreate, values: dict[str, Any]) -> Row:
-    found = conn.execute(_LOCKED, {"b_call_id": call.call_id})
-    row = found.mappings().one()
-    _check_hotline(row, call)
-    _check_open(row, call)
+def _update(conn: Connection, known: RowMapping, call: CallCreate, values: dict[str, Any]) -> Row:
+    """Record a location update of the incident ``known`` (already checked: open, same line)."""
     if call.address:
         values = {**values, "address": call.address}
-    return conn.execute(_UPDATE, {"b_id": row["id"], **values}).mappings().one()
+    row = conn.execute(_UPDATE, {"b_id": known["id"], **values}).mappings().first()
+    if row is None:  # closed since it was read (a call id's hotline never changes)
+        raise _closed(call)
+    return row
 
 
 def _repeat(engine: Engine, call: CallCreate, row: RowMapping, actor: Principal) -> None:
@@ -416,8 +417,12 @@ def receive_call(
         values = _located_values(located, fp, datetime.now(UTC))
         try:
             with writing(engine) as conn:
-                new_row = _new_row(call, values) if existing is None else None
-                stored = _update(conn, call, values) if new_row is None else new_row
+                new_row: dict[str, Any] | None = None
+                stored: Row
+                if existing is None:
+                    new_row = stored = _new_row(call, values)
+                else:
+                    stored = _update(conn, existing, call, values)
                 events = _call_events(
                     call, located, actor, stored["id"], created=new_row is not None
                 )
