@@ -206,6 +206,12 @@ def _append(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> list[dict
     return events
 
 
+# PostgreSQL: ``audit_append`` of the events of :func:`events_json`, as a SQL expression.
+APPEND_EVENTS = sa.func.audit_append(
+    sa.cast(sa.bindparam("audit_events", type_=sa.Text()), sa.JSON)
+)
+
+
 def appending(*inserts: sa.Insert) -> sa.Select[Any]:
     """One PostgreSQL statement: ``inserts``, then the append of :func:`events_json`'s events.
 
@@ -214,8 +220,7 @@ def appending(*inserts: sa.Insert) -> sa.Select[Any]:
     commit or fail together, for the cost of one statement where each insert was another
     (on a new call: two of three statements, each ~5 % of a worker's time).
     """
-    events = sa.cast(sa.bindparam("audit_events", type_=sa.Text()), sa.JSON)
-    statement = sa.select(sa.func.audit_append(events))
+    statement = sa.select(APPEND_EVENTS)
     for n, insert in enumerate(inserts):
         statement = statement.add_cte(insert.cte(f"written_{n}"))
     return statement

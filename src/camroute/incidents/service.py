@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -20,10 +20,11 @@ from sqlalchemy import Connection, Engine, RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from camroute.areas.models import LocationReport
-from camroute.audit.service import Action, append_at_commit, appending, events_json, record
+from camroute.audit.service import Action, append_at_commit, record
 from camroute.auth.models import Principal
 from camroute.errors import ConflictError, NotFoundError
 from camroute.events.bus import EventBus
+from camroute.incidents import writes
 from camroute.incidents.events import IncidentChanged, IncidentKind, ViewChanged
 from camroute.incidents.locate import Located
 from camroute.incidents.models import (
@@ -37,12 +38,10 @@ from camroute.incidents.models import (
     Status,
 )
 from camroute.incidents.tables import incident_locations, incidents
+from camroute.incidents.writes import Row
 from camroute.routing.models import RouteResult
 from camroute.store.meta import stored_secret
-from camroute.store.txn import at_commit, reading, writing
-
-# An incident row: as read back, or as a new one was written (its values known, not read).
-Row = RowMapping | Mapping[str, Any]
+from camroute.store.txn import reading, writing
 
 i = incidents.c
 FINGERPRINT_KEY = "incident_fingerprint_key"
@@ -208,28 +207,6 @@ def _located_values(located: Located, fp: str, now: datetime) -> dict[str, Any]:
     }
 
 
-# The rows' values go in as parameters of a fixed statement: ``.values(...)`` with literal
-# values made SQLAlchemy coerce each value and key its statement cache on them, every call.
-# inline(): no RETURNING of the generated id, which nothing reads and which a statement sent
-# in the COMMIT's pipeline could not fetch.
-_HISTORY_INSERT = sa.insert(incident_locations).inline()
-# What an update's RETURNING brings back: the row without its JSON, which the caller holds.
-_SCALARS = tuple(c for c in incidents.c if c.name not in ("location", "lookup", "cameras"))
-_INSERT = sa.insert(incidents).inline()
-
-
-def _history(incident_id: str, values: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "incident_id": incident_id,
-        "received_at": values["updated_at"],
-        "fingerprint": values["fingerprint"],
-        "lon": values["lon"],
-        "lat": values["lat"],
-        "uncertainty_m": values["uncertainty_m"],
-        "location": values["location"],
-    }
-
-
 def _call_event(
     call: CallCreate, actor: Principal, incident_id: str, **details: Any
 ) -> dict[str, Any]:
@@ -252,60 +229,6 @@ def _route_event(actor: Principal, incident_id: str, located: Located) -> dict[s
         "incident_id": incident_id,
         "details": {"cameras": [c.camera_id for c in cameras]},
     }
-
-
-def _new_row(call: CallCreate, values: dict[str, Any]) -> dict[str, Any]:
-    # Every value of a new row is known here, so nothing is read back: it goes with the
-    # COMMIT (a taken call id fails there, as IntegrityError).
-    return {
-        "id": str(uuid.uuid4()),
-        "call_id": call.call_id,
-        "hotline": call.hotline,
-        "status": "new",
-        "created_at": values["updated_at"],
-        "closed_at": None,
-        "address": call.address,
-        "location_count": 1,
-        "purged_at": None,
-        **values,
-    }
-
-
-def _columns(table: sa.Table, prefix: str) -> dict[str, sa.BindParameter[Any]]:
-    return {c.name: sa.bindparam(prefix + c.name, type_=c.type) for c in table.c if c.name != "id"}
-
-
-# PostgreSQL: a call's rows and its audit events in one statement (inserts as CTEs).
-_OPENED = appending(
-    sa.insert(incidents).values({**_columns(incidents, "i_"), "id": sa.bindparam("i_id")}),
-    sa.insert(incident_locations).values(_columns(incident_locations, "h_")),
-)
-_LOCATED = appending(sa.insert(incident_locations).values(_columns(incident_locations, "h_")))
-
-
-def _defer(
-    conn: Connection,
-    new_row: dict[str, Any] | None,
-    history: dict[str, Any],
-    events: list[dict[str, Any]],
-) -> None:
-    """The call's rows (a new incident's, the history's) and audit events, with the COMMIT.
-
-    On PostgreSQL one statement, and with :func:`store.txn.at_commit` a new call's whole
-    write is one round trip; on SQLite, whose writers queue for one lock, three.
-    """
-    if conn.dialect.name != "postgresql":
-        if new_row is not None:
-            at_commit(conn, _INSERT, new_row)
-        at_commit(conn, _HISTORY_INSERT, history)
-        append_at_commit(conn, events)
-        return
-    params = {f"h_{k}": v for k, v in history.items()}
-    params["audit_events"] = events_json(events)
-    if new_row is None:
-        at_commit(conn, _LOCATED, params)
-    else:
-        at_commit(conn, _OPENED, {**params, **{f"i_{k}": v for k, v in new_row.items()}})
 
 
 def _call_events(
@@ -353,26 +276,6 @@ def _closed(call: CallCreate) -> IncidentClosedError:
     )
 
 
-# The row lock, and a close that won meanwhile, are the UPDATE's own: no SELECT ... FOR UPDATE
-# before it (a statement, and on PostgreSQL a round trip, per location update).
-_UPDATE = (
-    sa.update(incidents)
-    .where(i.id == sa.bindparam("b_id"), i.status != "closed")
-    .values(location_count=i.location_count + 1)
-    .returning(*_SCALARS)
-)
-
-
-def _update(conn: Connection, known: RowMapping, call: CallCreate, values: dict[str, Any]) -> Row:
-    """Record a location update of the incident ``known`` (already checked: open, same line)."""
-    if call.address:
-        values = {**values, "address": call.address}
-    row = conn.execute(_UPDATE, {"b_id": known["id"], **values}).mappings().first()
-    if row is None:  # closed since it was read (a call id's hotline never changes)
-        raise _closed(call)
-    return row
-
-
 def _repeat(engine: Engine, call: CallCreate, row: RowMapping, actor: Principal) -> None:
     with writing(engine) as conn:
         append_at_commit(conn, [_call_event(call, actor, row["id"], repeat=True)])
@@ -416,26 +319,40 @@ def receive_call(
         # on SQLite writers queue for one lock, so only the statements run under it.
         values = _located_values(located, fp, datetime.now(UTC))
         try:
-            with writing(engine) as conn:
-                new_row: dict[str, Any] | None = None
-                stored: Row
-                if existing is None:
-                    new_row = stored = _new_row(call, values)
-                else:
-                    stored = _update(conn, existing, call, values)
-                events = _call_events(
-                    call, located, actor, stored["id"], created=new_row is not None
-                )
-                _defer(conn, new_row, _history(stored["id"], values), events)
-                incident = _written(stored, values, located)
+            stored = _write(engine, call, existing, located, values, actor)
         except IntegrityError:
             continue  # another request opened this call first: go round as an update
+        incident = _written(stored, values, located)
         # After the commit, in a transaction of its own: a NOTIFY in the write's transaction
         # made PostgreSQL queue and signal it at commit while the audit head row was locked,
         # which lengthened the section every writer waits for (measured: fewer calls/s).
         _publish(bus, kind, incident)
         return CallOutcome(incident, created=existing is None, changed=True)
     raise ConflictError(f"call {call.call_id!r} is being changed concurrently", field="call_id")
+
+
+def _write(
+    engine: Engine,
+    call: CallCreate,
+    known: RowMapping | None,
+    located: Located,
+    values: dict[str, Any],
+    actor: Principal,
+) -> Row:
+    """Store the call's location (a new incident if ``known`` is None) with its audit events."""
+    incident_id = str(uuid.uuid4()) if known is None else known["id"]
+    events = _call_events(call, located, actor, incident_id, created=known is None)
+    if known is not None and engine.dialect.name == "postgresql":
+        moved = writes.update_at_once(engine, incident_id, call.address, values, events)
+    else:
+        with writing(engine) as conn:
+            new = None if known else writes.new_row(call, values, incident_id=incident_id)
+            moved = new or writes.update(conn, incident_id, call.address, values)
+            if moved is not None:
+                writes.defer(conn, new, writes.history(incident_id, values), events)
+    if moved is None:  # closed since it was read (a call id's hotline never changes)
+        raise _closed(call)
+    return moved
 
 
 def _publish(bus: EventBus | None, kind: IncidentKind, incident: IncidentRead) -> None:

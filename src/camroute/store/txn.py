@@ -131,7 +131,23 @@ def reading(engine: Engine) -> Iterator[Connection]:
     return: a ``BEGIN`` and a ``ROLLBACK`` round trip around a single ``SELECT``, on paths
     that run on every call (the known-call check) or every location update (aim-follow).
     """
+    if engine.dialect.name == "postgresql":
+        with autocommit(engine) as conn:
+            yield conn
+        return
     with engine.connect() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execution_options(isolation_level="AUTOCOMMIT")
+        yield conn
+
+
+@contextmanager
+def autocommit(engine: Engine) -> Iterator[Connection]:
+    """PostgreSQL: a connection whose every statement is its own transaction.
+
+    For one statement that reads, or that writes all it writes (CTEs included): no BEGIN
+    and no COMMIT round trip. SQLite's writers use :func:`writing`, which queues them.
+    """
+    if engine.dialect.name != "postgresql":
+        raise RuntimeError("autocommit is for PostgreSQL; SQLite's writes go through writing()")
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
         yield conn

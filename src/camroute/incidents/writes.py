@@ -1,0 +1,177 @@
+"""A call's rows and the statements that write them, with its audit events.
+
+The rows' values go in as parameters of statements built once: ``.values(...)`` with literal
+values made SQLAlchemy coerce each value and key its statement cache on them, every call.
+
+On PostgreSQL a call's rows and its audit events are one statement (the inserts as CTEs of
+``audit.service.appending``): a new call's whole write is one statement in one round trip
+(``store.txn.at_commit``), and a location update one statement in autocommit. On SQLite, whose
+writers queue for one lock anyway, they stay separate statements in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection, Engine, RowMapping
+
+from camroute.audit.service import APPEND_EVENTS, append_at_commit, appending, events_json
+from camroute.incidents.models import CallCreate
+from camroute.incidents.tables import incident_locations, incidents
+from camroute.store.txn import at_commit, autocommit
+
+# An incident row: as read back, or as a new one was written (its values known, not read).
+Row = RowMapping | Mapping[str, Any]
+
+i = incidents.c
+# What an update's RETURNING brings back: the row without its JSON, which the caller holds.
+_SCALARS = tuple(c for c in incidents.c if c.name not in ("location", "lookup", "cameras"))
+# inline(): no RETURNING of the generated id, which nothing reads and which a statement sent
+# in the COMMIT's pipeline could not fetch.
+_INSERT = sa.insert(incidents).inline()
+_HISTORY_INSERT = sa.insert(incident_locations).inline()
+# The row lock, and a close that won meanwhile, are the UPDATE's own: no SELECT ... FOR UPDATE
+# before it (a statement, and on PostgreSQL a round trip, per location update).
+_UPDATE = (
+    sa.update(incidents)
+    .where(i.id == sa.bindparam("b_id"), i.status != "closed")
+    .values(location_count=i.location_count + 1)
+    .returning(*_SCALARS)
+)
+
+
+def new_row(call: CallCreate, values: dict[str, Any], *, incident_id: str) -> dict[str, Any]:
+    """A new incident's row: every value is known, so nothing is read back after the insert."""
+    return {
+        "id": incident_id,
+        "call_id": call.call_id,
+        "hotline": call.hotline,
+        "status": "new",
+        "created_at": values["updated_at"],
+        "closed_at": None,
+        "address": call.address,
+        "location_count": 1,
+        "purged_at": None,
+        **values,
+    }
+
+
+def history(incident_id: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The incident's history row for a call's location."""
+    return {
+        "incident_id": incident_id,
+        "received_at": values["updated_at"],
+        "fingerprint": values["fingerprint"],
+        "lon": values["lon"],
+        "lat": values["lat"],
+        "uncertainty_m": values["uncertainty_m"],
+        "location": values["location"],
+    }
+
+
+def _binds(
+    table: sa.Table, prefix: str, names: tuple[str, ...] = ()
+) -> dict[str, sa.BindParameter[Any]]:
+    columns = [c for c in table.c if (c.name in names if names else c.name != "id")]
+    return {c.name: sa.bindparam(prefix + c.name, type_=c.type) for c in columns}
+
+
+_OPENED = appending(
+    sa.insert(incidents).values({**_binds(incidents, "i_"), "id": sa.bindparam("i_id")}),
+    sa.insert(incident_locations).values(_binds(incident_locations, "h_")),
+)
+_LOCATED = appending(sa.insert(incident_locations).values(_binds(incident_locations, "h_")))
+
+
+def defer(
+    conn: Connection,
+    row: dict[str, Any] | None,
+    located: dict[str, Any],
+    events: list[dict[str, Any]],
+) -> None:
+    """Send a new incident's ``row`` (None on an update), a history row and events with the COMMIT.
+
+    ``conn`` comes from ``store.txn.writing``.
+    """
+    if conn.dialect.name != "postgresql":
+        if row is not None:
+            at_commit(conn, _INSERT, row)
+        at_commit(conn, _HISTORY_INSERT, located)
+        append_at_commit(conn, events)
+        return
+    params = {f"h_{k}": v for k, v in located.items()}
+    params["audit_events"] = events_json(events)
+    if row is None:
+        at_commit(conn, _LOCATED, params)
+    else:
+        at_commit(conn, _OPENED, {**params, **{f"i_{k}": v for k, v in row.items()}})
+
+
+def update(
+    conn: Connection, incident_id: str, address: str | None, values: dict[str, Any]
+) -> Row | None:
+    """Move the incident to the call's new location; None if it was closed meanwhile."""
+    if address:
+        values = {**values, "address": address}
+    found = conn.execute(_UPDATE, {"b_id": incident_id, **values})
+    return found.mappings().first()
+
+
+_CHANGED = (
+    "updated_at",
+    "lon",
+    "lat",
+    "uncertainty_m",
+    "location",
+    "lookup",
+    "cameras",
+    "ward_code",
+    "ward_name",
+    "fingerprint",
+)
+_MOVED = (
+    sa.update(incidents)
+    .where(i.id == sa.bindparam("b_id"), i.status != "closed")
+    .values(
+        location_count=i.location_count + 1,
+        address=sa.func.coalesce(sa.bindparam("b_address", type_=i.address.type), i.address),
+        **_binds(incidents, "u_", _CHANGED),
+    )
+    .returning(*_SCALARS)
+    .cte("moved")
+)
+_HISTORY_COLUMNS = [c for c in incident_locations.c if c.name != "id"]
+# PostgreSQL: the update, its history row and its events in one statement; the last two are
+# made from the updated row, so a closed incident gets none of them.
+_UPDATED = (
+    sa.select(*_MOVED.c, APPEND_EVENTS)
+    .select_from(_MOVED)
+    .add_cte(
+        sa.insert(incident_locations)
+        .from_select(
+            [c.name for c in _HISTORY_COLUMNS],
+            sa.select(*_binds(incident_locations, "h_").values()).select_from(_MOVED),
+        )
+        .cte("located")
+    )
+)
+
+
+def update_at_once(
+    engine: Engine,
+    incident_id: str,
+    address: str | None,
+    values: dict[str, Any],
+    events: list[dict[str, Any]],
+) -> Row | None:
+    """PostgreSQL: a location update with its history row and events; None if it was closed.
+
+    One statement in autocommit: its own transaction, in one round trip.
+    """
+    params = {f"u_{k}": values[k] for k in _CHANGED}
+    params.update({f"h_{k}": v for k, v in history(incident_id, values).items()})
+    params.update(b_id=incident_id, b_address=address, audit_events=events_json(events))
+    with autocommit(engine) as conn:
+        return conn.execute(_UPDATED, params).mappings().first()
