@@ -342,12 +342,16 @@ def _write(
     """Store the call's location (a new incident if ``known`` is None) with its audit events."""
     incident_id = str(uuid.uuid4()) if known is None else known["id"]
     events = _call_events(call, located, actor, incident_id, created=known is None)
+    moved: Row | None
     if known is not None and engine.dialect.name == "postgresql":
         moved = writes.update_at_once(engine, incident_id, call.address, values, events)
     else:
         with writing(engine) as conn:
-            new = None if known else writes.new_row(call, values, incident_id=incident_id)
-            moved = new or writes.update(conn, incident_id, call.address, values)
+            new: dict[str, Any] | None = None
+            if known is None:
+                moved = new = writes.new_row(call, values, incident_id=incident_id)
+            else:
+                moved = writes.update(conn, incident_id, call.address, values)
             if moved is not None:
                 writes.defer(conn, new, writes.history(incident_id, values), events)
     if moved is None:  # closed since it was read (a call id's hotline never changes)
