@@ -32,14 +32,6 @@ _SCALARS = tuple(c for c in incidents.c if c.name not in ("location", "lookup", 
 # in the COMMIT's pipeline could not fetch.
 _INSERT = sa.insert(incidents).inline()
 _HISTORY_INSERT = sa.insert(incident_locations).inline()
-# The row lock, and a close that won meanwhile, are the UPDATE's own: no SELECT ... FOR UPDATE
-# before it (a statement, and on PostgreSQL a round trip, per location update).
-_UPDATE = (
-    sa.update(incidents)
-    .where(i.id == sa.bindparam("b_id"), i.status != "closed")
-    .values(location_count=i.location_count + 1)
-    .returning(*_SCALARS)
-)
 
 
 def new_row(call: CallCreate, values: dict[str, Any], *, incident_id: str) -> dict[str, Any]:
@@ -109,16 +101,6 @@ def defer(
         at_commit(conn, _OPENED, {**params, **{f"i_{k}": v for k, v in row.items()}})
 
 
-def update(
-    conn: Connection, incident_id: str, address: str | None, values: dict[str, Any]
-) -> Row | None:
-    """Move the incident to the call's new location; None if it was closed meanwhile."""
-    if address:
-        values = {**values, "address": address}
-    found = conn.execute(_UPDATE, {"b_id": incident_id, **values})
-    return found.mappings().first()
-
-
 _CHANGED = (
     "updated_at",
     "lon",
@@ -131,7 +113,9 @@ _CHANGED = (
     "ward_name",
     "fingerprint",
 )
-_MOVED = (
+# The row lock, and a close that won meanwhile, are the UPDATE's own: no SELECT ... FOR UPDATE
+# before it (a statement, and on PostgreSQL a round trip, per location update).
+_UPDATE = (
     sa.update(incidents)
     .where(i.id == sa.bindparam("b_id"), i.status != "closed")
     .values(
@@ -140,9 +124,9 @@ _MOVED = (
         **_binds(incidents, "u_", _CHANGED),
     )
     .returning(*_SCALARS)
-    .cte("moved")
 )
-_HISTORY_COLUMNS = [c for c in incident_locations.c if c.name != "id"]
+_MOVED = _UPDATE.cte("moved")
+_HISTORY = _binds(incident_locations, "h_")
 # PostgreSQL: the update, its history row and its events in one statement; the last two are
 # made from the updated row, so a closed incident gets none of them.
 _UPDATED = (
@@ -150,13 +134,24 @@ _UPDATED = (
     .select_from(_MOVED)
     .add_cte(
         sa.insert(incident_locations)
-        .from_select(
-            [c.name for c in _HISTORY_COLUMNS],
-            sa.select(*_binds(incident_locations, "h_").values()).select_from(_MOVED),
-        )
+        .from_select(list(_HISTORY), sa.select(*_HISTORY.values()).select_from(_MOVED))
         .cte("located")
     )
 )
+
+
+def _update_params(incident_id: str, address: str | None, values: dict[str, Any]) -> dict[str, Any]:
+    params = {f"u_{k}": values[k] for k in _CHANGED}
+    params.update(b_id=incident_id, b_address=address or None)  # none given: the old one stays
+    return params
+
+
+def update(
+    conn: Connection, incident_id: str, address: str | None, values: dict[str, Any]
+) -> Row | None:
+    """Move the incident to the call's new location; None if it was closed meanwhile."""
+    found = conn.execute(_UPDATE, _update_params(incident_id, address, values))
+    return found.mappings().first()
 
 
 def update_at_once(
@@ -166,12 +161,12 @@ def update_at_once(
     values: dict[str, Any],
     events: list[dict[str, Any]],
 ) -> Row | None:
-    """PostgreSQL: a location update with its history row and events; None if it was closed.
+    """PostgreSQL: :func:`update` with its history row and events; None if it was closed.
 
     One statement in autocommit: its own transaction, in one round trip.
     """
-    params = {f"u_{k}": values[k] for k in _CHANGED}
+    params = _update_params(incident_id, address, values)
     params.update({f"h_{k}": v for k, v in history(incident_id, values).items()})
-    params.update(b_id=incident_id, b_address=address, audit_events=events_json(events))
+    params["audit_events"] = events_json(events)
     with autocommit(engine) as conn:
         return conn.execute(_UPDATED, params).mappings().first()

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
+import psycopg
 from psycopg.pq import TransactionStatus
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -81,7 +82,9 @@ def _commit(conn: Connection) -> None:
         raise
 
 
-def _implicit(conn: Connection, driver: Any, finals: list[tuple[Executable, Any]]) -> None:
+def _implicit(
+    conn: Connection, driver: psycopg.Connection[Any], finals: list[tuple[Executable, Any]]
+) -> None:
     """Nothing was sent yet: the statements go as one transaction closed by the pipeline's Sync.
 
     In the extended query protocol the statements up to a Sync run in one transaction, which
