@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 
 from camroute.location import LocationParseError
-from camroute.location.jsonloc import parse_json
+from camroute.location.jsonloc import parse_json, plain_position
 
 Vector = Callable[[str], bytes]
 
@@ -144,3 +145,39 @@ def test_pflau_arcband_json(vector: Vector) -> None:
 def test_bad_pflau_is_refused(body: bytes, match: str) -> None:
     with pytest.raises(LocationParseError, match=match):
         parse_json(body)
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "uncertainty_m", "method"),
+    [
+        (106.7009, 10.7769, 35.0, None),
+        (106.7009, 10.7769, 0.0, None),
+        (106.7009, 10.7769, None, None),
+        (-70.5, -45.0, 100_000.0, "geocoded"),
+    ],
+)
+def test_plain_position_is_what_its_json_parses_to(
+    lon: float, lat: float, uncertainty_m: float | None, method: str | None
+) -> None:
+    doc: dict[str, object] = {"lon": lon, "lat": lat, "uncertainty_m": uncertainty_m}
+    if method is not None:
+        doc["method"] = method
+    typed = plain_position(lon=lon, lat=lat, uncertainty_m=uncertainty_m, method=method)
+    assert typed == parse_json(orjson.dumps(doc))
+    assert typed.method == method
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "uncertainty_m", "match"),
+    [
+        (10.7769, 106.7009, 35.0, "swapped"),
+        (181.0, 10.0, 35.0, "longitude"),
+        (106.7, 10.7, -1.0, "uncertainty_m"),
+        (106.7, 10.7, 200_000.0, "uncertainty_m"),
+    ],
+)
+def test_plain_position_refuses_as_the_json_does(
+    lon: float, lat: float, uncertainty_m: float, match: str
+) -> None:
+    with pytest.raises(LocationParseError, match=match):
+        plain_position(lon=lon, lat=lat, uncertainty_m=uncertainty_m)

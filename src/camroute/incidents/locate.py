@@ -10,11 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from camroute.areas import LocationReport, geocode, lookup
 from camroute.incidents.models import CallCreate
-from camroute.location import CallerLocation, LocationParseError, parse_location
+from camroute.location import (
+    CallerLocation,
+    LocationParseError,
+    parse_location,
+    plain_position,
+)
 from camroute.routing import rank_cameras
 from camroute.routing.models import RouteResult
 
@@ -45,8 +48,8 @@ def caller_location(
         return parse_location(
             call.location, content_type=call.content_type, aml_hmac_key=aml_hmac_key
         )
-    body = orjson.dumps(call.location.model_dump())
-    return parse_location(body, content_type="application/json")
+    given = call.location
+    return plain_position(lon=given.lon, lat=given.lat, uncertainty_m=given.uncertainty_m)
 
 
 def _geocoded(address: str, *, layers: Any) -> CallerLocation:
@@ -57,8 +60,7 @@ def _geocoded(address: str, *, layers: Any) -> CallerLocation:
         raise LocationParseError(f"address {address!r} matched no known place", field="address")
     best = result.candidates[0]
     radius_m = GEOCODE_UNCERTAINTY_M.get(best.kind, DEFAULT_GEOCODE_UNCERTAINTY_M)
-    body = {"lon": best.lon, "lat": best.lat, "uncertainty_m": radius_m, "method": "geocoded"}
-    return parse_location(orjson.dumps(body), content_type="application/json")
+    return plain_position(lon=best.lon, lat=best.lat, uncertainty_m=radius_m, method="geocoded")
 
 
 def _ward(report: LocationReport) -> tuple[str | None, str | None]:

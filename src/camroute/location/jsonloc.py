@@ -72,6 +72,20 @@ def _plain(doc: dict[str, Any]) -> CallerLocation:
     return to_location(_disc(lon, lat, radius, field="uncertainty_m"), fmt="json", extras=extras)
 
 
+def plain_position(
+    *, lon: float, lat: float, uncertainty_m: float | None, method: str | None = None
+) -> CallerLocation:
+    """A plain position already held as numbers, as :func:`parse_json` would make it.
+
+    The same checks and the same ``CallerLocation`` as ``{"lon", "lat", "uncertainty_m",
+    "method"}``, with no JSON text made only to be parsed again.
+    """
+    check_lon_lat(lon=lon, lat=lat, field="lon/lat")
+    region = _disc(lon, lat, uncertainty_m, field="uncertainty_m")
+    extras = Extras(method=None if method is None else clean_text(method, field="method"))
+    return to_location(region, fmt="json", extras=extras)
+
+
 def _geojson(doc: dict[str, Any]) -> CallerLocation:
     warnings: list[str] = []
     properties: dict[str, Any] = {}
