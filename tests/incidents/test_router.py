@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import fastapi.dependencies.utils as fastapi_utils
@@ -442,30 +443,43 @@ def test_calls_are_handled_a_few_at_a_time(
 
 
 def test_two_first_calls_at_once_open_one_incident(api, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Both see the call unknown; the second insert fails at the commit and comes back as an
-    update (the insert is sent with the COMMIT, so the taken call id shows only there)."""
+    """Both take the call for new; the second insert finds the id taken and comes back as an
+    update. SQLite reads the call id first (the insert is sent with the COMMIT, so the taken id
+    shows only there); PostgreSQL writes a call id it has not seen without reading it, and its
+    insert does nothing when the id is taken."""
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
     from camroute.audit.service import verify
-    from camroute.incidents import service
+    from camroute.incidents import service, writes
 
-    real, both_unknown, seen = service._known, threading.Barrier(2, timeout=10), []
+    engine = api.app.state.engine
+    both_new, seen = threading.Barrier(2, timeout=10), []
+    if engine.dialect.name == "postgresql":
+        real_open = writes.open_if_new
 
-    def in_step(engine: Any, call: Any) -> Any:
-        found = real(engine, call)
-        seen.append(found)
-        if len(seen) <= 2:
-            both_unknown.wait()  # neither writes before both have found nothing
-        return found
+        def open_in_step(*args: Any) -> bool:
+            seen.append(None)
+            both_new.wait()  # neither writes before both are about to
+            return real_open(*args)
 
-    monkeypatch.setattr(service, "_known", in_step)
+        monkeypatch.setattr(writes, "open_if_new", open_in_step)
+    else:
+        real = service._known
+
+        def in_step(engine: Any, call: Any) -> Any:
+            found = real(engine, call)
+            seen.append(found)
+            if len(seen) <= 2:
+                both_new.wait()  # neither writes before both have found nothing
+            return found
+
+        monkeypatch.setattr(service, "_known", in_step)
     bodies = [call("C-race"), call("C-race", location=MOVED)]
     with ThreadPoolExecutor(2) as pool:
         answers = list(pool.map(lambda body: post(api, body), bodies))
     assert sorted(a.status_code for a in answers) == [200, 201], [a.text for a in answers]
     assert seen[:2] == [None, None]
-    engine = api.app.state.engine
     with engine.connect() as conn:
         rows = conn.execute(
             sa.select(incidents.c.location_count).where(incidents.c.call_id == "C-race")
@@ -484,12 +498,16 @@ def test_a_calls_rows_and_audit_events_go_in_one_statement_on_postgres(api) -> N
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         sent.append(statement)
 
+    counts: list[int] = []
+
     def writes() -> list[tuple[bool, bool, bool]]:
         marks = ("INSERT INTO incidents ", "INSERT INTO incident_locations", "audit")
         found = [tuple(m in s for m in marks) for s in sent]
+        counts.append(sum(bool(re.search(r"\bincidents\b", s)) for s in sent))
         sent.clear()
         return [f for f in found if any(f)]
 
+    assert post(api, call("C-warm")).status_code == 201  # the credential and key caches filled
     sa.event.listen(engine, "before_cursor_execute", record)
     try:
         assert post(api, call("C-one")).status_code == 201
@@ -501,6 +519,8 @@ def test_a_calls_rows_and_audit_events_go_in_one_statement_on_postgres(api) -> N
     if engine.dialect.name == "postgresql":
         assert opened == [(True, True, True)]
         assert updated == [(False, True, True)]
+        # A call id this process has not seen is not read first; a seen one is, then moved.
+        assert counts == [1, 2]
     else:  # each its own statement (the audit append is three)
         for written in (opened, updated):
             assert all(sum(marks) == 1 for marks in written), written

@@ -34,11 +34,15 @@ def _values(lon: float, fingerprint: str) -> dict[str, Any]:
     }
 
 
-def _open(engine: Engine) -> str:
-    row = writes.new_row(CALL, _values(106.7, "f1"), incident_id="inc-1")
+def _open(engine: Engine, incident_id: str = "inc-1") -> bool:
+    """A new call as ``receive_call`` writes it on each store; False if its id was taken."""
+    row = writes.new_row(CALL, _values(106.7, "f1"), incident_id=incident_id)
+    history = writes.history(incident_id, _values(106.7, "f1"))
+    if engine.dialect.name == "postgresql":
+        return writes.open_if_new(engine, row, history, [EVENT])
     with writing(engine) as conn:
-        writes.defer(conn, row, writes.history("inc-1", _values(106.7, "f1")), [EVENT])
-    return "inc-1"
+        writes.defer(conn, row, history, [EVENT])
+    return True
 
 
 def _move(engine: Engine, incident_id: str, lon: float, address: str | None) -> Any:
@@ -63,7 +67,8 @@ def _state(engine: Engine) -> tuple[Any, ...]:
 
 
 def test_an_update_moves_the_incident_with_its_history_and_events(store_engine: Engine) -> None:
-    incident_id = _open(store_engine)
+    assert _open(store_engine)
+    incident_id = "inc-1"
     moved = _move(store_engine, incident_id, 106.71, None)
     assert (moved["id"], moved["location_count"], moved["lon"]) == (incident_id, 2, 106.71)
     assert _state(store_engine) == (2, 106.71, None, [106.7, 106.71])
@@ -75,7 +80,8 @@ def test_an_update_moves_the_incident_with_its_history_and_events(store_engine: 
 
 
 def test_a_closed_incident_is_not_moved_and_nothing_is_written(store_engine: Engine) -> None:
-    incident_id = _open(store_engine)
+    assert _open(store_engine)
+    incident_id = "inc-1"
     with store_engine.begin() as conn:
         conn.execute(sa.update(incidents).values(status="closed"))
     assert _move(store_engine, incident_id, 106.71, "12 Lê Lợi") is None
@@ -93,3 +99,18 @@ def test_autocommit_is_for_postgres_only(store_engine: Engine) -> None:
     else:
         with pytest.raises(RuntimeError, match="writing"), autocommit(store_engine):
             pass
+
+
+def test_a_new_call_whose_id_is_taken_writes_nothing(store_engine: Engine) -> None:
+    """PostgreSQL opens a call without reading its id first: a taken id leaves no trace."""
+    assert _open(store_engine)
+    if store_engine.dialect.name != "postgresql":
+        with pytest.raises(sa.exc.IntegrityError):  # SQLite's writer reads first; its insert fails
+            _open(store_engine, "inc-2")
+    else:
+        assert not _open(store_engine, "inc-2")
+    assert _state(store_engine) == (1, 106.7, None, [106.7])
+    with store_engine.connect() as conn:
+        assert conn.execute(sa.select(incidents.c.id)).scalars().all() == ["inc-1"]
+    report = verify(store_engine)
+    assert (report.ok, report.checked) == (True, 1)

@@ -37,6 +37,7 @@ from camroute.incidents.models import (
     LonLatIn,
     Status,
 )
+from camroute.incidents.seen import seen_ids
 from camroute.incidents.tables import incident_locations, incidents
 from camroute.incidents.writes import Row
 from camroute.routing.models import RouteResult
@@ -302,9 +303,15 @@ def receive_call(
 ) -> CallOutcome:
     """Open the incident of ``call``, or record its location update, or see a repeat."""
     fp = fingerprint(call, key=stored_secret(engine, FINGERPRINT_KEY))
-    for _attempt in range(3):
-        existing = _known(engine, call)
+    seen = seen_ids(engine)
+    located: Located | None = None
+    for attempt in range(3):
+        # PostgreSQL: a call id this process has not seen is written as new with no read
+        # first; its insert does nothing if the id is taken, and the call goes round.
+        unread = attempt == 0 and engine.dialect.name == "postgresql" and call.call_id not in seen
+        existing = None if unread else _known(engine, call)
         if existing is not None:
+            seen.add(call.call_id)
             _check_hotline(existing, call)
             # A retry is the same incident, even if closed; a purged one has no fingerprint.
             if existing["fingerprint"] == fp:
@@ -313,15 +320,16 @@ def receive_call(
                     incident = _read(_row(conn, existing["id"]))
                 return CallOutcome(incident, created=False, changed=False)
             _check_open(existing, call)
-        located = locate(call)
+        located = located or locate(call)  # a call that goes round keeps its location
         kind: IncidentKind = "incident.created" if existing is None else "incident.updated"
         # The row's values (the ranking's dump among them) are made before the write begins:
         # on SQLite writers queue for one lock, so only the statements run under it.
         values = _located_values(located, fp, datetime.now(UTC))
         try:
             stored = _write(engine, call, existing, located, values, actor)
-        except IntegrityError:
+        except (IntegrityError, _CallTakenError):
             continue  # another request opened this call first: go round as an update
+        seen.add(call.call_id)
         incident = _written(stored, values, located)
         # After the commit, in a transaction of its own: a NOTIFY in the write's transaction
         # made PostgreSQL queue and signal it at commit while the audit head row was locked,
@@ -329,6 +337,10 @@ def receive_call(
         _publish(bus, kind, incident)
         return CallOutcome(incident, created=existing is None, changed=True)
     raise ConflictError(f"call {call.call_id!r} is being changed concurrently", field="call_id")
+
+
+class _CallTakenError(Exception):
+    """The call id of a call written as new is taken: nothing was written."""
 
 
 def _write(
@@ -342,9 +354,15 @@ def _write(
     """Store the call's location (a new incident if ``known`` is None) with its audit events."""
     incident_id = str(uuid.uuid4()) if known is None else known["id"]
     events = _call_events(call, located, actor, incident_id, created=known is None)
+    history = writes.history(incident_id, values)
     moved: Row | None
-    if known is not None and engine.dialect.name == "postgresql":
-        moved = writes.update_at_once(engine, incident_id, call.address, values, events)
+    if engine.dialect.name == "postgresql":
+        if known is not None:
+            moved = writes.update_at_once(engine, incident_id, call.address, values, events)
+        else:
+            moved = writes.new_row(call, values, incident_id=incident_id)
+            if not writes.open_if_new(engine, moved, history, events):
+                raise _CallTakenError(call.call_id)
     else:
         with writing(engine) as conn:
             new: dict[str, Any] | None = None
@@ -353,7 +371,7 @@ def _write(
             else:
                 moved = writes.update(conn, incident_id, call.address, values)
             if moved is not None:
-                writes.defer(conn, new, writes.history(incident_id, values), events)
+                writes.defer(conn, new, history, events)
     if moved is None:  # closed since it was read (a call id's hotline never changes)
         raise _closed(call)
     return moved

@@ -3,10 +3,11 @@
 The rows' values go in as parameters of statements built once: ``.values(...)`` with literal
 values made SQLAlchemy coerce each value and key its statement cache on them, every call.
 
-On PostgreSQL a call's rows and its audit events are one statement (the inserts as CTEs of
-``audit.service.appending``): a new call's whole write is one statement in one round trip
-(``store.txn.at_commit``), and a location update one statement in autocommit. On SQLite, whose
-writers queue for one lock anyway, they stay separate statements in one transaction.
+On PostgreSQL a call's rows and its audit events are one statement in autocommit, its own
+transaction in one round trip: the row written by a data-modifying CTE, the history row and
+the events (``audit_append``) made from what it returned, so a new call whose id is taken and
+an update of a closed incident write nothing. On SQLite, whose writers queue for one lock
+anyway, they stay separate statements in one transaction.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine, RowMapping
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from camroute.audit.service import APPEND_EVENTS, append_at_commit, appending, events_json
+from camroute.audit.service import APPEND_EVENTS, append_at_commit, events_json
 from camroute.incidents.models import CallCreate
 from camroute.incidents.tables import incident_locations, incidents
 from camroute.store.txn import at_commit, autocommit
@@ -70,11 +72,25 @@ def _binds(
     return {c.name: sa.bindparam(prefix + c.name, type_=c.type) for c in columns}
 
 
-_OPENED = appending(
-    sa.insert(incidents).values({**_binds(incidents, "i_"), "id": sa.bindparam("i_id")}),
-    sa.insert(incident_locations).values(_binds(incident_locations, "h_")),
+_HISTORY_BINDS = _binds(incident_locations, "h_")
+# PostgreSQL: a call not known yet, opened with its history row and its events in one
+# statement that writes nothing when the call id is taken (no read of the call id before).
+_NEW = (
+    pg_insert(incidents)
+    .values({**_binds(incidents, "i_"), "id": sa.bindparam("i_id")})
+    .on_conflict_do_nothing(index_elements=[i.call_id])
+    .returning(i.id)
+    .cte("opened")
 )
-_LOCATED = appending(sa.insert(incident_locations).values(_binds(incident_locations, "h_")))
+_OPENED_IF_NEW = (
+    sa.select(_NEW.c.id, APPEND_EVENTS)
+    .select_from(_NEW)
+    .add_cte(
+        sa.insert(incident_locations)
+        .from_select(list(_HISTORY_BINDS), sa.select(*_HISTORY_BINDS.values()).select_from(_NEW))
+        .cte("located")
+    )
+)
 
 
 def defer(
@@ -85,20 +101,13 @@ def defer(
 ) -> None:
     """Send a new incident's ``row`` (None on an update), a history row and events with the COMMIT.
 
-    ``conn`` comes from ``store.txn.writing``.
+    ``conn`` comes from ``store.txn.writing``: SQLite's way (PostgreSQL's is one statement,
+    :func:`open_if_new` or :func:`update_at_once`).
     """
-    if conn.dialect.name != "postgresql":
-        if row is not None:
-            at_commit(conn, _INSERT, row)
-        at_commit(conn, _HISTORY_INSERT, located)
-        append_at_commit(conn, events)
-        return
-    params = {f"h_{k}": v for k, v in located.items()}
-    params["audit_events"] = events_json(events)
-    if row is None:
-        at_commit(conn, _LOCATED, params)
-    else:
-        at_commit(conn, _OPENED, {**params, **{f"i_{k}": v for k, v in row.items()}})
+    if row is not None:
+        at_commit(conn, _INSERT, row)
+    at_commit(conn, _HISTORY_INSERT, located)
+    append_at_commit(conn, events)
 
 
 _CHANGED = (
@@ -126,7 +135,6 @@ _UPDATE = (
     .returning(*_SCALARS)
 )
 _MOVED = _UPDATE.cte("moved")
-_HISTORY = _binds(incident_locations, "h_")
 # PostgreSQL: the update, its history row and its events in one statement; the last two are
 # made from the updated row, so a closed incident gets none of them.
 _UPDATED = (
@@ -134,7 +142,7 @@ _UPDATED = (
     .select_from(_MOVED)
     .add_cte(
         sa.insert(incident_locations)
-        .from_select(list(_HISTORY), sa.select(*_HISTORY.values()).select_from(_MOVED))
+        .from_select(list(_HISTORY_BINDS), sa.select(*_HISTORY_BINDS.values()).select_from(_MOVED))
         .cte("located")
     )
 )
@@ -170,3 +178,22 @@ def update_at_once(
     params["audit_events"] = events_json(events)
     with autocommit(engine) as conn:
         return conn.execute(_UPDATED, params).mappings().first()
+
+
+def open_if_new(
+    engine: Engine,
+    row: dict[str, Any],
+    located: dict[str, Any],
+    events: list[dict[str, Any]],
+) -> bool:
+    """PostgreSQL: write a new incident's ``row``, its history row and its events, if new.
+
+    When the call id is known already nothing is written, and the answer is False.
+
+    One statement in autocommit: its own transaction, in one round trip.
+    """
+    params = {f"i_{k}": v for k, v in row.items()}
+    params.update({f"h_{k}": v for k, v in located.items()})
+    params["audit_events"] = events_json(events)
+    with autocommit(engine) as conn:
+        return conn.execute(_OPENED_IF_NEW, params).first() is not None

@@ -1,0 +1,65 @@
+"""The seen-call-ids hint: bounded, per store, and never what decides an answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from camroute.audit.service import verify
+from camroute.incidents import service
+from camroute.incidents.seen import SeenIds, seen_ids
+from camroute.store import make_engine
+
+LOCATION = {"lon": 106.6983, "lat": 10.7725, "uncertainty_m": 10}
+MOVED = {"lon": 106.6990, "lat": 10.7730, "uncertainty_m": 20}
+
+
+def test_the_oldest_ids_are_forgotten_first() -> None:
+    seen = SeenIds(max_ids=3)
+    for call_id in ("a", "b", "c", "a", "d"):  # "a" again is not new: it stays the oldest
+        seen.add(call_id)
+    assert ("a" in seen, "b" in seen, "c" in seen, "d" in seen) == (False, True, True, True)
+    assert len(seen) == 3
+
+
+def test_each_store_has_its_own_ids(tmp_path: Any) -> None:
+    one = make_engine(f"sqlite:///{tmp_path / 'one.db'}")
+    two = make_engine(f"sqlite:///{tmp_path / 'two.db'}")
+    seen_ids(one).add("C-1")
+    assert "C-1" in seen_ids(one)
+    assert "C-1" not in seen_ids(two)
+
+
+@pytest.fixture
+def forgetful(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every call reaches a process that has not seen its id (another worker, a restart)."""
+    monkeypatch.setattr(service, "seen_ids", lambda engine: SeenIds())
+
+
+def _post(api: Any, location: dict[str, Any], hotline: str = "113") -> Any:
+    body = {"call_id": "S-1", "hotline": hotline, "location": location}
+    return api.client.post("/api/calls", json=body, headers=api.as_("cad"))
+
+
+@pytest.mark.usefixtures("forgetful")
+def test_a_known_call_unseen_by_this_process_is_still_a_repeat_or_an_update(api: Any) -> None:
+    first = _post(api, LOCATION)
+    assert first.status_code == 201, first.text
+    again = _post(api, LOCATION)
+    assert (again.status_code, again.json()["id"]) == (200, first.json()["id"])
+    assert again.json()["location_count"] == 1
+    moved = _post(api, MOVED)
+    assert (moved.status_code, moved.json()["location_count"]) == (200, 2)
+    assert moved.json()["lon"] == MOVED["lon"]
+    wrong = _post(api, MOVED | {"lon": 106.70}, hotline="115")
+    assert (wrong.status_code, wrong.json()["errors"][0]["field"]) == (409, "hotline")
+    api.client.patch(
+        f"/api/incidents/{first.json()['id']}", json={"status": "closed"}, headers=api.as_("ann")
+    )
+    late = _post(api, LOCATION | {"uncertainty_m": 30})
+    assert (late.status_code, late.json()["code"]) == (409, "incident_closed")
+    detail = api.client.get(f"/api/incidents/{first.json()['id']}", headers=api.as_("ann"))
+    assert [h["lon"] for h in detail.json()["history"]] == [LOCATION["lon"], MOVED["lon"]]
+    report = verify(api.app.state.engine)
+    assert report.ok
