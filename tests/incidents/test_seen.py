@@ -18,17 +18,17 @@ MOVED = {"lon": 106.6990, "lat": 10.7730, "uncertainty_m": 20}
 def test_the_oldest_ids_are_forgotten_first() -> None:
     seen = SeenIds(max_ids=3)
     for call_id in ("a", "b", "c", "a", "d"):  # "a" again is not new: it stays the oldest
-        seen.add(call_id)
-    assert ("a" in seen, "b" in seen, "c" in seen, "d" in seen) == (False, True, True, True)
+        seen.add(call_id, f"inc-{call_id}")
+    assert [seen.incident_of(c) for c in "abcd"] == [None, "inc-b", "inc-c", "inc-d"]
     assert len(seen) == 3
 
 
 def test_each_store_has_its_own_ids(tmp_path: Any) -> None:
     one = make_engine(f"sqlite:///{tmp_path / 'one.db'}")
     two = make_engine(f"sqlite:///{tmp_path / 'two.db'}")
-    seen_ids(one).add("C-1")
-    assert "C-1" in seen_ids(one)
-    assert "C-1" not in seen_ids(two)
+    seen_ids(one).add("C-1", "inc-1")
+    assert seen_ids(one).incident_of("C-1") == "inc-1"
+    assert seen_ids(two).incident_of("C-1") is None
 
 
 @pytest.fixture
@@ -63,3 +63,23 @@ def test_a_known_call_unseen_by_this_process_is_still_a_repeat_or_an_update(api:
     assert [h["lon"] for h in detail.json()["history"]] == [LOCATION["lon"], MOVED["lon"]]
     report = verify(api.app.state.engine)
     assert report.ok
+
+
+def test_a_hint_of_another_incident_writes_nothing_there(
+    api: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A call id hinted to the wrong incident (never the case, but a hint is not the truth):
+    PostgreSQL's update finds no such row of this call, reads, and updates the right one."""
+    first = _post(api, LOCATION).json()
+    other = api.client.post(
+        "/api/calls",
+        json={"call_id": "S-2", "hotline": "113", "location": MOVED},
+        headers=api.as_("cad"),
+    ).json()
+    wrong = SeenIds()
+    wrong.add("S-1", other["id"])
+    monkeypatch.setattr(service, "seen_ids", lambda engine: wrong)
+    moved = _post(api, MOVED | {"lon": 106.70})
+    assert (moved.status_code, moved.json()["id"]) == (200, first["id"])
+    detail = api.client.get(f"/api/incidents/{other['id']}", headers=api.as_("ann")).json()
+    assert (detail["location_count"], detail["lon"]) == (1, MOVED["lon"])

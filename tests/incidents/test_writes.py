@@ -45,13 +45,16 @@ def _open(engine: Engine, incident_id: str = "inc-1") -> bool:
     return True
 
 
-def _move(engine: Engine, incident_id: str, lon: float, address: str | None) -> Any:
+def _move(
+    engine: Engine, incident_id: str, lon: float, address: str | None, hotline: str = "114"
+) -> Any:
     """An update as ``receive_call`` makes it on each store."""
     values = _values(lon, f"f{lon}")
+    call = CALL.model_copy(update={"address": address, "hotline": hotline})
     if engine.dialect.name == "postgresql":
-        return writes.update_at_once(engine, incident_id, address, values, [EVENT, EVENT])
+        return writes.update_at_once(engine, incident_id, call, values, [EVENT, EVENT])
     with writing(engine) as conn:
-        moved = writes.update(conn, incident_id, address, values)
+        moved = writes.update(conn, incident_id, call, values)
         if moved is not None:
             writes.defer(conn, None, writes.history(incident_id, values), [EVENT, EVENT])
     return moved
@@ -114,3 +117,17 @@ def test_a_new_call_whose_id_is_taken_writes_nothing(store_engine: Engine) -> No
         assert conn.execute(sa.select(incidents.c.id)).scalars().all() == ["inc-1"]
     report = verify(store_engine)
     assert (report.ok, report.checked) == (True, 1)
+
+
+def test_an_update_on_another_hotline_or_at_the_same_location_writes_nothing(
+    store_engine: Engine,
+) -> None:
+    """Written without reading the call first, the update itself refuses what the read would."""
+    assert _open(store_engine)
+    assert _move(store_engine, "inc-1", 106.71, None, hotline="115") is None
+    assert _state(store_engine) == (1, 106.7, None, [106.7])
+    assert _move(store_engine, "inc-1", 106.71, None) is not None
+    assert _move(store_engine, "inc-1", 106.71, "12 Lê Lợi") is None  # its fingerprint again
+    assert _state(store_engine) == (2, 106.71, None, [106.7, 106.71])
+    report = verify(store_engine)
+    assert (report.ok, report.checked) == (True, 1 + 2)

@@ -1,10 +1,11 @@
-"""The call ids this process has written or read lately: a hint, never the truth.
+"""The call ids this process has written or read lately, with their incidents: a hint.
 
-A new call on PostgreSQL is written without reading its call id first (the insert does nothing
-when the id is taken, and the call is then handled as the update or repeat it is). A call id
-this process has seen is likely to come again as an update, so it is read first, as before:
-the hint saves a new call's read without adding a failed insert to each update. A wrong hint
-costs one statement either way, never a wrong answer.
+On PostgreSQL a call is written without reading its call id first. A call id this process has
+not seen is written as a new incident (the insert does nothing when the id is taken); a seen
+one as a location update of the incident it had (the update does nothing unless that incident
+is open, on the call's hotline and not at this location already). When the write does nothing
+the call goes round: read, then answered as the repeat, update or refusal it is. A wrong hint
+costs one statement, never a wrong answer: a call id's incident never changes.
 """
 
 from __future__ import annotations
@@ -18,21 +19,22 @@ MAX_IDS = 65_536  # per store: an hour of calls at several per second
 
 
 class SeenIds:
-    """Call ids, the oldest forgotten first once there are ``max_ids``."""
+    """Call ids and their incident ids, the oldest forgotten first beyond ``max_ids``."""
 
     def __init__(self, max_ids: int = MAX_IDS) -> None:
-        self._ids: dict[str, None] = {}
+        self._ids: dict[str, str] = {}
         self._max = max_ids
         self._lock = threading.Lock()
 
-    def __contains__(self, call_id: object) -> bool:
-        return call_id in self._ids
+    def incident_of(self, call_id: str) -> str | None:
+        """The incident id last seen for ``call_id``; None if this process has not seen it."""
+        return self._ids.get(call_id)
 
-    def add(self, call_id: str) -> None:
+    def add(self, call_id: str, incident_id: str) -> None:
         with self._lock:
             if call_id in self._ids:
                 return
-            self._ids[call_id] = None
+            self._ids[call_id] = incident_id
             if len(self._ids) > self._max:
                 del self._ids[next(iter(self._ids))]
 

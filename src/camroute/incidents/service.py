@@ -306,74 +306,74 @@ def receive_call(
     seen = seen_ids(engine)
     located: Located | None = None
     for attempt in range(3):
-        # PostgreSQL: a call id this process has not seen is written as new with no read
-        # first; its insert does nothing if the id is taken, and the call goes round.
-        unread = attempt == 0 and engine.dialect.name == "postgresql" and call.call_id not in seen
-        existing = None if unread else _known(engine, call)
-        if existing is not None:
-            seen.add(call.call_id)
-            _check_hotline(existing, call)
-            # A retry is the same incident, even if closed; a purged one has no fingerprint.
-            if existing["fingerprint"] == fp:
-                _repeat(engine, call, existing, actor)
-                with engine.connect() as conn:
-                    incident = _read(_row(conn, existing["id"]))
-                return CallOutcome(incident, created=False, changed=False)
-            _check_open(existing, call)
+        if attempt == 0 and engine.dialect.name == "postgresql":
+            # Written with no read first (see incidents.seen): as a new incident, or as an
+            # update of the one this process saw; a write that does nothing goes round.
+            incident_id = seen.incident_of(call.call_id)
+        else:
+            existing = _known(engine, call)
+            if existing is not None:
+                seen.add(call.call_id, existing["id"])
+                _check_hotline(existing, call)
+                # A retry is the same incident, even if closed; a purged one has no fingerprint.
+                if existing["fingerprint"] == fp:
+                    _repeat(engine, call, existing, actor)
+                    with engine.connect() as conn:
+                        incident = _read(_row(conn, existing["id"]))
+                    return CallOutcome(incident, created=False, changed=False)
+                _check_open(existing, call)
+            incident_id = None if existing is None else existing["id"]
         located = located or locate(call)  # a call that goes round keeps its location
-        kind: IncidentKind = "incident.created" if existing is None else "incident.updated"
+        kind: IncidentKind = "incident.created" if incident_id is None else "incident.updated"
         # The row's values (the ranking's dump among them) are made before the write begins:
         # on SQLite writers queue for one lock, so only the statements run under it.
         values = _located_values(located, fp, datetime.now(UTC))
         try:
-            stored = _write(engine, call, existing, located, values, actor)
-        except (IntegrityError, _CallTakenError):
-            continue  # another request opened this call first: go round as an update
-        seen.add(call.call_id)
+            stored = _write(engine, call, incident_id, located, values, actor)
+        except IntegrityError:  # SQLite: another request opened this call first
+            stored = None
+        if stored is None:
+            continue  # nothing written: read the call and decide again
+        seen.add(call.call_id, stored["id"])
         incident = _written(stored, values, located)
         # After the commit, in a transaction of its own: a NOTIFY in the write's transaction
         # made PostgreSQL queue and signal it at commit while the audit head row was locked,
         # which lengthened the section every writer waits for (measured: fewer calls/s).
         _publish(bus, kind, incident)
-        return CallOutcome(incident, created=existing is None, changed=True)
+        return CallOutcome(incident, created=incident_id is None, changed=True)
     raise ConflictError(f"call {call.call_id!r} is being changed concurrently", field="call_id")
-
-
-class _CallTakenError(Exception):
-    """The call id of a call written as new is taken: nothing was written."""
 
 
 def _write(
     engine: Engine,
     call: CallCreate,
-    known: RowMapping | None,
+    incident_id: str | None,
     located: Located,
     values: dict[str, Any],
     actor: Principal,
-) -> Row:
-    """Store the call's location (a new incident if ``known`` is None) with its audit events."""
-    incident_id = str(uuid.uuid4()) if known is None else known["id"]
-    events = _call_events(call, located, actor, incident_id, created=known is None)
-    history = writes.history(incident_id, values)
-    moved: Row | None
+) -> Row | None:
+    """Store the call's location with its audit events (a new incident if ``incident_id`` is None).
+
+    None when nothing was written: the call id was taken, or the incident is closed, on
+    another hotline or at this very location already (a repeat).
+    """
+    new_id = incident_id or str(uuid.uuid4())
+    events = _call_events(call, located, actor, new_id, created=incident_id is None)
+    history = writes.history(new_id, values)
     if engine.dialect.name == "postgresql":
-        if known is not None:
-            moved = writes.update_at_once(engine, incident_id, call.address, values, events)
+        if incident_id is not None:
+            return writes.update_at_once(engine, incident_id, call, values, events)
+        row = writes.new_row(call, values, incident_id=new_id)
+        return row if writes.open_if_new(engine, row, history, events) else None
+    with writing(engine) as conn:
+        new: dict[str, Any] | None = None
+        moved: Row | None
+        if incident_id is None:
+            moved = new = writes.new_row(call, values, incident_id=new_id)
         else:
-            moved = writes.new_row(call, values, incident_id=incident_id)
-            if not writes.open_if_new(engine, moved, history, events):
-                raise _CallTakenError(call.call_id)
-    else:
-        with writing(engine) as conn:
-            new: dict[str, Any] | None = None
-            if known is None:
-                moved = new = writes.new_row(call, values, incident_id=incident_id)
-            else:
-                moved = writes.update(conn, incident_id, call.address, values)
-            if moved is not None:
-                writes.defer(conn, new, history, events)
-    if moved is None:  # closed since it was read (a call id's hotline never changes)
-        raise _closed(call)
+            moved = writes.update(conn, incident_id, call, values)
+        if moved is not None:
+            writes.defer(conn, new, history, events)
     return moved
 
 

@@ -123,10 +123,18 @@ _CHANGED = (
     "fingerprint",
 )
 # The row lock, and a close that won meanwhile, are the UPDATE's own: no SELECT ... FOR UPDATE
-# before it (a statement, and on PostgreSQL a round trip, per location update).
+# before it (a statement, and on PostgreSQL a round trip, per location update). Nor need the
+# call have been read at all: an incident of another call, on another hotline or at this
+# location already (a repeat) is left as it is, as a closed one is.
 _UPDATE = (
     sa.update(incidents)
-    .where(i.id == sa.bindparam("b_id"), i.status != "closed")
+    .where(
+        i.id == sa.bindparam("b_id"),
+        i.call_id == sa.bindparam("b_call_id", type_=i.call_id.type),
+        i.status != "closed",
+        i.hotline == sa.bindparam("b_hotline", type_=i.hotline.type),
+        i.fingerprint.is_distinct_from(sa.bindparam("b_fingerprint", type_=i.fingerprint.type)),
+    )
     .values(
         location_count=i.location_count + 1,
         address=sa.func.coalesce(sa.bindparam("b_address", type_=i.address.type), i.address),
@@ -148,32 +156,41 @@ _UPDATED = (
 )
 
 
-def _update_params(incident_id: str, address: str | None, values: dict[str, Any]) -> dict[str, Any]:
+def _update_params(incident_id: str, call: CallCreate, values: dict[str, Any]) -> dict[str, Any]:
     params = {f"u_{k}": values[k] for k in _CHANGED}
-    params.update(b_id=incident_id, b_address=address or None)  # none given: the old one stays
+    params.update(
+        b_id=incident_id,
+        b_call_id=call.call_id,
+        b_address=call.address or None,  # none given: the old one stays
+        b_hotline=call.hotline,
+        b_fingerprint=values["fingerprint"],
+    )
     return params
 
 
 def update(
-    conn: Connection, incident_id: str, address: str | None, values: dict[str, Any]
+    conn: Connection, incident_id: str, call: CallCreate, values: dict[str, Any]
 ) -> Row | None:
-    """Move the incident to the call's new location; None if it was closed meanwhile."""
-    found = conn.execute(_UPDATE, _update_params(incident_id, address, values))
+    """Move the incident to the call's new location.
+
+    None if it is closed, not the call's, on another hotline or at this location already.
+    """
+    found = conn.execute(_UPDATE, _update_params(incident_id, call, values))
     return found.mappings().first()
 
 
 def update_at_once(
     engine: Engine,
     incident_id: str,
-    address: str | None,
+    call: CallCreate,
     values: dict[str, Any],
     events: list[dict[str, Any]],
 ) -> Row | None:
-    """PostgreSQL: :func:`update` with its history row and events; None if it was closed.
+    """PostgreSQL: :func:`update` with its history row and events, or None as it.
 
     One statement in autocommit: its own transaction, in one round trip.
     """
-    params = _update_params(incident_id, address, values)
+    params = _update_params(incident_id, call, values)
     params.update({f"h_{k}": v for k, v in history(incident_id, values).items()})
     params["audit_events"] = events_json(events)
     with autocommit(engine) as conn:
