@@ -8,7 +8,7 @@ import pytest
 
 from camroute.audit.service import verify
 from camroute.incidents import service
-from camroute.incidents.seen import SeenIds, seen_ids
+from camroute.incidents.seen import Seen, SeenIds, seen_ids
 from camroute.store import make_engine
 
 LOCATION = {"lon": 106.6983, "lat": 10.7725, "uncertainty_m": 10}
@@ -17,18 +17,25 @@ MOVED = {"lon": 106.6990, "lat": 10.7730, "uncertainty_m": 20}
 
 def test_the_oldest_ids_are_forgotten_first() -> None:
     seen = SeenIds(max_ids=3)
-    for call_id in ("a", "b", "c", "a", "d"):  # "a" again is not new: it stays the oldest
-        seen.add(call_id, f"inc-{call_id}")
-    assert [seen.incident_of(c) for c in "abcd"] == [None, "inc-b", "inc-c", "inc-d"]
+    for call_id in ("a", "b", "c", "a", "d"):  # "a" again keeps its place: it goes first
+        seen.add(call_id, f"inc-{call_id}", "fp")
+    assert [seen.get(c) for c in "abcd"] == [
+        None,
+        Seen("inc-b", "fp"),
+        Seen("inc-c", "fp"),
+        Seen("inc-d", "fp"),
+    ]
     assert len(seen) == 3
+    seen.add("d", "inc-d", "fp2")  # the last location seen
+    assert seen.get("d") == Seen("inc-d", "fp2")
 
 
 def test_each_store_has_its_own_ids(tmp_path: Any) -> None:
     one = make_engine(f"sqlite:///{tmp_path / 'one.db'}")
     two = make_engine(f"sqlite:///{tmp_path / 'two.db'}")
-    seen_ids(one).add("C-1", "inc-1")
-    assert seen_ids(one).incident_of("C-1") == "inc-1"
-    assert seen_ids(two).incident_of("C-1") is None
+    seen_ids(one).add("C-1", "inc-1", None)
+    assert seen_ids(one).get("C-1") == Seen("inc-1", None)
+    assert seen_ids(two).get("C-1") is None
 
 
 @pytest.fixture
@@ -77,9 +84,26 @@ def test_a_hint_of_another_incident_writes_nothing_there(
         headers=api.as_("cad"),
     ).json()
     wrong = SeenIds()
-    wrong.add("S-1", other["id"])
+    wrong.add("S-1", other["id"], None)
     monkeypatch.setattr(service, "seen_ids", lambda engine: wrong)
     moved = _post(api, MOVED | {"lon": 106.70})
     assert (moved.status_code, moved.json()["id"]) == (200, first["id"])
     detail = api.client.get(f"/api/incidents/{other['id']}", headers=api.as_("ann")).json()
     assert (detail["location_count"], detail["lon"]) == (1, MOVED["lon"])
+
+
+def test_a_repeat_of_what_this_process_saw_is_read_not_written_first(api: Any) -> None:
+    """No location step and no update that would do nothing: the repeat is read and answered."""
+    import sqlalchemy as sa
+
+    first = _post(api, LOCATION)
+    engine = api.app.state.engine
+    sent: list[str] = []
+    record = lambda conn, cursor, statement, *a: sent.append(statement)  # noqa: E731
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        again = _post(api, LOCATION)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert (again.status_code, again.json()["id"]) == (200, first.json()["id"])
+    assert not [s for s in sent if s.lstrip().upper().startswith(("UPDATE INCIDENTS", "WITH"))]

@@ -37,7 +37,7 @@ from camroute.incidents.models import (
     LonLatIn,
     Status,
 )
-from camroute.incidents.seen import seen_ids
+from camroute.incidents.seen import Seen, seen_ids
 from camroute.incidents.tables import incident_locations, incidents
 from camroute.incidents.writes import Row
 from camroute.routing.models import RouteResult
@@ -305,15 +305,16 @@ def receive_call(
     fp = fingerprint(call, key=stored_secret(engine, FINGERPRINT_KEY))
     seen = seen_ids(engine)
     located: Located | None = None
+    hint = seen.get(call.call_id)
     for attempt in range(3):
-        if attempt == 0 and engine.dialect.name == "postgresql":
+        if attempt == 0 and engine.dialect.name == "postgresql" and _unread(hint, fp):
             # Written with no read first (see incidents.seen): as a new incident, or as an
             # update of the one this process saw; a write that does nothing goes round.
-            incident_id = seen.incident_of(call.call_id)
+            incident_id = None if hint is None else hint.incident_id
         else:
             existing = _known(engine, call)
             if existing is not None:
-                seen.add(call.call_id, existing["id"])
+                seen.add(call.call_id, existing["id"], existing["fingerprint"])
                 _check_hotline(existing, call)
                 # A retry is the same incident, even if closed; a purged one has no fingerprint.
                 if existing["fingerprint"] == fp:
@@ -334,7 +335,7 @@ def receive_call(
             stored = None
         if stored is None:
             continue  # nothing written: read the call and decide again
-        seen.add(call.call_id, stored["id"])
+        seen.add(call.call_id, stored["id"], fp)
         incident = _written(stored, values, located)
         # After the commit, in a transaction of its own: a NOTIFY in the write's transaction
         # made PostgreSQL queue and signal it at commit while the audit head row was locked,
@@ -342,6 +343,11 @@ def receive_call(
         _publish(bus, kind, incident)
         return CallOutcome(incident, created=incident_id is None, changed=True)
     raise ConflictError(f"call {call.call_id!r} is being changed concurrently", field="call_id")
+
+
+def _unread(hint: Seen | None, fp: str) -> bool:
+    """Whether to write the call with no read first: not a likely repeat of what was seen."""
+    return hint is None or hint.fingerprint != fp
 
 
 def _write(
