@@ -212,25 +212,13 @@ APPEND_EVENTS = sa.func.audit_append(
 )
 
 
-def appending(*inserts: sa.Insert) -> sa.Select[Any]:
-    """One PostgreSQL statement: ``inserts``, then the append of :func:`events_json`'s events.
-
-    The events are its parameter ``audit_events``. Build the statement once, at import. The
-    inserts go as data-modifying CTEs, so the rows and the events they are audited by
-    commit or fail together, for the cost of one statement where each insert was another
-    (on a new call: two of three statements, each ~5 % of a worker's time).
-    """
-    statement = sa.select(APPEND_EVENTS)
-    for n, insert in enumerate(inserts):
-        statement = statement.add_cte(insert.cte(f"written_{n}"))
-    return statement
-
-
-_APPEND = appending()
+# The append alone; a statement that writes rows too selects APPEND_EVENTS from them
+# (``incidents.writes``), so the rows and their events commit or fail together.
+_APPEND = sa.select(APPEND_EVENTS)
 
 
 def events_json(entries: Sequence[Mapping[str, Any]]) -> str | None:
-    """The ``audit_events`` parameter of :func:`appending` for ``entries`` (None: no event).
+    """The ``audit_events`` parameter of :data:`APPEND_EVENTS` for ``entries`` (None: no event).
 
     The events are checked here, before anything is sent; ``audit_append`` (lock the head
     row, number, hash, insert) does the rest on the server.

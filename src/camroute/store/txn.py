@@ -8,7 +8,7 @@ lock per database makes writers queue fairly in memory instead. PostgreSQL needs
 one pipeline with the COMMIT: a row lock it takes is released by the same round trip, without
 waiting for this thread to get the GIL back and send the COMMIT (the audit chain's head row
 is locked by every write; see ``camroute.audit.service``). A transaction whose statements
-were all deferred (a new call's) sends no BEGIN and no COMMIT: one round trip in all.
+were all deferred (a repeat call's event) sends no BEGIN and no COMMIT: one round trip in all.
 """
 
 from __future__ import annotations
