@@ -7,7 +7,7 @@ import shapely
 from tests.routing.conftest import NAN, PROJ, building_frame, camera_frame
 
 from camroute.routing import CameraIndex
-from camroute.routing.cones import cone_texts
+from camroute.routing.cones import CONE_TOLERANCE_M, cone_texts
 
 
 def _index() -> CameraIndex:
@@ -23,12 +23,51 @@ def _index() -> CameraIndex:
 
 
 def _written_one_by_one(index: CameraIndex, cams: list[int]) -> list[bytes]:
-    """The cones as the answer wrote them before: each polygon unprojected and written."""
+    """The cones written one polygon at a time: simplified, unprojected and written."""
     views = index.views(np.array(cams))
     return [
-        shapely.to_geojson(index.projection.geometry_to_wgs84(v), indent=None).encode()
+        shapely.to_geojson(
+            index.projection.geometry_to_wgs84(shapely.simplify(v, CONE_TOLERANCE_M)), indent=None
+        ).encode()
         for v in views
     ]
+
+
+def _metric(text: bytes) -> shapely.Geometry:
+    return PROJ.geometry_to_metric(shapely.from_geojson(text))
+
+
+def test_a_cone_drops_nearly_collinear_vertices_and_stays_within_the_tolerance() -> None:
+    # A 40 m square whose edges carry a vertex every metre, each 3 cm off the line: what a
+    # viewshed's overlay leaves along a building's shadow.
+    t = np.arange(40.0)
+    wobble = np.where(t % 2 == 0, 0.0, 0.03)
+    ring = np.concatenate(
+        [
+            np.column_stack([t, wobble]),
+            np.column_stack([40.0 - wobble, t]),
+            np.column_stack([40.0 - t, 40.0 - wobble]),
+            np.column_stack([wobble, 40.0 - t]),
+        ]
+    )
+    view = shapely.Polygon(ring)
+    [text] = cone_texts(PROJ, np.array([view], dtype=object)).tolist()
+    cone = _metric(text)
+    assert shapely.get_num_coordinates(view) == 161
+    assert shapely.get_num_coordinates(cone) == 5  # the square's corners, closed
+    assert shapely.hausdorff_distance(cone, view) < CONE_TOLERANCE_M
+    assert cone.is_valid
+
+
+def test_a_sector_keeps_its_arc_within_the_tolerance() -> None:
+    index = _index()  # N: a plain sector, its arc drawn with a vertex every degree or so
+    [view] = index.views(np.array([0])).tolist()
+    [text] = index.cone_json(np.array([0]))
+    assert text is not None
+    cone = _metric(text)
+    assert 4 < shapely.get_num_coordinates(cone) < shapely.get_num_coordinates(view)
+    assert shapely.hausdorff_distance(cone, view) < CONE_TOLERANCE_M
+    assert cone.area == pytest.approx(view.area, rel=1e-3)
 
 
 def test_texts_are_the_same_bytes_as_one_polygon_at_a_time() -> None:
