@@ -50,7 +50,7 @@ MIN_CELL_M = 50.0  # grid cells no smaller, whatever the longest range
 FALLBACK_LON, FALLBACK_LAT = 106.70, 10.77  # HCMC: the CRS of an empty index
 CANDIDATE_ZONES = 3  # busiest UTM zones tried besides the median's
 LOGGED_EXCLUDED_IDS = 5
-# Up to this many cameras, cones are written with the viewsheds (about 1.9 KB each: 70 MB for
+# Up to this many cameras, cones are written with the viewsheds (about 1.2 KB each: 45 MB for
 # a 37k city); above, when a query first lists the camera (a national registry would need GB).
 EAGER_CONES_MAX = 200_000  # a few ids in the warning; all of them on ``excluded_ids``
 

@@ -20,8 +20,8 @@ from typing import Any, NamedTuple
 
 from camroute.routing.models import ProtectedHit
 
-# Listed cameras kept per snapshot: a frozen cone is about 5.3 KB (2.9 times its bytes) and a
-# camera's values 0.7 KB on the benchmark city, so at most about 50 MB; a district stays in.
+# Listed cameras kept per snapshot: a frozen cone is about 3.6 KB (three times its bytes) and
+# a camera's values 0.7 KB on the benchmark city, so at most about 35 MB; a district stays in.
 LISTED_MAX = 8192
 
 GeoJSON = dict[str, Any]
