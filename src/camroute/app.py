@@ -32,6 +32,7 @@ from camroute.cameras.headings.router import router as headings_router
 from camroute.cameras.ogc import router as cameras_ogc_router
 from camroute.cameras.router import router as cameras_router
 from camroute.cameras.secrets import cipher_for
+from camroute.coverage.kept import KeptLayers
 from camroute.coverage.router import router as coverage_router
 from camroute.events import EventBus
 from camroute.events.router import events_router
@@ -154,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # registers its rebuild here; cameras routes call ``cameras.changes.registry_changed``).
     app.state.registry_listeners = []
     app.state.camera_index = IndexHolder()  # swapped atomically on registry changes
+    app.state.coverage_layers = KeptLayers()  # the coverage layer, per snapshot, for minutes
     # vector tiles cut from the stored basemap, with the wards the areas store holds
     app.state.basemap_tiles = TileCache(
         wards=WardSource(read=read_admin_units, signature=admin_units_signature)

@@ -90,3 +90,33 @@ def test_bad_months_is_a_problem_naming_the_field(
     assert r.status_code == 422
     assert r.headers["content-type"].startswith("application/problem+json")
     assert "months" in r.text
+
+
+def test_the_layer_is_kept_until_the_registry_or_the_plan_changes(
+    client: tuple[TestClient, dict[str, str]],
+) -> None:
+    http, keys = client
+    admin = {"X-API-Key": keys["gis_admin"]}
+    holder = http.app.state.camera_index  # type: ignore[attr-defined]
+    holder.wait(30)
+
+    def get() -> CoverageLayer:
+        r = http.get("/api/coverage/layer", headers=admin)
+        assert r.status_code == 200, r.text
+        return CoverageLayer.model_validate(r.json())
+
+    first = get()
+    assert (first.cameras, get().computed_at) == (1, first.computed_at)  # kept
+    lon, lat = to_lonlat(-40.0, 0.0)  # a second camera, looking west along the street
+    body = {"id": "C2", "lon": lon, "lat": lat, "heading_deg": 270.0, "hfov_deg": 60.0,
+            "range_m": 50.0}  # fmt: skip
+    assert http.post("/api/cameras", json=body, headers=admin).status_code == 201
+    holder.wait(30)  # the registry change's rebuild: a new snapshot
+    second = get()
+    assert second.cameras == 2
+    assert second.computed_at > first.computed_at
+    assert second.street_share > first.street_share
+    save_plan(http.app.state.engine, _plan())  # type: ignore[attr-defined]
+    third = get()
+    assert third.computed_at > second.computed_at
+    assert len(third.plan) == 1

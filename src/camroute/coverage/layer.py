@@ -6,6 +6,7 @@ called, so a city's layer stays a few hundred kB.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import shapely
@@ -26,7 +27,12 @@ def _geojson(geom: shapely.Geometry) -> dict[str, Any]:
 
 
 def coverage_layer(
-    result: CoverageResult, plan: SavedPlan | None, *, months: int, top: int
+    result: CoverageResult,
+    plan: SavedPlan | None,
+    *,
+    months: int,
+    top: int,
+    computed_at: datetime,
 ) -> CoverageLayer:
     """The layer: union of views, the ``top`` blind stretches, the plan's cones and gains."""
     seen = shapely.simplify(result.seen_wgs84, SIMPLIFY_DEG, preserve_topology=True)
@@ -67,4 +73,5 @@ def coverage_layer(
         blind_total=len(result.blind),
         plan=planned,
         plan_made_at=plan.made_at if plan else None,
+        computed_at=computed_at,
     )

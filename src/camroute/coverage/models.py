@@ -51,3 +51,6 @@ class CoverageLayer(BaseModel):
     blind_total: int
     plan: list[PlannedRead]
     plan_made_at: datetime | None
+    computed_at: datetime = Field(
+        description="when these figures were computed (a layer is reused for a few minutes)"
+    )

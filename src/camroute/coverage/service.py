@@ -54,20 +54,33 @@ class CoverageResult:
 
 def _index(engine: Engine) -> CameraIndex:
     index = CameraIndex.build(load_cameras(engine), load_buildings(engine))
-    index = with_stored_viewsheds(index, load_viewsheds(engine, key=buildings_key(engine)))
+    return _complete(
+        with_stored_viewsheds(index, load_viewsheds(engine, key=buildings_key(engine)))
+    )
+
+
+def _complete(index: CameraIndex) -> CameraIndex:
+    """``index`` with the viewsheds it still lacks computed (none once the app has made them)."""
     missing = np.flatnonzero(~index.has_viewshed & index.can_have_viewshed())
     return index.with_viewsheds(missing) if missing.size else index
 
 
 def registry_coverage(
-    engine: Engine, *, since: datetime, near_m: float = NEAR_M, min_blind_m: float = MIN_LENGTH_M
+    engine: Engine,
+    *,
+    since: datetime,
+    near_m: float = NEAR_M,
+    min_blind_m: float = MIN_LENGTH_M,
+    index: CameraIndex | None = None,
 ) -> CoverageResult:
     """What the cameras that are not offline see: streets, wards, incident places since ``since``.
 
     Incident places are the ones not yet purged by retention. Blind stretches count the
-    places within ``near_m`` and leave out pieces shorter than ``min_blind_m``.
+    places within ``near_m`` and leave out pieces shorter than ``min_blind_m``. ``index``: the
+    app's routing snapshot (the store's cameras, buildings and viewsheds, already loaded);
+    without it they are read from the store.
     """
-    index = _index(engine)
+    index = _index(engine) if index is None else _complete(index)
     seeing = np.flatnonzero(index.can_have_viewshed() & ~index.offline)
     seen = seen_area(index.views(seeing)) if seeing.size else shapely.Polygon()
     streets = stored_streets(engine)
