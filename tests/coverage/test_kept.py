@@ -11,7 +11,7 @@ import pytest
 from camroute.coverage.kept import KeptLayers, LayerKey
 from camroute.coverage.models import CoverageLayer
 
-KEY = LayerKey(generation=1, plan_made_at=None, months=12, top=300)
+KEY = LayerKey(generation=1, areas="1.1", plan_made_at=None, months=12, top=300)
 
 
 def _layer(cameras: int) -> CoverageLayer:
@@ -67,16 +67,17 @@ def test_a_new_snapshot_plan_or_query_is_computed_and_older_snapshots_dropped() 
     others = [
         KEY._replace(months=3),
         KEY._replace(top=0),
+        KEY._replace(areas="1.2"),
         KEY._replace(plan_made_at=datetime(2026, 12, 5, tzinfo=UTC)),
     ]
     for key in others:
         kept.get(key, make)
-    assert make.made == 4
-    kept.get(KEY, make)  # still kept beside the other queries
-    assert make.made == 4
-    kept.get(KEY._replace(generation=2), make)
     assert make.made == 5
-    assert kept.get(KEY, make).cameras == 6  # the older snapshot's layers went
+    kept.get(KEY, make)  # still kept beside the others
+    assert make.made == 5
+    kept.get(KEY._replace(generation=2), make)
+    assert make.made == 6
+    assert kept.get(KEY, make).cameras == 7  # the older snapshot's layers went
 
 
 def test_requests_at_once_wait_for_one_computation() -> None:

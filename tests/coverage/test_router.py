@@ -14,6 +14,8 @@ from tests.routing.conftest import to_lonlat
 from tests.support import role_api_keys
 
 from camroute.app import create_app
+from camroute.areas.models import AreaFeature
+from camroute.areas.store import write_features
 from camroute.coverage.models import CoverageLayer, PlannedCamera
 from camroute.coverage.store import SavedPlan, save_plan
 from camroute.settings import Settings
@@ -120,3 +122,11 @@ def test_the_layer_is_kept_until_the_registry_or_the_plan_changes(
     third = get()
     assert third.computed_at > second.computed_at
     assert len(third.plan) == 1
+    street = shapely.LineString([to_lonlat(-100.0, 30.0), to_lonlat(100.0, 30.0)])
+    write_features(
+        http.app.state.engine,  # type: ignore[attr-defined]
+        [AreaFeature(kind="streets", name="Hai Bà Trưng", geometry=street)],
+    )  # a GIS admin imports another street, out of every camera's sight
+    fourth = get()
+    assert fourth.computed_at > third.computed_at
+    assert fourth.street_share < third.street_share

@@ -3,6 +3,7 @@ plan's proposed camera with its cone and gain are drawn; turning it off removes 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -56,6 +57,10 @@ def test_admin_sees_coverage_blind_stretches_and_the_plan(
     toggle.click()
     page.wait_for_selector("#coverage-toggle[aria-pressed='true']", timeout=60000)
     assert toggle.get_attribute("data-planned") == "1"
+    # the summary says when the figures were computed: the layer is reused for minutes
+    assert re.search(
+        r"\(tính đến \d{2}:\d{2}:\d{2}\)$", page.locator("#toast .detail").inner_text()
+    )
     assert int(toggle.get_attribute("data-blind")) >= 1
     label = page.locator(".plan-label").first
     assert "#1 đề xuất: thêm 100 m đường, hướng 90°" in label.inner_text()

@@ -125,8 +125,13 @@ def read_admin_units(engine: Engine) -> list[AreaFeature]:
 
 def admin_units_signature(engine: Engine) -> str:
     """Changes when admin units are imported or replaced (a cheap check for the tile cache)."""
+    return features_signature(engine, ("admin",))
+
+
+def features_signature(engine: Engine, kinds: tuple[str, ...]) -> str:
+    """Changes when features of ``kinds`` are imported or replaced (each import adds new ids)."""
     t = area_features.c
-    query = sa.select(sa.func.count(t.id), sa.func.max(t.id)).where(t.kind == "admin")
+    query = sa.select(sa.func.count(t.id), sa.func.max(t.id)).where(t.kind.in_(kinds))
     with engine.connect() as conn:
         count, last = conn.execute(query).one()
     return f"{count}.{last}"

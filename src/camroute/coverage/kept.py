@@ -4,10 +4,10 @@ A city's layer takes both cores for tens of seconds (on the 37,000-camera benchm
 union of the views 15 s, the streets 4 s, the blind stretches 7 s, the wards 5 s), and it was
 computed again on every request: each supervisor opening the toggle, or two at once, took
 the cores from the calls API for that long. A layer is now kept per routing snapshot (its
-cameras, buildings and viewsheds), per plan and per query, for ``FRESH_S``: the incident
-places move on with every call, and the streets and wards with an import, neither of which
-makes a new snapshot. Requests that find no fresh layer wait for one computation rather than
-each starting their own.
+cameras, buildings and viewsheds), per stored streets and wards, per plan and per query, for
+``FRESH_S``: the incident places move on with every call without making a new snapshot.
+Requests that find no fresh layer wait for one computation rather than each starting their
+own.
 """
 
 from __future__ import annotations
@@ -20,13 +20,14 @@ from typing import NamedTuple
 
 from camroute.coverage.models import CoverageLayer
 
-FRESH_S = 300.0  # a layer this old is computed again (new calls, a street or ward import)
+FRESH_S = 300.0  # a layer this old is computed again (the calls since)
 
 
 class LayerKey(NamedTuple):
     """What a kept layer was computed from."""
 
     generation: int  # the routing snapshot's (``IndexHolder.generation``)
+    areas: str  # the stored streets and wards (``areas.store.features_signature``)
     plan_made_at: datetime | None
     months: int
     top: int
@@ -42,7 +43,7 @@ class KeptLayers:
     ...     calls.append(1)
     ...     return "layer"
     >>> kept = KeptLayers(fresh_s=60.0)
-    >>> key = LayerKey(generation=1, plan_made_at=None, months=12, top=300)
+    >>> key = LayerKey(generation=1, areas="0.None", plan_made_at=None, months=12, top=300)
     >>> kept.get(key, make), kept.get(key, make), len(calls)
     ('layer', 'layer', 1)
     """

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from camroute.api.deps import EngineDep
+from camroute.areas.store import features_signature
 from camroute.auth.deps import Role, require_roles
 from camroute.coverage.kept import KeptLayers, LayerKey
 from camroute.coverage.layer import coverage_layer
@@ -32,16 +33,18 @@ def layer(
 ) -> CoverageLayer:
     """Union of the views, the blind stretches most called first, the last plan's proposals.
 
-    Computed from the routing snapshot (its cameras, buildings and viewsheds) and kept for a
-    few minutes (``computed_at`` says when): seconds for a district, tens of seconds for a
-    city. The plan is the last ``camroute coverage plan`` run.
+    Computed from the routing snapshot (its cameras, buildings and viewsheds) and kept until
+    the snapshot, the streets and wards or the plan change, or for a few minutes of new calls
+    (``computed_at`` says when): seconds for a district, tens of seconds for a city. The plan
+    is the last ``camroute coverage plan`` run.
     """
     holder: IndexHolder = request.app.state.camera_index
     kept: KeptLayers = request.app.state.coverage_layers
     generation = holder.generation  # before the snapshot: a later one is never mislabelled older
     index = holder.current
     plan = load_plan(engine)
-    key = LayerKey(generation, plan.made_at if plan else None, months, top)
+    areas = features_signature(engine, ("streets", "admin"))
+    key = LayerKey(generation, areas, plan.made_at if plan else None, months, top)
 
     def compute() -> CoverageLayer:
         now = datetime.now(UTC)

@@ -4,9 +4,9 @@
 
 import { ProblemError, api } from "./api.js";
 import { el } from "./dom.js";
-import { onLanguageChange, t } from "./i18n.js";
+import { clock, onLanguageChange, t } from "./i18n.js";
 import { cameraGroups, cameraId, drawSubject } from "./incident.js";
-import { clock, followControls, viewPath, watchControl } from "./ptzstate.js";
+import { followControls, viewPath, watchControl } from "./ptzstate.js";
 import { state } from "./state.js";
 
 const shown = new Set(); // result lines, re-written when the language changes

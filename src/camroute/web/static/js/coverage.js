@@ -1,10 +1,10 @@
 // GIS administrators and supervisors: a toggle drawing where the cameras see (the union of
 // their views), the blind stretches most called first, and the last ``coverage plan``'s
-// proposed cameras with their cones and what each adds. Computed by the server on request.
+// proposed cameras with their cones and what each adds. Computed by the server, kept minutes.
 
 import { api, problemText } from "./api.js";
 import { toast } from "./dom.js";
-import { t } from "./i18n.js";
+import { clock, t } from "./i18n.js";
 import { state } from "./state.js";
 
 const ROLES = ["gis_admin", "supervisor"];
@@ -63,6 +63,7 @@ export async function showCoverage() {
   b.dataset.planned = String(layer.plan.length);
   toast(t("cov.title"), t("cov.summary", {
     s: (100 * layer.street_share).toFixed(1), i: (100 * layer.incident_share).toFixed(1), m: layer.months,
+    at: clock(layer.computed_at),  // a layer is reused for a few minutes: say how old it is
   }), "info");
 }
 

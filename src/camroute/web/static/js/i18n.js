@@ -7,6 +7,12 @@ const listeners = [];
 
 export function currentLang() { return lang; }
 
+// A time as a wall clock in the page's language ("?" when there is none).
+export function clock(iso) {
+  const at = iso ? new Date(iso) : null;
+  return at && !Number.isNaN(at.getTime()) ? at.toLocaleTimeString(lang, { hour12: false }) : "?";
+}
+
 export async function loadLanguage(wanted) {
   const next = wanted === "en" ? "en" : "vi";
   if (!catalogs[next]) {

@@ -4,7 +4,7 @@
 
 import { api, problemText } from "./api.js";
 import { el, toast } from "./dom.js";
-import { onLanguageChange, t } from "./i18n.js";
+import { clock, onLanguageChange, t } from "./i18n.js";
 import { adoptView, closeTileOf, purposeKey, tileOf } from "./live.js";
 import { on, state } from "./state.js";
 
@@ -63,11 +63,6 @@ export function hideMyViews() {
   button().setAttribute("aria-expanded", "false");
   clearInterval(pollTimer);
   pollTimer = null;
-}
-
-function clock(iso) {
-  const at = new Date(iso);
-  return Number.isNaN(at.getTime()) ? "" : at.toLocaleTimeString(document.documentElement.lang, { hour12: false });
 }
 
 function row(view) {

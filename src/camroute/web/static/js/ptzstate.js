@@ -4,7 +4,7 @@
 
 import { api, problemText } from "./api.js";
 import { el } from "./dom.js";
-import { currentLang, onLanguageChange, t } from "./i18n.js";
+import { clock, onLanguageChange, t } from "./i18n.js";
 
 const POLL_MS = 3000;
 const watched = new Set(); // {holder, last} re-written when the language changes
@@ -12,11 +12,6 @@ const watched = new Set(); // {holder, last} re-written when the language change
 export function viewPath(tile, suffix) {
   const { incident_id: incidentId, ticket_id: ticketId } = tile.view;
   return `/api/incidents/${encodeURIComponent(incidentId)}/views/${encodeURIComponent(ticketId)}/${suffix}`;
-}
-
-// A lock's end as a wall-clock time in the page's language.
-export function clock(iso) {
-  return iso ? new Date(iso).toLocaleTimeString(currentLang(), { hour12: false }) : "?";
 }
 
 // The aim-follow switch (its state comes with the first poll).
