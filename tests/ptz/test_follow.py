@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
+from camroute.ptz import store
 from camroute.ptz.geometry import direction_to
 from camroute.ptz.models import AimResult, ControlRead, PtzTileRead
 
-from .aim_env import CALLER, GEOD, Env, calibrate
+from .aim_env import CALLER, GEOD, Env, add_zone, calibrate
 
 
 def _tile(env: Env, who: str, ticket: str) -> PtzTileRead:
@@ -22,10 +23,11 @@ def _tile(env: Env, who: str, ticket: str) -> PtzTileRead:
     return PtzTileRead.model_validate(resp.json())
 
 
-def _follow(env: Env, who: str, ticket: str, on: bool) -> Any:
+def _follow(env: Env, who: str, ticket: str, on: bool, reason: str | None = None) -> Any:
+    body: dict[str, Any] = {"follow": on} if reason is None else {"follow": on, "reason": reason}
     return env.client.put(
         f"/api/incidents/{env.incident_id}/views/{ticket}/aim/follow",
-        json={"follow": on},
+        json=body,
         headers=env.keys[who],
     )
 
@@ -37,6 +39,16 @@ def _move_caller(env: Env, *, east_m: float) -> dict[str, float]:
     resp = env.client.post("/api/calls", json=call, headers=env.keys["cad"])
     assert resp.status_code == 200, resp.text
     return where
+
+
+def _wait_refused(env: Env, who: str, count: int, *, within_s: float = 20.0) -> dict[str, Any]:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        refused = [e for e in env.actions("ptz_refused") if e["actor"] == who]
+        if len(refused) >= count:
+            return refused[-1]
+        time.sleep(0.1)
+    raise AssertionError(f"no {count} refusal(s) of {who} within {within_s} s")
 
 
 def _wait_follow_moves(env: Env, count: int, *, within_s: float = 20.0) -> list[dict[str, Any]]:
@@ -203,3 +215,49 @@ def test_ptz_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("CAMROUTE_PTZ_LOCK_S", "1")
     with pytest.raises(ValueError, match="ptz_lock_s"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+WHY = "the caller is trapped by the fire at the school gate"
+
+
+def test_a_supervisors_follow_enters_a_supervisor_zone_only_with_her_written_reason(
+    env: Env,
+) -> None:
+    calibrate(env)
+    add_zone(env, "Z-SUP", bearing_deg=0.0, distance_m=60.0, policy="supervisor")  # past the caller
+    sue = env.view("sue")
+    assert env.aim("sue", sue, reason=WHY).status_code == 200
+    assert _follow(env, "sue", sue, True).status_code == 200  # no reason given
+    _move_caller(env, east_m=5.0)
+    refused = _wait_refused(env, "sue", 1)
+    assert refused["details"]["code"] == "ptz_protected_zone"
+    assert "written reason" in refused["details"]["why"]
+    assert not [e for e in env.actions("ptz_moved") if e["details"].get("follow")]
+    on = _follow(env, "sue", sue, True, reason=f"  {WHY}  ")
+    assert on.status_code == 200, on.text
+    assert env.actions("ptz_follow")[-1]["details"]["reason"] == WHY  # kept without the blanks
+    _move_caller(env, east_m=10.0)
+    (moved,) = _wait_follow_moves(env, 1)
+    assert moved["actor"] == "sue"
+    assert moved["details"]["reason"] == WHY
+    assert moved["details"]["protected_zones"][0]["zone_id"] == "Z-SUP"
+
+
+def test_a_follow_reason_is_checked_when_given_and_dropped_when_the_follow_ends(
+    env: Env,
+) -> None:
+    sue = env.view("sue")
+    short = _follow(env, "sue", sue, True, reason="because")
+    assert short.status_code == 422
+    assert short.headers["content-type"].startswith("application/problem+json")
+    assert "reason" in short.text
+    assert _follow(env, "sue", sue, True, reason=WHY).status_code == 200
+    with env.engine.connect() as conn:
+        assert store.follow_reason(conn, sue) == WHY
+    assert _follow(env, "sue", sue, False, reason=WHY).status_code == 200
+    assert _follow(env, "sue", sue, True).status_code == 200
+    with env.engine.connect() as conn:
+        assert store.follow_reason(conn, sue) is None
+    off, on = env.actions("ptz_follow")[-2:]
+    assert "reason" not in off["details"]
+    assert "reason" not in on["details"]

@@ -11,34 +11,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from camroute.cameras.tables import cameras
-from camroute.zones.models import ZoneCreate
-from camroute.zones.service import create_zone
 
-from .aim_env import GEOD, Env, calibrate
-
-
-def _zone(env: Env, zone_id: str, *, bearing_deg: float, distance_m: float, policy: str) -> None:
-    """A 10 m square school zone ``distance_m`` from the camera towards ``bearing_deg``."""
-    lon, lat, _ = GEOD.fwd(env.pose.lon, env.pose.lat, bearing_deg, distance_m)
-    d_lat, d_lon = 5.0 / 110_600, 5.0 / (110_600 * 0.9824)
-    ring = [
-        (lon - d_lon, lat - d_lat),
-        (lon + d_lon, lat - d_lat),
-        (lon + d_lon, lat + d_lat),
-        (lon - d_lon, lat + d_lat),
-        (lon - d_lon, lat - d_lat),
-    ]
-    body = ZoneCreate.model_validate(
-        {
-            "id": zone_id,
-            "kind": "school",
-            "name": f"Trường {zone_id}",
-            "policy": policy,
-            "geometry": {"type": "Polygon", "coordinates": [ring]},
-        }
-    )
-    with env.engine.begin() as conn:
-        create_zone(conn, body, actor="gis", role="gis_admin")
+from .aim_env import GEOD, Env, add_zone, calibrate
 
 
 def _toward(env: Env, *, bearing_deg: float, distance_m: float) -> dict[str, float]:
@@ -52,7 +26,7 @@ def _details(env: Env, action: str) -> list[dict[str, Any]]:
 
 def test_aiming_into_a_never_zone_is_refused_naming_it_and_nothing_moves(env: Env) -> None:
     calibrate(env)
-    _zone(env, "Z-N", bearing_deg=0.0, distance_m=60.0, policy="never")  # just past the caller
+    add_zone(env, "Z-N", bearing_deg=0.0, distance_m=60.0, policy="never")  # just past the caller
     resp = env.aim("sue", env.view("sue"))
     assert resp.status_code == 403
     assert resp.headers["content-type"].startswith("application/problem+json")
@@ -70,7 +44,7 @@ def test_aiming_into_a_never_zone_is_refused_naming_it_and_nothing_moves(env: En
 
 def test_a_never_zone_outside_the_aimed_view_does_not_stop_the_move(env: Env) -> None:
     calibrate(env)
-    _zone(env, "Z-S", bearing_deg=200.0, distance_m=30.0, policy="never")  # behind the camera
+    add_zone(env, "Z-S", bearing_deg=200.0, distance_m=30.0, policy="never")  # behind the camera
     ticket = env.view("ann")  # its circle reaches Z-S, the head (137 deg) does not see it
     resp = env.aim("ann", ticket)
     assert resp.status_code == 200, resp.text
@@ -82,7 +56,7 @@ def test_a_never_zone_outside_the_aimed_view_does_not_stop_the_move(env: Env) ->
 
 def test_a_supervisor_zone_refuses_dispatchers_and_needs_a_supervisors_reason(env: Env) -> None:
     calibrate(env)
-    _zone(env, "Z-SUP", bearing_deg=0.0, distance_m=60.0, policy="supervisor")
+    add_zone(env, "Z-SUP", bearing_deg=0.0, distance_m=60.0, policy="supervisor")
     ann, sue = env.view("ann"), env.view("sue")
     refused = env.aim("ann", ann)
     assert refused.status_code == 403
@@ -101,7 +75,7 @@ def test_a_supervisor_zone_refuses_dispatchers_and_needs_a_supervisors_reason(en
 
 def test_ptz_ticket_is_judged_by_where_the_head_points_now(env: Env) -> None:
     calibrate(env)
-    _zone(env, "Z-W", bearing_deg=250.0, distance_m=50.0, policy="never")
+    add_zone(env, "Z-W", bearing_deg=250.0, distance_m=50.0, policy="never")
     ticket = env.view("ann")  # the home aim faces 137 deg: Z-W is not in the picture
     issued = _details(env, "ticket_issued")[-1]
     assert issued["ticket_id"] == ticket
@@ -111,7 +85,7 @@ def test_ptz_ticket_is_judged_by_where_the_head_points_now(env: Env) -> None:
 
 def test_ptz_ticket_is_refused_when_the_head_looks_into_a_never_zone_now(env: Env) -> None:
     calibrate(env)
-    _zone(env, "Z-SE", bearing_deg=137.0, distance_m=50.0, policy="never")
+    add_zone(env, "Z-SE", bearing_deg=137.0, distance_m=50.0, policy="never")
     resp = env.client.post(
         f"/api/incidents/{env.incident_id}/views",
         json={"camera_id": "PTZ-1", "purpose": "see the caller"},
@@ -125,7 +99,7 @@ def test_ptz_ticket_is_refused_when_the_head_looks_into_a_never_zone_now(env: En
 
 def test_ptz_ticket_falls_back_to_the_circle_when_the_head_cannot_be_read(env: Env) -> None:
     calibrate(env)
-    _zone(env, "Z-W", bearing_deg=250.0, distance_m=50.0, policy="never")
+    add_zone(env, "Z-W", bearing_deg=250.0, distance_m=50.0, policy="never")
     with env.engine.begin() as conn:  # nothing listens there: the aim is unknown
         conn.execute(
             sa.update(cameras)

@@ -359,3 +359,13 @@ def test_a_supervisor_aims_into_a_supervisor_zone_with_a_written_reason(
         ).scalar()
     assert details["reason"] == "người gọi báo cháy ở cổng trường"
     assert details["protected_zones"][0]["zone_id"] == school_zone
+    # her follow keeps the reason she wrote, for re-aims into the same zone
+    page.click(f"{TILE} input.aim-follow")
+    page.wait_for_selector(f"{TILE}[data-follow='true']")
+    with stack.app.state.engine.connect() as conn:
+        follow = conn.execute(
+            sa.select(audit_events.c.details)
+            .where(audit_events.c.action == "ptz_follow", audit_events.c.actor == "sue")
+            .order_by(audit_events.c.id.desc())
+        ).scalar()
+    assert (follow["follow"], follow["reason"]) == (True, "người gọi báo cháy ở cổng trường")

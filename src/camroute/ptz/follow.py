@@ -4,8 +4,9 @@ Aim-follow is a per-ticket switch the dispatcher turns on from the tile. When a 
 location update lands (``incident.updated`` on the event bus), every ticket of that incident
 that follows is re-aimed as its holder, through the same rules as a click: the ticket must be
 live, the lock free or the holder's, the camera movable, and the new view clear of protected
-zones (a ``supervisor`` zone refuses a follow, which carries no written reason). Every re-aim
-and refusal is audited (``ptz_moved`` with ``follow``, ``ptz_refused``). On PostgreSQL every
+zones. A ``supervisor`` zone refuses a follow unless its holder is a supervisor who gave a
+written reason when turning it on (kept with the follow). Every re-aim and refusal is audited
+(``ptz_moved`` with ``follow`` and the reason, ``ptz_refused``). On PostgreSQL every
 replica hears the update; :func:`store.claim_follow` lets exactly one of them move the camera.
 """
 
@@ -82,9 +83,19 @@ def tile_state(
 
 
 def set_follow(
-    ctx: PtzContext, incident_id: str, ticket_id: str, on: bool, *, actor: Principal
+    ctx: PtzContext,
+    incident_id: str,
+    ticket_id: str,
+    on: bool,
+    *,
+    actor: Principal,
+    reason: str | None = None,
 ) -> PtzTileRead:
-    """Turn aim-follow on or off for the ticket (audited); the current location is not re-aimed."""
+    """Turn aim-follow on or off for the ticket (audited); the current location is not re-aimed.
+
+    ``reason``: the holder's written reason, with which each re-aim is judged (a supervisor's
+    lets them into ``supervisor`` zones, as it would a click's).
+    """
     who, now = Actor.of(actor), now_utc()
     seen = location_key(get_incident(ctx.engine, incident_id).location_count)
     with writing(ctx.engine) as conn:
@@ -102,9 +113,17 @@ def set_follow(
             by=who.name,
             now=now,
             key=seen,  # the location on screen now is not followed again
+            reason=reason,
         )
         audit_event(
-            conn, who, PtzAction.follow, camera_id, incident_id, ticket_id=ticket_id, follow=on
+            conn,
+            who,
+            PtzAction.follow,
+            camera_id,
+            incident_id,
+            ticket_id=ticket_id,
+            follow=on,
+            reason=reason if on else None,
         )
         return _tile(conn, dict(row), who.name, now)
 
@@ -129,6 +148,7 @@ def _follow_one(ctx: PtzContext, incident_id: str, ticket_id: str, *, key: str) 
         if not store.claim_follow(conn, ticket_id, key=key, now=now):
             return None  # another replica took this update
         row = tickets.get_ticket(conn, ticket_id)
+        reason = store.follow_reason(conn, ticket_id)
     if row is None:
         return None
     holder = Actor(row["user_name"], row["role"], row["role"] == Role.supervisor.value)
@@ -145,6 +165,7 @@ def _follow_one(ctx: PtzContext, incident_id: str, ticket_id: str, *, key: str) 
             actor=holder,
             incident_id=incident_id,
             ticket_id=ticket_id,
+            reason=reason,
             follow=True,
         )
     except CamrouteError as exc:  # refusals of the move are audited where they happen

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from camroute.live.models import MIN_REASON_CHARS
 from camroute.ptz.aim import Axis, PtzPosition, Target
 from camroute.ptz.calibration import Calibration, DeviceRanges, Landmark
 from camroute.ptz.zoom import ZoomPoint
@@ -125,6 +126,17 @@ class FollowRequest(_Frozen):
     """Turn aim-follow on (a location update of the incident re-aims the camera) or off."""
 
     follow: bool
+    reason: (
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, min_length=MIN_REASON_CHARS, max_length=2000),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="supervisor: why the re-aims may look into supervisor-policy zones "
+        "(kept while the follow is on, audited with each re-aim)",
+    )
 
 
 class DoNotMoveRequest(_Frozen):

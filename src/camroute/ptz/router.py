@@ -133,7 +133,9 @@ def put_follow(
     incident_id: str, ticket_id: str, body: FollowRequest, ctx: PtzDep, principal: PrincipalDep
 ) -> PtzTileRead:
     """Aim-follow on or off: a location update of the incident re-aims the camera (audited)."""
-    return follow.set_follow(ctx, incident_id, ticket_id, body.follow, actor=principal)
+    return follow.set_follow(
+        ctx, incident_id, ticket_id, body.follow, actor=principal, reason=body.reason
+    )
 
 
 @router.put(

@@ -197,9 +197,19 @@ def set_follow(
     by: str,
     now: datetime,
     key: str | None,
+    reason: str | None = None,
 ) -> None:
-    """Turn aim-follow on or off for a live ticket; ``key``: the incident version seen now."""
-    values = {"enabled": enabled, "updated_by": by, "updated_at": now, "followed_key": key}
+    """Turn aim-follow on or off for a live ticket; ``key``: the incident version seen now.
+
+    ``reason``: a supervisor's, for the re-aims (dropped when the follow is turned off).
+    """
+    values = {
+        "enabled": enabled,
+        "updated_by": by,
+        "updated_at": now,
+        "followed_key": key,
+        "reason": reason if enabled else None,
+    }
     done = conn.execute(sa.update(ptz_follow).where(f.ticket_id == ticket_id).values(**values))
     if done.rowcount == 0:
         conn.execute(
@@ -212,6 +222,12 @@ def set_follow(
 def follows(conn: Connection, ticket_id: str) -> bool:
     """Whether the ticket's camera follows its incident's location."""
     return bool(conn.execute(sa.select(f.enabled).where(f.ticket_id == ticket_id)).scalar())
+
+
+def follow_reason(conn: Connection, ticket_id: str) -> str | None:
+    """The written reason the ticket's follow re-aims with (None: none given)."""
+    reason: str | None = conn.execute(sa.select(f.reason).where(f.ticket_id == ticket_id)).scalar()
+    return reason
 
 
 def following(conn: Connection, incident_id: str) -> list[str]:

@@ -63,6 +63,7 @@ ptz_follow = sa.Table(
     sa.Column("camera_id", sa.String(64), nullable=False),
     sa.Column("enabled", sa.Boolean(), nullable=False),
     sa.Column("followed_key", sa.String(64)),
+    sa.Column("reason", sa.Text()),  # a supervisor's, for re-aims into supervisor zones
     sa.Column("updated_by", sa.String(128), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
     sa.Index("ix_ptz_follow_incident_id", "incident_id"),

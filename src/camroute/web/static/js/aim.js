@@ -29,7 +29,8 @@ export function aimControls(tile) {
   const aimed = { tile, cam, button, out, reason, shownUntil: 0 };
   button.addEventListener("click", () => aim(aimed));
   const holder = el("div", { class: "aim-holder", role: "status" });
-  const bar = el("div", { class: "aim-bar" }, button, followControls(tile), out, reason, holder);
+  const follow = followControls(tile, () => reason.value.trim());
+  const bar = el("div", { class: "aim-bar" }, button, follow, out, reason, holder);
   // A poll's last aim is shown only when newer than the one shown (a follow's re-aim renews the
   // lock, so it ends later), never while a click's aim is under way.
   const onAim = (result) => {

@@ -15,14 +15,18 @@ export function viewPath(tile, suffix) {
 }
 
 // The aim-follow switch (its state comes with the first poll).
-export function followControls(tile) {
+// ``reasonNow``: the written reason on the tile (a supervisor's, for supervisor zones), which
+// the follow keeps for its re-aims.
+export function followControls(tile, reasonNow = () => "") {
   const box = el("input", { type: "checkbox", class: "aim-follow" });
   const label = el("label", { class: "aim-follow-label" }, box,
     el("span", { dataset: { i18n: "aim.follow" } }, t("aim.follow")));
   box.addEventListener("change", async () => {
     box.disabled = true;
+    const reason = box.checked ? reasonNow() : "";
+    const json = reason ? { follow: box.checked, reason } : { follow: box.checked };
     try {
-      const s = await api(viewPath(tile, "aim/follow"), { method: "PUT", json: { follow: box.checked } });
+      const s = await api(viewPath(tile, "aim/follow"), { method: "PUT", json });
       box.checked = s.follow;
       tile.node.dataset.follow = String(s.follow);
     } catch (err) {
