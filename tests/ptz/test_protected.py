@@ -114,3 +114,53 @@ def test_ptz_ticket_falls_back_to_the_circle_when_the_head_cannot_be_read(env: E
     assert resp.status_code == 403
     assert resp.json()["code"] == "protected_zone"
     assert "zones_judged_by" not in _details(env, "ticket_denied")[-1]
+
+
+def test_a_turn_that_would_sweep_over_a_never_zone_is_refused_and_nothing_moves(env: Env) -> None:
+    calibrate(env)
+    # From home (137 deg) to the caller (0 deg) the head turns anticlockwise, through east.
+    add_zone(env, "Z-E", bearing_deg=90.0, distance_m=50.0, policy="never")
+    ticket = env.view("ann")
+    resp = env.aim("ann", ticket)
+    assert resp.status_code == 403, resp.text
+    body = resp.json()
+    assert body["code"] == "ptz_protected_zone"
+    assert "would sweep over protected zone 'Trường Z-E'" in body["detail"]
+    assert [z["zone_id"] for z in body["zones"]] == ["Z-E"]
+    assert env.fake.head.moves == []
+    refused = _details(env, "ptz_refused")[-1]
+    assert refused["protected_zones"][0]["zone_id"] == "Z-E"
+
+
+def test_only_the_bearings_the_head_turns_through_are_judged(env: Env) -> None:
+    calibrate(env)
+    ticket = env.view("ann")
+    assert env.aim("ann", ticket).status_code == 200  # the head faces the caller (north) now
+    add_zone(env, "Z-E", bearing_deg=90.0, distance_m=50.0, policy="never")
+    again = env.aim("ann", ticket)  # no turn: east stays out of the picture
+    assert again.status_code == 200, again.text
+    north_west = _toward(env, bearing_deg=330.0, distance_m=60.0)  # on anticlockwise
+    assert env.aim("ann", ticket, target=north_west).status_code == 200
+    # The pan stops at 317 deg (pan +-1 from 137 deg), so 300 deg is reached the long way
+    # round, clockwise through east, as is 150 deg.
+    for bearing in (300.0, 150.0):
+        target = _toward(env, bearing_deg=bearing, distance_m=60.0)
+        refused = env.aim("ann", ticket, target=target)
+        assert refused.status_code == 403, bearing
+        assert "would sweep over" in refused.json()["detail"]
+
+
+def test_a_supervisor_zone_on_the_way_takes_a_supervisors_reason(env: Env) -> None:
+    calibrate(env)
+    add_zone(env, "Z-E", bearing_deg=90.0, distance_m=50.0, policy="supervisor")
+    ann, sue = env.view("ann"), env.view("sue")
+    refused = env.aim("ann", ann)
+    assert refused.status_code == 403
+    assert "would sweep over" in refused.json()["detail"]
+    assert "only a supervisor" in refused.json()["detail"]
+    why = "the caller's car is leaving past the school"
+    allowed = env.aim("sue", sue, reason=why)
+    assert allowed.status_code == 200, allowed.text
+    moved = _details(env, "ptz_moved")[-1]
+    assert moved["reason"] == why
+    assert [z["zone_id"] for z in moved["protected_zones"]] == ["Z-E"]

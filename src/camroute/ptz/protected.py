@@ -68,6 +68,28 @@ def aimed_at(calibration: Calibration, position: PtzPosition) -> tuple[float, fl
     return bearing, min(hfov + 2.0 * calibration.expected_error_deg, 360.0)
 
 
+def swept(calibration: Calibration, start: PtzPosition, goal: PtzPosition) -> tuple[float, float]:
+    """The middle bearing and the opening the picture sweeps turning from ``start`` to ``goal``.
+
+    The head pans straight from one pan value to the other (the device's own space, which may
+    span more than a turn), so the picture sweeps the bearings between, each side widened by
+    the wider field of view of the two (zoom changes on the way) and the expected error.
+
+    Examples
+    --------
+    >>> from camroute.ptz.calibration import uncalibrated
+    >>> cal = uncalibrated(heading_deg=90.0)  # pan 0 faces east; pan grows clockwise
+    >>> mid, opening = swept(cal, PtzPosition(pan=0.0, tilt=0.0, zoom=0.0),
+    ...                      PtzPosition(pan=0.5, tilt=0.0, zoom=0.0))
+    >>> round(mid), opening > 90.0
+    (135, True)
+    """
+    start_deg, _tilt = calibration.direction(pan=start.pan, tilt=start.tilt)
+    turn_deg = calibration.pan_sign * calibration.pan_deg_per_unit * (goal.pan - start.pan)
+    hfov = max(aimed_at(calibration, start)[1], aimed_at(calibration, goal)[1])
+    return (start_deg + turn_deg / 2.0) % 360.0, min(abs(turn_deg) + hfov, 360.0)
+
+
 def _range_m(camera: Mapping[str, Any]) -> float:
     defaults = KIND_DEFAULTS.get(str(camera["kind"]), KIND_DEFAULTS["fixed"])
     return float(camera["range_m"] or defaults.range_m)
@@ -133,9 +155,15 @@ def _named(hit: ProtectedHit) -> str:
 
 
 def move_refusal(
-    hits: Sequence[ProtectedHit], *, supervisor: bool, reason: str | None
+    hits: Sequence[ProtectedHit],
+    *,
+    supervisor: bool,
+    reason: str | None,
+    on_the_way: bool = False,
 ) -> str | None:
     """Why the zones the move would reach refuse it (None when they allow it).
+
+    ``on_the_way``: the zones are those the picture passes over while the head turns.
 
     Examples
     --------
@@ -146,10 +174,11 @@ def move_refusal(
     >>> move_refusal([school], supervisor=True, reason="a child is missing here") is None
     True
     """
+    looks = "would sweep over" if on_the_way else "would look into"
     never = [h for h in hits if h.policy == "never"]
     if never:
         return (
-            f"the camera would look into protected zone {_named(never[0])}, whose policy is "
+            f"the camera {looks} protected zone {_named(never[0])}, whose policy is "
             "never: nobody may point it there"
         )
     if not hits:
@@ -157,12 +186,12 @@ def move_refusal(
     named = ", ".join(_named(h) for h in hits)
     if not supervisor:
         return (
-            f"the camera would look into protected zone {named}: only a supervisor may point it "
+            f"the camera {looks} protected zone {named}: only a supervisor may point it "
             "there, with a written reason"
         )
     if not reason or len(reason.strip()) < MIN_REASON_CHARS:
         return (
-            f"the camera would look into protected zone {named}: a written reason of at least "
+            f"the camera {looks} protected zone {named}: a written reason of at least "
             f"{MIN_REASON_CHARS} characters is required"
         )
     return None

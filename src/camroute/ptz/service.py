@@ -37,12 +37,13 @@ from camroute.ptz.errors import DoNotMoveError, NoPtzError, PtzLockedError
 from camroute.ptz.followed import FollowedIncidents
 from camroute.ptz.geometry import CameraPose
 from camroute.ptz.models import AimResult, PtzAction
-from camroute.ptz.onvif_ptz import Moved, PtzAccount, move_and_settle
+from camroute.ptz.onvif_ptz import Moved, PtzAccount, move_and_settle, read_status
 from camroute.ptz.protected import (
     IndexFn,
     PtzProtectedZoneError,
     aimed_at,
     move_refusal,
+    swept,
     zone_details,
     zones_in_view,
 )
@@ -258,17 +259,27 @@ def check_zones(
 ) -> list[dict[str, str]]:
     """The protected zones the move's view would reach, if its policies allow ``actor``.
 
-    Refusals are audited, then raised (403 naming the zone); nothing is moved or locked.
+    Judged twice: the view at the goal, then what the picture passes over while the head turns
+    there from where it points now (read from the camera). Refusals are audited, then raised
+    (403 naming the zone); nothing is moved or locked.
     """
+    index = ctx.index() if ctx.index is not None else None
     bearing, hfov = aimed_at(setup.calibration, solution.position)
-    hits = zones_in_view(
-        ctx.engine,
-        setup.camera,
-        bearing_deg=bearing,
-        hfov_deg=hfov,
-        index=ctx.index() if ctx.index is not None else None,
-    )
+    hits = zones_in_view(ctx.engine, setup.camera, bearing_deg=bearing, hfov_deg=hfov, index=index)
     why = move_refusal(hits, supervisor=actor.supervisor, reason=reason)
+    if why is None:
+        start = _where_now(ctx, setup, actor, incident_id, ticket_id)
+        middle, opening = swept(setup.calibration, start, solution.position)
+        at_goal = {h.zone_id for h in hits}
+        passed = [
+            h
+            for h in zones_in_view(
+                ctx.engine, setup.camera, bearing_deg=middle, hfov_deg=opening, index=index
+            )
+            if h.zone_id not in at_goal
+        ]
+        why = move_refusal(passed, supervisor=actor.supervisor, reason=reason, on_the_way=True)
+        hits = [*hits, *passed]
     if why is not None:
         _refused(
             ctx,
@@ -282,6 +293,24 @@ def check_zones(
         )
         raise PtzProtectedZoneError(why, zones=hits)
     return zone_details(hits)
+
+
+def _where_now(
+    ctx: PtzContext,
+    setup: Setup,
+    actor: Actor,
+    incident_id: str | None,
+    ticket_id: str | None,
+) -> PtzPosition:
+    """Where the head points before the move (a camera that cannot say is refused, audited)."""
+    try:
+        return asyncio.run(read_status(setup.account, timeout_s=ctx.timeout_s)).position
+    except CamrouteError as exc:
+        _refused(
+            ctx, actor, setup.camera_id, incident_id, ticket_id=ticket_id, why=exc.detail,
+            code=exc.code,
+        )  # fmt: skip
+        raise
 
 
 def aim(
