@@ -7,6 +7,7 @@ from sqlalchemy import Engine, text
 from camroute.auth.models import Role
 from camroute.auth.service import create_api_key
 from camroute.store import make_engine
+from camroute.zones.models import ZoneCreate
 
 
 def reset_postgres(url: str) -> None:
@@ -34,3 +35,25 @@ def role_api_keys(engine: Engine, prefix: str) -> dict[Role, str]:
         ).key
         for role in Role
     }
+
+
+def school_zone(
+    zone_id: str, *, lon: float, lat: float, d_lon: float, d_lat: float, policy: str
+) -> ZoneCreate:
+    """A rectangular school zone "Trường <zone_id>", ``d_lon`` x ``d_lat`` degrees either side."""
+    ring = [
+        (lon - d_lon, lat - d_lat),
+        (lon + d_lon, lat - d_lat),
+        (lon + d_lon, lat + d_lat),
+        (lon - d_lon, lat + d_lat),
+        (lon - d_lon, lat - d_lat),
+    ]
+    return ZoneCreate.model_validate(
+        {
+            "id": zone_id,
+            "kind": "school",
+            "name": f"Trường {zone_id}",
+            "policy": policy,
+            "geometry": {"type": "Polygon", "coordinates": [ring]},
+        }
+    )

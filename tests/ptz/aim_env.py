@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from pyproj import Geod
+from tests.support import school_zone
 
 from camroute.app import create_app
 from camroute.audit.tables import audit_events
@@ -26,7 +27,6 @@ from camroute.ptz.geometry import CameraPose, direction_to
 from camroute.ptz.models import CalibrationRead
 from camroute.ptz.onvif_ptz import PtzAccount, read_status
 from camroute.settings import Settings
-from camroute.zones.models import ZoneCreate
 from camroute.zones.service import create_zone
 
 from .ptz_device import PtzCamera, running
@@ -153,21 +153,6 @@ def add_zone(env: Env, zone_id: str, *, bearing_deg: float, distance_m: float, p
     """A 10 m square school zone ``distance_m`` from the camera towards ``bearing_deg``."""
     lon, lat, _ = GEOD.fwd(env.pose.lon, env.pose.lat, bearing_deg, distance_m)
     d_lat, d_lon = 5.0 / 110_600, 5.0 / (110_600 * 0.9824)
-    ring = [
-        (lon - d_lon, lat - d_lat),
-        (lon + d_lon, lat - d_lat),
-        (lon + d_lon, lat + d_lat),
-        (lon - d_lon, lat + d_lat),
-        (lon - d_lon, lat - d_lat),
-    ]
-    body = ZoneCreate.model_validate(
-        {
-            "id": zone_id,
-            "kind": "school",
-            "name": f"Trường {zone_id}",
-            "policy": policy,
-            "geometry": {"type": "Polygon", "coordinates": [ring]},
-        }
-    )
+    body = school_zone(zone_id, lon=lon, lat=lat, d_lon=d_lon, d_lat=d_lat, policy=policy)
     with env.engine.begin() as conn:
         create_zone(conn, body, actor="gis", role="gis_admin")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from camroute.cameras.tables import cameras
@@ -54,12 +55,20 @@ def test_a_never_zone_outside_the_aimed_view_does_not_stop_the_move(env: Env) ->
     assert toward_zone.json()["zones"][0]["zone_id"] == "Z-S"
 
 
-def test_a_supervisor_zone_refuses_dispatchers_and_needs_a_supervisors_reason(env: Env) -> None:
+@pytest.mark.parametrize(
+    ("bearing_deg", "distance_m", "looks"),
+    [(0.0, 60.0, "would look into"), (90.0, 50.0, "would sweep over")],
+    ids=["at the goal", "on the way"],  # north, past the caller; east, turned through
+)
+def test_a_supervisor_zone_refuses_dispatchers_and_needs_a_supervisors_reason(
+    env: Env, bearing_deg: float, distance_m: float, looks: str
+) -> None:
     calibrate(env)
-    add_zone(env, "Z-SUP", bearing_deg=0.0, distance_m=60.0, policy="supervisor")
+    add_zone(env, "Z-SUP", bearing_deg=bearing_deg, distance_m=distance_m, policy="supervisor")
     ann, sue = env.view("ann"), env.view("sue")
     refused = env.aim("ann", ann)
     assert refused.status_code == 403
+    assert f"{looks} protected zone" in refused.json()["detail"]
     assert "only a supervisor may point it there" in refused.json()["detail"]
     bare = env.aim("sue", sue)
     assert bare.status_code == 403
@@ -68,9 +77,9 @@ def test_a_supervisor_zone_refuses_dispatchers_and_needs_a_supervisors_reason(en
     why = "caller reports a fire at the school gate"
     allowed = env.aim("sue", sue, reason=why)
     assert allowed.status_code == 200, allowed.text
-    moved = _details(env, "ptz_moved")
-    assert moved[-1]["reason"] == why
-    assert moved[-1]["protected_zones"][0]["zone_id"] == "Z-SUP"
+    moved = _details(env, "ptz_moved")[-1]
+    assert moved["reason"] == why
+    assert [z["zone_id"] for z in moved["protected_zones"]] == ["Z-SUP"]
 
 
 def test_ptz_ticket_is_judged_by_where_the_head_points_now(env: Env) -> None:
@@ -148,19 +157,3 @@ def test_only_the_bearings_the_head_turns_through_are_judged(env: Env) -> None:
         refused = env.aim("ann", ticket, target=target)
         assert refused.status_code == 403, bearing
         assert "would sweep over" in refused.json()["detail"]
-
-
-def test_a_supervisor_zone_on_the_way_takes_a_supervisors_reason(env: Env) -> None:
-    calibrate(env)
-    add_zone(env, "Z-E", bearing_deg=90.0, distance_m=50.0, policy="supervisor")
-    ann, sue = env.view("ann"), env.view("sue")
-    refused = env.aim("ann", ann)
-    assert refused.status_code == 403
-    assert "would sweep over" in refused.json()["detail"]
-    assert "only a supervisor" in refused.json()["detail"]
-    why = "the caller's car is leaving past the school"
-    allowed = env.aim("sue", sue, reason=why)
-    assert allowed.status_code == 200, allowed.text
-    moved = _details(env, "ptz_moved")[-1]
-    assert moved["reason"] == why
-    assert [z["zone_id"] for z in moved["protected_zones"]] == ["Z-E"]

@@ -9,12 +9,12 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
+from tests.support import school_zone as zone_body
 
 from camroute.audit.tables import audit_events
 from camroute.cameras import onvif_store
 from camroute.cameras.tables import cameras
 from camroute.ptz.geometry import CameraPose, direction_to
-from camroute.zones.models import ZoneCreate
 from camroute.zones.service import create_zone, delete_zone
 
 from ..ptz.ptz_device import PtzCamera, running
@@ -230,22 +230,7 @@ def school_zone(stack: Any, request: pytest.FixtureRequest) -> Iterator[str]:
     """A school zone (policy: the param) over the caller's place (every test call is there)."""
     d_lon, d_lat = 6.0 / (M_PER_DEG_LAT * 0.9825), 6.0 / M_PER_DEG_LAT
     lon, lat = CALLER["lon"], CALLER["lat"] + 4.0 / M_PER_DEG_LAT
-    ring = [
-        (lon - d_lon, lat - d_lat),
-        (lon + d_lon, lat - d_lat),
-        (lon + d_lon, lat + d_lat),
-        (lon - d_lon, lat + d_lat),
-        (lon - d_lon, lat - d_lat),
-    ]
-    body = ZoneCreate.model_validate(
-        {
-            "id": "WEB-Z",
-            "kind": "school",
-            "name": "Trường WEB-Z",
-            "policy": request.param,
-            "geometry": {"type": "Polygon", "coordinates": [ring]},
-        }
-    )
+    body = zone_body("WEB-Z", lon=lon, lat=lat, d_lon=d_lon, d_lat=d_lat, policy=request.param)
     engine = stack.app.state.engine
     with engine.begin() as conn:
         row = create_zone(conn, body, actor="test", role="gis_admin")
@@ -351,21 +336,22 @@ def test_a_supervisor_aims_into_a_supervisor_zone_with_a_written_reason(
     assert head.head.moves
     assert result["controller"] == "sue"
     assert page.is_hidden(f"{TILE} input.aim-reason")
-    with stack.app.state.engine.connect() as conn:
-        details = conn.execute(
-            sa.select(audit_events.c.details)
-            .where(audit_events.c.action == "ptz_moved", audit_events.c.actor == "sue")
-            .order_by(audit_events.c.id.desc())
-        ).scalar()
+    details = _last_details(stack, "ptz_moved", "sue")
     assert details["reason"] == "người gọi báo cháy ở cổng trường"
     assert details["protected_zones"][0]["zone_id"] == school_zone
     # her follow keeps the reason she wrote, for re-aims into the same zone
     page.click(f"{TILE} input.aim-follow")
     page.wait_for_selector(f"{TILE}[data-follow='true']")
+    follow = _last_details(stack, "ptz_follow", "sue")
+    assert (follow["follow"], follow["reason"]) == (True, "người gọi báo cháy ở cổng trường")
+
+
+def _last_details(stack: Any, action: str, actor: str) -> dict[str, Any]:
+    """The details of ``actor``'s last ``action`` audit event."""
     with stack.app.state.engine.connect() as conn:
-        follow = conn.execute(
+        details: dict[str, Any] = conn.execute(
             sa.select(audit_events.c.details)
-            .where(audit_events.c.action == "ptz_follow", audit_events.c.actor == "sue")
+            .where(audit_events.c.action == action, audit_events.c.actor == actor)
             .order_by(audit_events.c.id.desc())
         ).scalar()
-    assert (follow["follow"], follow["reason"]) == (True, "người gọi báo cháy ở cổng trường")
+    return details
