@@ -205,8 +205,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             yield Stack(url=base, sim_url=sim, app=app, integration_key=key, dying_sim=dying)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium, one per page-test module.
+
+    Playwright's sync API keeps an event loop running in the main thread while it is open; a
+    session-long one made any later test that calls ``asyncio.run`` fail, so it closes with
+    its module (a launch costs about a second).
+    """
     _require_browser()
     from playwright.sync_api import sync_playwright
 
