@@ -271,10 +271,12 @@ class Ui:
         self.page.click(f"#queue li[data-id='{incident_id}']")
         self.page.wait_for_selector(f"#detail .subject[data-id='{incident_id}'] ol.cams li")
 
-    def open_live(self, camera_id: str) -> None:
-        """Ask for a live view of a ranked camera with the default purpose."""
+    def open_live(self, camera_id: str, *, reason: str | None = None) -> None:
+        """Ask for a live view of a ranked camera with the default purpose (and ``reason``)."""
         self.page.click(f"#detail ol.cams li[data-camera='{camera_id}'] button.open-live")
         self.page.wait_for_selector("#purpose-dialog[open]")
+        if reason is not None:
+            self.page.fill("#purpose-dialog textarea[name=reason]", reason)
         self.page.click("#purpose-ok")
 
     def wait_for_frame(self, tile: str) -> None:
