@@ -8,7 +8,7 @@ from tests.routing.conftest import NAN, building_frame, camera_frame, point_at
 
 from camroute.routing import CameraIndex, rank_cameras
 from camroute.routing.models import ProtectedHit, Reason
-from camroute.routing.rows import listed_cones
+from camroute.routing.rows import listed_cameras
 
 
 def _index() -> CameraIndex:
@@ -18,7 +18,7 @@ def _index() -> CameraIndex:
 
 def test_kept_cone_is_the_parsed_bytes_frozen() -> None:
     index = _index().with_viewsheds()
-    (cone,) = listed_cones(index, [0])
+    cone = listed_cameras(index, [0])[0].cone
     assert cone is not None
     parsed = orjson.loads(index.cones[0])
     assert cone["type"] == parsed["type"]

@@ -35,7 +35,7 @@ from camroute.geo.crs import (
 from camroute.routing.cones import cone_texts
 from camroute.routing.footprints import Footprints
 from camroute.routing.grid import PointGrid
-from camroute.routing.listed import LISTED_MAX, GeoJSON, ListedCamera
+from camroute.routing.listed import LISTED_MAX, ListedCamera
 from camroute.routing.memo import Memo
 from camroute.routing.models import ProtectedHit
 from camroute.routing.rings import RingStore
@@ -142,11 +142,9 @@ class CameraIndex:
     protected: Mapping[str, tuple[ProtectedHit, ...]] = field(default_factory=dict)
     zones_key: str = ""
     # the listed cameras' Python values and frozen cones, made when a query first lists them
-    # (see listed.py); each snapshot starts empty ones, so they always match its columns
+    # or when the snapshot is primed (see listed.py); each snapshot starts an empty one, so it
+    # always matches its columns
     listed_memo: Memo[ListedCamera] = field(
-        default_factory=lambda: Memo(limit=LISTED_MAX), init=False, repr=False
-    )
-    cone_memo: Memo[GeoJSON | None] = field(
         default_factory=lambda: Memo(limit=LISTED_MAX), init=False, repr=False
     )
 
@@ -212,21 +210,28 @@ class CameraIndex:
         )
 
     def covers(self, *, lon: float, lat: float) -> bool:
-        """Whether the index's metric CRS is fit for ``lon, lat`` (else no camera is near).
+        """Whether the index's metric CRS is fit for ``lon, lat`` (else no camera is near)."""
+        return self.covered_xy(lon=lon, lat=lat) is not None
+
+    def covered_xy(self, *, lon: float, lat: float) -> tuple[float, float] | None:
+        """``lon, lat`` in the index's metres, or None where its metric CRS is not fit.
 
         :meth:`LocalProjection.covers` for one point, on the scalar fast path (about 1 µs
-        instead of 12: it runs on every query).
+        instead of 12), and the point it projected: a query needs both, and the one
+        transform is most of the cost.
         """
         if not (abs(lon) <= 180.0 and UTM_MIN_LAT_DEG <= lat <= UTM_MAX_LAT_DEG):
-            return False
+            return None
         if abs((lon - self.projection.central_meridian_deg + 180.0) % 360.0 - 180.0) > 90.0:
-            return False
+            return None
         x, y = _forward(self.projection.epsg).transform(lon, lat)
-        return (
+        if (
             math.isfinite(x)
             and math.isfinite(y)
             and abs(x - UTM_FALSE_EASTING_M) <= MAX_EASTING_OFFSET_M
-        )
+        ):
+            return float(x), float(y)
+        return None
 
     def to_metric_xy(self, *, lon: float, lat: float) -> tuple[float, float]:
         """One WGS84 point in the index's metric CRS (scalar fast path, about 1 µs)."""

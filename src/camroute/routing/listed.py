@@ -50,6 +50,7 @@ class ListedCamera(NamedTuple):
     kind: str
     access_class: str
     protected: tuple[ProtectedHit, ...]
+    cone: GeoJSON | None  # frozen; None where the camera has no cone
 
 
 def frozen(value: Any) -> Any:

@@ -47,13 +47,15 @@ class Ranking(NamedTuple):
     region: MetricRegion
 
 
-def metric_region(location: CallerLocation, index: CameraIndex) -> MetricRegion:
-    """The caller's region in the index's metres.
+def metric_region(
+    location: CallerLocation, index: CameraIndex, *, at_m: tuple[float, float] | None = None
+) -> MetricRegion:
+    """The caller's region in the index's metres (``at_m``: its point, if already projected).
 
     A circle stays a circle about the projected centre (sunflower samples, exact shares);
     other shapes are projected and sampled on a grid.
     """
-    x, y = index.to_metric_xy(lon=location.lon, lat=location.lat)
+    x, y = at_m if at_m is not None else index.to_metric_xy(lon=location.lon, lat=location.lat)
     if location.shape == "point" or location.uncertainty_m == 0.0:
         return MetricRegion(x_m=x, y_m=y, radius_m=0.0, shape="point")
     if location.shape == "circle":
@@ -67,9 +69,15 @@ def metric_region(location: CallerLocation, index: CameraIndex) -> MetricRegion:
     return MetricRegion(x_m=x, y_m=y, radius_m=radius, shape="area", given=region_m)
 
 
-def rank_arrays(location: CallerLocation, index: CameraIndex, *, context_limit: int = 5) -> Ranking:
+def rank_arrays(
+    location: CallerLocation,
+    index: CameraIndex,
+    *,
+    context_limit: int = 5,
+    at_m: tuple[float, float] | None = None,
+) -> Ranking:
     """The routing core: candidates, visibility and order, all vectorised."""
-    region = metric_region(location, index)
+    region = metric_region(location, index, at_m=at_m)
     if region.radius_m > MAX_ROUTING_RADIUS_M:  # too vague to pick cameras by sight: consider none
         idx = np.empty(0, np.intp)
     else:
@@ -124,9 +132,10 @@ def rank_cameras(
     >>> result.cameras[0].reason.en
     'sees the location, 33 m away, 0° off axis'
     """
-    if not index.covers(lon=location.lon, lat=location.lat):
+    at_m = index.covered_xy(lon=location.lon, lat=location.lat)
+    if at_m is None:
         return _outside(location)
-    rk = rank_arrays(location, index, context_limit=context_limit)
+    rk = rank_arrays(location, index, context_limit=context_limit, at_m=at_m)
     a = rk.assessment
     visible, offline = rk.ranked[:limit], rk.offline[:limit]
     rows = np.concatenate([visible, rk.context, offline])

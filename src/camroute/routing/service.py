@@ -24,6 +24,7 @@ from camroute.geo import circle
 from camroute.location import CallerLocation
 from camroute.routing.index import CameraIndex
 from camroute.routing.rank import rank_cameras
+from camroute.routing.rows import prime_listed
 from camroute.routing.store import (
     buildings_key,
     load_viewsheds,
@@ -64,9 +65,10 @@ class IndexHolder:
         return self._current
 
     def swap(self, index: CameraIndex) -> None:
-        """Replace the snapshot (a single reference assignment), after the decorators."""
+        """Replace the snapshot (a single reference assignment), decorated and primed first."""
         for decorate in self.decorators:
             index = decorate(index)
+        prime_listed(index)  # no call pays a camera's first listing
         self._current = index
         self.generation += 1
 
