@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import orjson
 import pytest
 from tests.routing.conftest import NAN, building_frame, camera_frame, point_at
 
 from camroute.routing import CameraIndex, rank_cameras
 from camroute.routing.models import ProtectedHit, Reason
-from camroute.routing.rows import listed_cameras
+from camroute.routing.rows import listed_cameras, prime_listed
 
 
 def _index() -> CameraIndex:
@@ -62,3 +63,21 @@ def test_protected_rows_are_lists_of_their_own() -> None:
     first = rank_cameras(point_at(20.0, 30.0), index).cameras[0]
     first.protected.clear()
     assert rank_cameras(point_at(20.0, 30.0), index).cameras[0].protected == [hit]
+
+
+def test_priming_makes_the_values_a_query_would_make() -> None:
+    primed, fresh = _index().with_viewsheds(), _index().with_viewsheds()
+    assert prime_listed(primed) == 2
+    assert sorted(primed.listed_memo.keys()) == [0, 1]
+    assert listed_cameras(primed, [0, 1]) == listed_cameras(fresh, [0, 1])
+    here = point_at(20.0, 30.0)
+    assert rank_cameras(here, primed) == rank_cameras(here, fresh)
+
+
+def test_priming_leaves_cameras_without_a_viewshed_to_their_first_listing() -> None:
+    bare = _index()
+    assert prime_listed(bare) == 0
+    assert bare.listed_memo.keys() == []
+    half = _index().with_viewsheds(np.array([1]))
+    assert prime_listed(half) == 1
+    assert half.listed_memo.keys() == [1]

@@ -30,6 +30,13 @@ def test_rebuild_loads_buildings_from_the_store(store_engine: Engine, shared_dat
     assert len(before.buildings) == 0  # the old snapshot is untouched
 
 
+def test_a_snapshot_is_primed_before_it_is_swapped_in() -> None:
+    holder = IndexHolder()
+    index = CameraIndex.build(camera_frame([{"id": "A"}, {"id": "B"}])).with_viewsheds()
+    holder.swap(index)
+    assert sorted(holder.current.listed_memo.keys()) == [0, 1]
+
+
 def test_swap_is_atomic_for_readers() -> None:
     holder = IndexHolder()
     a = CameraIndex.build(camera_frame([{"id": "A"}]))
