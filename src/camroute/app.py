@@ -47,12 +47,12 @@ from camroute.live.redact import install_ticket_redactor
 from camroute.live.router import router as live_router
 from camroute.live.tally import SnapshotTally
 from camroute.location.router import router as location_router
+from camroute.ptz.context import PtzContext
 from camroute.ptz.current import zones_at_current_aim
 from camroute.ptz.follow import follow_loop
 from camroute.ptz.followed import FollowedIncidents
 from camroute.ptz.homing import home_loop
 from camroute.ptz.router import router as ptz_router
-from camroute.ptz.service import PtzContext
 from camroute.reports.router import router as reports_router
 from camroute.routing.router import router as routing_router
 from camroute.routing.service import IndexHolder

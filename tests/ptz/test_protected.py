@@ -6,12 +6,14 @@ zone placed here; after calibration its head at home faces 137 deg (south-east).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from camroute.cameras.tables import cameras
+from camroute.ptz import store
 
 from .aim_env import GEOD, Env, add_zone, calibrate
 
@@ -139,6 +141,33 @@ def test_a_turn_that_would_sweep_over_a_never_zone_is_refused_and_nothing_moves(
     assert env.fake.head.moves == []
     refused = _details(env, "ptz_refused")[-1]
     assert refused["protected_zones"][0]["zone_id"] == "Z-E"
+    with env.engine.connect() as conn:  # judged before the lock: nobody holds the camera
+        assert store.ensure_control(conn, "PTZ-1", now=datetime.now(UTC)).holder is None
+
+
+def test_an_aim_reads_the_head_and_moves_it_on_one_link(env: Env) -> None:
+    calibrate(env)
+    ticket = env.view("ann")
+    links = env.fake.calls.count("GetProfiles")  # each link asks for the media profiles
+    resp = env.aim("ann", ticket)
+    assert resp.status_code == 200, resp.text
+    assert env.fake.calls.count("GetProfiles") == links + 1
+    assert env.fake.head.moves
+    assert resp.json()["before"]["pan"] != resp.json()["read_back"]["pan"]  # read on that link
+
+
+def test_a_head_that_cannot_say_where_it_points_is_not_moved_and_the_refusal_is_audited(
+    env: Env,
+) -> None:
+    calibrate(env)
+    ticket = env.view("ann")
+    env.client.app.state.ptz_timeout_s = 1.0  # type: ignore[attr-defined]
+    env.fake.delay_s["GetStatus"] = 2.0
+    resp = env.aim("ann", ticket)
+    env.fake.delay_s.clear()
+    assert resp.status_code == 504, resp.text
+    assert env.fake.head.moves == []
+    assert _details(env, "ptz_refused")[-1]["code"] == resp.json()["code"]
 
 
 def test_only_the_bearings_the_head_turns_through_are_judged(env: Env) -> None:

@@ -7,10 +7,10 @@ import time
 import pytest
 
 from camroute.ptz.admin import mark_do_not_move
+from camroute.ptz.context import PtzContext
 from camroute.ptz.geometry import angle_between_deg, direction_to
 from camroute.ptz.homing import return_idle_home
 from camroute.ptz.models import AimResult, ReleaseResult
-from camroute.ptz.service import PtzContext
 
 from .aim_env import CALLER, GEOD, Env, calibrate
 

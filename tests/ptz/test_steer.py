@@ -38,14 +38,17 @@ def _steer_to(env: Env, pan: float, tilt: float) -> PtzStatus:
 
 def test_a_nudge_turns_the_head_by_the_step_and_is_audited(env: Env) -> None:
     assert _status(env).position.pan == 0.0
+    links = env.fake.calls.count("GetProfiles")
     resp = _nudge(env, pan=0.1, tilt=-0.05)
     assert resp.status_code == 200, resp.text
+    assert env.fake.calls.count("GetProfiles") == links + 1  # read and moved on one link
     after = PtzStatus.model_validate(resp.json()).position
     assert after.pan == pytest.approx(0.1, abs=1e-4)
     assert after.tilt == pytest.approx(-0.05, abs=1e-4)
     event = env.actions("ptz_moved")[-1]
     assert event["actor"] == "gis"
     assert event["details"]["calibration"] is True
+    assert event["details"]["from"]["pan"] == 0.0
 
 
 def test_a_nudge_waits_for_a_dispatchers_lock_and_a_do_not_move_mark(env: Env) -> None:

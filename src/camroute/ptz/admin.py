@@ -12,10 +12,10 @@ from camroute.cameras.store import require_camera
 from camroute.errors import InvalidInputError
 from camroute.ptz import store
 from camroute.ptz.calibration import Calibration, CalibrationError, fit
+from camroute.ptz.context import DEFAULT_MOUNT_HEIGHT_M, calibration_for, device_ranges
 from camroute.ptz.follow import control_read
 from camroute.ptz.geometry import CameraPose
 from camroute.ptz.models import CalibrationInput, CalibrationRead, ControlRead, PtzAction
-from camroute.ptz.service import DEFAULT_MOUNT_HEIGHT_M, calibration_for, device_ranges
 from camroute.store.txn import writing
 
 

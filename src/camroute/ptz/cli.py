@@ -97,7 +97,8 @@ def aim_cmd(
     Prints the AimResult as JSON: read-back position, residual_deg, share in picture.
     """
     from camroute.ptz.aim import Target
-    from camroute.ptz.service import Actor, PtzContext, aim, camera_setup
+    from camroute.ptz.context import Actor, PtzContext, camera_setup
+    from camroute.ptz.service import aim
 
     err = Console(stderr=True)
     settings = settings_for(db)

@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from camroute.errors import CamrouteError
+from camroute.ptz.context import PtzContext, camera_setup
 from camroute.ptz.onvif_ptz import read_status
 from camroute.ptz.protected import aimed_at, zones_in_view
-from camroute.ptz.service import PtzContext, camera_setup
 from camroute.routing.models import ProtectedHit
 
 JUDGED_BY = "ptz_current_aim"  # the audit's word for a ticket judged by the head's aim

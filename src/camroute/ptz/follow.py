@@ -25,15 +25,9 @@ from camroute.incidents.events import IncidentChanged
 from camroute.incidents.service import get_incident, open_incident
 from camroute.live import store as tickets
 from camroute.ptz import store
+from camroute.ptz.context import Actor, PtzContext, audit_event, camera_setup, now_utc
 from camroute.ptz.models import AimResult, ControlRead, PtzAction, PtzTileRead
-from camroute.ptz.service import (
-    Actor,
-    PtzContext,
-    aim,
-    audit_event,
-    camera_setup,
-    now_utc,
-)
+from camroute.ptz.service import aim
 from camroute.ptz.views import incident_target, live_ticket
 from camroute.store.txn import reading, writing
 

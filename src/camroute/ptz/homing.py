@@ -16,9 +16,9 @@ from camroute.auth.models import Principal
 from camroute.errors import CamrouteError, NotFoundError
 from camroute.live import store as tickets
 from camroute.ptz import store
+from camroute.ptz.context import Actor, PtzContext, audit_event, camera_setup, now_utc
 from camroute.ptz.models import PtzAction, ReleaseResult
 from camroute.ptz.onvif_ptz import go_home
-from camroute.ptz.service import Actor, PtzContext, audit_event, camera_setup, now_utc
 from camroute.store.txn import writing
 
 SYSTEM = "camroute"  # the audit actor of returns home nobody asked for

@@ -181,20 +181,26 @@ async def _presets_or_none(link: PtzLink) -> list[Preset]:
 async def move_and_settle(
     account: PtzAccount,
     *,
-    goal: PtzPosition,
+    goal: PtzPosition | Callable[[PtzStatus], PtzPosition],
     choose: Callable[[list[Preset]], Preset | None] | None = None,
     timeout_s: float = 8.0,
 ) -> Moved:
-    """Move to ``goal`` (or to the preset ``choose`` picks from the camera's), until it stops."""
+    """Move to ``goal`` (or to the preset ``choose`` picks from the camera's), until it stops.
+
+    ``goal`` may be decided from where the head points before the move, on the same link (a
+    link costs a connection and a few requests, each a round trip to the camera): a callable
+    given the head's status, which refuses the move by raising before anything is sent.
+    """
     started = time.monotonic()
     async with ptz_link(account, timeout_s=timeout_s, doing="the move") as link:
         before = await link.status()
+        to = goal if isinstance(goal, PtzPosition) else goal(before)
         preset = None if choose is None else choose(await _presets_or_none(link))
         if preset is not None:
             await link.goto_preset(preset.token)
         else:
-            await link.absolute_move(goal)
-        after = await link.settle(preset.position if preset is not None else goal)
+            await link.absolute_move(to)
+        after = await link.settle(preset.position if preset is not None else to)
     return Moved(before, after, preset, time.monotonic() - started)
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Depends, Request
 
 from camroute.auth.deps import PrincipalDep, Role, require_roles
 from camroute.cameras.secrets import cipher_for
-from camroute.ptz import admin, follow, homing, service, steer, views
+from camroute.ptz import admin, context, follow, homing, steer, views
 from camroute.ptz.models import (
     AimRequest,
     AimResult,
@@ -35,12 +35,12 @@ PROBLEMS: dict[int | str, dict[str, str]] = {
 }
 
 
-def ptz_context(request: Request) -> service.PtzContext:
+def ptz_context(request: Request) -> context.PtzContext:
     """The PTZ rules' view of the app (engine, the credentials cipher, lock and timeouts)."""
     state = request.app.state
     settings = state.settings
     holder = state.camera_index
-    return service.PtzContext(
+    return context.PtzContext(
         state.engine,
         cipher_for(settings.credentials_key),
         # The settings, unless a test turned them down on the running app.
@@ -52,7 +52,7 @@ def ptz_context(request: Request) -> service.PtzContext:
     )
 
 
-PtzDep = Annotated[service.PtzContext, Depends(ptz_context)]
+PtzDep = Annotated[context.PtzContext, Depends(ptz_context)]
 
 
 @router.post(

@@ -14,9 +14,10 @@ import asyncio
 
 from camroute.auth.models import Principal
 from camroute.ptz.aim import PtzPosition
+from camroute.ptz.context import Actor, PtzContext, audit_event, camera_setup
+from camroute.ptz.guard import take_control
 from camroute.ptz.models import NudgeRequest, PtzAction, PtzStatus
 from camroute.ptz.onvif_ptz import move_and_settle, read_status
-from camroute.ptz.service import Actor, PtzContext, audit_event, camera_setup, take_control
 from camroute.store.txn import writing
 
 
@@ -37,13 +38,16 @@ def nudge(ctx: PtzContext, camera_id: str, body: NudgeRequest, *, actor: Princip
     with ctx.engine.connect() as conn:
         setup = camera_setup(conn, camera_id, cipher=ctx.cipher)
     take_control(ctx, camera_id, actor=who, incident_id=None, ticket_id=None)
-    before = asyncio.run(read_status(setup.account, timeout_s=ctx.timeout_s)).position
     ranges = setup.calibration.ranges
-    goal = PtzPosition(
-        pan=_clamp(before.pan + body.pan, ranges.pan.min, ranges.pan.max),
-        tilt=_clamp(before.tilt + body.tilt, ranges.tilt.min, ranges.tilt.max),
-        zoom=_clamp(before.zoom + body.zoom, ranges.zoom.min, ranges.zoom.max),
-    )
+
+    def goal(now: PtzStatus) -> PtzPosition:  # the step from where the head is, on one link
+        at = now.position
+        return PtzPosition(
+            pan=_clamp(at.pan + body.pan, ranges.pan.min, ranges.pan.max),
+            tilt=_clamp(at.tilt + body.tilt, ranges.tilt.min, ranges.tilt.max),
+            zoom=_clamp(at.zoom + body.zoom, ranges.zoom.min, ranges.zoom.max),
+        )
+
     moved = asyncio.run(move_and_settle(setup.account, goal=goal, timeout_s=ctx.timeout_s))
     with writing(ctx.engine) as conn:
         audit_event(
@@ -52,7 +56,7 @@ def nudge(ctx: PtzContext, camera_id: str, body: NudgeRequest, *, actor: Princip
             PtzAction.moved,
             camera_id,
             None,
-            **{"from": before.model_dump(), "to": moved.after.position.model_dump()},
+            **{"from": moved.before.position.model_dump(), "to": moved.after.position.model_dump()},
             move="absolute",
             calibration=True,
         )

@@ -16,9 +16,10 @@ from camroute.incidents.service import get_incident, open_incident
 from camroute.live import store as tickets
 from camroute.live.tickets import TicketExpiredError, TicketRevokedError
 from camroute.ptz.aim import Target
+from camroute.ptz.context import Actor, PtzContext, camera_setup, now_utc
 from camroute.ptz.geometry import CameraPose, direction_to
 from camroute.ptz.models import AimRequest, AimResult
-from camroute.ptz.service import Actor, PtzContext, aim, camera_setup, now_utc
+from camroute.ptz.service import aim
 
 
 def live_ticket(
