@@ -1,4 +1,4 @@
-"""Live-view rules: who may watch which camera for which incident, for how long.
+"""Live-view tickets: who may watch which camera for which incident, for how long.
 
 A ticket is allowed for a camera ranked for the open incident, or one within
 ``live_max_distance_m`` of the caller; any other camera, and every ``restricted`` camera, needs
@@ -8,6 +8,7 @@ reason. A PTZ camera whose range circle reaches a zone is judged by where it poi
 app's ``aimed_zones``; aiming into the zone is refused by the PTZ rules), else by its circle.
 A user holds at most ``live_max_views_per_user`` live tickets.
 Issued and denied tickets, renewals and ends are audited; closing the incident revokes them.
+The decisions themselves are in :mod:`camroute.live.rules`.
 """
 
 from __future__ import annotations
@@ -17,22 +18,30 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any
 
-import shapely
 from sqlalchemy import Connection, Engine, RowMapping
 
 from camroute.audit.service import Action, record
 from camroute.auth.models import Principal, Role
 from camroute.auth.service import holder_problem
-from camroute.cameras.store import CameraNotFoundError, get_camera
-from camroute.errors import CamrouteError, NotFoundError, PermissionDeniedError
+from camroute.cameras.store import get_camera
+from camroute.errors import NotFoundError, PermissionDeniedError
 from camroute.events.bus import EventBus
-from camroute.geo import max_distance_m
 from camroute.incidents.events import ViewChanged, ViewKind
-from camroute.incidents.service import OpenIncident, open_incident
+from camroute.incidents.service import open_incident
 from camroute.live import store
-from camroute.live.models import MIN_REASON_CHARS, ViewCreate, ViewRead
+from camroute.live.models import ViewCreate, ViewRead
+from camroute.live.rules import (
+    CameraFacts,
+    ProtectedZoneError,
+    TicketDeniedError,
+    TooManyViewsError,
+    camera_facts,
+    denial,
+    judged,
+    zone_denial,
+)
 from camroute.live.tickets import (
     TicketClaims,
     TicketExpiredError,
@@ -44,45 +53,10 @@ from camroute.routing.models import ProtectedHit
 from camroute.settings import Settings
 from camroute.store.meta import stored_secret
 from camroute.store.txn import writing
+from camroute.zones.rules import zone_details
 from camroute.zones.service import camera_zone_hits
 
 META_KEY = "live_ticket_key"
-
-
-class TicketDeniedError(PermissionDeniedError):
-    """The user may not view this camera for this incident (the detail says why)."""
-
-    code = "ticket_denied"
-    title = "Live view not allowed"
-
-
-class ProtectedZoneError(TicketDeniedError):
-    """The camera's view reaches a protected zone whose policy refuses this viewer."""
-
-    code = "protected_zone"
-    title = "Camera looks into a protected zone"
-
-
-class TooManyViewsError(CamrouteError):
-    """The user already holds the maximum number of live views."""
-
-    status: ClassVar[int] = 429
-    code: ClassVar[str] = "too_many_views"
-    title: ClassVar[str] = "Too many live views"
-
-
-@dataclass(frozen=True)
-class CameraFacts:
-    """What the rules need to know about a camera."""
-
-    camera_id: str
-    ranked: bool
-    distance_m: float
-    access_class: str
-    zones: tuple[ProtectedHit, ...] = ()
-    # "ptz_current_aim": a PTZ camera's zones were judged by where it points now, not by the
-    # circle it could turn through (its circle reached a zone; see camroute.ptz.current).
-    zones_judged_by: str | None = None
 
 
 def ticket_key(engine: Engine, settings: Settings) -> bytes:
@@ -91,82 +65,6 @@ def ticket_key(engine: Engine, settings: Settings) -> bytes:
         # Hashed to 32 bytes: any configured secret makes a full-length HS256 key.
         return hashlib.sha256(settings.live_ticket_secret.get_secret_value().encode()).digest()
     return stored_secret(engine, META_KEY)
-
-
-def camera_facts(conn: Connection, incident: OpenIncident, camera_id: str) -> CameraFacts:
-    """Is ``camera_id`` ranked for the incident, how far is it, and is it restricted."""
-    row = get_camera(conn, camera_id)
-    if row is None:
-        raise CameraNotFoundError(f"no camera {camera_id!r}", field="camera_id")
-    distance_m = float("inf")
-    if incident.lon is not None and incident.lat is not None:
-        distance_m = max_distance_m(
-            lon=incident.lon, lat=incident.lat, geom=shapely.Point(row["lon"], row["lat"])
-        )
-    ranked = camera_id in incident.camera_ids
-    return CameraFacts(camera_id, ranked, distance_m, str(row["access_class"]))
-
-
-def _zone_named(hit: ProtectedHit) -> str:
-    return f"{hit.name!r} ({hit.kind.replace('_', ' ')}, zone {hit.zone_id})"
-
-
-def zone_denial(facts: CameraFacts, req: ViewCreate, actor: Principal) -> str | None:
-    """Why the protected zones the camera sees refuse ``actor`` (None when they allow).
-
-    A ``never`` zone refuses everyone; a ``supervisor`` zone refuses all but a supervisor
-    who wrote a reason.
-    """
-    never = [z for z in facts.zones if z.policy == "never"]
-    if never:
-        return (
-            f"camera looks into protected zone {_zone_named(never[0])}, whose policy is never: "
-            "nobody may view it"
-        )
-    if not facts.zones:
-        return None
-    named = ", ".join(_zone_named(z) for z in facts.zones)
-    if actor.role != Role.supervisor:
-        return f"camera looks into protected zone {named}: a supervisor must open it, with a reason"
-    if not req.reason or len(req.reason) < MIN_REASON_CHARS:
-        return (
-            f"camera looks into protected zone {named}: a written reason of at least "
-            f"{MIN_REASON_CHARS} characters is required"
-        )
-    return None
-
-
-def _zones_detail(facts: CameraFacts) -> list[dict[str, str]]:
-    return [
-        {"zone_id": z.zone_id, "name": z.name, "kind": z.kind, "policy": z.policy}
-        for z in facts.zones
-    ]
-
-
-def _judged(facts: CameraFacts) -> dict[str, str]:
-    return {"zones_judged_by": facts.zones_judged_by} if facts.zones_judged_by else {}
-
-
-def denial(
-    facts: CameraFacts, req: ViewCreate, actor: Principal, *, max_distance_m: float
-) -> str | None:
-    """Why ``actor`` may not view the camera (None when allowed)."""
-    near = facts.ranked or facts.distance_m <= max_distance_m
-    if near and facts.access_class != "restricted":
-        return None
-    why = (
-        "camera is restricted"
-        if facts.access_class == "restricted"
-        # No exact distance: the reason is audited, and the audit chain outlives retention
-        # (a camera and a distance would place the caller on a circle round it).
-        else f"camera is not ranked for this incident and is more than {max_distance_m:.0f} m "
-        "from the caller"
-    )
-    if actor.role != Role.supervisor:
-        return f"{why}: a supervisor must open it, with a written reason"
-    if not req.reason or len(req.reason) < MIN_REASON_CHARS:
-        return f"{why}: a written reason of at least {MIN_REASON_CHARS} characters is required"
-    return None
 
 
 @dataclass(frozen=True)
@@ -252,7 +150,9 @@ def issue_view(
         facts = zone_facts(ctx, facts, camera)
     why = zone_denial(facts, req, actor)
     if why is not None:
-        _deny(ctx, incident_id, req, actor, why, zones=_zones_detail(facts), judged=_judged(facts))
+        _deny(
+            ctx, incident_id, req, actor, why, zones=zone_details(facts.zones), judged=judged(facts)
+        )
         raise ProtectedZoneError(why, field="camera_id")
     why = denial(facts, req, actor, max_distance_m=ctx.settings.live_max_distance_m)
     if why is not None:
@@ -279,7 +179,7 @@ def issue_view(
             _deny_inside(conn, incident_id, req, actor, why)
         else:
             _store_ticket(
-                conn, claims, req, actor, now, zones=_zones_detail(facts), **_judged(facts)
+                conn, claims, req, actor, now, zones=zone_details(facts.zones), **judged(facts)
             )
             why = None
     if why is not None:

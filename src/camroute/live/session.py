@@ -32,7 +32,8 @@ from camroute.events.bus import EventBus
 from camroute.live.camauth import AuthSchemes
 from camroute.live.parts import MediaRefusedError
 from camroute.live.relay import Limits, MjpegUpstream, Upstream, fetch_snapshot, open_mjpeg
-from camroute.live.service import TicketDeniedError, live_deadline, note_seen
+from camroute.live.rules import TicketDeniedError
+from camroute.live.service import live_deadline, note_seen
 from camroute.live.tally import SnapshotSummary, SnapshotTally
 from camroute.live.tickets import TicketClaims, TicketExpiredError, verify_ticket
 from camroute.live.upstream import CameraUnreachableError

@@ -22,12 +22,12 @@ from camroute.ptz.protected import (
     aimed_at,
     move_refusal,
     swept,
-    zone_details,
     zones_in_view,
 )
 from camroute.routing.index import CameraIndex
 from camroute.routing.models import ProtectedHit
 from camroute.store.txn import writing
+from camroute.zones.rules import zone_details
 
 
 @dataclass(frozen=True)

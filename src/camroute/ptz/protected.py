@@ -31,7 +31,7 @@ from camroute.routing.index import CameraIndex
 from camroute.routing.models import ProtectedHit
 from camroute.routing.sector import sector_polygons
 from camroute.routing.viewshed import viewshed
-from camroute.zones.rules import MetricZones, zones_seen
+from camroute.zones.rules import MetricZones, zone_details, zone_named, zones_seen
 from camroute.zones.store import zones_overlapping
 
 IndexFn = Callable[[], CameraIndex]
@@ -52,13 +52,6 @@ class PtzProtectedZoneError(PermissionDeniedError):
         body = super().to_problem()
         body["zones"] = zone_details(self.zones)
         return body
-
-
-def zone_details(hits: Sequence[ProtectedHit]) -> list[dict[str, str]]:
-    """The zones as audit details and problem members (no geometry)."""
-    return [
-        {"zone_id": h.zone_id, "name": h.name, "kind": h.kind, "policy": h.policy} for h in hits
-    ]
 
 
 def aimed_at(calibration: Calibration, position: PtzPosition) -> tuple[float, float]:
@@ -150,10 +143,6 @@ def zones_in_view(
     return zones_seen(seen, MetricZones.build(zones, projection))
 
 
-def _named(hit: ProtectedHit) -> str:
-    return f"{hit.name!r} ({hit.kind.replace('_', ' ')}, zone {hit.zone_id})"
-
-
 def move_refusal(
     hits: Sequence[ProtectedHit],
     *,
@@ -178,12 +167,12 @@ def move_refusal(
     never = [h for h in hits if h.policy == "never"]
     if never:
         return (
-            f"the camera {looks} protected zone {_named(never[0])}, whose policy is "
+            f"the camera {looks} protected zone {zone_named(never[0])}, whose policy is "
             "never: nobody may point it there"
         )
     if not hits:
         return None
-    named = ", ".join(_named(h) for h in hits)
+    named = ", ".join(zone_named(h) for h in hits)
     if not supervisor:
         return (
             f"the camera {looks} protected zone {named}: only a supervisor may point it "

@@ -29,9 +29,9 @@ from camroute.ptz.context import Actor, PtzContext, Setup, audit_event, now_utc
 from camroute.ptz.guard import Asking, goal_zones, refused, swept_zones, take_control
 from camroute.ptz.models import AimResult, PtzAction, PtzStatus
 from camroute.ptz.onvif_ptz import Moved, move_and_settle
-from camroute.ptz.protected import zone_details
 from camroute.routing.models import ProtectedHit
 from camroute.store.txn import writing
+from camroute.zones.rules import zone_details
 
 
 @dataclass

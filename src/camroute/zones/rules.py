@@ -79,6 +79,24 @@ def hit(zone: Zone) -> ProtectedHit:
     )
 
 
+def zone_named(hit: ProtectedHit) -> str:
+    """A zone as a refusal names it.
+
+    Examples
+    --------
+    >>> zone_named(hit(Zone("z1", "Trường A", "place_of_worship", "never", shapely.Point(0, 0))))
+    "'Trường A' (place of worship, zone z1)"
+    """
+    return f"{hit.name!r} ({hit.kind.replace('_', ' ')}, zone {hit.zone_id})"
+
+
+def zone_details(hits: Sequence[ProtectedHit]) -> list[dict[str, str]]:
+    """The zones as audit details and problem members (no geometry, no reason text)."""
+    return [
+        {"zone_id": h.zone_id, "name": h.name, "kind": h.kind, "policy": h.policy} for h in hits
+    ]
+
+
 def ordered(hits: Sequence[ProtectedHit]) -> list[ProtectedHit]:
     """``never`` zones first (they decide), then by name."""
     return sorted(hits, key=lambda h: (_POLICY_ORDER[h.policy], h.name, h.zone_id))
