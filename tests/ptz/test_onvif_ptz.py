@@ -20,8 +20,15 @@ from camroute.ptz.aim import (
     solve,
 )
 from camroute.ptz.calibration import Landmark, fit, uncalibrated
-from camroute.ptz.errors import NoPtzError, PtzRefusedError, PtzTimeoutError, PtzUpstreamError
+from camroute.ptz.errors import (
+    NoPtzError,
+    PtzLockedError,
+    PtzRefusedError,
+    PtzTimeoutError,
+    PtzUpstreamError,
+)
 from camroute.ptz.geometry import CameraPose, angle_between_deg, direction_to
+from camroute.ptz.models import PtzStatus
 from camroute.ptz.onvif_ptz import PtzAccount, move_and_settle, ptz_link, read_status
 from camroute.ptz.zoom import ZoomPoint
 
@@ -130,6 +137,46 @@ def test_move_reads_back_the_settled_position_after_a_finite_speed_move(
     assert moved.preset is None
     assert moved.took_s >= 0.6 / 4.0  # it waited for the head, not just for the answer
     assert fake.calls.count("GetStatus") >= 3
+
+
+def test_a_goal_decided_from_the_heads_position_is_not_timed_against_the_camera(
+    camera: tuple[PtzCamera, PtzAccount],
+) -> None:
+    fake, account = camera
+    seen: list[PtzPosition] = []
+
+    def decide(now: PtzStatus) -> PtzPosition:
+        seen.append(now.position)
+        time.sleep(0.8)  # a slow store: longer than the whole budget below
+        return PtzPosition(pan=now.position.pan + 0.2, tilt=0.1, zoom=0.0)
+
+    moved = asyncio.run(move_and_settle(account, goal=decide, timeout_s=0.6))
+    assert seen == [moved.before.position]
+    assert moved.after.position.distance(PtzPosition(pan=0.2, tilt=0.1, zoom=0.0)) < 1e-4
+    assert fake.calls.count("GetStatus") >= 2  # read once before deciding, then while settling
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        PtzLockedError("held by bob", holder="bob", holder_role="dispatcher", lock_until=None),
+        KeyError("zone_id"),
+    ],
+)
+def test_what_a_decision_raises_is_passed_on_unchanged_and_nothing_moves(
+    camera: tuple[PtzCamera, PtzAccount], error: Exception
+) -> None:
+    fake, account = camera
+
+    def refuse(_: PtzStatus) -> PtzPosition:
+        raise error
+
+    with pytest.raises(type(error)) as caught:
+        asyncio.run(move_and_settle(account, goal=refuse, timeout_s=3.0))
+    assert caught.value is error  # a defect of ours is not "the camera's answer is not ONVIF"
+    assert fake.head.moves == []
+    assert "AbsoluteMove" not in fake.calls
+    assert "GetPresets" not in fake.calls
 
 
 def test_move_outside_the_heads_limits_is_refused(camera: tuple[PtzCamera, PtzAccount]) -> None:

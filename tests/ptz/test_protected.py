@@ -139,7 +139,7 @@ def test_a_turn_that_would_sweep_over_a_never_zone_is_refused_and_nothing_moves(
     assert "would sweep over protected zone 'Trường Z-E'" in body["detail"]
     assert [z["zone_id"] for z in body["zones"]] == ["Z-E"]
     assert env.fake.head.moves == []
-    refused = _details(env, "ptz_refused")[-1]
+    (refused,) = _details(env, "ptz_refused")  # audited once
     assert refused["protected_zones"][0]["zone_id"] == "Z-E"
     with env.engine.connect() as conn:  # judged before the lock: nobody holds the camera
         assert store.ensure_control(conn, "PTZ-1", now=datetime.now(UTC)).holder is None
@@ -153,7 +153,6 @@ def test_an_aim_reads_the_head_and_moves_it_on_one_link(env: Env) -> None:
     assert resp.status_code == 200, resp.text
     assert env.fake.calls.count("GetProfiles") == links + 1
     assert env.fake.head.moves
-    assert resp.json()["before"]["pan"] != resp.json()["read_back"]["pan"]  # read on that link
 
 
 def test_a_head_that_cannot_say_where_it_points_is_not_moved_and_the_refusal_is_audited(
@@ -167,7 +166,7 @@ def test_a_head_that_cannot_say_where_it_points_is_not_moved_and_the_refusal_is_
     env.fake.delay_s.clear()
     assert resp.status_code == 504, resp.text
     assert env.fake.head.moves == []
-    assert _details(env, "ptz_refused")[-1]["code"] == resp.json()["code"]
+    assert [d["code"] for d in _details(env, "ptz_refused")] == [resp.json()["code"]]
 
 
 def test_only_the_bearings_the_head_turns_through_are_judged(env: Env) -> None:

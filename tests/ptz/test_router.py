@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
+from camroute.ptz import service
 from camroute.ptz.admin import mark_do_not_move
 from camroute.ptz.context import PtzContext
 from camroute.ptz.geometry import angle_between_deg, direction_to
@@ -76,6 +78,25 @@ def test_do_not_move_camera_is_refused_with_403(env: Env) -> None:
     assert resp.status_code == 403
     assert resp.json()["code"] == "ptz_do_not_move"
     assert env.fake.head.moves == []
+    assert "GetPresets" not in env.fake.calls  # refused on the link, before anything is asked
+    (refused,) = env.actions("ptz_refused")  # audited once
+    assert "do-not-move" in refused["details"]["why"]
+
+
+def test_a_slow_store_while_deciding_is_not_counted_against_the_camera(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = service.take_control
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(1.5)  # the lock's transaction waits on another writer
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "take_control", slow)
+    env.client.app.state.ptz_timeout_s = 1.2  # type: ignore[attr-defined]
+    resp = env.aim("ann", env.view("ann"))
+    assert resp.status_code == 200, resp.text  # was 504, with the camera locked and unmoved
+    assert env.fake.head.moves
 
 
 def test_camera_returns_home_after_the_last_ticket_ends(env: Env) -> None:

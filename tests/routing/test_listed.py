@@ -7,9 +7,9 @@ import orjson
 import pytest
 from tests.routing.conftest import NAN, building_frame, camera_frame, point_at
 
-from camroute.routing import CameraIndex, rank_cameras
+from camroute.routing import CameraIndex, rank_cameras, rows
 from camroute.routing.models import ProtectedHit, Reason
-from camroute.routing.rows import listed_cameras, prime_listed
+from camroute.routing.rows import listed_cameras, listed_ids, prime_listed
 
 
 def _index() -> CameraIndex:
@@ -81,3 +81,23 @@ def test_priming_leaves_cameras_without_a_viewshed_to_their_first_listing() -> N
     half = _index().with_viewsheds(np.array([1]))
     assert prime_listed(half) == 1
     assert half.listed_memo.keys() == [1]
+
+
+def test_where_more_cameras_have_viewsheds_than_the_memo_keeps_the_recent_go_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(rows, "LISTED_MAX", 1)
+    plain, recent = _index().with_viewsheds(), _index().with_viewsheds()
+    assert prime_listed(plain) == 1
+    assert listed_ids(plain) == ["N"]  # the first row
+    assert prime_listed(recent, recent_ids=["gone", "S"]) == 1
+    assert listed_ids(recent) == ["S"]  # the previous snapshot's, and still in this one
+
+
+def test_rows_without_views_carry_no_cone_even_when_kept() -> None:
+    index = _index().with_viewsheds()
+    prime_listed(index)
+    here = point_at(20.0, 30.0)
+    bare = rank_cameras(here, index, include_views=False)
+    assert [c.view_geojson for c in [*bare.cameras, *bare.context]] == [None, None]
+    assert rank_cameras(here, index).cameras[0].view_geojson is not None

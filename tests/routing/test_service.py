@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,7 +13,8 @@ from camroute.app import create_app
 from camroute.buildings.importer import read_buildings
 from camroute.buildings.store import replace_buildings
 from camroute.cameras.changes import registry_changed
-from camroute.routing import CameraIndex
+from camroute.routing import CameraIndex, service
+from camroute.routing.rows import prime_listed
 from camroute.routing.service import IndexHolder, point_location
 from camroute.settings import Settings
 
@@ -30,10 +32,18 @@ def test_rebuild_loads_buildings_from_the_store(store_engine: Engine, shared_dat
     assert len(before.buildings) == 0  # the old snapshot is untouched
 
 
-def test_a_snapshot_is_primed_before_it_is_swapped_in() -> None:
+def test_a_snapshot_is_primed_before_it_is_swapped_in(monkeypatch: pytest.MonkeyPatch) -> None:
     holder = IndexHolder()
     index = CameraIndex.build(camera_frame([{"id": "A"}, {"id": "B"}])).with_viewsheds()
+    published: list[bool] = []
+
+    def prime(snapshot: CameraIndex, **kw: Any) -> int:
+        published.append(holder.current is snapshot)
+        return prime_listed(snapshot, **kw)
+
+    monkeypatch.setattr(service, "prime_listed", prime)
     holder.swap(index)
+    assert published == [False]  # primed while no query could see it yet
     assert sorted(holder.current.listed_memo.keys()) == [0, 1]
 
 

@@ -211,7 +211,8 @@ def browser() -> Iterator[Any]:
 
     Playwright's sync API keeps an event loop running in the main thread while it is open; a
     session-long one made any later test that calls ``asyncio.run`` fail, so it closes with
-    its module (a launch costs about a second).
+    its module (a launch costs about a second). A page-test module itself still cannot call
+    ``asyncio.run`` in the main thread: run such work in a thread or another module.
     """
     _require_browser()
     from playwright.sync_api import sync_playwright

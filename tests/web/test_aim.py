@@ -249,7 +249,7 @@ def _zones_changed(app: Any) -> None:
     deleted zone still marked the caller's cameras, and a plain open asked for a reason.
     """
     registry_changed(app)
-    app.state.camera_index.wait(60.0)
+    assert app.state.camera_index.wait(60.0), "the routing index was not rebuilt in 60 s"
 
 
 def test_aiming_into_a_school_zone_is_refused_on_the_tile(

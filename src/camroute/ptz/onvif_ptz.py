@@ -56,12 +56,44 @@ def _position(raw: Any) -> PtzPosition | None:
     return PtzPosition(pan=float(pan), tilt=float(tilt), zoom=float(zoom or 0.0))
 
 
+class _Decided(Exception):  # noqa: N818 (a carrier, not an error of its own)
+    """What a decision made on an open link raised: passed on as it is, not as the camera's."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(repr(error))
+        self.error = error
+
+
 class PtzLink:
     """An open PTZ service on one camera, driving one media profile."""
 
-    def __init__(self, service: Any, profile_token: str) -> None:
+    def __init__(
+        self, service: Any, profile_token: str, deadline: asyncio.Timeout | None = None
+    ) -> None:
         self._service = service
         self.profile_token = profile_token
+        self._deadline = deadline
+
+    def off_the_clock(
+        self, decide: Callable[[PtzStatus], PtzPosition], now: PtzStatus
+    ) -> PtzPosition:
+        """``decide(now)``, run here and not counted against the camera's time.
+
+        A decision reads and writes the store (the zones, the lock): a slow store must neither
+        be blamed on the camera nor leave a lock taken for a move the deadline then cancels.
+        It runs in this thread, so the deadline cannot fire during it; the deadline is then
+        moved on by the time it took. What it raises is passed on unchanged.
+        """
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        try:
+            goal = decide(now)
+        except BaseException as exc:
+            raise _Decided(exc) from exc
+        deadline = self._deadline
+        if deadline is not None and (when := deadline.when()) is not None:
+            deadline.reschedule(when + loop.time() - began)
+        return goal
 
     async def status(self) -> PtzStatus:
         """Where the head is and whether it still moves (GetStatus)."""
@@ -148,13 +180,15 @@ async def ptz_link(account: PtzAccount, *, timeout_s: float, doing: str) -> Asyn
     """A PTZ link whose whole use (connect included) ends within ``timeout_s``."""
     camera = _Camera(account.url, account.username, account.password)
     try:
-        async with asyncio.timeout(timeout_s):
+        async with asyncio.timeout(timeout_s) as deadline:
             await camera.update_xaddrs()
             try:
                 service = await camera.create_ptz_service()
             except ONVIFError as exc:
                 raise NoPtzError("the camera offers no ONVIF PTZ service") from exc
-            yield PtzLink(service, await _profile_token(camera))
+            yield PtzLink(service, await _profile_token(camera), deadline)
+    except _Decided as decided:
+        raise decided.error from None  # ours (a refusal, or a defect): not the camera's
     except Exception as exc:
         raise _translate(exc, timeout_s=timeout_s, doing=doing) from exc
     finally:
@@ -189,12 +223,13 @@ async def move_and_settle(
 
     ``goal`` may be decided from where the head points before the move, on the same link (a
     link costs a connection and a few requests, each a round trip to the camera): a callable
-    given the head's status, which refuses the move by raising before anything is sent.
+    given the head's status, which refuses the move by raising before anything is sent (see
+    :meth:`PtzLink.off_the_clock`).
     """
     started = time.monotonic()
     async with ptz_link(account, timeout_s=timeout_s, doing="the move") as link:
         before = await link.status()
-        to = goal if isinstance(goal, PtzPosition) else goal(before)
+        to = goal if isinstance(goal, PtzPosition) else link.off_the_clock(goal, before)
         preset = None if choose is None else choose(await _presets_or_none(link))
         if preset is not None:
             await link.goto_preset(preset.token)

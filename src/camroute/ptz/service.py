@@ -107,7 +107,8 @@ def aim(
         if exc not in checks.refusals:  # the camera's failure, not a rule's refusal
             refused(ctx, asking, setup.camera_id, why=exc.detail, code=exc.code)
         raise
-    assert checks.until is not None  # the goal was decided: the lock was taken
+    if checks.until is None:  # cannot happen: the move starts only once the lock is taken
+        raise RuntimeError(f"camera {setup.camera_id} moved without its lock")
     result = _result(setup, target, moved, solution, asking, checks.until)
     zones = zone_details(checks.zones)
     with writing(ctx.engine) as conn:

@@ -7,6 +7,7 @@ Python objects; everything before them is whole-array work over the candidates.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -63,18 +64,33 @@ def listed_cameras(index: CameraIndex, cams: list[int]) -> list[ListedCamera]:
     return index.listed_memo.get_many(cams, lambda missing: _gather(index, missing))
 
 
-def prime_listed(index: CameraIndex) -> int:
+def prime_listed(index: CameraIndex, *, recent_ids: Sequence[str] = ()) -> int:
     """Make the listed values of as many cameras as the memo keeps, before any query lists them.
 
     Called on each snapshot before it is swapped in (:class:`camroute.routing.service.
     IndexHolder`), so no call pays a camera's first listing (its cone parsed and frozen, about
     6 µs a camera: the slowest 1 % of point answers spent a third of their time on it).
     Only cameras with a viewshed: the others are the line-of-sight fallback's, until their
-    viewsheds land in a later snapshot. Returns how many were made.
+    viewsheds land in a later snapshot. Where more have one than the memo keeps,
+    ``recent_ids`` (the previous snapshot's listed cameras, least recent first) go in first
+    and stay the most recent: the districts the calls come from. Returns how many were made.
     """
-    seeing = np.flatnonzero(index.has_viewshed)[:LISTED_MAX]
-    listed_cameras(index, seeing.tolist())
-    return int(seeing.size)
+    seeing = np.flatnonzero(index.has_viewshed)
+    recent: list[int] = []
+    if recent_ids and seeing.size > LISTED_MAX:
+        row_of = {camera_id: row for row, camera_id in enumerate(index.ids.tolist())}
+        rows = (row_of.get(camera_id) for camera_id in recent_ids)
+        recent = [r for r in rows if r is not None and index.has_viewshed[r]][-LISTED_MAX:]
+    others = np.setdiff1d(seeing, recent)[: LISTED_MAX - len(recent)] if recent else seeing
+    order = [*others[:LISTED_MAX].tolist(), *recent]  # the memo's last are its most recent
+    listed_cameras(index, order)
+    return len(order)
+
+
+def listed_ids(index: CameraIndex) -> list[str]:
+    """The cameras ``index``'s memo keeps, least recently listed first."""
+    ids: list[str] = index.ids[np.asarray(index.listed_memo.keys(), np.intp)].tolist()
+    return ids
 
 
 def _gather(index: CameraIndex, cams: list[int]) -> list[ListedCamera]:

@@ -24,7 +24,7 @@ from camroute.geo import circle
 from camroute.location import CallerLocation
 from camroute.routing.index import CameraIndex
 from camroute.routing.rank import rank_cameras
-from camroute.routing.rows import prime_listed
+from camroute.routing.rows import listed_ids, prime_listed
 from camroute.routing.store import (
     buildings_key,
     load_viewsheds,
@@ -68,7 +68,7 @@ class IndexHolder:
         """Replace the snapshot (a single reference assignment), decorated and primed first."""
         for decorate in self.decorators:
             index = decorate(index)
-        prime_listed(index)  # no call pays a camera's first listing
+        prime_listed(index, recent_ids=listed_ids(self._current))  # no first listing per call
         self._current = index
         self.generation += 1
 
@@ -171,11 +171,13 @@ class IndexHolder:
             if changed:
                 self.rebuild_in_background(engine)
 
-    def wait(self, timeout_s: float | None = None) -> None:
-        """Wait for the background rebuilds (tests, shutdown)."""
+    def wait(self, timeout_s: float | None = None) -> bool:
+        """Wait for the background rebuilds (tests, shutdown); false if one still runs."""
         thread = self._pending
         if thread is not None:
             thread.join(timeout_s)
+            return not thread.is_alive()
+        return True
 
     def _worker(self, engine: Engine) -> None:
         warm_up()
