@@ -29,7 +29,7 @@ from bench_calls import _location, _prepare
 
 from camroute.app import create_app
 from camroute.auth.service import principal_from_api_key
-from camroute.incidents import service
+from camroute.incidents import calls
 from camroute.incidents.locate import locate
 from camroute.incidents.models import CallCreate
 from camroute.settings import Settings
@@ -82,7 +82,7 @@ def _splits(app: object, key: str, n: int, rng: random.Random, *, profile: bool)
         located = locate(call, index=index, layers=state.area_layers, aml_hmac_key=None)
         loc.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        service.receive_call(
+        calls.receive_call(
             call, engine=engine, locate=lambda _loc, r=located: r, actor=principal, bus=state.events
         )
         write.append(time.perf_counter() - t0)
@@ -96,7 +96,7 @@ def _splits(app: object, key: str, n: int, rng: random.Random, *, profile: bool)
                 {"call_id": f"{run}-p{i}", "hotline": "113", "location": _location(rng)}
             )
             principal_from_api_key(engine, key)
-            service.receive_call(
+            calls.receive_call(
                 call,
                 engine=engine,
                 locate=partial(locate, index=index, layers=state.area_layers, aml_hmac_key=None),

@@ -126,7 +126,7 @@ def test_an_update_racing_the_close_is_refused_and_writes_nothing(
     found it open): the UPDATE's own condition refuses it, the call is read again and refused
     as closed (no history row, no audit event, no count moved)."""
     from camroute.audit.service import verify
-    from camroute.incidents import service, writes
+    from camroute.incidents import calls, writes
 
     first = post(api, call()).json()
 
@@ -144,14 +144,14 @@ def test_an_update_racing_the_close_is_refused_and_writes_nothing(
 
         monkeypatch.setattr(writes, "update_at_once", closed_meanwhile)
     else:
-        real = service._known
+        real = calls._known
 
         def closed_after_read(engine: Any, c: Any) -> Any:
             found = real(engine, c)
             close()
             return found
 
-        monkeypatch.setattr(service, "_known", closed_after_read)
+        monkeypatch.setattr(calls, "_known", closed_after_read)
     events_before = verify(api.app.state.engine).checked
     resp = post(api, call(location=MOVED))
     assert resp.status_code == 409, resp.text
@@ -428,11 +428,11 @@ def test_calls_are_handled_a_few_at_a_time(
     from tests.incidents.conftest import make_api
 
     from camroute.app import create_app
-    from camroute.incidents import service
+    from camroute.incidents import calls
     from camroute.settings import Settings
 
     running, peak, guard = 0, 0, threading.Lock()
-    real = service.receive_call
+    real = calls.receive_call
 
     def slow(*args: Any, **kwargs: Any) -> Any:
         nonlocal running, peak
@@ -446,7 +446,7 @@ def test_calls_are_handled_a_few_at_a_time(
             with guard:
                 running -= 1
 
-    monkeypatch.setattr(service, "receive_call", slow)
+    monkeypatch.setattr(calls, "receive_call", slow)
     settings = Settings(_env_file=None, database_url=store_url, call_threads=threads)  # type: ignore[call-arg]
     with TestClient(create_app(settings)) as client:
         api = make_api(client.app, client)  # type: ignore[arg-type]
@@ -465,7 +465,7 @@ def test_two_first_calls_at_once_open_one_incident(api, monkeypatch: pytest.Monk
     from concurrent.futures import ThreadPoolExecutor
 
     from camroute.audit.service import verify
-    from camroute.incidents import service, writes
+    from camroute.incidents import calls, writes
 
     engine = api.app.state.engine
     both_new, seen = threading.Barrier(2, timeout=10), []
@@ -479,7 +479,7 @@ def test_two_first_calls_at_once_open_one_incident(api, monkeypatch: pytest.Monk
 
         monkeypatch.setattr(writes, "open_if_new", open_in_step)
     else:
-        real = service._known
+        real = calls._known
 
         def in_step(engine: Any, call: Any) -> Any:
             found = real(engine, call)
@@ -488,7 +488,7 @@ def test_two_first_calls_at_once_open_one_incident(api, monkeypatch: pytest.Monk
                 both_new.wait()  # neither writes before both have found nothing
             return found
 
-        monkeypatch.setattr(service, "_known", in_step)
+        monkeypatch.setattr(calls, "_known", in_step)
     bodies = [call("C-race"), call("C-race", location=MOVED)]
     with ThreadPoolExecutor(2) as pool:
         answers = list(pool.map(lambda body: post(api, body), bodies))

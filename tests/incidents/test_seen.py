@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from camroute.audit.service import verify
-from camroute.incidents import service
+from camroute.incidents import calls
 from camroute.incidents.seen import Seen, SeenIds, seen_ids
 from camroute.store import make_engine
 
@@ -41,7 +41,7 @@ def test_each_store_has_its_own_ids(tmp_path: Any) -> None:
 @pytest.fixture
 def forgetful(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every call reaches a process that has not seen its id (another worker, a restart)."""
-    monkeypatch.setattr(service, "seen_ids", lambda engine: SeenIds())
+    monkeypatch.setattr(calls, "seen_ids", lambda engine: SeenIds())
 
 
 def _post(api: Any, location: dict[str, Any], hotline: str = "113") -> Any:
@@ -85,7 +85,7 @@ def test_a_hint_of_another_incident_writes_nothing_there(
     ).json()
     wrong = SeenIds()
     wrong.add("S-1", other["id"], None)
-    monkeypatch.setattr(service, "seen_ids", lambda engine: wrong)
+    monkeypatch.setattr(calls, "seen_ids", lambda engine: wrong)
     moved = _post(api, MOVED | {"lon": 106.70})
     assert (moved.status_code, moved.json()["id"]) == (200, first["id"])
     detail = api.client.get(f"/api/incidents/{other['id']}", headers=api.as_("ann")).json()

@@ -15,7 +15,7 @@ from camroute.api.body import read_limited_body
 from camroute.api.deps import EngineDep, OffsetQuery
 from camroute.auth.deps import Principal, PrincipalDep, Role, require_roles
 from camroute.errors import InvalidInputError
-from camroute.incidents import service
+from camroute.incidents import calls, service
 from camroute.incidents.locate import locate
 from camroute.incidents.models import (
     CallCreate,
@@ -71,7 +71,7 @@ async def post_call(request: Request, response: Response, principal: CallerDep) 
     raw = await read_limited_body(request, max_bytes=settings.max_body_bytes)
     call = _parse_call(raw)
     receive = partial(
-        service.receive_call,
+        calls.receive_call,
         call,
         engine=request.app.state.engine,
         locate=_locator(request),
