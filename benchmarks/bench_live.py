@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from camroute.live.fmp4 import BoxSplitter, fragment, samples  # noqa: E402
-from camroute.live.hub import VideoHub, VideoSource  # noqa: E402
+from camroute.live.hub import VideoHub  # noqa: E402
+from camroute.live.source import VideoSource  # noqa: E402
 from camroute.sim.rtsp import RtspCamera  # noqa: E402
 from camroute.sim.server import free_port  # noqa: E402
 

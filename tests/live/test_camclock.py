@@ -12,7 +12,8 @@ from tests.live.rtsp_fixtures import require_gstreamer
 
 from camroute.live.camclock import prft_times
 from camroute.live.fmp4 import BoxSplitter
-from camroute.live.hub import VideoHub, VideoSource
+from camroute.live.hub import VideoHub
+from camroute.live.source import VideoSource
 from camroute.sim.rtsp import RtspCamera
 
 CENTURY_S = 100 * 365 * 86400

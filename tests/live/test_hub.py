@@ -11,7 +11,8 @@ import pytest
 from tests.live.rtsp_fixtures import require_gstreamer
 
 from camroute.live.fmp4 import Fragment
-from camroute.live.hub import QUEUE_FRAGMENTS, Feed, VideoHub, VideoSource, Viewer
+from camroute.live.hub import QUEUE_FRAGMENTS, Feed, VideoHub, Viewer
+from camroute.live.source import VideoSource
 from camroute.sim.rtsp import RtspCamera
 
 

@@ -32,7 +32,8 @@ from camroute.app import create_app
 from camroute.audit.tables import audit_events as audit_log
 from camroute.cameras.store import set_credentials
 from camroute.live.fmp4 import BoxSplitter, fragment, samples
-from camroute.live.hub import VideoHub, VideoSource
+from camroute.live.hub import VideoHub
+from camroute.live.source import VideoSource
 from camroute.settings import Settings
 from camroute.sim.rtsp import RtspCamera
 from camroute.sim.server import serve_in_thread

@@ -40,7 +40,7 @@ from camroute.live.codec import (
     encoding_at,
     encoding_name,
 )
-from camroute.live.hub import VideoHub, VideoSource, Viewer
+from camroute.live.hub import VideoHub, Viewer
 from camroute.live.service import note_seen
 from camroute.live.session import (
     RelayContext,
@@ -52,6 +52,7 @@ from camroute.live.session import (
     recheck_s,
     stamp,
 )
+from camroute.live.source import VideoSource
 from camroute.live.tickets import TicketClaims, TicketExpiredError
 from camroute.live.upstream import CameraUnreachableError, checked_address
 
