@@ -138,6 +138,10 @@ def test_covers_agrees_with_the_projection(lon: float, lat: float, covered: bool
     index = CameraIndex.build(gpd.GeoDataFrame({"id": []}, geometry=[], crs=4326))
     assert index.covers(lon=lon, lat=lat) is covered
     assert bool(index.projection.covers(lon, lat)) is covered
+    at = index.covered_xy(lon=lon, lat=lat)  # the point a query then works in
+    assert (at is not None) is covered
+    if at is not None:
+        assert at == index.to_metric_xy(lon=lon, lat=lat)
 
 
 @pytest.mark.parametrize(
