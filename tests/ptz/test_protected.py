@@ -165,6 +165,7 @@ def test_a_head_that_cannot_say_where_it_points_is_not_moved_and_the_refusal_is_
     resp = env.aim("ann", ticket)
     env.fake.delay_s.clear()
     assert resp.status_code == 504, resp.text
+    assert "did not finish reading its position within 1 s" in resp.json()["detail"]
     assert env.fake.head.moves == []
     assert [d["code"] for d in _details(env, "ptz_refused")] == [resp.json()["code"]]
 

@@ -68,11 +68,17 @@ class PtzLink:
     """An open PTZ service on one camera, driving one media profile."""
 
     def __init__(
-        self, service: Any, profile_token: str, deadline: asyncio.Timeout | None = None
+        self,
+        service: Any,
+        profile_token: str,
+        deadline: asyncio.Timeout | None = None,
+        *,
+        doing: str = "the request",
     ) -> None:
         self._service = service
         self.profile_token = profile_token
         self._deadline = deadline
+        self.doing = doing  # what a failure now is said to have stopped (the user reads it)
 
     def off_the_clock(
         self, decide: Callable[[PtzStatus], PtzPosition], now: PtzStatus
@@ -179,6 +185,7 @@ def _translate(exc: BaseException, *, timeout_s: float, doing: str) -> CamrouteE
 async def ptz_link(account: PtzAccount, *, timeout_s: float, doing: str) -> AsyncIterator[PtzLink]:
     """A PTZ link whose whole use (connect included) ends within ``timeout_s``."""
     camera = _Camera(account.url, account.username, account.password)
+    link: PtzLink | None = None
     try:
         async with asyncio.timeout(timeout_s) as deadline:
             await camera.update_xaddrs()
@@ -186,11 +193,13 @@ async def ptz_link(account: PtzAccount, *, timeout_s: float, doing: str) -> Asyn
                 service = await camera.create_ptz_service()
             except ONVIFError as exc:
                 raise NoPtzError("the camera offers no ONVIF PTZ service") from exc
-            yield PtzLink(service, await _profile_token(camera), deadline)
+            link = PtzLink(service, await _profile_token(camera), deadline, doing=doing)
+            yield link
     except _Decided as decided:
         raise decided.error from None  # ours (a refusal, or a defect): not the camera's
     except Exception as exc:
-        raise _translate(exc, timeout_s=timeout_s, doing=doing) from exc
+        step = doing if link is None else link.doing
+        raise _translate(exc, timeout_s=timeout_s, doing=step) from exc
     finally:
         await camera.close()
 
@@ -227,8 +236,9 @@ async def move_and_settle(
     :meth:`PtzLink.off_the_clock`).
     """
     started = time.monotonic()
-    async with ptz_link(account, timeout_s=timeout_s, doing="the move") as link:
+    async with ptz_link(account, timeout_s=timeout_s, doing="reading its position") as link:
         before = await link.status()
+        link.doing = "the move"
         to = goal if isinstance(goal, PtzPosition) else link.off_the_clock(goal, before)
         preset = None if choose is None else choose(await _presets_or_none(link))
         if preset is not None:
