@@ -12,7 +12,7 @@ import pytest
 from tests.routing.conftest import NAN, point_at
 
 from camroute.routing import CameraIndex, rank_cameras
-from camroute.routing.index import grid_convergence_deg
+from camroute.routing.frame import grid_convergence_deg
 
 
 def test_build_keeps_arrays_in_metres(scene: Callable[..., Any]) -> None:
@@ -100,7 +100,7 @@ def test_cameras_the_crs_is_not_fit_for_are_left_out_and_reported(
     scene: Callable[..., Any], caplog: pytest.LogCaptureFixture
 ) -> None:
     cams, _ = scene([{"id": "A", "heading_deg": 0.0}, {"id": "B", "x_m": 400.0}])
-    with caplog.at_level(logging.WARNING, logger="camroute.routing.index"):
+    with caplog.at_level(logging.WARNING, logger="camroute.routing.frame"):
         index = CameraIndex.build(_with_strays(cams))
     assert index.ids.tolist() == ["A", "B"]
     assert index.excluded_ids == ("POLE", "EQUATOR")

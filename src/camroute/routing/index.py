@@ -10,22 +10,19 @@ index; queries fall back to per-sample line of sight for cameras without one.
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from numpy.typing import NDArray
 from pyproj import Transformer
 from rich.progress import track
 
-from camroute.geo import LocalProjection, local_projection
+from camroute.geo import LocalProjection
 from camroute.geo.crs import (
     MAX_EASTING_OFFSET_M,
     UTM_FALSE_EASTING_M,
@@ -34,6 +31,18 @@ from camroute.geo.crs import (
 )
 from camroute.routing.cones import cone_texts
 from camroute.routing.footprints import Footprints
+from camroute.routing.frame import (
+    OFFLINE_STATUSES,
+    FloatArray,
+    ObjArray,
+    central_projection,
+    floats,
+    lon_lat,
+    metric_buildings,
+    optics_columns,
+    strings,
+    usable,
+)
 from camroute.routing.grid import PointGrid
 from camroute.routing.listed import LISTED_MAX, ListedCamera
 from camroute.routing.memo import Memo
@@ -42,62 +51,10 @@ from camroute.routing.rings import RingStore
 from camroute.routing.sector import sector_polygons
 from camroute.routing.viewshed import viewshed
 
-ALL_ROUND_KINDS = frozenset({"ptz", "dome_360"})
-OFFLINE_STATUSES = ("offline", "maintenance")
-DEFAULT_HFOV_DEG = 90.0
-DEFAULT_RANGE_M = 50.0
 MIN_CELL_M = 50.0  # grid cells no smaller, whatever the longest range
-FALLBACK_LON, FALLBACK_LAT = 106.70, 10.77  # HCMC: the CRS of an empty index
-CANDIDATE_ZONES = 3  # busiest UTM zones tried besides the median's
-LOGGED_EXCLUDED_IDS = 5
 # Up to this many cameras, cones are written with the viewsheds (about 1.2 KB each: 45 MB for
 # a 37k city); above, when a query first lists the camera (a national registry would need GB).
-EAGER_CONES_MAX = 200_000  # a few ids in the warning; all of them on ``excluded_ids``
-
-log = logging.getLogger(__name__)
-
-FloatArray = NDArray[np.float64]
-ObjArray = NDArray[np.object_]
-
-
-def _col(df: pd.DataFrame, name: str, default: Any) -> pd.Series:
-    if name in df.columns:
-        return df[name]
-    return pd.Series([default] * len(df), index=df.index, dtype=object)
-
-
-def _floats(df: pd.DataFrame, name: str, default: float = np.nan) -> FloatArray:
-    values = pd.to_numeric(_col(df, name, default), errors="coerce").to_numpy(
-        float, na_value=np.nan
-    )
-    return np.where(np.isnan(values), default, values)
-
-
-def _strings(df: pd.DataFrame, name: str, default: str) -> ObjArray:
-    s = _col(df, name, default).astype(object)
-    return np.asarray(s.where(s.notna(), default).astype(str).to_numpy(object), dtype=object)
-
-
-# Heading provenance that is an estimate: the page dashes such cones, reasons say so.
-ESTIMATED_HEADING_SOURCES = frozenset({"assumed", "suggested"})
-
-
-def grid_convergence_deg(
-    projection: LocalProjection, lon: FloatArray, lat: FloatArray
-) -> FloatArray:
-    """Angle from true north to grid north of a UTM projection (true = grid + convergence).
-
-    Examples
-    --------
-    >>> p = local_projection(lon=24.94, lat=60.17)
-    >>> round(float(grid_convergence_deg(p, np.array([24.94]), np.array([60.17]))[0]), 2)
-    -1.79
-    """
-    zone = projection.epsg % 100
-    lon0 = -183.0 + 6.0 * zone
-    gamma = np.arctan(np.tan(np.radians(lon - lon0)) * np.sin(np.radians(lat)))
-    result: FloatArray = np.degrees(gamma)
-    return result
+EAGER_CONES_MAX = 200_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,22 +131,22 @@ class CameraIndex:
         on the other side of the globe) are left out and listed in ``excluded_ids``: one bad
         row must not stop the index, and so the routing of the whole city.
         """
-        lon, lat = _lon_lat(cameras)
+        lon, lat = lon_lat(cameras)
         if projection is None:
-            projection, ok = _central_projection(lon, lat)
+            projection, ok = central_projection(lon, lat)
         else:
             ok = projection.covers(lon, lat)
-        cameras, lon, lat, excluded = _usable(cameras, projection, ok, lon, lat)
+        cameras, lon, lat, excluded = usable(cameras, projection, ok, lon, lat)
         x, y = projection.to_metric(lon, lat)
-        optics = _optics(cameras, projection, lon, lat)
-        bld, bld_h = _metric_buildings(buildings, projection)
+        optics = optics_columns(cameras, projection, lon, lat)
+        bld, bld_h = metric_buildings(buildings, projection)
         return cls(
             projection=projection,
-            ids=_strings(cameras, "id", ""),
-            names=_strings(cameras, "name", ""),
+            ids=strings(cameras, "id", ""),
+            names=strings(cameras, "name", ""),
             kinds=optics.pop("kinds"),
-            statuses=_strings(cameras, "status", "unknown"),
-            access=_strings(cameras, "access_class", "public_space"),
+            statuses=strings(cameras, "status", "unknown"),
+            access=strings(cameras, "access_class", "public_space"),
             lon=lon,
             lat=lat,
             x=x,
@@ -202,8 +159,8 @@ class CameraIndex:
             viewsheds=np.full(lon.shape, None, dtype=object),
             view_rings=RingStore.empty(lon.size),
             has_viewshed=np.zeros(lon.shape, bool),
-            offline=np.isin(_strings(cameras, "status", "unknown"), list(OFFLINE_STATUSES)),
-            versions=_floats(cameras, "version", 0.0).astype(np.int64),
+            offline=np.isin(strings(cameras, "status", "unknown"), list(OFFLINE_STATUSES)),
+            versions=floats(cameras, "version", 0.0).astype(np.int64),
             cones=np.full(lon.shape, None, dtype=object),
             excluded_ids=excluded,
             **optics,
@@ -358,108 +315,3 @@ class CameraIndex:
 @lru_cache(maxsize=16)
 def _forward(epsg: int) -> Transformer:
     return Transformer.from_crs(4326, epsg, always_xy=True)
-
-
-def _central_projection(
-    lon: FloatArray, lat: FloatArray
-) -> tuple[LocalProjection, NDArray[np.bool_]]:
-    """The UTM zone fit for the most cameras (the median's, or a busy zone's), and which.
-
-    The median alone is dragged away by strays when they are many or the registry is tiny
-    (one city camera and one at the pole: a zone in the middle of the Pacific).
-    """
-    valid = (np.abs(lon) <= 180.0) & (np.abs(lat) <= 90.0)  # NaN is not
-    if not valid.any():
-        fallback = local_projection(lon=FALLBACK_LON, lat=FALLBACK_LAT)
-        return fallback, fallback.covers(lon, lat)
-    vlon, vlat = lon[valid], lat[valid]
-    best = local_projection(lon=float(np.median(vlon)), lat=float(np.median(vlat)))
-    best_ok = best.covers(lon, lat)
-    if best_ok.all():  # the usual registry: no second look
-        return best, best_ok
-    zone = np.minimum(np.floor((vlon + 180.0) / 6.0), 59.0) + 60.0 * (vlat < 0.0)
-    _, first, counts = np.unique(zone, return_index=True, return_counts=True)
-    for i in first[np.argsort(-counts, kind="stable")[:CANDIDATE_ZONES]]:
-        other = local_projection(lon=float(vlon[i]), lat=float(vlat[i]))
-        ok = other.covers(lon, lat)
-        if np.count_nonzero(ok) > np.count_nonzero(best_ok):  # a tie keeps the median's
-            best, best_ok = other, ok
-    return best, best_ok
-
-
-def _usable(
-    cameras: gpd.GeoDataFrame,
-    projection: LocalProjection,
-    ok: NDArray[np.bool_],
-    lon: FloatArray,
-    lat: FloatArray,
-) -> tuple[gpd.GeoDataFrame, FloatArray, FloatArray, tuple[str, ...]]:
-    """The cameras ``ok`` (covered by ``projection``), and the ids of the others (logged)."""
-    if ok.all():
-        return cameras, lon, lat, ()
-    excluded = tuple(str(i) for i in _strings(cameras, "id", "")[~ok])
-    log.warning(
-        "%d camera(s) left out of the index: their position is outside what EPSG:%d is fit "
-        "for (invalid, or far from the cameras' zone), so they are never routed to; first: %s",
-        len(excluded),
-        projection.epsg,
-        ", ".join(excluded[:LOGGED_EXCLUDED_IDS]),
-    )
-    keep = np.flatnonzero(ok)
-    return cameras.iloc[keep], lon[keep], lat[keep], excluded
-
-
-def _lon_lat(cameras: gpd.GeoDataFrame) -> tuple[FloatArray, FloatArray]:
-    if len(cameras) == 0:
-        return np.empty(0), np.empty(0)
-    if {"lon", "lat"} <= set(cameras.columns):
-        return _floats(cameras, "lon"), _floats(cameras, "lat")
-    geom = cameras.geometry
-    if geom.crs is not None and geom.crs.to_epsg() != 4326:
-        geom = geom.to_crs(4326)
-    return geom.x.to_numpy(float), geom.y.to_numpy(float)
-
-
-def _optics(
-    cameras: gpd.GeoDataFrame, projection: LocalProjection, lon: FloatArray, lat: FloatArray
-) -> dict[str, Any]:
-    kinds = _strings(cameras, "kind", "fixed")
-    heading = _floats(cameras, "heading_deg")
-    hfov = _floats(cameras, "hfov_deg", DEFAULT_HFOV_DEG)
-    rng = _floats(cameras, "range_m", DEFAULT_RANGE_M)
-    all_round = np.isin(kinds, list(ALL_ROUND_KINDS)) | (hfov >= 360.0)
-    assumed = _col(cameras, "fov_assumed", False).fillna(False).astype(bool).to_numpy(bool)
-    convergence = grid_convergence_deg(projection, lon, lat)
-    missing = ~np.isin(["hfov_deg", "range_m"], list(cameras.columns))
-    sources = _strings(cameras, "heading_source", "")
-    estimated = np.isin(sources, list(ESTIMATED_HEADING_SOURCES)) & np.isfinite(heading)
-    return {
-        "kinds": kinds,
-        "heading_deg": np.mod(heading, 360.0),
-        "heading_grid_deg": np.mod(heading - convergence, 360.0),
-        "convergence_deg": convergence,
-        "hfov_deg": hfov,
-        "half_fov_deg": np.where(all_round, 180.0, np.clip(hfov, 0.0, 360.0) / 2.0),
-        "range_m": rng,
-        "height_m": _floats(cameras, "mount_height_m"),
-        "fov_assumed": assumed | bool(missing.any()),
-        "heading_estimated": estimated,
-        "zoom_min_deg": _floats(cameras, "zoom_hfov_min_deg", 2.0),
-        "zoom_max_deg": _floats(cameras, "zoom_hfov_max_deg", 90.0),
-    }
-
-
-def _metric_buildings(
-    buildings: gpd.GeoDataFrame | None, projection: LocalProjection
-) -> tuple[ObjArray, FloatArray]:
-    if buildings is None or len(buildings) == 0:
-        return np.empty(0, dtype=object), np.empty(0)
-    frame = buildings
-    if frame.crs is None or frame.crs.to_epsg() != projection.epsg:
-        frame = frame.set_crs(4326) if frame.crs is None else frame
-        frame = frame.to_crs(projection.epsg)
-    geoms = frame.geometry.to_numpy()
-    polygonal = shapely.get_type_id(geoms) >= 3
-    keep = polygonal & ~shapely.is_empty(geoms)
-    heights = _floats(frame, "height_m")[keep]
-    return np.asarray(geoms[keep], dtype=object), heights
