@@ -81,8 +81,8 @@ def prime_listed(index: CameraIndex, *, recent_ids: Sequence[str] = ()) -> int:
         row_of = {camera_id: row for row, camera_id in enumerate(index.ids.tolist())}
         rows = (row_of.get(camera_id) for camera_id in recent_ids)
         recent = [r for r in rows if r is not None and index.has_viewshed[r]][-LISTED_MAX:]
-    others = np.setdiff1d(seeing, recent)[: LISTED_MAX - len(recent)] if recent else seeing
-    order = [*others[:LISTED_MAX].tolist(), *recent]  # the memo's last are its most recent
+    others = np.setdiff1d(seeing, recent) if recent else seeing
+    order = [*others[: LISTED_MAX - len(recent)].tolist(), *recent]  # last: most recent
     listed_cameras(index, order)
     return len(order)
 
