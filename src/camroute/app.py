@@ -52,6 +52,7 @@ from camroute.ptz.current import zones_at_current_aim
 from camroute.ptz.follow import follow_loop
 from camroute.ptz.followed import FollowedIncidents
 from camroute.ptz.homing import home_loop
+from camroute.ptz.known import KnownDevices
 from camroute.ptz.router import router as ptz_router
 from camroute.reports.router import router as reports_router
 from camroute.routing.router import router as routing_router
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             index=lambda: holder.current,
             bus=app.state.events,
             followed=followed,
+            known=app.state.ptz_known,
         )
         # Live tickets on a PTZ camera near a protected zone are judged by where it points.
         app.state.aimed_zones = lambda camera: zones_at_current_aim(ptz, camera)
@@ -163,6 +165,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.snapshot_tally = SnapshotTally()  # snapshot audit: first per ticket, then per minute
     # The auth scheme each camera accepted, so a Basic camera is not challenged every snapshot.
     app.state.camera_auth_schemes = AuthSchemes()
+    # What each PTZ camera answered to discovery, so an aim or a nudge skips two round trips.
+    app.state.ptz_known = KnownDevices()
     app.state.login_guard = login_guard_for(
         settings
     )  # login throttle + failure tally (per replica)

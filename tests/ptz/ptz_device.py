@@ -203,6 +203,9 @@ def ptz_answer(cam: PtzCamera, body: bytes) -> tuple[int, bytes]:
     header = envelope.find(f"{{{SOAP}}}Header")
     if not digest_ok(header, username=cam.username, password=cam.password):
         return 400, fault("NotAuthorized", "Sender not Authorized")
+    token = request.findtext(f"{{{NS['tptz']}}}ProfileToken")
+    if token not in {p.token for p in cam.profiles}:  # a reset renamed them, as real ones do
+        return 400, fault("NoProfile", f"no profile {token}")
     return PTZ_OPERATIONS[name](cam, request)
 
 

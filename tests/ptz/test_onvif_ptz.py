@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -28,8 +29,9 @@ from camroute.ptz.errors import (
     PtzUpstreamError,
 )
 from camroute.ptz.geometry import CameraPose, angle_between_deg, direction_to
+from camroute.ptz.known import KnownDevices
 from camroute.ptz.models import PtzStatus
-from camroute.ptz.onvif_ptz import PtzAccount, move_and_settle, ptz_link, read_status
+from camroute.ptz.onvif_ptz import PtzAccount, PtzLink, move_and_settle, on_link, read_status
 from camroute.ptz.zoom import ZoomPoint
 
 from .ptz_device import MovingHead, PtzCamera, running
@@ -89,25 +91,24 @@ def test_calibrated_aim_lands_within_a_degree_on_held_back_points(
         )
     ]
 
-    async def aim_all() -> list[tuple[float, float, float]]:
+    async def aim_all(link: PtzLink) -> list[tuple[float, float, float]]:
         out = []
-        async with ptz_link(account, timeout_s=30.0, doing="aiming") as link:
-            for target in targets:
-                aim = solve(cal, POSE, target)
-                await link.absolute_move(aim.position)
-                got = (await link.settle(aim.position)).position
-                # The margin round the disc absorbs the lens curve's interpolation error.
-                wide_enough = head.hfov_deg(got.zoom) >= aim.hfov_deg / FRAME_MARGIN
-                out.append(
-                    (
-                        truth_error_deg(head, target, got),
-                        residual_deg(cal, POSE, target, got),
-                        float(wide_enough),
-                    )
+        for target in targets:
+            aim = solve(cal, POSE, target)
+            await link.absolute_move(aim.position)
+            got = (await link.settle(aim.position)).position
+            # The margin round the disc absorbs the lens curve's interpolation error.
+            wide_enough = head.hfov_deg(got.zoom) >= aim.hfov_deg / FRAME_MARGIN
+            out.append(
+                (
+                    truth_error_deg(head, target, got),
+                    residual_deg(cal, POSE, target, got),
+                    float(wide_enough),
                 )
+            )
         return out
 
-    errors = np.array(asyncio.run(aim_all()))
+    errors = np.array(asyncio.run(on_link(account, aim_all, timeout_s=30.0, doing="aiming")))
     assert np.percentile(errors[:, 0], 95) <= 1.0
     assert np.all(np.abs(errors[:, 0] - errors[:, 1]) < 1.0)  # the reported residual is honest
     assert errors[:, 2].all()  # the non-linear lens still frames the whole area
@@ -243,3 +244,86 @@ def test_a_preset_that_frames_the_target_is_used_instead_of_a_computed_move(
     assert "GotoPreset" in fake.calls
     assert "AbsoluteMove" not in fake.calls
     assert moved.after.position.distance(aim.position) < 1e-4
+
+
+DISCOVERY = ("GetServices", "GetProfiles")
+
+
+def _asked(fake: PtzCamera, since: int) -> list[str]:
+    return fake.calls[since:]
+
+
+def test_a_camera_kept_from_an_earlier_link_is_not_asked_to_describe_itself_again(
+    camera: tuple[PtzCamera, PtzAccount],
+) -> None:
+    fake, account = camera
+    known = KnownDevices()
+    first = asyncio.run(read_status(account, known=known))
+    assert all(fake.calls.count(op) == 1 for op in DISCOVERY)
+    kept = known.get(account)
+    assert kept is not None
+    assert kept.profile_token == "Profile_1"  # the first profile with a PTZ configuration
+    since = len(fake.calls)
+    goal = PtzPosition(pan=0.2, tilt=0.1, zoom=0.0)
+    moved = asyncio.run(move_and_settle(account, goal=goal, known=known))
+    assert moved.before == first
+    assert moved.after.position.distance(goal) < 1e-4
+    asked = _asked(fake, since)
+    assert asked[:2] == ["GetStatus", "AbsoluteMove"]  # no discovery: two round trips fewer
+    assert not set(DISCOVERY) & set(asked)
+    # Without the kept facts, as before: every link asks.
+    since = len(fake.calls)
+    asyncio.run(read_status(account))
+    assert _asked(fake, since) == [*DISCOVERY, "GetStatus"]
+
+
+def test_kept_facts_gone_stale_are_asked_again_within_the_same_call(
+    camera: tuple[PtzCamera, PtzAccount],
+) -> None:
+    fake, account = camera
+    known = KnownDevices()
+    asyncio.run(read_status(account, known=known))
+    fake.profiles = [replace(p, token=f"Reset_{p.token}") for p in fake.profiles]  # a reset
+    since = len(fake.calls)
+    goal = PtzPosition(pan=-0.3, tilt=0.2, zoom=0.1)
+    moved = asyncio.run(move_and_settle(account, goal=goal, known=known, timeout_s=5.0))
+    assert moved.after.position.distance(goal) < 1e-4
+    # The old token is refused before anything moved; the camera is asked afresh, once.
+    assert _asked(fake, since)[:4] == ["GetStatus", *DISCOVERY, "GetStatus"]
+    assert fake.head.moves == [(-0.3, 0.2, 0.1)]
+    kept = known.get(account)
+    assert kept is not None
+    assert kept.profile_token == "Reset_Profile_1"
+
+
+def test_a_failure_after_the_camera_answered_is_neither_repeated_nor_kept(
+    camera: tuple[PtzCamera, PtzAccount],
+) -> None:
+    fake, account = camera
+    known = KnownDevices()
+    asyncio.run(read_status(account, known=known))
+    since = len(fake.calls)
+    beyond = PtzPosition(pan=0.1, tilt=1.5, zoom=0.0)  # past the head's tilt limit
+    with pytest.raises(PtzRefusedError, match="refused the move"):
+        asyncio.run(move_and_settle(account, goal=beyond, known=known))
+    assert _asked(fake, since) == ["GetStatus", "AbsoluteMove"]  # the facts held: no retry
+    assert known.get(account) is None  # the next link asks again
+    since = len(fake.calls)
+    asyncio.run(read_status(account, known=known))
+    assert _asked(fake, since) == [*DISCOVERY, "GetStatus"]
+
+
+def test_a_kept_link_that_runs_out_of_time_is_not_repeated(
+    camera: tuple[PtzCamera, PtzAccount],
+) -> None:
+    fake, account = camera
+    known = KnownDevices()
+    asyncio.run(read_status(account, known=known))
+    fake.delay_s["GetStatus"] = 1.0
+    since = len(fake.calls)
+    started = time.monotonic()
+    with pytest.raises(PtzTimeoutError, match="reading its position"):
+        asyncio.run(read_status(account, known=known, timeout_s=0.4))
+    assert time.monotonic() - started < 0.9  # one deadline, not one per attempt
+    assert not set(DISCOVERY) & set(_asked(fake, since))
+    assert known.get(account) is None

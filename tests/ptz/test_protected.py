@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from camroute.cameras.tables import cameras
 from camroute.ptz import store
+from camroute.ptz.known import KnownDevices
 
 from .aim_env import GEOD, Env, add_zone, calibrate
 
@@ -148,11 +149,16 @@ def test_a_turn_that_would_sweep_over_a_never_zone_is_refused_and_nothing_moves(
 def test_an_aim_reads_the_head_and_moves_it_on_one_link(env: Env) -> None:
     calibrate(env)
     ticket = env.view("ann")
-    links = env.fake.calls.count("GetProfiles")  # each link asks for the media profiles
+    env.client.app.state.ptz_known = KnownDevices()  # type: ignore[attr-defined]
+    links = env.fake.calls.count("GetProfiles")  # each new link asks for the media profiles
     resp = env.aim("ann", ticket)
     assert resp.status_code == 200, resp.text
     assert env.fake.calls.count("GetProfiles") == links + 1
     assert env.fake.head.moves
+    # The camera is now kept: the next aim asks it for nothing but the move.
+    since = len(env.fake.calls)
+    assert env.aim("ann", ticket).status_code == 200
+    assert not {"GetServices", "GetProfiles"} & set(env.fake.calls[since:])
 
 
 def test_a_head_that_cannot_say_where_it_points_is_not_moved_and_the_refusal_is_audited(

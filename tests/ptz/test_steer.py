@@ -38,10 +38,12 @@ def _steer_to(env: Env, pan: float, tilt: float) -> PtzStatus:
 
 def test_a_nudge_turns_the_head_by_the_step_and_is_audited(env: Env) -> None:
     assert _status(env).position.pan == 0.0
-    links = env.fake.calls.count("GetProfiles")
+    since = len(env.fake.calls)
     resp = _nudge(env, pan=0.1, tilt=-0.05)
     assert resp.status_code == 200, resp.text
-    assert env.fake.calls.count("GetProfiles") == links + 1  # read and moved on one link
+    # Read and moved on one link, on what the status read kept: no discovery asked again.
+    assert env.fake.calls[since : since + 2] == ["GetStatus", "AbsoluteMove"]
+    assert not {"GetServices", "GetProfiles"} & set(env.fake.calls[since:])
     after = PtzStatus.model_validate(resp.json()).position
     assert after.pan == pytest.approx(0.1, abs=1e-4)
     assert after.tilt == pytest.approx(-0.05, abs=1e-4)

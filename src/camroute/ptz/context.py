@@ -23,6 +23,7 @@ from camroute.ptz.calibration import Calibration, DeviceRanges, Range, uncalibra
 from camroute.ptz.errors import NoPtzError
 from camroute.ptz.followed import FollowedIncidents
 from camroute.ptz.geometry import CameraPose
+from camroute.ptz.known import KnownDevices
 from camroute.ptz.models import PtzAction
 from camroute.ptz.onvif_ptz import PtzAccount
 from camroute.ptz.protected import IndexFn
@@ -42,6 +43,7 @@ class PtzContext:
     index: IndexFn | None = None  # the routing snapshot (buildings for the aimed view)
     bus: EventBus | None = None  # tells the pages of a move, a take-over, a follow
     followed: FollowedIncidents | None = None  # None: every update asks the store
+    known: KnownDevices | None = None  # each camera's discovery answers; None: asked each time
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ def zones_at_current_aim(ctx: PtzContext, camera: Mapping[str, Any]) -> list[Pro
     try:
         with ctx.engine.connect() as conn:
             setup = camera_setup(conn, str(camera["id"]), cipher=ctx.cipher)
-        status = asyncio.run(read_status(setup.account, timeout_s=ctx.timeout_s))
+        status = asyncio.run(read_status(setup.account, timeout_s=ctx.timeout_s, known=ctx.known))
     except CamrouteError:
         return None
     bearing, hfov = aimed_at(setup.calibration, status.position)

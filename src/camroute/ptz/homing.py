@@ -62,7 +62,7 @@ def return_idle_home(ctx: PtzContext, *, only: list[str] | None = None) -> list[
         try:
             with ctx.engine.connect() as conn:
                 setup = camera_setup(conn, camera_id, cipher=ctx.cipher)
-            status = asyncio.run(go_home(setup.account, timeout_s=ctx.timeout_s))
+            status = asyncio.run(go_home(setup.account, timeout_s=ctx.timeout_s, known=ctx.known))
         except CamrouteError as exc:
             if camera_id not in _failing:
                 _failing.add(camera_id)

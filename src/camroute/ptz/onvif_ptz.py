@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import zeep.exceptions
 import zeep.helpers
@@ -23,10 +22,12 @@ from camroute.cameras.onvif_client import _Camera, explain
 from camroute.errors import CamrouteError
 from camroute.ptz.aim import Preset, PtzPosition
 from camroute.ptz.errors import NoPtzError, PtzRefusedError, PtzTimeoutError, PtzUpstreamError
+from camroute.ptz.known import Known, KnownDevices
 from camroute.ptz.models import PtzStatus
 
 POLL_S: Final = 0.05
 SAME_UNITS: Final = 1e-4  # two readings this close: the head has stopped
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,12 @@ class PtzLink:
         self.profile_token = profile_token
         self._deadline = deadline
         self.doing = doing  # what a failure now is said to have stopped (the user reads it)
+        self.answered = 0  # requests the camera has answered on this link
+
+    async def _ask(self, operation: str, request: dict[str, Any]) -> Any:
+        answer = await getattr(self._service, operation)(request)
+        self.answered += 1
+        return answer
 
     def off_the_clock(
         self, decide: Callable[[PtzStatus], PtzPosition], now: PtzStatus
@@ -103,7 +110,7 @@ class PtzLink:
 
     async def status(self) -> PtzStatus:
         """Where the head is and whether it still moves (GetStatus)."""
-        raw = _plain(await self._service.GetStatus({"ProfileToken": self.profile_token}))
+        raw = _plain(await self._ask("GetStatus", {"ProfileToken": self.profile_token}))
         position = _position(_at(raw, "Position"))
         if position is None:
             raise PtzUpstreamError("GetStatus named no pan/tilt position")
@@ -113,24 +120,26 @@ class PtzLink:
 
     async def absolute_move(self, goal: PtzPosition) -> None:
         """Start an AbsoluteMove to ``goal`` (the camera answers before it gets there)."""
-        await self._service.AbsoluteMove(
+        await self._ask(
+            "AbsoluteMove",
             {
                 "ProfileToken": self.profile_token,
                 "Position": {"PanTilt": {"x": goal.pan, "y": goal.tilt}, "Zoom": {"x": goal.zoom}},
-            }
+            },
         )
 
     async def goto_preset(self, token: str) -> None:
         """Start moving to a stored preset."""
-        await self._service.GotoPreset({"ProfileToken": self.profile_token, "PresetToken": token})
+        request = {"ProfileToken": self.profile_token, "PresetToken": token}
+        await self._ask("GotoPreset", request)
 
     async def goto_home(self) -> None:
         """Start moving to the home position."""
-        await self._service.GotoHomePosition({"ProfileToken": self.profile_token})
+        await self._ask("GotoHomePosition", {"ProfileToken": self.profile_token})
 
     async def presets(self) -> list[Preset]:
         """The camera's stored presets (those without a position are kept, position None)."""
-        raw = _plain(await self._service.GetPresets({"ProfileToken": self.profile_token}))
+        raw = _plain(await self._ask("GetPresets", {"ProfileToken": self.profile_token}))
         return [
             Preset(
                 token=str(_at(item, "token")),
@@ -181,25 +190,72 @@ def _translate(exc: BaseException, *, timeout_s: float, doing: str) -> CamrouteE
     return PtzUpstreamError(f"{doing} failed ({probe.kind}): {probe.reason}")
 
 
-@asynccontextmanager
-async def ptz_link(account: PtzAccount, *, timeout_s: float, doing: str) -> AsyncIterator[PtzLink]:
-    """A PTZ link whose whole use (connect included) ends within ``timeout_s``."""
+class _Unproven(Exception):  # noqa: N818 (a signal to ask again, never seen outside)
+    """A link on kept facts failed before the camera answered anything on it."""
+
+
+async def on_link(
+    account: PtzAccount,
+    body: Callable[[PtzLink], Awaitable[T]],
+    *,
+    timeout_s: float,
+    doing: str,
+    known: KnownDevices | None = None,
+) -> T:
+    """``body`` on a PTZ link to the camera, the whole of it (connect included) in ``timeout_s``.
+
+    With ``known``, the camera's service addresses and PTZ profile are those it gave on an
+    earlier link, which saves the two discovery round trips. If the camera fails such a link
+    before answering anything on it (a reset renamed its profiles, a firmware moved a
+    service), the facts are forgotten and ``body`` runs once more on a link that asks again,
+    within the same deadline. Safe to repeat: nothing has moved, and every move is absolute.
+    """
+    until = asyncio.get_running_loop().time() + timeout_s
+    kept = known.get(account) if known is not None else None
+    if known is not None and kept is not None:
+        try:
+            return await _attempt(account, body, kept, until, timeout_s, doing, known)
+        except _Unproven:
+            known.forget(account)
+    return await _attempt(account, body, None, until, timeout_s, doing, known)
+
+
+async def _attempt(
+    account: PtzAccount,
+    body: Callable[[PtzLink], Awaitable[T]],
+    kept: Known | None,
+    until: float,
+    timeout_s: float,
+    doing: str,
+    known: KnownDevices | None,
+) -> T:
     camera = _Camera(account.url, account.username, account.password)
     link: PtzLink | None = None
     try:
-        async with asyncio.timeout(timeout_s) as deadline:
-            await camera.update_xaddrs()
+        async with asyncio.timeout_at(until) as deadline:
+            if kept is None:
+                await camera.update_xaddrs()
+            else:
+                camera.xaddrs = dict(kept.xaddrs)
             try:
                 service = await camera.create_ptz_service()
             except ONVIFError as exc:
                 raise NoPtzError("the camera offers no ONVIF PTZ service") from exc
-            link = PtzLink(service, await _profile_token(camera), deadline, doing=doing)
-            yield link
+            token = kept.profile_token if kept is not None else await _profile_token(camera)
+            if known is not None and kept is None:
+                known.remember(account, Known(tuple(camera.xaddrs.items()), token))
+            link = PtzLink(service, token, deadline, doing=doing)
+            return await body(link)
     except _Decided as decided:
         raise decided.error from None  # ours (a refusal, or a defect): not the camera's
     except Exception as exc:
-        step = doing if link is None else link.doing
-        raise _translate(exc, timeout_s=timeout_s, doing=step) from exc
+        error = _translate(exc, timeout_s=timeout_s, doing=doing if link is None else link.doing)
+        if known is not None:
+            unanswered = link is None or link.answered == 0
+            if kept is not None and unanswered and not isinstance(error, PtzTimeoutError):
+                raise _Unproven from exc
+            known.forget(account)
+        raise error from exc
     finally:
         await camera.close()
 
@@ -227,6 +283,7 @@ async def move_and_settle(
     goal: PtzPosition | Callable[[PtzStatus], PtzPosition],
     choose: Callable[[list[Preset]], Preset | None] | None = None,
     timeout_s: float = 8.0,
+    known: KnownDevices | None = None,
 ) -> Moved:
     """Move to ``goal`` (or to the preset ``choose`` picks from the camera's), until it stops.
 
@@ -236,7 +293,8 @@ async def move_and_settle(
     :meth:`PtzLink.off_the_clock`).
     """
     started = time.monotonic()
-    async with ptz_link(account, timeout_s=timeout_s, doing="reading its position") as link:
+
+    async def move(link: PtzLink) -> Moved:
         before = await link.status()
         link.doing = "the move"
         to = goal if isinstance(goal, PtzPosition) else link.off_the_clock(goal, before)
@@ -246,23 +304,38 @@ async def move_and_settle(
         else:
             await link.absolute_move(to)
         after = await link.settle(preset.position if preset is not None else to)
-    return Moved(before, after, preset, time.monotonic() - started)
+        return Moved(before, after, preset, time.monotonic() - started)
+
+    return await on_link(
+        account, move, timeout_s=timeout_s, doing="reading its position", known=known
+    )
 
 
-async def read_status(account: PtzAccount, *, timeout_s: float = 4.0) -> PtzStatus:
+async def read_status(
+    account: PtzAccount, *, timeout_s: float = 4.0, known: KnownDevices | None = None
+) -> PtzStatus:
     """Where the camera points now."""
-    async with ptz_link(account, timeout_s=timeout_s, doing="reading its position") as link:
-        return await link.status()
+    return await on_link(
+        account, PtzLink.status, timeout_s=timeout_s, doing="reading its position", known=known
+    )
 
 
-async def read_presets(account: PtzAccount, *, timeout_s: float = 4.0) -> list[Preset]:
+async def read_presets(
+    account: PtzAccount, *, timeout_s: float = 4.0, known: KnownDevices | None = None
+) -> list[Preset]:
     """The camera's presets."""
-    async with ptz_link(account, timeout_s=timeout_s, doing="listing presets") as link:
-        return await link.presets()
+    return await on_link(
+        account, PtzLink.presets, timeout_s=timeout_s, doing="listing presets", known=known
+    )
 
 
-async def go_home(account: PtzAccount, *, timeout_s: float = 8.0) -> PtzStatus:
+async def go_home(
+    account: PtzAccount, *, timeout_s: float = 8.0, known: KnownDevices | None = None
+) -> PtzStatus:
     """Send the camera to its home position and wait until it stops there."""
-    async with ptz_link(account, timeout_s=timeout_s, doing="returning home") as link:
+
+    async def home(link: PtzLink) -> PtzStatus:
         await link.goto_home()
         return await link.settle(None)
+
+    return await on_link(account, home, timeout_s=timeout_s, doing="returning home", known=known)

@@ -49,6 +49,7 @@ def ptz_context(request: Request) -> context.PtzContext:
         max_override_m=settings.live_max_distance_m,
         index=lambda: holder.current,
         bus=state.events,
+        known=state.ptz_known,
     )
 
 

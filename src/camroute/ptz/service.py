@@ -101,7 +101,13 @@ def aim(
 
     try:
         moved = asyncio.run(
-            move_and_settle(setup.account, goal=checks.goal, choose=choose, timeout_s=ctx.timeout_s)
+            move_and_settle(
+                setup.account,
+                goal=checks.goal,
+                choose=choose,
+                timeout_s=ctx.timeout_s,
+                known=ctx.known,
+            )
         )
     except CamrouteError as exc:
         if exc not in checks.refusals:  # the camera's failure, not a rule's refusal

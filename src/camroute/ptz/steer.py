@@ -29,7 +29,7 @@ def position(ctx: PtzContext, camera_id: str) -> PtzStatus:
     """Where the camera points now, in its own units (``GetStatus``)."""
     with ctx.engine.connect() as conn:
         setup = camera_setup(conn, camera_id, cipher=ctx.cipher)
-    return asyncio.run(read_status(setup.account, timeout_s=ctx.timeout_s))
+    return asyncio.run(read_status(setup.account, timeout_s=ctx.timeout_s, known=ctx.known))
 
 
 def nudge(ctx: PtzContext, camera_id: str, body: NudgeRequest, *, actor: Principal) -> PtzStatus:
@@ -48,7 +48,9 @@ def nudge(ctx: PtzContext, camera_id: str, body: NudgeRequest, *, actor: Princip
             zoom=_clamp(at.zoom + body.zoom, ranges.zoom.min, ranges.zoom.max),
         )
 
-    moved = asyncio.run(move_and_settle(setup.account, goal=goal, timeout_s=ctx.timeout_s))
+    moved = asyncio.run(
+        move_and_settle(setup.account, goal=goal, timeout_s=ctx.timeout_s, known=ctx.known)
+    )
     with writing(ctx.engine) as conn:
         audit_event(
             conn,
