@@ -185,6 +185,8 @@ class PtzCamera(FakeCamera):
     head: MovingHead = field(default_factory=MovingHead)
     # Operation name -> seconds the device sits on the request before answering.
     delay_s: dict[str, float] = field(default_factory=dict)
+    # The profile token of each PTZ request, in order (which channel's head was driven).
+    ptz_tokens: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.ptz is not None:
@@ -203,7 +205,8 @@ def ptz_answer(cam: PtzCamera, body: bytes) -> tuple[int, bytes]:
     header = envelope.find(f"{{{SOAP}}}Header")
     if not digest_ok(header, username=cam.username, password=cam.password):
         return 400, fault("NotAuthorized", "Sender not Authorized")
-    token = request.findtext(f"{{{NS['tptz']}}}ProfileToken")
+    token = request.findtext(f"{{{NS['tptz']}}}ProfileToken") or ""
+    cam.ptz_tokens.append(token)
     if token not in {p.token for p in cam.profiles}:  # a reset renamed them, as real ones do
         return 400, fault("NoProfile", f"no profile {token}")
     return PTZ_OPERATIONS[name](cam, request)

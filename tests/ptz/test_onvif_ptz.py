@@ -6,10 +6,12 @@ import asyncio
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
 from pyproj import Geod
+from tests.cameras.onvif_device import nvr_profiles
 
 from camroute.ptz.aim import (
     FRAME_MARGIN,
@@ -31,9 +33,17 @@ from camroute.ptz.errors import (
 from camroute.ptz.geometry import CameraPose, angle_between_deg, direction_to
 from camroute.ptz.known import KnownDevices
 from camroute.ptz.models import PtzStatus
-from camroute.ptz.onvif_ptz import PtzAccount, PtzLink, move_and_settle, on_link, read_status
+from camroute.ptz.onvif_ptz import (
+    PtzAccount,
+    PtzLink,
+    go_home,
+    move_and_settle,
+    on_link,
+    read_status,
+)
 from camroute.ptz.zoom import ZoomPoint
 
+from . import ptz_device
 from .ptz_device import MovingHead, PtzCamera, running
 
 GEOD = Geod(ellps="WGS84")
@@ -319,11 +329,92 @@ def test_a_kept_link_that_runs_out_of_time_is_not_repeated(
     fake, account = camera
     known = KnownDevices()
     asyncio.run(read_status(account, known=known))
-    fake.delay_s["GetStatus"] = 1.0
+    fake.delay_s["GetStatus"] = 0.6
     since = len(fake.calls)
     started = time.monotonic()
     with pytest.raises(PtzTimeoutError, match="reading its position"):
-        asyncio.run(read_status(account, known=known, timeout_s=0.4))
-    assert time.monotonic() - started < 0.9  # one deadline, not one per attempt
-    assert not set(DISCOVERY) & set(_asked(fake, since))
+        asyncio.run(read_status(account, known=known, timeout_s=0.3))
+    assert time.monotonic() - started < 0.55
+    time.sleep(0.5)  # the device notes a request once it has sat on it
+    assert _asked(fake, since) == ["GetStatus"]
     assert known.get(account) is None
+
+
+def test_the_retry_on_fresh_facts_has_only_what_is_left_of_the_deadline(
+    camera: tuple[PtzCamera, PtzAccount],
+) -> None:
+    fake, account = camera
+    known = KnownDevices()
+    asyncio.run(read_status(account, known=known))
+    fake.profiles = [replace(p, token=f"Reset_{p.token}") for p in fake.profiles]
+    fake.delay_s.update(GetStatus=0.3, GetServices=0.3)  # refused after 0.3 s, then asks again
+    started = time.monotonic()
+    with pytest.raises(PtzTimeoutError):
+        asyncio.run(read_status(account, known=known, timeout_s=0.5))
+    assert time.monotonic() - started < 0.8  # one deadline for both, not one each
+
+
+def test_refused_credentials_on_a_kept_link_are_not_tried_again(
+    camera: tuple[PtzCamera, PtzAccount],
+) -> None:
+    fake, account = camera
+    known = KnownDevices()
+    asyncio.run(read_status(account, known=known))
+    wrong = replace(account, password="guess")  # the same key: the password is not in it
+    since = len(fake.calls)
+    with pytest.raises(PtzUpstreamError, match="not_authorized"):
+        asyncio.run(move_and_settle(wrong, goal=PtzPosition(pan=0.1, tilt=0, zoom=0), known=known))
+    assert _asked(fake, since) == ["GetStatus"]  # one failed login, not three
+    assert fake.head.moves == []
+
+
+def test_an_unreadable_answer_to_a_kept_links_first_move_is_not_sent_again(
+    camera: tuple[PtzCamera, PtzAccount], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, account = camera
+    known = KnownDevices()
+    asyncio.run(read_status(account, known=known))
+    home = ptz_device.PTZ_OPERATIONS["GotoHomePosition"]
+
+    def moved_but_garbled(cam: PtzCamera, request: Any) -> tuple[int, bytes]:
+        home(cam, request)  # the head starts home, and the answer is lost
+        return 200, b"<not-soap/>"
+
+    monkeypatch.setitem(ptz_device.PTZ_OPERATIONS, "GotoHomePosition", moved_but_garbled)
+    since = len(fake.calls)
+    with pytest.raises(PtzUpstreamError, match="malformed"):
+        asyncio.run(go_home(account, known=known))
+    assert _asked(fake, since) == ["GotoHomePosition"]
+    assert len(fake.head.moves) == 1
+
+
+def test_a_move_our_own_rules_refuse_keeps_what_the_camera_said(
+    camera: tuple[PtzCamera, PtzAccount],
+) -> None:
+    fake, account = camera
+    known = KnownDevices()
+
+    def refuse(now: PtzStatus) -> PtzPosition:
+        raise NoPtzError("do not move")  # as a refusal of the rules, raised while deciding
+
+    with pytest.raises(NoPtzError, match="do not move"):
+        asyncio.run(move_and_settle(account, goal=refuse, known=known))
+    assert fake.head.moves == []
+    assert known.get(account) is not None  # the camera answered: its facts hold
+
+
+def test_a_camera_on_an_nvr_channel_drives_its_own_channels_head() -> None:
+    fake = PtzCamera(profiles=nvr_profiles(2))
+    fake.profiles = [replace(p, ptz=True) for p in fake.profiles]  # both channels are PTZ
+    with running(fake) as url:
+        ch2 = PtzAccount(url, "admin", "Cam-pass-1", profile_token="Ch2_main")
+        ch1 = replace(ch2, profile_token=None)  # not probed: the first profile with a head
+        known = KnownDevices()
+        asyncio.run(move_and_settle(ch2, goal=PtzPosition(pan=0.3, tilt=0, zoom=0), known=known))
+        assert set(fake.ptz_tokens) == {"Ch2_main"}
+        assert "GetProfiles" not in fake.calls  # the probe already said which profile
+        asyncio.run(read_status(ch1, known=known))
+        assert fake.ptz_tokens[-1] == "Ch1_main"  # kept apart from channel 2's facts
+        kept = known.get(ch2)
+        assert kept is not None
+        assert kept.profile_token == "Ch2_main"

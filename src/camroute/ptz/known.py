@@ -31,6 +31,9 @@ class Account(Protocol):
     @property
     def username(self) -> str | None: ...
 
+    @property
+    def profile_token(self) -> str | None: ...
+
 
 @dataclass(frozen=True)
 class Known:
@@ -43,8 +46,9 @@ class Known:
 class KnownDevices:
     """The :class:`Known` facts of at most ``size`` cameras, each for at most ``ttl_s``.
 
-    Keyed by the device URL and the account's name, not its password: the facts are the
-    device's, and a password never becomes a key. Shared by the threads that drive cameras.
+    Keyed by the device URL, the account's name and the probed profile (if any), not the
+    password: the facts are the device's, and a password never becomes a key. Shared by the
+    threads that drive cameras.
 
     Examples
     --------
@@ -73,7 +77,7 @@ class KnownDevices:
         self._ttl_s = ttl_s
         self._size = size
         self._clock = clock
-        self._kept: OrderedDict[tuple[str, str], tuple[float, Known]] = OrderedDict()
+        self._kept: OrderedDict[tuple[str, str, str], tuple[float, Known]] = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -109,5 +113,6 @@ class KnownDevices:
             self._kept.pop(_key(account), None)
 
 
-def _key(account: Account) -> tuple[str, str]:
-    return account.url, account.username or ""
+def _key(account: Account) -> tuple[str, str, str]:
+    # The probed profile too: an NVR's channels share its URL and account, not their profiles.
+    return account.url, account.username or "", account.profile_token or ""

@@ -32,11 +32,17 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class PtzAccount:
-    """Where the camera's ONVIF device service is, and the account that opens it."""
+    """Where the camera's ONVIF device service is, the account that opens it, its profile.
+
+    ``profile_token``: the media profile the probe chose for this camera and that drives a
+    PTZ node (on an NVR, its own channel's). Without one, the link asks the device's profiles
+    and drives the first with a PTZ configuration.
+    """
 
     url: str
     username: str | None
     password: str | None
+    profile_token: str | None = None
 
 
 def _plain(value: Any) -> Any:
@@ -190,6 +196,17 @@ def _translate(exc: BaseException, *, timeout_s: float, doing: str) -> CamrouteE
     return PtzUpstreamError(f"{doing} failed ({probe.kind}): {probe.reason}")
 
 
+def _stale_facts_could_say(exc: BaseException, timeout_s: float) -> bool:
+    """A refusal (a SOAP fault: no such profile) or a request not through (moved path)."""
+    if isinstance(exc, CamrouteError):
+        return False  # ours, from what the camera answered
+    try:
+        kind = explain(exc, timeout_s=timeout_s).kind
+    except Exception:  # not the client's: passed on as it is
+        return False
+    return kind in ("refused", "unreachable")
+
+
 class _Unproven(Exception):  # noqa: N818 (a signal to ask again, never seen outside)
     """A link on kept facts failed before the camera answered anything on it."""
 
@@ -205,10 +222,14 @@ async def on_link(
     """``body`` on a PTZ link to the camera, the whole of it (connect included) in ``timeout_s``.
 
     With ``known``, the camera's service addresses and PTZ profile are those it gave on an
-    earlier link, which saves the two discovery round trips. If the camera fails such a link
-    before answering anything on it (a reset renamed its profiles, a firmware moved a
-    service), the facts are forgotten and ``body`` runs once more on a link that asks again,
-    within the same deadline. Safe to repeat: nothing has moved, and every move is absolute.
+    earlier link, which saves the two discovery round trips. If the camera refuses such a
+    link, or a request on it does not get through, before it has answered anything on it (a
+    reset renamed its profiles, a firmware moved a service), the facts are forgotten and
+    ``body`` runs once more on a link that asks again, within the same deadline. Not after a
+    timeout, an unreadable answer or refused credentials: asking again cannot mend those. A
+    body's first request is a reading or an absolute move (to a position, a preset, home),
+    so if the camera acted on it and its answer was lost, sending it again leaves the head
+    where the first would have.
     """
     until = asyncio.get_running_loop().time() + timeout_s
     kept = known.get(account) if known is not None else None
@@ -241,7 +262,9 @@ async def _attempt(
                 service = await camera.create_ptz_service()
             except ONVIFError as exc:
                 raise NoPtzError("the camera offers no ONVIF PTZ service") from exc
-            token = kept.profile_token if kept is not None else await _profile_token(camera)
+            token = account.profile_token or (
+                kept.profile_token if kept is not None else await _profile_token(camera)
+            )
             if known is not None and kept is None:
                 known.remember(account, Known(tuple(camera.xaddrs.items()), token))
             link = PtzLink(service, token, deadline, doing=doing)
@@ -249,13 +272,13 @@ async def _attempt(
     except _Decided as decided:
         raise decided.error from None  # ours (a refusal, or a defect): not the camera's
     except Exception as exc:
-        error = _translate(exc, timeout_s=timeout_s, doing=doing if link is None else link.doing)
         if known is not None:
             unanswered = link is None or link.answered == 0
-            if kept is not None and unanswered and not isinstance(error, PtzTimeoutError):
+            if kept is not None and unanswered and _stale_facts_could_say(exc, timeout_s):
                 raise _Unproven from exc
             known.forget(account)
-        raise error from exc
+        step = doing if link is None else link.doing
+        raise _translate(exc, timeout_s=timeout_s, doing=step) from exc
     finally:
         await camera.close()
 
