@@ -527,6 +527,21 @@ def run_size(
         None,
         f"{primed:,} cameras in {1000 * (time.perf_counter() - t0):.1f} ms",
     )
+    # A rebuild's next snapshot (50 viewsheds replaced): primed alone, then sharing the cones.
+    changed = near[:50]
+    took_ms = []
+    for previous in (None, ready_index):
+        following = ready_index.with_given_viewsheds(changed, ready_index.viewsheds[changed])
+        t0 = time.perf_counter()
+        prime_listed(following, previous=previous)
+        took_ms.append(1000 * (time.perf_counter() - t0))
+    report(
+        rows,
+        name,
+        "prime the next snapshot: alone / sharing previous cones",
+        None,
+        f"{took_ms[0]:.1f} ms / {took_ms[1]:.1f} ms",
+    )
     workers = os.cpu_count() or 1
     t0 = time.perf_counter()
     for _cams, _views in compute_viewsheds(index, near, workers=workers, chunk=100):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import orjson
 import pytest
+import shapely
 from tests.routing.conftest import NAN, building_frame, camera_frame, point_at
 
 from camroute.routing import CameraIndex, rank_cameras, rows
@@ -90,8 +91,41 @@ def test_where_more_cameras_have_viewsheds_than_the_memo_keeps_the_recent_go_in(
     plain, recent = _index().with_viewsheds(), _index().with_viewsheds()
     assert prime_listed(plain) == 1
     assert listed_ids(plain) == ["N"]  # the first row
-    assert prime_listed(recent, recent_ids=["gone", "S"]) == 1
+    previous = CameraIndex.build(camera_frame([{"id": "gone"}, {"id": "S"}])).with_viewsheds()
+    listed_cameras(previous, [0, 1])  # "S" listed last: the most recent
+    assert prime_listed(recent, previous=previous) == 1
     assert listed_ids(recent) == ["S"]  # the previous snapshot's, and still in this one
+
+
+def _two(name_n: str = "camera 0") -> CameraIndex:
+    cams = camera_frame(
+        [{"id": "N", "heading_deg": 0.0, "name": name_n}, {"id": "S", "heading_deg": 180.0}]
+    )
+    return CameraIndex.build(cams, building_frame([(-5.0, 14.0, 5.0, 16.0, NAN)]))
+
+
+def test_a_rebuilt_snapshot_shares_the_previous_ones_cones_but_lists_its_own_values() -> None:
+    previous = _two().with_viewsheds()
+    prime_listed(previous)
+    rebuilt = _two(name_n="renamed").with_viewsheds()  # from the store again: new bytes
+    assert rebuilt.cones[0] is not previous.cones[0]
+    assert prime_listed(rebuilt, previous=previous) == 2
+    before, after = listed_cameras(previous, [0, 1]), listed_cameras(rebuilt, [0, 1])
+    assert [a.cone is b.cone for a, b in zip(before, after, strict=True)] == [True, True]
+    assert (before[0].name, after[0].name) == ("camera 0", "renamed")
+
+
+def test_a_camera_whose_cone_changed_gets_its_new_cone() -> None:
+    previous = _two().with_viewsheds()
+    prime_listed(previous)
+    wider = shapely.Point(float(previous.x[1]), float(previous.y[1])).buffer(30.0)
+    changed = previous.with_given_viewsheds(np.array([1]), np.array([wider], dtype=object))
+    prime_listed(changed, previous=previous)
+    before, after = listed_cameras(previous, [0, 1]), listed_cameras(changed, [0, 1])
+    assert after[0].cone is before[0].cone  # N is unchanged
+    assert after[1].cone is not before[1].cone
+    assert orjson.dumps(after[1].cone) == orjson.dumps(orjson.loads(changed.cones[1]))
+    assert orjson.dumps(after[1].cone) != orjson.dumps(before[1].cone)
 
 
 def test_rows_without_views_carry_no_cone_even_when_kept() -> None:

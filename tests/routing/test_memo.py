@@ -31,3 +31,12 @@ def test_least_recently_used_goes_first() -> None:
 def test_limit_must_hold_a_value() -> None:
     with pytest.raises(ValueError, match="at least 1 value, got 0"):
         Memo(limit=0)
+
+
+def test_items_leave_the_order_of_use_alone() -> None:
+    memo: Memo[str] = Memo(limit=3)
+    memo.get_many([1, 2, 3], lambda keys: [f"v{k}" for k in keys])
+    assert memo.items() == [(1, "v1"), (2, "v2"), (3, "v3")]
+    assert memo.items() == [(1, "v1"), (2, "v2"), (3, "v3")]  # reading them used none
+    memo.get_many([1], lambda keys: [])
+    assert memo.keys() == [2, 3, 1]

@@ -28,6 +28,8 @@ class Memo(Generic[V]):
     ['new3', 'v1']
     >>> sorted(memo.keys())
     [1, 3]
+    >>> memo.items()
+    [(1, 'v1'), (3, 'new3')]
     """
 
     def __init__(self, *, limit: int) -> None:
@@ -62,3 +64,8 @@ class Memo(Generic[V]):
         """The keys kept, least recently used first."""
         with self._lock:
             return list(self._items)
+
+    def items(self) -> list[tuple[int, V]]:
+        """The keys and values kept, least recently used first (leaving that order alone)."""
+        with self._lock:
+            return list(self._items.items())

@@ -7,7 +7,7 @@ Python objects; everything before them is whole-array work over the candidates.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from camroute.routing import reason
 from camroute.routing.index import CameraIndex
-from camroute.routing.listed import LISTED_MAX, ListedCamera, frozen
+from camroute.routing.listed import LISTED_MAX, GeoJSON, ListedCamera, frozen
 from camroute.routing.los import DEFAULT_MOUNT_HEIGHT_M
 from camroute.routing.rounding import round_to
 from camroute.routing.visibility import Assessment, MetricRegion
@@ -64,26 +64,30 @@ def listed_cameras(index: CameraIndex, cams: list[int]) -> list[ListedCamera]:
     return index.listed_memo.get_many(cams, lambda missing: _gather(index, missing))
 
 
-def prime_listed(index: CameraIndex, *, recent_ids: Sequence[str] = ()) -> int:
+def prime_listed(index: CameraIndex, *, previous: CameraIndex | None = None) -> int:
     """Make the listed values of as many cameras as the memo keeps, before any query lists them.
 
     Called on each snapshot before it is swapped in (:class:`camroute.routing.service.
     IndexHolder`), so no call pays a camera's first listing (its cone parsed and frozen, about
     6 µs a camera: the slowest 1 % of point answers spent a third of their time on it).
     Only cameras with a viewshed: the others are the line-of-sight fallback's, until their
-    viewsheds land in a later snapshot. Where more have one than the memo keeps,
-    ``recent_ids`` (the previous snapshot's listed cameras, least recent first) go in first
-    and stay the most recent: the districts the calls come from. Returns how many were made.
+    viewsheds land in a later snapshot. Where more have one than the memo keeps, the
+    ``previous`` snapshot's listed cameras (least recent first) go in first and stay the most
+    recent: the districts the calls come from. A cone the ``previous`` snapshot has frozen
+    from the same bytes is shared, not parsed again: a rebuild's snapshots differ in a few
+    cameras, and the cones are most of the memo's memory and of the priming's time.
+    Returns how many were made.
     """
     seeing = np.flatnonzero(index.has_viewshed)
     recent: list[int] = []
-    if recent_ids and seeing.size > LISTED_MAX:
+    if previous is not None and seeing.size > LISTED_MAX:
         row_of = {camera_id: row for row, camera_id in enumerate(index.ids.tolist())}
-        rows = (row_of.get(camera_id) for camera_id in recent_ids)
+        rows = (row_of.get(camera_id) for camera_id in listed_ids(previous))
         recent = [r for r in rows if r is not None and index.has_viewshed[r]][-LISTED_MAX:]
     others = np.setdiff1d(seeing, recent) if recent else seeing
     order = [*others[: LISTED_MAX - len(recent)].tolist(), *recent]  # last: most recent
-    listed_cameras(index, order)
+    kept = {} if previous is None else _frozen_cones(previous)
+    index.listed_memo.get_many(order, lambda missing: _gather(index, missing, kept))
     return len(order)
 
 
@@ -93,9 +97,31 @@ def listed_ids(index: CameraIndex) -> list[str]:
     return ids
 
 
-def _gather(index: CameraIndex, cams: list[int]) -> list[ListedCamera]:
+def _frozen_cones(index: CameraIndex) -> dict[str, tuple[bytes, GeoJSON]]:
+    """The cones ``index``'s memo keeps, by camera id, each with the bytes it was parsed from."""
+    kept = [(row, c.camera_id, c.cone) for row, c in index.listed_memo.items()]
+    with_cone = [(row, camera_id, cone) for row, camera_id, cone in kept if cone is not None]
+    texts: list[bytes] = index.cones[[row for row, _, _ in with_cone]].tolist()
+    return {
+        camera_id: (text, cone) for (_, camera_id, cone), text in zip(with_cone, texts, strict=True)
+    }
+
+
+def _cone(text: bytes | None, kept: tuple[bytes, GeoJSON] | None) -> GeoJSON | None:
+    if text is None:
+        return None
+    if kept is not None and kept[0] == text:
+        return kept[1]  # frozen, so shared between snapshots as between answers
+    cone: GeoJSON = frozen(orjson.loads(text))
+    return cone
+
+
+def _gather(
+    index: CameraIndex, cams: list[int], kept: Mapping[str, tuple[bytes, GeoJSON]] | None = None
+) -> list[ListedCamera]:
     at: NDArray[np.intp] = np.asarray(cams, np.intp)
     ids: list[str] = index.ids[at].tolist()
+    kept = kept or {}
     columns = (
         ids,
         index.names[at].tolist(),
@@ -117,7 +143,7 @@ def _gather(index: CameraIndex, cams: list[int]) -> list[ListedCamera]:
         index.kinds[at].tolist(),
         index.access[at].tolist(),
         [tuple(index.protected.get(i, ())) for i in ids],
-        [None if t is None else frozen(orjson.loads(t)) for t in index.cone_json(at)],
+        [_cone(t, kept.get(i)) for i, t in zip(ids, index.cone_json(at), strict=True)],
     )
     return [ListedCamera._make(values) for values in zip(*columns, strict=True)]
 

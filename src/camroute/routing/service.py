@@ -24,7 +24,7 @@ from camroute.geo import circle
 from camroute.location import CallerLocation
 from camroute.routing.index import CameraIndex
 from camroute.routing.rank import rank_cameras
-from camroute.routing.rows import listed_ids, prime_listed
+from camroute.routing.rows import prime_listed
 from camroute.routing.store import (
     buildings_key,
     load_viewsheds,
@@ -68,7 +68,7 @@ class IndexHolder:
         """Replace the snapshot (a single reference assignment), decorated and primed first."""
         for decorate in self.decorators:
             index = decorate(index)
-        prime_listed(index, recent_ids=listed_ids(self._current))  # no first listing per call
+        prime_listed(index, previous=self._current)  # no first listing per call
         self._current = index
         self.generation += 1
 
