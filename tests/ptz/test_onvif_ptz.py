@@ -404,17 +404,21 @@ def test_a_move_our_own_rules_refuse_keeps_what_the_camera_said(
 
 
 def test_a_camera_on_an_nvr_channel_drives_its_own_channels_head() -> None:
-    fake = PtzCamera(profiles=nvr_profiles(2))
-    fake.profiles = [replace(p, ptz=True) for p in fake.profiles]  # both channels are PTZ
+    fake = PtzCamera(profiles=nvr_profiles(3))
+    fake.profiles = [replace(p, ptz=True) for p in fake.profiles]  # every channel is PTZ
     with running(fake) as url:
-        ch2 = PtzAccount(url, "admin", "Cam-pass-1", profile_token="Ch2_main")
-        ch1 = replace(ch2, profile_token=None)  # not probed: the first profile with a head
+        probed = PtzAccount(url, "admin", "Cam-pass-1", profile_token="Ch2_main", channel=2)
         known = KnownDevices()
-        asyncio.run(move_and_settle(ch2, goal=PtzPosition(pan=0.3, tilt=0, zoom=0), known=known))
+        goal = PtzPosition(pan=0.3, tilt=0, zoom=0)
+        asyncio.run(move_and_settle(probed, goal=goal, known=known))
         assert set(fake.ptz_tokens) == {"Ch2_main"}
         assert "GetProfiles" not in fake.calls  # the probe already said which profile
-        asyncio.run(read_status(ch1, known=known))
-        assert fake.ptz_tokens[-1] == "Ch1_main"  # kept apart from channel 2's facts
-        kept = known.get(ch2)
-        assert kept is not None
-        assert kept.profile_token == "Ch2_main"
+        unprobed = replace(probed, profile_token=None, channel=3)  # asks, among channel 3's
+        asyncio.run(read_status(unprobed, known=known))
+        assert fake.ptz_tokens[-1] == "Ch3_main"
+        asyncio.run(read_status(replace(unprobed, channel=None), known=known))
+        assert fake.ptz_tokens[-1] == "Ch1_main"  # no channel named: the first head
+        kept = [known.get(a) for a in (probed, unprobed)]
+        assert [k.profile_token if k else None for k in kept] == ["Ch2_main", "Ch3_main"]
+        with pytest.raises(PtzUpstreamError, match="3 video channels, not channel 4"):
+            asyncio.run(read_status(replace(unprobed, channel=4), known=known))

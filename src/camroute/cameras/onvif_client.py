@@ -117,7 +117,8 @@ def _device_info(raw: Any) -> DeviceInfo:
     )
 
 
-def _profile(raw: Mapping[str, Any]) -> MediaProfile:
+def media_profile(raw: Mapping[str, Any]) -> MediaProfile:
+    """One profile of a ``GetProfiles`` answer (as plain dicts), typed."""
     token = _at(raw, "token")
     if not token:
         raise OnvifProbeError("malformed", "GetProfiles returned a profile without a token")
@@ -176,7 +177,7 @@ async def _media(camera: _Camera, channel: int | None) -> list[MediaProfile]:
     if not isinstance(raw, list) or not raw:
         raise OnvifProbeError("malformed", "GetProfiles returned no media profile")
     profiles = []
-    for profile in channel_profiles([_profile(item) for item in raw], channel):
+    for profile in channel_profiles([media_profile(item) for item in raw], channel):
         stream = await media.GetStreamUri(
             {"StreamSetup": STREAM_SETUP, "ProfileToken": profile.token}
         )

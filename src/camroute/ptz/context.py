@@ -108,7 +108,8 @@ def camera_setup(conn: Connection, camera_id: str, *, cipher: CredentialCipher |
     if camera["kind"] != "ptz":
         raise NoPtzError(f"camera {camera_id} is a {camera['kind']} camera, not PTZ")
     found = onvif_store.targets(conn, [camera_id], cipher=cipher)
-    if not found or found[0].onvif_url is None:
+    target = found[0] if found else None
+    if target is None or target.onvif_url is None:
         raise NoPtzError(f"camera {camera_id} has no ONVIF address (onvif_url)")
     height = camera["mount_height_m"]
     pose = CameraPose(
@@ -117,7 +118,9 @@ def camera_setup(conn: Connection, camera_id: str, *, cipher: CredentialCipher |
         mount_height_m=height if height and height > 0 else DEFAULT_MOUNT_HEIGHT_M,
     )
     profile = ptz_profile(onvif_store.get_device(conn, camera_id))
-    account = PtzAccount(found[0].onvif_url, found[0].username, found[0].password, profile)
+    account = PtzAccount(
+        target.onvif_url, target.username, target.password, profile, channel=target.channel
+    )
     return Setup(camera_id, pose, calibration_for(conn, camera), account, dict(camera))
 
 

@@ -18,7 +18,7 @@ import zeep.exceptions
 import zeep.helpers
 from onvif.exceptions import ONVIFError
 
-from camroute.cameras.onvif_client import _Camera, explain
+from camroute.cameras.onvif_client import _Camera, channel_profiles, explain, media_profile
 from camroute.errors import CamrouteError
 from camroute.ptz.aim import Preset, PtzPosition
 from camroute.ptz.errors import NoPtzError, PtzRefusedError, PtzTimeoutError, PtzUpstreamError
@@ -36,13 +36,15 @@ class PtzAccount:
 
     ``profile_token``: the media profile the probe chose for this camera and that drives a
     PTZ node (on an NVR, its own channel's). Without one, the link asks the device's profiles
-    and drives the first with a PTZ configuration.
+    and drives the first with a PTZ configuration, among those of video channel ``channel``
+    (1, 2, ...) on an NVR.
     """
 
     url: str
     username: str | None
     password: str | None
     profile_token: str | None = None
+    channel: int | None = None
 
 
 def _plain(value: Any) -> Any:
@@ -174,15 +176,14 @@ class PtzLink:
             await asyncio.sleep(poll_s)
 
 
-async def _profile_token(camera: _Camera) -> str:
+async def _profile_token(camera: _Camera, channel: int | None) -> str:
     media = await camera.create_media_service()
-    profiles = _plain(await media.GetProfiles()) or []
-    with_ptz = [p for p in profiles if _at(p, "PTZConfiguration") is not None]
-    chosen = (with_ptz or profiles or [None])[0]
-    token = _at(chosen, "token")
-    if not token:
+    raw = _plain(await media.GetProfiles()) or []
+    profiles = channel_profiles([media_profile(item) for item in raw], channel)
+    chosen = [p for p in profiles if p.ptz_node] or profiles
+    if not chosen:
         raise NoPtzError("the camera has no media profile with a PTZ configuration")
-    return str(token)
+    return chosen[0].token
 
 
 def _translate(exc: BaseException, *, timeout_s: float, doing: str) -> CamrouteError:
@@ -263,7 +264,9 @@ async def _attempt(
             except ONVIFError as exc:
                 raise NoPtzError("the camera offers no ONVIF PTZ service") from exc
             token = account.profile_token or (
-                kept.profile_token if kept is not None else await _profile_token(camera)
+                kept.profile_token
+                if kept is not None
+                else await _profile_token(camera, account.channel)
             )
             if known is not None and kept is None:
                 known.remember(account, Known(tuple(camera.xaddrs.items()), token))
