@@ -15,7 +15,6 @@ from sqlalchemy import Connection, Engine
 from camroute.audit.service import record
 from camroute.auth.models import Principal, Role
 from camroute.cameras import onvif_store
-from camroute.cameras.onvif_model import OnvifDevice
 from camroute.cameras.secrets import CredentialCipher
 from camroute.cameras.store import require_camera
 from camroute.events.bus import EventBus
@@ -117,37 +116,8 @@ def camera_setup(conn: Connection, camera_id: str, *, cipher: CredentialCipher |
         lat=camera["lat"],
         mount_height_m=height if height and height > 0 else DEFAULT_MOUNT_HEIGHT_M,
     )
-    profile = ptz_profile(onvif_store.get_device(conn, camera_id))
-    account = PtzAccount(
-        target.onvif_url, target.username, target.password, profile, channel=target.channel
-    )
+    account = PtzAccount(target.onvif_url, target.username, target.password, target.channel)
     return Setup(camera_id, pose, calibration_for(conn, camera), account, dict(camera))
-
-
-def ptz_profile(device: OnvifDevice | None) -> str | None:
-    """The probed profile that drives the camera's head, or None (not probed, or none does).
-
-    Its main profile if that drives a PTZ node, else the first that does. On an NVR the probe
-    kept only the camera's own channel, so this is the channel's head, not the first one's.
-
-    Examples
-    --------
-    >>> from camroute.cameras.onvif_model import DeviceInfo, MediaProfile
-    >>> INFO = DeviceInfo(manufacturer="Dahua", model="NVR5216")
-    >>> main = MediaProfile(token="Ch2_main", ptz_node="PTZNode_2")
-    >>> sub = MediaProfile(token="Ch2_sub", ptz_node="PTZNode_2")
-    >>> ptz_profile(OnvifDevice(info=INFO, profiles=[sub, main], main_token="Ch2_main"))
-    'Ch2_main'
-    >>> fixed = MediaProfile(token="Ch1_main")
-    >>> ptz_profile(OnvifDevice(info=INFO, profiles=[fixed], main_token="Ch1_main")) is None
-    True
-    """
-    if device is None:
-        return None
-    main = device.profile(device.main_token)
-    if main is not None and main.ptz_node:
-        return main.token
-    return next((p.token for p in device.profiles if p.ptz_node), None)
 
 
 def audit_event(

@@ -32,9 +32,6 @@ class Account(Protocol):
     def username(self) -> str | None: ...
 
     @property
-    def profile_token(self) -> str | None: ...
-
-    @property
     def channel(self) -> int | None: ...
 
 
@@ -49,8 +46,8 @@ class Known:
 class KnownDevices:
     """The :class:`Known` facts of at most ``size`` cameras, each for at most ``ttl_s``.
 
-    Keyed by the device URL, the account's name, the probed profile and the NVR channel (if
-    any), not the password: the facts are the device's, and a password never becomes a key.
+    Keyed by the device URL, the account's name and the NVR channel (if any), not the
+    password: the facts are the device's, and a password never becomes a key.
     Shared by the threads that drive cameras.
 
     Examples
@@ -80,7 +77,7 @@ class KnownDevices:
         self._ttl_s = ttl_s
         self._size = size
         self._clock = clock
-        self._kept: OrderedDict[tuple[str, str, str, int], tuple[float, Known]] = OrderedDict()
+        self._kept: OrderedDict[tuple[str, str, int], tuple[float, Known]] = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -116,6 +113,6 @@ class KnownDevices:
             self._kept.pop(_key(account), None)
 
 
-def _key(account: Account) -> tuple[str, str, str, int]:
-    # The profile and channel too: an NVR's channels share its URL and account, not their heads.
-    return account.url, account.username or "", account.profile_token or "", account.channel or 0
+def _key(account: Account) -> tuple[str, str, int]:
+    # The channel too: an NVR's cameras share its URL and account, not their heads.
+    return account.url, account.username or "", account.channel or 0

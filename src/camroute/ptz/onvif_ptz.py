@@ -32,18 +32,15 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class PtzAccount:
-    """Where the camera's ONVIF device service is, the account that opens it, its profile.
+    """Where the camera's ONVIF device service is, the account that opens it, its channel.
 
-    ``profile_token``: the media profile the probe chose for this camera and that drives a
-    PTZ node (on an NVR, its own channel's). Without one, the link asks the device's profiles
-    and drives the first with a PTZ configuration, among those of video channel ``channel``
-    (1, 2, ...) on an NVR.
+    ``channel``: the camera's video channel on an NVR (1, 2, ...), whose first profile with a
+    PTZ configuration the link drives; None: the device's first.
     """
 
     url: str
     username: str | None
     password: str | None
-    profile_token: str | None = None
     channel: int | None = None
 
 
@@ -178,12 +175,17 @@ class PtzLink:
 
 async def _profile_token(camera: _Camera, channel: int | None) -> str:
     media = await camera.create_media_service()
-    raw = _plain(await media.GetProfiles()) or []
-    profiles = channel_profiles([media_profile(item) for item in raw], channel)
-    chosen = [p for p in profiles if p.ptz_node] or profiles
-    if not chosen:
+    profiles = _plain(await media.GetProfiles()) or []
+    if channel is not None:  # an NVR: only the profiles of the camera's own video source
+        named = [p for p in profiles if _at(p, "token")]
+        ours = {p.token for p in channel_profiles([media_profile(p) for p in named], channel)}
+        profiles = [p for p in named if str(_at(p, "token")) in ours]
+    with_ptz = [p for p in profiles if _at(p, "PTZConfiguration") is not None]
+    chosen = (with_ptz or profiles or [None])[0]
+    token = _at(chosen, "token")
+    if not token:
         raise NoPtzError("the camera has no media profile with a PTZ configuration")
-    return chosen[0].token
+    return str(token)
 
 
 def _translate(exc: BaseException, *, timeout_s: float, doing: str) -> CamrouteError:
@@ -263,11 +265,10 @@ async def _attempt(
                 service = await camera.create_ptz_service()
             except ONVIFError as exc:
                 raise NoPtzError("the camera offers no ONVIF PTZ service") from exc
-            token = account.profile_token or (
-                kept.profile_token
-                if kept is not None
-                else await _profile_token(camera, account.channel)
-            )
+            if kept is not None:
+                token = kept.profile_token
+            else:
+                token = await _profile_token(camera, account.channel)
             if known is not None and kept is None:
                 known.remember(account, Known(tuple(camera.xaddrs.items()), token))
             link = PtzLink(service, token, deadline, doing=doing)
