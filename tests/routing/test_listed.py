@@ -9,6 +9,7 @@ import shapely
 from tests.routing.conftest import NAN, building_frame, camera_frame, point_at
 
 from camroute.routing import CameraIndex, rank_cameras, rows
+from camroute.routing import index as index_module
 from camroute.routing.models import ProtectedHit, Reason
 from camroute.routing.rows import listed_cameras, listed_ids, prime_listed
 
@@ -135,3 +136,26 @@ def test_rows_without_views_carry_no_cone_even_when_kept() -> None:
     bare = rank_cameras(here, index, include_views=False)
     assert [c.view_geojson for c in [*bare.cameras, *bare.context]] == [None, None]
     assert rank_cameras(here, index).cameras[0].view_geojson is not None
+
+
+def test_cones_are_shared_by_camera_not_by_row_and_match_their_own_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(index_module, "EAGER_CONES_MAX", 0)  # a big city: cones written lazily
+    previous = _two().with_viewsheds()
+    prime_listed(previous)
+    rows = [
+        {"id": "X", "heading_deg": 90.0, "x_m": 40.0},
+        {"id": "S", "heading_deg": 180.0},
+        {"id": "N", "heading_deg": 0.0},
+    ]
+    walls = building_frame([(-5.0, 14.0, 5.0, 16.0, NAN)])
+    rebuilt = CameraIndex.build(camera_frame(rows), walls).with_viewsheds()  # new rows
+    assert rebuilt.cones[0] is None  # not written until listed
+    assert prime_listed(rebuilt, previous=previous) == 3
+    old = {c.camera_id: c.cone for c in listed_cameras(previous, [0, 1])}
+    new = listed_cameras(rebuilt, [0, 1, 2])
+    assert [c.camera_id for c in new] == ["X", "S", "N"]
+    assert [c.cone is old.get(c.camera_id) for c in new] == [False, True, True]
+    for row, c in enumerate(new):
+        assert orjson.dumps(c.cone) == orjson.dumps(orjson.loads(rebuilt.cones[row]))
