@@ -27,7 +27,8 @@ from tests.ptz.ptz_device import PtzCamera, running
 
 from camroute.ptz.aim import PtzPosition
 from camroute.ptz.known import KnownDevices
-from camroute.ptz.onvif_ptz import PtzAccount, move_and_settle, read_status
+from camroute.ptz.link import PtzAccount
+from camroute.ptz.onvif_ptz import move_and_settle, read_status
 
 OPERATIONS = ("GetServices", "GetProfiles", "GetStatus", "GetPresets", "AbsoluteMove")
 

@@ -24,8 +24,9 @@ from camroute.auth.service import create_api_key
 from camroute.cameras import service as cameras
 from camroute.cameras.model import CameraCreate, Credentials
 from camroute.ptz.geometry import CameraPose, direction_to
+from camroute.ptz.link import PtzAccount
 from camroute.ptz.models import CalibrationRead
-from camroute.ptz.onvif_ptz import PtzAccount, read_status
+from camroute.ptz.onvif_ptz import read_status
 from camroute.settings import Settings
 from camroute.zones.service import create_zone
 

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from camroute.ptz.known import Known, KnownDevices
-from camroute.ptz.onvif_ptz import PtzAccount
+from camroute.ptz.link import PtzAccount
 
 FACTS = Known(
     xaddrs=(("http://www.onvif.org/ver20/ptz/wsdl", "http://10.1.0.5/onvif/PTZ"),),

@@ -24,8 +24,8 @@ from camroute.ptz.errors import NoPtzError
 from camroute.ptz.followed import FollowedIncidents
 from camroute.ptz.geometry import CameraPose
 from camroute.ptz.known import KnownDevices
+from camroute.ptz.link import PtzAccount
 from camroute.ptz.models import PtzAction
-from camroute.ptz.onvif_ptz import PtzAccount
 from camroute.ptz.protected import IndexFn
 
 DEFAULT_MOUNT_HEIGHT_M = 6.0

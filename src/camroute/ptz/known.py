@@ -4,9 +4,10 @@ Every PTZ request used to open with two round trips of discovery: ``GetServices`
 service addresses, then ``GetProfiles`` for the media profile that drives the head. Both
 answers change only when the camera is reconfigured, yet an aim, a nudge and a reading of
 where it points each paid them: a third of an aim's requests, each a round trip to a camera on
-the city's network. They are kept here per device URL and account name, for ``ttl_s`` at most.
-A link on kept facts that fails before the camera has answered anything is retried once on
-fresh ones (:func:`camroute.ptz.onvif_ptz.on_link`); any other failure forgets them.
+the city's network. They are kept here per device URL, account name and NVR channel, for
+``ttl_s`` at most. A link on kept facts that the camera refuses (or whose request does not get
+through) before answering anything is run once more on fresh ones
+(:func:`camroute.ptz.link.on_link`); any other failure of the camera's forgets them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ SIZE = 4096  # cameras kept (a few hundred bytes each); least recently used go f
 
 
 class Account(Protocol):
-    """Where a camera's device service is and who opens it (``onvif_ptz.PtzAccount``)."""
+    """Where a camera's device service is and who opens it (``link.PtzAccount``)."""
 
     @property
     def url(self) -> str: ...
@@ -52,7 +53,7 @@ class KnownDevices:
 
     Examples
     --------
-    >>> from camroute.ptz.onvif_ptz import PtzAccount
+    >>> from camroute.ptz.link import PtzAccount
     >>> now = [0.0]
     >>> known = KnownDevices(ttl_s=60.0, size=2, clock=lambda: now[0])
     >>> cam = PtzAccount(url="http://10.0.0.7/onvif/device_service", username="op", password="x")
