@@ -30,6 +30,19 @@ def camera() -> Iterator[tuple[PtzCamera, PtzAccount]]:
         yield fake, PtzAccount(url=url, username="admin", password="Cam-pass-1")
 
 
+Kept = tuple[PtzCamera, PtzAccount, KnownDevices]
+
+
+@pytest.fixture
+def kept(camera: tuple[PtzCamera, PtzAccount]) -> Kept:
+    """The camera, after one position read on a link that kept what it said."""
+    fake, account = camera
+    known = KnownDevices()
+    asyncio.run(read_status(account, known=known))
+    assert known.get(account) is not None
+    return fake, account, known
+
+
 DISCOVERY = ("GetServices", "GetProfiles")
 
 
@@ -62,11 +75,9 @@ def test_a_camera_kept_from_an_earlier_link_is_not_asked_to_describe_itself_agai
 
 
 def test_kept_facts_gone_stale_are_asked_again_within_the_same_call(
-    camera: tuple[PtzCamera, PtzAccount],
+    kept: Kept,
 ) -> None:
-    fake, account = camera
-    known = KnownDevices()
-    asyncio.run(read_status(account, known=known))
+    fake, account, known = kept
     fake.profiles = [replace(p, token=f"Reset_{p.token}") for p in fake.profiles]  # a reset
     since = len(fake.calls)
     goal = PtzPosition(pan=-0.3, tilt=0.2, zoom=0.1)
@@ -81,11 +92,9 @@ def test_kept_facts_gone_stale_are_asked_again_within_the_same_call(
 
 
 def test_a_failure_after_the_camera_answered_is_neither_repeated_nor_kept(
-    camera: tuple[PtzCamera, PtzAccount],
+    kept: Kept,
 ) -> None:
-    fake, account = camera
-    known = KnownDevices()
-    asyncio.run(read_status(account, known=known))
+    fake, account, known = kept
     since = len(fake.calls)
     beyond = PtzPosition(pan=0.1, tilt=1.5, zoom=0.0)  # past the head's tilt limit
     with pytest.raises(PtzRefusedError, match="refused the move"):
@@ -98,11 +107,9 @@ def test_a_failure_after_the_camera_answered_is_neither_repeated_nor_kept(
 
 
 def test_a_kept_link_that_runs_out_of_time_is_not_repeated(
-    camera: tuple[PtzCamera, PtzAccount],
+    kept: Kept,
 ) -> None:
-    fake, account = camera
-    known = KnownDevices()
-    asyncio.run(read_status(account, known=known))
+    fake, account, known = kept
     fake.delay_s["GetStatus"] = 1.0
     since = len(fake.calls)
     started = time.monotonic()
@@ -115,11 +122,9 @@ def test_a_kept_link_that_runs_out_of_time_is_not_repeated(
 
 
 def test_the_retry_on_fresh_facts_has_only_what_is_left_of_the_deadline(
-    camera: tuple[PtzCamera, PtzAccount],
+    kept: Kept,
 ) -> None:
-    fake, account = camera
-    known = KnownDevices()
-    asyncio.run(read_status(account, known=known))
+    fake, account, known = kept
     fake.profiles = [replace(p, token=f"Reset_{p.token}") for p in fake.profiles]
     fake.delay_s.update(GetStatus=0.6, GetServices=0.6)  # refused after 0.6 s, then asks again
     started = time.monotonic()
@@ -129,11 +134,9 @@ def test_the_retry_on_fresh_facts_has_only_what_is_left_of_the_deadline(
 
 
 def test_refused_credentials_on_a_kept_link_are_not_tried_again(
-    camera: tuple[PtzCamera, PtzAccount],
+    kept: Kept,
 ) -> None:
-    fake, account = camera
-    known = KnownDevices()
-    asyncio.run(read_status(account, known=known))
+    fake, account, known = kept
     wrong = replace(account, password="guess")  # the same key: the password is not in it
     since = len(fake.calls)
     with pytest.raises(PtzUpstreamError, match="not_authorized"):
@@ -143,11 +146,9 @@ def test_refused_credentials_on_a_kept_link_are_not_tried_again(
 
 
 def test_an_unreadable_answer_to_a_kept_links_first_move_is_not_sent_again(
-    camera: tuple[PtzCamera, PtzAccount], monkeypatch: pytest.MonkeyPatch
+    kept: Kept, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake, account = camera
-    known = KnownDevices()
-    asyncio.run(read_status(account, known=known))
+    fake, account, known = kept
     home = ptz_device.PTZ_OPERATIONS["GotoHomePosition"]
 
     def moved_but_garbled(cam: PtzCamera, request: Any) -> tuple[int, bytes]:
