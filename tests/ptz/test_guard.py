@@ -51,7 +51,7 @@ def test_the_goal_and_the_way_are_judged_apart_and_each_refusal_audited_once(env
     add_zone(env, "Z-E", bearing_deg=90.0, distance_m=50.0, policy="never")
     with env.engine.connect() as conn:
         setup = camera_setup(conn, "PTZ-1", cipher=None)
-    north = solve(setup.calibration, setup.pose, _toward(env, 0.0, 60.0))
+    north = solve(setup.calibration, setup.pose, _toward(env, 0.0, 60.0)).position
     asking = Asking(ANN, None, None, None)
     assert goal_zones(_ctx(env), setup, north, asking) == []  # east is not in the picture
     assert env.actions("ptz_refused") == []
@@ -60,7 +60,7 @@ def test_the_goal_and_the_way_are_judged_apart_and_each_refusal_audited_once(env
         swept_zones(_ctx(env), setup, north, asking, start=start, at_goal=[])
     (refused,) = env.actions("ptz_refused")
     assert refused["details"]["protected_zones"][0]["zone_id"] == "Z-E"
-    east = solve(setup.calibration, setup.pose, _toward(env, 90.0, 50.0))
+    east = solve(setup.calibration, setup.pose, _toward(env, 90.0, 50.0)).position
     with pytest.raises(PtzProtectedZoneError, match="would look into"):
         goal_zones(_ctx(env), setup, east, asking)
     assert len(env.actions("ptz_refused")) == 2

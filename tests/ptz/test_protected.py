@@ -192,3 +192,55 @@ def test_only_the_bearings_the_head_turns_through_are_judged(env: Env) -> None:
         refused = env.aim("ann", ticket, target=target)
         assert refused.status_code == 403, bearing
         assert "would sweep over" in refused.json()["detail"]
+
+
+def test_a_wider_preset_is_not_used_where_its_picture_reaches_a_zone_the_aim_does_not(
+    env: Env,
+) -> None:
+    calibrate(env)
+    ticket = env.view("ann")
+    first = env.aim("ann", ticket).json()  # the computed move: the caller fills the picture
+    assert first["move"] == "absolute"
+    at = first["requested"]
+    # A preset on the same spot, zoomed out to the widest (62 deg): as good a view of the
+    # caller, and it lands exactly, so the aim would take it; its picture, though, reaches a
+    # never zone 32 deg off the caller's bearing (a 10 m square: 23-41 deg) that the computed
+    # picture does not.
+    env.fake.head.presets = {"7": ("Toàn cảnh", (at["pan"], at["tilt"], 0.0))}
+    assert first["hfov_deg"] / 2 + first["expected_error_deg"] < 22.0, first
+    add_zone(env, "Z-WIDE", bearing_deg=32.0, distance_m=45.0, policy="never")
+    again = env.aim("ann", ticket)
+    assert again.status_code == 200, again.text
+    assert again.json()["move"] == "absolute"
+    assert again.json()["preset_name"] is None
+    assert env.fake.head.moves[-1][2] == pytest.approx(at["zoom"])
+    assert "protected_zones" not in _details(env, "ptz_moved")[-1]
+
+
+def test_a_preset_is_judged_by_its_own_picture_and_used_when_nothing_refuses_it(
+    env: Env,
+) -> None:
+    calibrate(env)
+    ticket = env.view("ann")
+    at = env.aim("ann", ticket).json()["requested"]
+    env.fake.head.presets = {"7": ("Toàn cảnh", (at["pan"], at["tilt"], 0.0))}
+    add_zone(env, "Z-FAR", bearing_deg=60.0, distance_m=45.0, policy="never")  # beyond 31 deg
+    again = env.aim("ann", ticket)
+    assert again.status_code == 200, again.text
+    assert (again.json()["move"], again.json()["preset_name"]) == ("preset", "Toàn cảnh")
+    assert env.fake.head.moves[-1] == (at["pan"], at["tilt"], 0.0)
+
+
+def test_a_supervisor_with_a_reason_is_not_given_a_wider_preset_reaching_another_zone(
+    env: Env,
+) -> None:
+    calibrate(env)
+    ticket = env.view("sue")
+    at = env.aim("sue", ticket).json()["requested"]
+    env.fake.head.presets = {"7": ("Toàn cảnh", (at["pan"], at["tilt"], 0.0))}
+    add_zone(env, "Z-SUP", bearing_deg=32.0, distance_m=45.0, policy="supervisor")
+    why = "caller reports smoke near the school fence"
+    again = env.aim("sue", ticket, reason=why)
+    assert again.status_code == 200, again.text
+    assert (again.json()["move"], again.json()["preset_name"]) == ("absolute", None)
+    assert "protected_zones" not in _details(env, "ptz_moved")[-1]

@@ -171,10 +171,23 @@ def better_preset(
     target: Target,
     solution: AimSolution,
 ) -> Preset | None:
-    """A stored preset whose view is as good as the computed move (a preset lands exactly).
+    """The best of :func:`good_presets`, or None."""
+    good = good_presets(presets, calibration, camera, target, solution)
+    return good[0] if good else None
 
-    A preset within :data:`PRESET_MATCH_DEG` of the target that shows at least as much of the
-    area; the best such preset when there are several.
+
+def good_presets(
+    presets: list[Preset],
+    calibration: Calibration,
+    camera: CameraPose,
+    target: Target,
+    solution: AimSolution,
+) -> list[Preset]:
+    """Stored presets whose view is as good as the computed move (a preset lands exactly).
+
+    Those within :data:`PRESET_MATCH_DEG` of the target that show at least as much of the
+    area, nearest the target first. One may show more than the computed move (zoomed out):
+    its own picture is what a protected zone must allow.
     """
     wanted = share_in_picture(calibration, camera, target, solution.position)
     scored = [
@@ -183,8 +196,8 @@ def better_preset(
         if p.position is not None
         and share_in_picture(calibration, camera, target, p.position) >= wanted - 1e-3
     ]
-    good = [(r, p) for r, p in scored if r <= PRESET_MATCH_DEG]
-    return min(good, key=lambda rp: rp[0])[1] if good else None
+    good = sorted(((r, p) for r, p in scored if r <= PRESET_MATCH_DEG), key=lambda rp: rp[0])
+    return [p for _, p in good]
 
 
 class Preset(_Frozen):

@@ -13,7 +13,7 @@ from typing import Any
 
 from camroute.errors import CamrouteError
 from camroute.ptz import store
-from camroute.ptz.aim import AimSolution, PtzPosition
+from camroute.ptz.aim import PtzPosition
 from camroute.ptz.context import Actor, PtzContext, Setup, audit_event, now_utc
 from camroute.ptz.errors import DoNotMoveError, PtzLockedError
 from camroute.ptz.models import PtzAction
@@ -120,14 +120,29 @@ def take_control(
     return until
 
 
-def goal_zones(
-    ctx: PtzContext, setup: Setup, solution: AimSolution, asking: Asking
-) -> list[ProtectedHit]:
-    """The protected zones the view at the move's goal reaches, if their policies allow it."""
-    bearing, hfov = aimed_at(setup.calibration, solution.position)
-    hits = zones_in_view(
+def zones_at(ctx: PtzContext, setup: Setup, goal: PtzPosition) -> list[ProtectedHit]:
+    """The protected zones the picture at ``goal`` reaches (``never`` first)."""
+    bearing, hfov = aimed_at(setup.calibration, goal)
+    return zones_in_view(
         ctx.engine, setup.camera, bearing_deg=bearing, hfov_deg=hfov, index=_index(ctx)
     )
+
+
+def zones_on_the_way(
+    ctx: PtzContext, setup: Setup, start: PtzPosition, goal: PtzPosition
+) -> list[ProtectedHit]:
+    """The protected zones the picture passes over turning from ``start`` to ``goal``."""
+    middle, opening = swept(setup.calibration, start, goal)
+    return zones_in_view(
+        ctx.engine, setup.camera, bearing_deg=middle, hfov_deg=opening, index=_index(ctx)
+    )
+
+
+def goal_zones(
+    ctx: PtzContext, setup: Setup, goal: PtzPosition, asking: Asking
+) -> list[ProtectedHit]:
+    """The protected zones the view at the move's goal reaches, if their policies allow it."""
+    hits = zones_at(ctx, setup, goal)
     why = move_refusal(hits, supervisor=asking.actor.supervisor, reason=asking.reason)
     _refuse_if(ctx, setup, asking, why, hits)
     return hits
@@ -136,22 +151,15 @@ def goal_zones(
 def swept_zones(
     ctx: PtzContext,
     setup: Setup,
-    solution: AimSolution,
+    goal: PtzPosition,
     asking: Asking,
     *,
     start: PtzPosition,
     at_goal: list[ProtectedHit],
 ) -> list[ProtectedHit]:
     """``at_goal`` and the zones the picture passes over turning from ``start``, if allowed."""
-    middle, opening = swept(setup.calibration, start, solution.position)
     seen = {h.zone_id for h in at_goal}
-    passed = [
-        h
-        for h in zones_in_view(
-            ctx.engine, setup.camera, bearing_deg=middle, hfov_deg=opening, index=_index(ctx)
-        )
-        if h.zone_id not in seen
-    ]
+    passed = [h for h in zones_on_the_way(ctx, setup, start, goal) if h.zone_id not in seen]
     why = move_refusal(
         passed, supervisor=asking.actor.supervisor, reason=asking.reason, on_the_way=True
     )

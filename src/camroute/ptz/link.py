@@ -27,6 +27,7 @@ from camroute.ptz.models import PtzStatus
 POLL_S: Final = 0.05
 SAME_UNITS: Final = 1e-4  # two readings this close: the head has stopped
 T = TypeVar("T")
+A = TypeVar("A")
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,8 @@ class PtzLink:
         self.answered += 1
         return answer
 
-    def off_the_clock(
-        self, decide: Callable[[PtzStatus], PtzPosition], now: PtzStatus
-    ) -> PtzPosition:
-        """``decide(now)``, run here and not counted against the camera's time.
+    def off_the_clock(self, decide: Callable[[A], T], given: A) -> T:
+        """``decide(given)``, run here and not counted against the camera's time.
 
         A decision reads and writes the store (the zones, the lock): a slow store must neither
         be blamed on the camera nor leave a lock taken for a move the deadline then cancels.
@@ -104,13 +103,13 @@ class PtzLink:
         loop = asyncio.get_running_loop()
         began = loop.time()
         try:
-            goal = decide(now)
+            decided = decide(given)
         except BaseException as exc:
             raise _Decided(exc) from exc
         deadline = self._deadline
         if deadline is not None and (when := deadline.when()) is not None:
             deadline.reschedule(when + loop.time() - began)
-        return goal
+        return decided
 
     async def status(self) -> PtzStatus:
         """Where the head is and whether it still moves (GetStatus)."""

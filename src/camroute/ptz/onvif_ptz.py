@@ -48,7 +48,8 @@ async def move_and_settle(
     ``goal`` may be decided from where the head points before the move, on the same link (a
     link costs a connection and a few requests, each a round trip to the camera): a callable
     given the head's status, which refuses the move by raising before anything is sent (see
-    :meth:`PtzLink.off_the_clock`).
+    :meth:`PtzLink.off_the_clock`). ``choose`` runs after it, also off the camera's clock (it
+    may judge a preset against the store).
     """
     started = time.monotonic()
 
@@ -56,7 +57,8 @@ async def move_and_settle(
         before = await link.status()
         link.doing = "the move"
         to = goal if isinstance(goal, PtzPosition) else link.off_the_clock(goal, before)
-        preset = None if choose is None else choose(await _presets_or_none(link))
+        presets = [] if choose is None else await _presets_or_none(link)
+        preset = None if choose is None else link.off_the_clock(choose, presets)
         if preset is not None:
             await link.goto_preset(preset.token)
         else:

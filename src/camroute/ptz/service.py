@@ -12,21 +12,29 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from camroute.errors import CamrouteError
 from camroute.ptz import store
 from camroute.ptz.aim import (
     AimSolution,
+    Preset,
     PtzPosition,
     Target,
-    better_preset,
+    good_presets,
     residual_deg,
     share_in_picture,
     solve,
 )
 from camroute.ptz.context import Actor, PtzContext, Setup, audit_event, now_utc
-from camroute.ptz.guard import Asking, goal_zones, refused, swept_zones, take_control
+from camroute.ptz.guard import (
+    Asking,
+    goal_zones,
+    refused,
+    swept_zones,
+    take_control,
+    zones_at,
+    zones_on_the_way,
+)
 from camroute.ptz.models import AimResult, PtzAction, PtzStatus
 from camroute.ptz.onvif_ptz import Moved, move_and_settle
 from camroute.routing.models import ProtectedHit
@@ -36,24 +44,34 @@ from camroute.zones.rules import zone_details
 
 @dataclass
 class _Checks:
-    """One aim's checks that need the head's position, run on the move's own link."""
+    """One aim's checks that need the camera's answers, run on the move's own link.
+
+    The head may go to a stored preset instead of the computed position (it lands exactly).
+    A preset may show more than the computed move (zoomed out, a little off), so it is judged
+    by its own picture and its own sweep, once the computed move's are judged and the lock
+    taken: one reaching a protected zone the computed move does not is passed over (the
+    narrower view is the one to take), whoever asks and why.
+    """
 
     ctx: PtzContext
     setup: Setup
+    target: Target
     solution: AimSolution
     asking: Asking
     take_over: bool
     zones: list[ProtectedHit]  # those at the goal, then those swept over too
     until: datetime | None = None
     refusals: list[CamrouteError] = field(default_factory=list)  # audited where raised
+    start: PtzPosition | None = None  # where the head pointed before the move
 
     def goal(self, before: PtzStatus) -> PtzPosition:
         """Judge the sweep from ``before``, then take the lock: the move may then start."""
+        self.start = before.position
         try:
             self.zones = swept_zones(
                 self.ctx,
                 self.setup,
-                self.solution,
+                self.solution.position,
                 self.asking,
                 start=before.position,
                 at_goal=self.zones,
@@ -70,6 +88,22 @@ class _Checks:
             self.refusals.append(exc)
             raise
         return self.solution.position
+
+    def preset(self, presets: list[Preset]) -> Preset | None:
+        """The best preset as good as the computed move that shows no other protected zone."""
+        if self.start is None:  # cannot happen: the goal is judged first
+            return None
+        cal, pose = self.setup.calibration, self.setup.pose
+        allowed = {h.zone_id for h in self.zones}
+        for preset in good_presets(presets, cal, pose, self.target, self.solution):
+            assert preset.position is not None  # good presets say where they point
+            at_end = zones_at(self.ctx, self.setup, preset.position)
+            seen = {h.zone_id for h in at_end}
+            passed = zones_on_the_way(self.ctx, self.setup, self.start, preset.position)
+            if seen | {h.zone_id for h in passed} <= allowed:
+                self.zones = [*at_end, *(h for h in passed if h.zone_id not in seen)]
+                return preset
+        return None
 
 
 def aim(
@@ -92,19 +126,15 @@ def aim(
     """
     solution = solve(setup.calibration, setup.pose, target)
     asking = Asking(actor, reason, incident_id, ticket_id)
-    checks = _Checks(
-        ctx, setup, solution, asking, take_over, goal_zones(ctx, setup, solution, asking)
-    )
-
-    def choose(presets: list[Any]) -> Any:
-        return better_preset(presets, setup.calibration, setup.pose, target, solution)
+    at_goal = goal_zones(ctx, setup, solution.position, asking)
+    checks = _Checks(ctx, setup, target, solution, asking, take_over, at_goal)
 
     try:
         moved = asyncio.run(
             move_and_settle(
                 setup.account,
                 goal=checks.goal,
-                choose=choose,
+                choose=checks.preset,
                 timeout_s=ctx.timeout_s,
                 known=ctx.known,
             )
