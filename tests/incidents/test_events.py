@@ -59,7 +59,9 @@ def test_an_incident_event_names_the_incident_it_carries() -> None:
         IncidentChanged(
             kind="incident.created", incident_id="inc-1", incident=IncidentSummary(**ROW)
         ),
-        ViewChanged(kind="view.revoked", incident_id="inc-1", ticket_id="t1"),
+        ViewChanged(
+            kind="view.revoked", incident_id="inc-1", ticket_id="t1", because="incident_closed"
+        ),
         ViewChanged(
             kind="view.opened",
             incident_id="inc-1",

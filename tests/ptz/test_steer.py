@@ -54,7 +54,12 @@ def test_a_nudge_turns_the_head_by_the_step_and_is_audited(env: Env) -> None:
 
 
 def test_a_nudge_waits_for_a_dispatchers_lock_and_a_do_not_move_mark(env: Env) -> None:
-    assert env.aim("ann", env.view("ann")).status_code == 200
+    ticket = env.view("ann")
+    assert env.aim("ann", ticket).status_code == 200
+    ended = env.client.delete(
+        f"/api/incidents/{env.incident_id}/views/{ticket}", headers=env.keys["ann"]
+    )
+    assert ended.status_code == 204  # nobody watches; ann's lock outlives her view
     locked = _nudge(env, pan=0.1)
     assert locked.status_code == 409
     assert locked.json()["holder"] == "ann"

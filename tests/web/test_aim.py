@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ from camroute.audit.tables import audit_events
 from camroute.cameras import onvif_store
 from camroute.cameras.changes import registry_changed
 from camroute.cameras.tables import cameras
+from camroute.live.tables import live_tickets
 from camroute.ptz.geometry import CameraPose, direction_to
 from camroute.zones.service import create_zone, delete_zone
 
@@ -40,6 +42,12 @@ def head(stack: Any) -> Iterator[PtzCamera]:
             conn.execute(sa.update(cameras).where(cameras.c.id == "WEB-PTZ").values(onvif_url=None))
             conn.execute(sa.text("DELETE FROM ptz_calibrations WHERE camera_id = 'WEB-PTZ'"))
             conn.execute(sa.text("DELETE FROM ptz_control WHERE camera_id = 'WEB-PTZ'"))
+            # A test's views would outlive it (tickets last a minute): nobody watches the next.
+            conn.execute(
+                sa.update(live_tickets)
+                .where(live_tickets.c.camera_id == "WEB-PTZ", live_tickets.c.revoked_at.is_(None))
+                .values(revoked_at=datetime.now(UTC), revoked_because="ended")
+            )
 
 
 def _aim(page: Any) -> dict[str, Any]:
@@ -368,3 +376,23 @@ def _last_details(stack: Any, action: str, actor: str) -> dict[str, Any]:
             .order_by(audit_events.c.id.desc())
         ).scalar()
     return details
+
+
+@pytest.mark.parametrize("school_zone", ["supervisor"], indirect=True)
+def test_a_supervisors_aim_into_a_zone_closes_a_dispatchers_tile_saying_why(
+    page: Any, ui: Any, login: Any, stack: Any, head: PtzCamera, school_zone: str
+) -> None:
+    incident = stack.post_call(hotline="114")
+    login("ann")
+    ui.open_incident(incident["id"])
+    why = "smoke reported at the school gate"
+    # The ranking marks a PTZ camera with every zone in its circle, so the page asks for a
+    # reason; the server judges the ticket by the head's aim (east: the zone is not in view).
+    ui.open_live("WEB-PTZ", reason=why)
+    page.wait_for_selector(f"{TILE} button.aim")
+    turned = _api_aim(stack, "sue", incident["id"], reason=why)
+    assert turned.status_code == 200, turned.text
+    assert turned.json()["closed_views"] == ["ann"]
+    page.wait_for_selector(TILE, state="detached", timeout=5000)
+    page.wait_for_selector("#toast.info")
+    assert "camera được xoay vào khu vực được bảo vệ" in page.inner_text("#toast")

@@ -48,10 +48,10 @@ class IncidentChanged(Event):
 
 
 class ViewChanged(Event):
-    """A live view of the incident opened, was renewed, ended, or was revoked (incident closed).
+    """A live view of the incident opened, was renewed, ended, or was revoked.
 
-    ``camera_id``, ``user`` and ``expires_at`` are null on ``view.revoked``; the signed ticket
-    itself never travels.
+    ``camera_id``, ``user`` and ``expires_at`` are null on ``view.revoked``, which says why in
+    ``because`` (the ticket's ``revoked_because``); the signed ticket itself never travels.
     """
 
     kind: ViewKind
@@ -60,6 +60,7 @@ class ViewChanged(Event):
     camera_id: str | None = None
     user: str | None = None
     expires_at: datetime | None = None
+    because: str | None = None
 
 
 IncidentEvent = Annotated[IncidentChanged | ViewChanged | Refetch, Field(discriminator="kind")]

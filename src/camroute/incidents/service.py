@@ -235,7 +235,12 @@ def change_status(
     for ticket_id in revoked:
         if bus is not None:
             bus.publish(
-                ViewChanged(kind="view.revoked", incident_id=incident_id, ticket_id=ticket_id)
+                ViewChanged(
+                    kind="view.revoked",
+                    incident_id=incident_id,
+                    ticket_id=ticket_id,
+                    because="incident_closed",
+                )
             )
     return incident
 

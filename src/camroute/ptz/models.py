@@ -73,6 +73,11 @@ class AimResult(_Frozen):
     settle_s: float
     controller: str
     lock_expires_at: datetime
+    closed_views: list[str] = Field(
+        default_factory=list,
+        description="other users whose live views of the camera were ended: the move shows a "
+        "protected zone their tickets were not judged for",
+    )
 
 
 class ReleaseResult(_Frozen):

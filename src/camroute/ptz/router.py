@@ -28,7 +28,10 @@ router = APIRouter(tags=["ptz"])
 CONTROLLERS = (Role.dispatcher, Role.supervisor)
 PROBLEMS: dict[int | str, dict[str, str]] = {
     403: {"description": "the camera is marked do-not-move, or the ticket is not yours"},
-    409: {"description": "another dispatcher controls the camera (the detail names who)"},
+    409: {
+        "description": "another dispatcher controls the camera (the detail names who); for a "
+        "calibration nudge, somebody watches it for an incident (ptz_watched)"
+    },
     422: {"description": "the camera cannot be moved, or refused the move (outside its limits)"},
     502: {"description": "the camera failed (unreachable, refused the account)"},
     504: {"description": "the camera did not answer or settle in time"},

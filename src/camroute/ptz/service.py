@@ -37,6 +37,7 @@ from camroute.ptz.guard import (
 )
 from camroute.ptz.models import AimResult, PtzAction, PtzStatus
 from camroute.ptz.onvif_ptz import Moved, move_and_settle
+from camroute.ptz.viewers import close_other_views
 from camroute.routing.models import ProtectedHit
 from camroute.store.txn import writing
 from camroute.zones.rules import zone_details
@@ -63,6 +64,7 @@ class _Checks:
     until: datetime | None = None
     refusals: list[CamrouteError] = field(default_factory=list)  # audited where raised
     start: PtzPosition | None = None  # where the head pointed before the move
+    closed: list[str] = field(default_factory=list)  # whose views the move's zones closed
 
     def goal(self, before: PtzStatus) -> PtzPosition:
         """Judge the sweep from ``before``, then take the lock: the move may then start."""
@@ -87,6 +89,10 @@ class _Checks:
         except CamrouteError as exc:
             self.refusals.append(exc)
             raise
+        actor = self.asking.actor
+        self.closed = close_other_views(
+            self.ctx, self.setup.camera_id, actor=actor, zones=self.zones
+        )
         return self.solution.position
 
     def preset(self, presets: list[Preset]) -> Preset | None:
@@ -145,7 +151,7 @@ def aim(
         raise
     if checks.until is None:  # cannot happen: the move starts only once the lock is taken
         raise RuntimeError(f"camera {setup.camera_id} moved without its lock")
-    result = _result(setup, target, moved, solution, asking, checks.until)
+    result = _result(setup, target, moved, solution, asking, checks.until, checks.closed)
     zones = zone_details(checks.zones)
     with writing(ctx.engine) as conn:
         store.moved(
@@ -170,6 +176,7 @@ def aim(
             protected_zones=zones or None,
             reason=reason if zones else None,
             follow=follow or None,  # re-aimed at a location update (aim-follow)
+            closed_views=checks.closed or None,
         )
     return result
 
@@ -181,6 +188,7 @@ def _result(
     solution: AimSolution,
     asking: Asking,
     until: datetime,
+    closed: list[str],
 ) -> AimResult:
     cal, pose, got = setup.calibration, setup.pose, moved.after.position
     requested = solution.position
@@ -206,4 +214,5 @@ def _result(
         settle_s=round(moved.took_s, 2),
         controller=asking.actor.name,
         lock_expires_at=until,
+        closed_views=closed,
     )

@@ -4,8 +4,10 @@ Calibration needs the device's pan/tilt while it looks at known places; the page
 the head in small steps (or the installer's own tool does) and reads ``GetStatus``. A nudge
 is a move like any other: it takes the camera's lock (no moving a camera a dispatcher is
 using), never moves a do-not-move camera, and is audited (``ptz_moved`` with
-``calibration``). Nobody watches the picture through camroute while calibrating, so the
-protected-zone rule of dispatcher aiming does not apply to it.
+``calibration``). Nobody watches the picture through camroute while calibrating (the
+calibration snapshot is refused for a camera near any protected zone, and a camera with a
+live ticket on it is not nudged: :mod:`camroute.ptz.viewers`), so the protected-zone rule of
+dispatcher aiming does not apply to it.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ import asyncio
 from camroute.auth.models import Principal
 from camroute.ptz.aim import PtzPosition
 from camroute.ptz.context import Actor, PtzContext, audit_event, camera_setup
-from camroute.ptz.guard import take_control
+from camroute.ptz.guard import Asking, refused, take_control
 from camroute.ptz.models import NudgeRequest, PtzAction, PtzStatus
 from camroute.ptz.onvif_ptz import move_and_settle, read_status
+from camroute.ptz.viewers import PtzWatchedError, refuse_if_watched
 from camroute.store.txn import writing
 
 
@@ -37,6 +40,11 @@ def nudge(ctx: PtzContext, camera_id: str, body: NudgeRequest, *, actor: Princip
     who = Actor.of(actor)
     with ctx.engine.connect() as conn:
         setup = camera_setup(conn, camera_id, cipher=ctx.cipher)
+    try:
+        refuse_if_watched(ctx, camera_id)
+    except PtzWatchedError as exc:
+        refused(ctx, Asking(who, None, None, None), camera_id, why=exc.detail, code=exc.code)
+        raise
     take_control(ctx, camera_id, actor=who, incident_id=None, ticket_id=None)
     ranges = setup.calibration.ranges
 

@@ -326,7 +326,8 @@ export function onServerEvent(event) {
   const { kind } = event;
   if (kind === "incident.status" && event.incident.status === "closed") closeTilesOf(event.incident_id, t("live.ended"));
   if (kind === "view.revoked" || kind === "view.ended") {
-    for (const tile of [...tiles]) if (tile.view.ticket_id === event.ticket_id) closeTile(tile, t("live.ended"), { serverSide: true });
+    const why = event.because === "camera_turned_to_protected_zone" ? t("live.ended_zone") : t("live.ended");
+    for (const tile of [...tiles]) if (tile.view.ticket_id === event.ticket_id) closeTile(tile, why, { serverSide: true });
   }
 }
 
