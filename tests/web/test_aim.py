@@ -385,11 +385,14 @@ def test_a_supervisors_aim_into_a_zone_closes_a_dispatchers_tile_saying_why(
     incident = stack.post_call(hotline="114")
     login("ann")
     ui.open_incident(incident["id"])
-    why = "smoke reported at the school gate"
-    # The ranking marks a PTZ camera with every zone in its circle, so the page asks for a
-    # reason; the server judges the ticket by the head's aim (east: the zone is not in view).
-    ui.open_live("WEB-PTZ", reason=why)
+    # The ranking marks a PTZ camera with every zone in its circle; the server judges the
+    # ticket by the head's aim (east: the zone is not in view), so no reason is asked for.
+    page.click("#detail ol.cams li[data-camera='WEB-PTZ'] button.open-live")
+    page.wait_for_selector("#purpose-dialog[open]")
+    assert "mở được nếu lúc này không hướng vào đó" in page.inner_text("#purpose-protected")
+    page.click("#purpose-ok")
     page.wait_for_selector(f"{TILE} button.aim")
+    why = "smoke reported at the school gate"
     turned = _api_aim(stack, "sue", incident["id"], reason=why)
     assert turned.status_code == 200, turned.text
     assert turned.json()["closed_views"] == ["ann"]

@@ -72,15 +72,24 @@ def test_the_live_dialog_asks_for_a_reason_for_a_supervisor_zone(page: Any, stac
         requestView('INC-1', { camera_id: 'Z-PLAIN', protected: [] });
         const second = [note.hidden, reason.required];
         document.getElementById('purpose-dialog').close();
-        return [first, second];
+        requestView('INC-1', { camera_id: 'Z-PTZ', kind: 'ptz', protected: [zone] });
+        const third = [note.hidden, note.textContent, reason.required];
+        document.getElementById('purpose-dialog').close();
+        return [first, second, third];
       }"""
     )
-    (hidden, text, required), (hidden_after, required_after) = got
+    (hidden, text, required), (hidden_after, required_after), ptz = got
     assert not hidden
     assert "Nhà thờ Đức Bà" in text
     assert required
     assert hidden_after
     assert not required_after
+    # A PTZ camera's ticket is judged by where it points now: the reason is not asked first.
+    ptz_hidden, ptz_text, ptz_required = ptz
+    assert not ptz_hidden
+    assert ptz_text.startswith("Camera PTZ này có thể xoay vào khu vực được bảo vệ")
+    assert "Nhà thờ Đức Bà" in ptz_text
+    assert not ptz_required
 
 
 PTZ_RENDER = """async () => {

@@ -35,11 +35,14 @@ export function requestView(incidentId, cam) {
   }
   document.getElementById("purpose-camera").textContent = `${id}${cam.name ? ` — ${cam.name}` : ""}`;
   // A camera seeing into a supervisor zone: say so before the server refuses a missing reason.
+  // A PTZ camera is marked with every zone it could turn to, and the server judges its ticket
+  // by where it points now: the reason is asked for only if the server says it is needed.
   const hits = (cam.protected || []).filter((h) => h.policy === "supervisor");
+  const ptz = cam.kind === "ptz";
   const note = document.getElementById("purpose-protected");
   note.hidden = !hits.length;
-  note.textContent = hits.length ? `${t("purpose.protected")} (${[...new Set(hits.map((h) => h.name))].join(", ")})` : "";
-  form.reason.required = hits.length > 0;
+  note.textContent = hits.length ? `${t(ptz ? "purpose.ptz_protected" : "purpose.protected")} (${[...new Set(hits.map((h) => h.name))].join(", ")})` : "";
+  form.reason.required = hits.length > 0 && !ptz;
   error.hidden = true;
   form.reason.value = "";
   form.onsubmit = async (ev) => {
