@@ -45,6 +45,7 @@ from camroute.live.hub import VideoHub
 from camroute.live.mine import OrphanSweeper
 from camroute.live.redact import install_ticket_redactor
 from camroute.live.router import router as live_router
+from camroute.live.session import recheck_s
 from camroute.live.tally import SnapshotTally
 from camroute.location.router import router as location_router
 from camroute.ptz.context import PtzContext
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             bus=app.state.events,
             followed=followed,
             known=app.state.ptz_known,
+            views_recheck_s=recheck_s(settings),
         )
         # Live tickets on a PTZ camera near a protected zone are judged by where it points.
         app.state.aimed_zones = lambda camera: zones_at_current_aim(ptz, camera)

@@ -244,3 +244,22 @@ def test_a_supervisor_with_a_reason_is_not_given_a_wider_preset_reaching_another
     assert again.status_code == 200, again.text
     assert (again.json()["move"], again.json()["preset_name"]) == ("absolute", None)
     assert "protected_zones" not in _details(env, "ptz_moved")[-1]
+
+
+def test_a_preset_whose_wider_sweep_passes_over_a_zone_is_not_used(env: Env) -> None:
+    calibrate(env)
+    ticket = env.view("ann")
+    at = env.aim("ann", ticket).json()["requested"]  # the computed move at the caller (north)
+    # The head is then sent east, zoomed in on a spot 100 m away (a picture 4 deg wide).
+    east = env.aim("ann", ticket, target={**_toward(env, bearing_deg=90.0, distance_m=100.0)})
+    assert east.status_code == 200, east.text
+    assert east.json()["hfov_deg"] < 6.0
+    # Turning back north sweeps the bearings between; the wide preset's picture (62 deg) sweeps
+    # 12 deg further each side than the computed one's, over a never zone at 119-131 deg that
+    # the preset's own picture at the goal (north, +-31 deg) does not reach.
+    env.fake.head.presets = {"7": ("Toàn cảnh", (at["pan"], at["tilt"], 0.0))}
+    add_zone(env, "Z-WAY", bearing_deg=125.0, distance_m=45.0, policy="never")
+    back = env.aim("ann", ticket)
+    assert back.status_code == 200, back.text
+    assert (back.json()["move"], back.json()["preset_name"]) == ("absolute", None)
+    assert env.fake.head.moves[-1][2] == pytest.approx(at["zoom"])

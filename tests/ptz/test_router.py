@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from camroute.ptz import service
+from camroute.ptz import checks
 from camroute.ptz.admin import mark_do_not_move
 from camroute.ptz.context import PtzContext
 from camroute.ptz.geometry import angle_between_deg, direction_to
@@ -86,13 +86,13 @@ def test_do_not_move_camera_is_refused_with_403(env: Env) -> None:
 def test_a_slow_store_while_deciding_is_not_counted_against_the_camera(
     env: Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = service.take_control
+    real = checks.take_control
 
     def slow(*args: Any, **kwargs: Any) -> Any:
         time.sleep(1.5)  # the lock's transaction waits on another writer
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(service, "take_control", slow)
+    monkeypatch.setattr(checks, "take_control", slow)
     env.client.app.state.ptz_timeout_s = 1.2  # type: ignore[attr-defined]
     resp = env.aim("ann", env.view("ann"))
     assert resp.status_code == 200, resp.text  # was 504, with the camera locked and unmoved

@@ -398,4 +398,4 @@ def test_a_supervisors_aim_into_a_zone_closes_a_dispatchers_tile_saying_why(
     assert turned.json()["closed_views"] == ["ann"]
     page.wait_for_selector(TILE, state="detached", timeout=5000)
     page.wait_for_selector("#toast.info")
-    assert "camera được xoay vào khu vực được bảo vệ" in page.inner_text("#toast")
+    assert "người khác đang xoay camera về phía khu vực được bảo vệ" in page.inner_text("#toast")

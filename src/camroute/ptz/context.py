@@ -44,6 +44,7 @@ class PtzContext:
     bus: EventBus | None = None  # tells the pages of a move, a take-over, a follow
     followed: FollowedIncidents | None = None  # None: every update asks the store
     known: KnownDevices | None = None  # each camera's discovery answers; None: asked each time
+    views_recheck_s: float = 0.0  # how long a live stream takes to notice its ticket revoked
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ The ranking marks a PTZ camera with every zone its range circle reaches: it *cou
 there. Refusing its ticket for that alone would take a city's PTZ cameras near any school
 off the map, so when the circle reaches a zone the ticket rules ask the head where it points
 (``GetStatus``, bounded by the settle timeout) and judge the picture it gives now, as a move
-would be judged (:mod:`camroute.ptz.protected`). When the head does not answer, has no ONVIF
-address, or is not a PTZ camera, there is no answer here and the circle decides (fail safe).
+would be judged (:mod:`camroute.ptz.protected`). When the head does not answer, is still
+moving (a move or a return home under way ends elsewhere), has no ONVIF address, or is not
+a PTZ camera, there is no answer here and the circle decides (fail safe).
 Aiming into the zone afterwards is refused by the move rule.
 """
 
@@ -33,6 +34,8 @@ def zones_at_current_aim(ctx: PtzContext, camera: Mapping[str, Any]) -> list[Pro
             setup = camera_setup(conn, str(camera["id"]), cipher=ctx.cipher)
         status = asyncio.run(read_status(setup.account, timeout_s=ctx.timeout_s, known=ctx.known))
     except CamrouteError:
+        return None
+    if status.moving:  # its picture is on its way elsewhere: the circle decides
         return None
     bearing, hfov = aimed_at(setup.calibration, status.position)
     index = ctx.index() if ctx.index is not None else None

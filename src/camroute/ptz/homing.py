@@ -17,8 +17,10 @@ from camroute.errors import CamrouteError, NotFoundError
 from camroute.live import store as tickets
 from camroute.ptz import store
 from camroute.ptz.context import Actor, PtzContext, audit_event, camera_setup, now_utc
+from camroute.ptz.guard import zones_at
 from camroute.ptz.models import PtzAction, ReleaseResult
 from camroute.ptz.onvif_ptz import go_home
+from camroute.ptz.viewers import close_other_views
 from camroute.store.txn import writing
 
 SYSTEM = "camroute"  # the audit actor of returns home nobody asked for
@@ -72,6 +74,9 @@ def return_idle_home(ctx: PtzContext, *, only: list[str] | None = None) -> list[
                     )
             continue
         _failing.discard(camera_id)
+        # Nobody watched when it left; a ticket issued on the way must not see a zone at home.
+        zones = zones_at(ctx, setup, status.position)
+        closed = close_other_views(ctx, camera_id, actor=robot, incident_id=None, zones=zones)
         with writing(ctx.engine) as conn:
             before = store.ensure_control(conn, camera_id, now=now).position
             store.at_home(conn, camera_id, status.position, now=now_utc())
@@ -83,6 +88,7 @@ def return_idle_home(ctx: PtzContext, *, only: list[str] | None = None) -> list[
                 None,
                 **{"from": before.model_dump() if before else None},
                 to=status.position.model_dump(),
+                closed_views=closed or None,
             )
         gone.append(camera_id)
     return gone

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Depends, Request
 
 from camroute.auth.deps import PrincipalDep, Role, require_roles
 from camroute.cameras.secrets import cipher_for
+from camroute.live.session import recheck_s
 from camroute.ptz import admin, context, follow, homing, steer, views
 from camroute.ptz.models import (
     AimRequest,
@@ -53,6 +54,7 @@ def ptz_context(request: Request) -> context.PtzContext:
         index=lambda: holder.current,
         bus=state.events,
         known=state.ptz_known,
+        views_recheck_s=recheck_s(settings),
     )
 
 

@@ -10,106 +10,18 @@ ONVIF link: the head's position it reads first decides whether the move may swee
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from camroute.errors import CamrouteError
 from camroute.ptz import store
-from camroute.ptz.aim import (
-    AimSolution,
-    Preset,
-    PtzPosition,
-    Target,
-    good_presets,
-    residual_deg,
-    share_in_picture,
-    solve,
-)
+from camroute.ptz.aim import AimSolution, Target, residual_deg, share_in_picture, solve
+from camroute.ptz.checks import MoveChecks
 from camroute.ptz.context import Actor, PtzContext, Setup, audit_event, now_utc
-from camroute.ptz.guard import (
-    Asking,
-    goal_zones,
-    refused,
-    swept_zones,
-    take_control,
-    zones_at,
-    zones_on_the_way,
-)
-from camroute.ptz.models import AimResult, PtzAction, PtzStatus
+from camroute.ptz.guard import Asking, goal_zones, refused
+from camroute.ptz.models import AimResult, PtzAction
 from camroute.ptz.onvif_ptz import Moved, move_and_settle
-from camroute.ptz.viewers import close_other_views
-from camroute.routing.models import ProtectedHit
 from camroute.store.txn import writing
 from camroute.zones.rules import zone_details
-
-
-@dataclass
-class _Checks:
-    """One aim's checks that need the camera's answers, run on the move's own link.
-
-    The head may go to a stored preset instead of the computed position (it lands exactly).
-    A preset may show more than the computed move (zoomed out, a little off), so it is judged
-    by its own picture and its own sweep, once the computed move's are judged and the lock
-    taken: one reaching a protected zone the computed move does not is passed over (the
-    narrower view is the one to take), whoever asks and why.
-    """
-
-    ctx: PtzContext
-    setup: Setup
-    target: Target
-    solution: AimSolution
-    asking: Asking
-    take_over: bool
-    zones: list[ProtectedHit]  # those at the goal, then those swept over too
-    until: datetime | None = None
-    refusals: list[CamrouteError] = field(default_factory=list)  # audited where raised
-    start: PtzPosition | None = None  # where the head pointed before the move
-    closed: list[str] = field(default_factory=list)  # whose views the move's zones closed
-
-    def goal(self, before: PtzStatus) -> PtzPosition:
-        """Judge the sweep from ``before``, then take the lock: the move may then start."""
-        self.start = before.position
-        try:
-            self.zones = swept_zones(
-                self.ctx,
-                self.setup,
-                self.solution.position,
-                self.asking,
-                start=before.position,
-                at_goal=self.zones,
-            )
-            self.until = take_control(
-                self.ctx,
-                self.setup.camera_id,
-                actor=self.asking.actor,
-                incident_id=self.asking.incident_id,
-                ticket_id=self.asking.ticket_id,
-                take_over=self.take_over,
-            )
-        except CamrouteError as exc:
-            self.refusals.append(exc)
-            raise
-        actor = self.asking.actor
-        self.closed = close_other_views(
-            self.ctx, self.setup.camera_id, actor=actor, zones=self.zones
-        )
-        return self.solution.position
-
-    def preset(self, presets: list[Preset]) -> Preset | None:
-        """The best preset as good as the computed move that shows no other protected zone."""
-        if self.start is None:  # cannot happen: the goal is judged first
-            return None
-        cal, pose = self.setup.calibration, self.setup.pose
-        allowed = {h.zone_id for h in self.zones}
-        for preset in good_presets(presets, cal, pose, self.target, self.solution):
-            assert preset.position is not None  # good presets say where they point
-            at_end = zones_at(self.ctx, self.setup, preset.position)
-            seen = {h.zone_id for h in at_end}
-            passed = zones_on_the_way(self.ctx, self.setup, self.start, preset.position)
-            if seen | {h.zone_id for h in passed} <= allowed:
-                self.zones = [*at_end, *(h for h in passed if h.zone_id not in seen)]
-                return preset
-        return None
 
 
 def aim(
@@ -133,7 +45,7 @@ def aim(
     solution = solve(setup.calibration, setup.pose, target)
     asking = Asking(actor, reason, incident_id, ticket_id)
     at_goal = goal_zones(ctx, setup, solution.position, asking)
-    checks = _Checks(ctx, setup, target, solution, asking, take_over, at_goal)
+    checks = MoveChecks(ctx, setup, target, solution, asking, take_over, at_goal)
 
     try:
         moved = asyncio.run(
@@ -147,10 +59,18 @@ def aim(
         )
     except CamrouteError as exc:
         if exc not in checks.refusals:  # the camera's failure, not a rule's refusal
-            refused(ctx, asking, setup.camera_id, why=exc.detail, code=exc.code)
+            refused(
+                ctx,
+                asking,
+                setup.camera_id,
+                why=exc.detail,
+                code=exc.code,
+                closed_views=checks.closed or None,  # closed before the move failed
+            )
         raise
     if checks.until is None:  # cannot happen: the move starts only once the lock is taken
         raise RuntimeError(f"camera {setup.camera_id} moved without its lock")
+    checks.close_views()  # any ticket issued while the head turned
     result = _result(setup, target, moved, solution, asking, checks.until, checks.closed)
     zones = zone_details(checks.zones)
     with writing(ctx.engine) as conn:

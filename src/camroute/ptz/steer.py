@@ -17,10 +17,10 @@ import asyncio
 from camroute.auth.models import Principal
 from camroute.ptz.aim import PtzPosition
 from camroute.ptz.context import Actor, PtzContext, audit_event, camera_setup
-from camroute.ptz.guard import Asking, refused, take_control
+from camroute.ptz.guard import Asking, refused, take_control, zones_at
 from camroute.ptz.models import NudgeRequest, PtzAction, PtzStatus
 from camroute.ptz.onvif_ptz import move_and_settle, read_status
-from camroute.ptz.viewers import PtzWatchedError, refuse_if_watched
+from camroute.ptz.viewers import PtzWatchedError, close_other_views, refuse_if_watched
 from camroute.store.txn import writing
 
 
@@ -59,6 +59,9 @@ def nudge(ctx: PtzContext, camera_id: str, body: NudgeRequest, *, actor: Princip
     moved = asyncio.run(
         move_and_settle(setup.account, goal=goal, timeout_s=ctx.timeout_s, known=ctx.known)
     )
+    # Nobody watched when it turned; a ticket issued meanwhile must not see a zone now.
+    zones = zones_at(ctx, setup, moved.after.position)
+    closed = close_other_views(ctx, camera_id, actor=who, incident_id=None, zones=zones)
     with writing(ctx.engine) as conn:
         audit_event(
             conn,
@@ -69,5 +72,6 @@ def nudge(ctx: PtzContext, camera_id: str, body: NudgeRequest, *, actor: Princip
             **{"from": moved.before.position.model_dump(), "to": moved.after.position.model_dump()},
             move="absolute",
             calibration=True,
+            closed_views=closed or None,
         )
     return moved.after

@@ -1,15 +1,18 @@
-"""Other users' live views of a camera a move turns towards a protected zone, and calibration.
+"""Other live views of a camera a move turns towards a protected zone, and calibration.
 
 A PTZ camera's picture is shared: every live ticket on it shows where the head points. A
 ticket is judged by the view when it is issued, so a move that brings a protected zone into
-the picture (a supervisor's, with a written reason) would show that zone to whoever else
-watches, under a judgement made for another view. Those other users' tickets are revoked
-before the head moves (their streams end at the next recheck, within a second); the mover's
-own stay. A nudge while calibrating judges no zone at all, so it waits until nobody watches.
+the picture (a supervisor's, with a written reason) would show that zone under a judgement
+made for another view: to other users, and to the mover's own tickets for other incidents.
+Those tickets are revoked before the head turns, and the move waits until their streams
+have noticed (each rechecks its ticket every ``views_recheck_s``); tickets issued while the
+head turned (a race the moving head's status mostly closes) are revoked once it stops. A
+nudge while calibrating judges no zone, so it waits until nobody watches.
 """
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
 from camroute.errors import ConflictError
@@ -31,20 +34,29 @@ class PtzWatchedError(ConflictError):
 
 
 def close_other_views(
-    ctx: PtzContext, camera_id: str, *, actor: Actor, zones: list[ProtectedHit]
+    ctx: PtzContext,
+    camera_id: str,
+    *,
+    actor: Actor,
+    incident_id: str | None,
+    zones: list[ProtectedHit],
+    wait: bool = False,
 ) -> list[str]:
-    """Revoke other users' live tickets on ``camera_id`` if the move shows ``zones``.
+    """Revoke the live tickets on ``camera_id`` but ``actor``'s for ``incident_id``, if ``zones``.
 
-    Returns the holders whose views were closed (each revocation audited as theirs).
+    Returns the holders whose views were closed (each revocation audited as theirs, and
+    announced so their tiles close). ``wait``: return only once their streams have noticed.
     """
     if not zones:
         return []
     now = now_utc()
     with writing(ctx.engine) as conn:
         rows = tickets.live_on_camera(conn, camera_id, now=now)
-        others = [r for r in rows if r["user_name"] != actor.name]
+        others = [
+            r for r in rows if (r["user_name"], r["incident_id"]) != (actor.name, incident_id)
+        ]
         closed = [r for r in others if revoke_ticket(conn, r, because=TURNED_TO_ZONE, now=now)]
-    for row in closed:  # their pages close the tiles now, the streams at their next recheck
+    for row in closed:
         if ctx.bus is not None:
             ctx.bus.publish(
                 ViewChanged(
@@ -54,6 +66,8 @@ def close_other_views(
                     because=TURNED_TO_ZONE,
                 )
             )
+    if closed and wait:
+        time.sleep(ctx.views_recheck_s)
     return sorted({str(r["user_name"]) for r in closed})
 
 
