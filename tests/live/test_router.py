@@ -256,3 +256,19 @@ def test_an_audited_denial_does_not_say_how_far_the_caller_is(api) -> None:
     (denied,) = _audit(api, "ticket_denied")
     assert "more than 150 m from the caller" in denied["why"]
     assert "m away" not in denied["why"]
+
+
+def test_a_camera_made_restricted_ends_a_dispatchers_view_at_its_renewal(api) -> None:
+    incident = api.open_incident()
+    view = api.view(incident["id"], "SIM-1").json()
+    kept = api.view(incident["id"], "SIM-1", who="sue", reason="caller reports fire inside")
+    assert kept.status_code == 201, kept.text
+    with api.app.state.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE cameras SET access_class = 'restricted' WHERE id = 'SIM-1'"))
+    url = f"/api/incidents/{incident['id']}/views/{view['ticket_id']}/renew"
+    refused = api.client.post(url, headers=api.as_("ann"))
+    assert (refused.status_code, refused.json()["code"]) == (403, "ticket_revoked")
+    assert "camera is restricted" in refused.json()["detail"]
+    assert _audit(api, "ticket_revoked")[-1]["because"] == "rules_changed"
+    supervisor = f"/api/incidents/{incident['id']}/views/{kept.json()['ticket_id']}/renew"
+    assert api.client.post(supervisor, headers=api.as_("sue")).status_code == 200

@@ -161,3 +161,45 @@ def test_a_zone_drawn_through_the_api_marks_the_ranking(helsinki: Helsinki) -> N
         index.protected[SEES_UNIVERSITY][0].reason.en
         == "looks into a hospital zone — supervisor needed"
     )
+
+
+def _renew(helsinki: Helsinki, incident: str, ticket: str, who: str) -> Any:
+    url = f"/api/incidents/{incident}/views/{ticket}/renew"
+    return helsinki.api.client.post(url, headers=helsinki.api.as_(who))
+
+
+def test_a_zone_drawn_after_a_ticket_ends_it_at_its_renewal(helsinki: Helsinki) -> None:
+    incident = helsinki.incident(NEAR_CHAPEL, "HEL-7")
+    opened = helsinki.api.view(incident, SEES_CHAPEL)  # no zone yet
+    assert opened.status_code == 201, opened.text
+    ticket = opened.json()["ticket_id"]
+    assert _renew(helsinki, incident, ticket, "ann").status_code == 200
+    helsinki.zones("never")
+    refused = _renew(helsinki, incident, ticket, "ann")
+    assert (refused.status_code, refused.json()["code"]) == (403, "ticket_revoked")
+    assert "Kampin kappeli" in refused.json()["detail"]
+    (revoked,) = _audit(helsinki, "ticket_revoked")
+    assert revoked["details"] == {"ticket_id": ticket, "because": "rules_changed"}
+    assert helsinki.api.client.get(opened.json()["snapshot_url"]).status_code == 403
+    again = _renew(helsinki, incident, ticket, "ann")
+    assert (again.status_code, again.json()["code"]) == (403, "ticket_revoked")
+    assert len(_audit(helsinki, "ticket_revoked")) == 1  # revoked once
+
+
+def test_a_supervisor_zone_drawn_later_keeps_a_view_opened_with_a_reason(
+    helsinki: Helsinki,
+) -> None:
+    incident = helsinki.incident(NEAR_UNIVERSITY, "HEL-8")
+    plain = helsinki.api.view(incident, SEES_UNIVERSITY, who="sue").json()["ticket_id"]
+    reasoned = helsinki.api.view(incident, SEES_UNIVERSITY, who="bob", reason=REASON)
+    assert reasoned.status_code == 201, reasoned.text
+    helsinki.zones("supervisor")
+    kept = helsinki.api.view(incident, SEES_UNIVERSITY, who="sue", reason=REASON)
+    assert kept.status_code == 201, kept.text
+    assert _renew(helsinki, incident, kept.json()["ticket_id"], "sue").status_code == 200
+    without = _renew(helsinki, incident, plain, "sue")
+    assert (without.status_code, without.json()["code"]) == (403, "ticket_revoked")
+    assert "written reason" in without.json()["detail"]
+    dispatcher = _renew(helsinki, incident, reasoned.json()["ticket_id"], "bob")
+    assert (dispatcher.status_code, dispatcher.json()["code"]) == (403, "ticket_revoked")
+    assert "a supervisor must open it" in dispatcher.json()["detail"]

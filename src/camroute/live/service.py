@@ -6,7 +6,9 @@ a supervisor and a written reason. A camera whose viewshed reaches a protected z
 zone's policy: ``never``, nobody may open it; ``supervisor``, only a supervisor with a written
 reason. A PTZ camera whose range circle reaches a zone is judged by where it points now (the
 app's ``aimed_zones``; aiming into the zone is refused by the PTZ rules), else by its circle.
-A user holds at most ``live_max_views_per_user`` live tickets.
+A user holds at most ``live_max_views_per_user`` live tickets. A renewal judges the ticket
+again (zones and restricted cameras: what an administrator changes), so a rule made since
+ends it within one ticket lifetime instead of lasting as long as the incident.
 Issued and denied tickets, renewals and ends are audited; closing the incident revokes them.
 The decisions themselves are in :mod:`camroute.live.rules`.
 """
@@ -57,6 +59,7 @@ from camroute.zones.rules import zone_details
 from camroute.zones.service import camera_zone_hits
 
 META_KEY = "live_ticket_key"
+RULES_CHANGED = "rules_changed"  # a renewal found the ticket no longer allowed
 
 
 def ticket_key(engine: Engine, settings: Settings) -> bytes:
@@ -279,8 +282,32 @@ def _own_ticket(conn: Connection, incident_id: str, ticket_id: str, actor: Princ
 
 
 def renew_view(ctx: LiveContext, incident_id: str, ticket_id: str, *, actor: Principal) -> ViewRead:
-    """A fresh expiry (and token) for a live ticket while its incident is open."""
+    """A fresh expiry (and token) for a live ticket while its incident is open.
+
+    The ticket is judged again first, as its holder with the reason it was opened with: a
+    protected zone drawn, or a camera made restricted, since it was issued ends it here
+    (revoked ``RULES_CHANGED``, announced) rather than renewing it while the incident lasts.
+    """
     now = _now()
+    with ctx.engine.connect() as conn:
+        incident = open_incident(conn, incident_id)
+        row = _own_ticket(conn, incident_id, ticket_id, actor)
+        camera = get_camera(conn, row["camera_id"])
+        facts = camera_facts(conn, incident, row["camera_id"]) if camera is not None else None
+    why = None if camera is None or facts is None else _no_longer_allowed(ctx, row, facts, camera)
+    if why is not None and row["revoked_at"] is None:
+        with writing(ctx.engine) as conn:
+            ended = revoke_ticket(conn, row, because=RULES_CHANGED, now=now)
+        if ended and ctx.bus is not None:
+            ctx.bus.publish(
+                ViewChanged(
+                    kind="view.revoked",
+                    incident_id=incident_id,
+                    ticket_id=ticket_id,
+                    because=RULES_CHANGED,
+                )
+            )
+        raise TicketRevokedError(f"ticket {ticket_id} was revoked: {why}", field="ticket_id")
     with writing(ctx.engine) as conn:
         open_incident(conn, incident_id)
         row = _own_ticket(conn, incident_id, ticket_id, actor)
@@ -302,6 +329,28 @@ def renew_view(ctx: LiveContext, incident_id: str, ticket_id: str, *, actor: Pri
     claims = _claims(row, expires_at=expires_at)
     _publish(ctx, "view.renewed", claims)
     return _view(claims, ctx.key)
+
+
+def _no_longer_allowed(
+    ctx: LiveContext, row: RowMapping, facts: CameraFacts, camera: Mapping[str, Any]
+) -> str | None:
+    """Why the ticket ``row`` would be refused now (zones, restricted), None if it would not.
+
+    A PTZ camera whose aim cannot be told now (moving, unanswered) keeps the judgement it
+    was issued with: its moves through camroute are judged and close views themselves.
+    """
+    holder = Principal(name=row["user_name"], role=Role(row["role"]), kind="user")
+    asked = ViewCreate.model_construct(
+        camera_id=row["camera_id"], purpose=row["purpose"], reason=row["reason"]
+    )
+    hits = camera_zone_hits(ctx.engine, camera)
+    zones: list[ProtectedHit] | None = hits
+    if hits and ctx.aimed_zones is not None and camera["kind"] == "ptz":
+        zones = ctx.aimed_zones(camera)
+    why = None if zones is None else zone_denial(replace(facts, zones=tuple(zones)), asked, holder)
+    # Only what an administrator changes: the caller moving away does not end a view.
+    near = replace(facts, ranked=True)
+    return why or denial(near, asked, holder, max_distance_m=ctx.settings.live_max_distance_m)
 
 
 def view_read(row: RowMapping, key: bytes) -> ViewRead:

@@ -323,13 +323,16 @@ export function closeTilesOf(incidentId, message = "") {
 
 export function tileCount() { return tiles.length; }
 
+// Why the server revoked a view (``ViewChanged.because``), as the tile's closing message.
+const ENDED_BECAUSE = { camera_turned_to_protected_zone: "live.ended_zone", rules_changed: "live.ended_rules" };
+
 // Keep state in step with the server: a closed incident takes its tiles with it, and a revoked
 // or ended ticket closes its tile.
 export function onServerEvent(event) {
   const { kind } = event;
   if (kind === "incident.status" && event.incident.status === "closed") closeTilesOf(event.incident_id, t("live.ended"));
   if (kind === "view.revoked" || kind === "view.ended") {
-    const why = event.because === "camera_turned_to_protected_zone" ? t("live.ended_zone") : t("live.ended");
+    const why = t(ENDED_BECAUSE[event.because] || "live.ended");
     for (const tile of [...tiles]) if (tile.view.ticket_id === event.ticket_id) closeTile(tile, why, { serverSide: true });
   }
 }
