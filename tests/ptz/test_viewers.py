@@ -231,3 +231,75 @@ def test_a_ticket_asked_for_while_the_head_returns_home_is_judged_by_its_circle(
     thread.join()
     assert out["r"].json()["returned_home"] is True
     assert (on_the_way.status_code, on_the_way.json()["code"]) == (403, "protected_zone")
+
+
+def _renew(env: Env, who: str, ticket: str) -> Any:
+    return env.client.post(
+        f"/api/incidents/{env.incident_id}/views/{ticket}/renew", headers=env.keys[who]
+    )
+
+
+def test_a_supervisors_reason_for_a_move_into_a_zone_keeps_her_view_renewable(env: Env) -> None:
+    calibrate(env)
+    add_zone(env, "Z-SUP", bearing_deg=0.0, distance_m=60.0, policy="supervisor")
+    sue = env.view("sue")  # opened without a reason: no zone in the picture then
+    assert env.aim("sue", sue, reason=WHY).status_code == 200
+    assert _ticket(env, sue)["reason"] == WHY
+    renewed = _renew(env, "sue", sue)  # the head shows the zone now, under her reason
+    assert renewed.status_code == 200, renewed.text
+
+
+def test_a_ticket_asked_for_while_someone_controls_the_camera_is_judged_by_its_circle(
+    env: Env,
+) -> None:
+    calibrate(env)
+    sue = env.view("sue")
+    assert env.aim("sue", sue).status_code == 200  # she holds the lock now; no zone yet
+    add_zone(env, "Z-SUP", bearing_deg=250.0, distance_m=60.0, policy="supervisor")  # behind
+    held = _ask_view(env, "bob")  # the head faces north, but sue may turn it at any moment
+    assert (held.status_code, held.json()["code"]) == (403, "protected_zone")
+    released = env.client.post(
+        f"/api/incidents/{env.incident_id}/views/{sue}/aim/release", headers=env.keys["sue"]
+    )
+    assert released.status_code == 200, released.text
+    assert _ask_view(env, "bob").status_code == 201  # nobody controls it: judged by its aim
+
+
+def test_a_renewal_keeps_the_judgement_while_the_head_cannot_say_where_it_points(
+    env: Env,
+) -> None:
+    calibrate(env)
+    bob = env.view("bob")  # at home, no zone anywhere
+    add_zone(env, "Z-NEVER", bearing_deg=137.0, distance_m=60.0, policy="never")  # at home
+    with env.engine.begin() as conn:
+        url = conn.execute(sa.text("SELECT onvif_url FROM cameras WHERE id = 'PTZ-1'")).scalar()
+        conn.execute(  # nothing listens there: the head cannot be asked for now
+            sa.text("UPDATE cameras SET onvif_url = :u WHERE id = 'PTZ-1'"),
+            {"u": "http://127.0.0.1:9/onvif/device_service"},
+        )
+    unanswered = _renew(env, "bob", bob)  # asked again at the next renewal
+    assert unanswered.status_code == 200, unanswered.text
+    with env.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE cameras SET onvif_url = :u WHERE id = 'PTZ-1'"), {"u": url})
+    answered = _renew(env, "bob", bob)
+    assert (answered.status_code, answered.json()["code"]) == (403, "ticket_revoked")
+    assert "Trường Z-NEVER" in answered.json()["detail"]
+
+
+def test_a_ptz_camera_without_onvif_is_judged_by_its_circle_at_renewal(env: Env) -> None:
+    bob = env.view("bob")
+    with env.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE cameras SET onvif_url = NULL WHERE id = 'PTZ-1'"))
+    add_zone(env, "Z-NEVER", bearing_deg=250.0, distance_m=60.0, policy="never")  # in its circle
+    renewed = _renew(env, "bob", bob)
+    assert (renewed.status_code, renewed.json()["code"]) == (403, "ticket_revoked")
+    assert _ticket(env, bob)["revoked_because"] == "rules_changed"
+
+
+def test_a_camera_removed_from_the_registry_ends_its_views_at_renewal(env: Env) -> None:
+    bob = env.view("bob", camera_id="FIX-1")
+    with env.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM cameras WHERE id = 'FIX-1'"))
+    renewed = _renew(env, "bob", bob)
+    assert (renewed.status_code, renewed.json()["code"]) == (403, "ticket_revoked")
+    assert "removed from the registry" in renewed.json()["detail"]

@@ -203,3 +203,29 @@ def test_a_supervisor_zone_drawn_later_keeps_a_view_opened_with_a_reason(
     dispatcher = _renew(helsinki, incident, reasoned.json()["ticket_id"], "bob")
     assert (dispatcher.status_code, dispatcher.json()["code"]) == (403, "ticket_revoked")
     assert "a supervisor must open it" in dispatcher.json()["detail"]
+
+
+def test_a_camera_edited_since_its_viewshed_keeps_its_views_at_renewal(
+    helsinki: Helsinki,
+) -> None:
+    api = helsinki.api
+    helsinki.zones("supervisor")
+    incident = helsinki.incident(NEAR_UNIVERSITY, "HEL-9")
+    opened = api.view(incident, BLOCKED, who="ann")  # its viewshed misses the university
+    assert opened.status_code == 201, opened.text
+    ticket = opened.json()["ticket_id"]
+    gis = {
+        "X-API-Key": create_api_key(
+            api.app.state.engine, name="gis", role=Role.gis_admin, actor="t", actor_role="t"
+        ).key
+    }
+    etag = api.client.get(f"/api/cameras/{BLOCKED}", headers=gis).headers["ETag"]
+    edit = api.client.patch(
+        f"/api/cameras/{BLOCKED}", json={"name": "renamed"}, headers={**gis, "If-Match": etag}
+    )
+    assert edit.status_code == 200, edit.text
+    # Until its viewshed is made again only its sector is known, which reaches the zone.
+    assert api.view(incident, BLOCKED, who="ann").status_code == 403
+    renewed = _renew(helsinki, incident, ticket, "ann")
+    assert renewed.status_code == 200, renewed.text
+    api.app.state.camera_index.wait()

@@ -56,7 +56,7 @@ from camroute.settings import Settings
 from camroute.store.meta import stored_secret
 from camroute.store.txn import writing
 from camroute.zones.rules import zone_details
-from camroute.zones.service import camera_zone_hits
+from camroute.zones.service import camera_zone_hits, viewshed_zone_hits
 
 META_KEY = "live_ticket_key"
 RULES_CHANGED = "rules_changed"  # a renewal found the ticket no longer allowed
@@ -294,7 +294,10 @@ def renew_view(ctx: LiveContext, incident_id: str, ticket_id: str, *, actor: Pri
         row = _own_ticket(conn, incident_id, ticket_id, actor)
         camera = get_camera(conn, row["camera_id"])
         facts = camera_facts(conn, incident, row["camera_id"]) if camera is not None else None
-    why = None if camera is None or facts is None else _no_longer_allowed(ctx, row, facts, camera)
+    if camera is None or facts is None:
+        why: str | None = f"camera {row['camera_id']} was removed from the registry"
+    else:
+        why = _no_longer_allowed(ctx, row, facts, camera)
     if why is not None and row["revoked_at"] is None:
         with writing(ctx.engine) as conn:
             ended = revoke_ticket(conn, row, because=RULES_CHANGED, now=now)
@@ -336,17 +339,26 @@ def _no_longer_allowed(
 ) -> str | None:
     """Why the ticket ``row`` would be refused now (zones, restricted), None if it would not.
 
-    A PTZ camera whose aim cannot be told now (moving, unanswered) keeps the judgement it
-    was issued with: its moves through camroute are judged and close views themselves.
+    Only definite findings end a running view: a camera edited since its viewshed was made
+    (only its wider sector is known), or a PTZ head that cannot say where it points now
+    (moving, controlled, unanswered) keeps the zone judgement it was issued with; a PTZ
+    camera camroute cannot ask at all (no ONVIF address) is judged by its circle, as at issue.
     """
     holder = Principal(name=row["user_name"], role=Role(row["role"]), kind="user")
     asked = ViewCreate.model_construct(
         camera_id=row["camera_id"], purpose=row["purpose"], reason=row["reason"]
     )
-    hits = camera_zone_hits(ctx.engine, camera)
-    zones: list[ProtectedHit] | None = hits
-    if hits and ctx.aimed_zones is not None and camera["kind"] == "ptz":
-        zones = ctx.aimed_zones(camera)
+    zones: list[ProtectedHit] | None
+    if camera["kind"] == "ptz":
+        zones = camera_zone_hits(ctx.engine, camera)  # its circle
+        if zones and ctx.aimed_zones is not None:
+            aimed = ctx.aimed_zones(camera)
+            if aimed is not None:
+                zones = aimed
+            elif camera["onvif_url"]:  # askable, just not now: ask at the next renewal
+                zones = None
+    else:
+        zones = viewshed_zone_hits(ctx.engine, camera)
     why = None if zones is None else zone_denial(replace(facts, zones=tuple(zones)), asked, holder)
     # Only what an administrator changes: the caller moving away does not end a view.
     near = replace(facts, ranked=True)

@@ -82,6 +82,18 @@ def unseen_since(conn: Connection, *, seen_before: datetime, now: datetime) -> l
     return list(conn.execute(stmt).mappings())
 
 
+def keep_reason(conn: Connection, ticket_id: str, reason: str, *, shorter_than: int) -> None:
+    """Give the ticket ``reason`` unless it holds one of at least ``shorter_than`` characters."""
+    conn.execute(
+        sa.update(live_tickets)
+        .where(
+            t.id == ticket_id,
+            sa.or_(t.reason.is_(None), sa.func.length(t.reason) < shorter_than),
+        )
+        .values(reason=reason)
+    )
+
+
 def revoke(conn: Connection, ticket_id: str, *, now: datetime, because: str) -> bool:
     """Revoke one live ticket; False when it was already revoked."""
     result = conn.execute(

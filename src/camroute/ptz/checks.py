@@ -42,6 +42,7 @@ class MoveChecks:
     refusals: list[CamrouteError] = field(default_factory=list)  # audited where raised
     start: PtzPosition | None = None  # where the head pointed before the move
     closed: list[str] = field(default_factory=list)  # whose views the move's zones closed
+    sending: bool = False  # the move is sent once ``preset`` returns
 
     def goal(self, before: PtzStatus) -> PtzPosition:
         """Judge the sweep from ``before``, then take the lock."""
@@ -72,6 +73,7 @@ class MoveChecks:
         """The preset to go to (None: the computed move); the views to close are closed."""
         chosen = self._pick(presets)
         self.close_views(wait=True)  # the streams stop before the head turns
+        self.sending = True
         return chosen
 
     def close_views(self, *, wait: bool = False) -> None:

@@ -5,8 +5,9 @@ there. Refusing its ticket for that alone would take a city's PTZ cameras near a
 off the map, so when the circle reaches a zone the ticket rules ask the head where it points
 (``GetStatus``, bounded by the settle timeout) and judge the picture it gives now, as a move
 would be judged (:mod:`camroute.ptz.protected`). When the head does not answer, is still
-moving (a move or a return home under way ends elsewhere), has no ONVIF address, or is not
-a PTZ camera, there is no answer here and the circle decides (fail safe).
+moving (a move or a return home under way ends elsewhere), is controlled by someone (who may
+turn it at any moment: a move may be starting), has no ONVIF address, or is not a PTZ
+camera, there is no answer here and the circle decides (fail safe).
 Aiming into the zone afterwards is refused by the move rule.
 """
 
@@ -17,7 +18,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from camroute.errors import CamrouteError
-from camroute.ptz.context import PtzContext, camera_setup
+from camroute.ptz import store
+from camroute.ptz.context import PtzContext, camera_setup, now_utc
 from camroute.ptz.onvif_ptz import read_status
 from camroute.ptz.protected import aimed_at, zones_in_view
 from camroute.routing.models import ProtectedHit
@@ -32,6 +34,8 @@ def zones_at_current_aim(ctx: PtzContext, camera: Mapping[str, Any]) -> list[Pro
     try:
         with ctx.engine.connect() as conn:
             setup = camera_setup(conn, str(camera["id"]), cipher=ctx.cipher)
+            if store.controlled(conn, setup.camera_id, now=now_utc()):
+                return None  # its holder may turn it at any moment (a move may be starting)
         status = asyncio.run(read_status(setup.account, timeout_s=ctx.timeout_s, known=ctx.known))
     except CamrouteError:
         return None

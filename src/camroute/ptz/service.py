@@ -13,6 +13,8 @@ import asyncio
 from datetime import datetime
 
 from camroute.errors import CamrouteError
+from camroute.live import store as tickets
+from camroute.live.models import MIN_REASON_CHARS
 from camroute.ptz import store
 from camroute.ptz.aim import AimSolution, Target, residual_deg, share_in_picture, solve
 from camroute.ptz.checks import MoveChecks
@@ -58,6 +60,8 @@ def aim(
             )
         )
     except CamrouteError as exc:
+        if checks.sending:  # the head may have turned: a ticket issued meanwhile sees its end
+            checks.close_views()
         if exc not in checks.refusals:  # the camera's failure, not a rule's refusal
             refused(
                 ctx,
@@ -98,6 +102,8 @@ def aim(
             follow=follow or None,  # re-aimed at a location update (aim-follow)
             closed_views=checks.closed or None,
         )
+        if zones and reason and ticket_id:  # renewals judge the ticket by what it now shows
+            tickets.keep_reason(conn, ticket_id, reason, shorter_than=MIN_REASON_CHARS)
     return result
 
 

@@ -84,6 +84,14 @@ def _control(row: sa.RowMapping) -> Control:
     )
 
 
+def controlled(conn: Connection, camera_id: str, *, now: datetime) -> bool:
+    """Whether somebody holds the camera's lock now (it may turn at their word)."""
+    until = conn.execute(
+        sa.select(c.lock_until).where(c.camera_id == camera_id, c.holder.is_not(None))
+    ).scalar()
+    return until is not None and until > now
+
+
 def ensure_control(conn: Connection, camera_id: str, *, now: datetime) -> Control:
     """The camera's control row, created empty on first use."""
     row = conn.execute(sa.select(ptz_control).where(c.camera_id == camera_id)).mappings().first()

@@ -155,8 +155,20 @@ def camera_zone_hits(engine: Engine, camera: Mapping[str, Any]) -> list[Protecte
     current version and the current buildings.
     """
     view = stored_viewshed(engine, str(camera["id"]), camera_version=int(camera["version"]))
-    if view is None:
-        view = _fallback_view(camera)
+    return _hits(engine, camera, _fallback_view(camera) if view is None else view)
+
+
+def viewshed_zone_hits(engine: Engine, camera: Mapping[str, Any]) -> list[ProtectedHit] | None:
+    """The zones the camera's current stored viewshed reaches; None when it has none.
+
+    None after the camera was edited or the buildings changed, until its viewshed is made
+    again: only its wider sector is known then, which may reach zones its view does not.
+    """
+    view = stored_viewshed(engine, str(camera["id"]), camera_version=int(camera["version"]))
+    return None if view is None else _hits(engine, camera, view)
+
+
+def _hits(engine: Engine, camera: Mapping[str, Any], view: shapely.Geometry) -> list[ProtectedHit]:
     with engine.connect() as conn:
         zones = store.zones_overlapping(conn, view.bounds)
     if not zones:
