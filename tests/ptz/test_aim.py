@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pyproj import Geod
 
-from camroute.ptz.aim import Preset, PtzPosition, Target, better_preset, share_in_picture, solve
+from camroute.ptz.aim import Preset, PtzPosition, Target, good_presets, share_in_picture, solve
 from camroute.ptz.calibration import DeviceRanges, Range, uncalibrated
 from camroute.ptz.geometry import CameraPose
 
@@ -68,5 +68,5 @@ def test_a_preset_on_the_target_is_preferred_and_a_far_one_is_not() -> None:
     on = Preset(token="7", name="Ngã tư", position=aim.position)
     off = Preset(token="8", name="Cổng", position=PtzPosition(pan=-0.4, tilt=-0.1, zoom=0.1))
     blind = Preset(token="9", name=None, position=None)
-    assert better_preset([off, on, blind], CAL, POSE, target, aim) == on
-    assert better_preset([off, blind], CAL, POSE, target, aim) is None
+    assert good_presets([off, on, blind], CAL, POSE, target, aim) == [on]
+    assert good_presets([off, blind], CAL, POSE, target, aim) == []

@@ -15,7 +15,7 @@ from camroute.ptz.aim import (
     Preset,
     PtzPosition,
     Target,
-    better_preset,
+    good_presets,
     residual_deg,
     solve,
 )
@@ -235,7 +235,8 @@ def test_a_preset_that_frames_the_target_is_used_instead_of_a_computed_move(
     fake.head.presets = {"3": ("Cổng chợ", spot), "4": ("Bãi xe", (-0.9, 0.5, 0.0))}
 
     def choose(presets: list[Preset]) -> Preset | None:
-        return better_preset(presets, cal, POSE, target, aim)
+        good = good_presets(presets, cal, POSE, target, aim)
+        return good[0] if good else None
 
     moved = asyncio.run(move_and_settle(account, goal=aim.position, choose=choose))
     assert moved.preset is not None

@@ -194,19 +194,26 @@ def test_only_the_bearings_the_head_turns_through_are_judged(env: Env) -> None:
         assert "would sweep over" in refused.json()["detail"]
 
 
+def _wide_preset_on_the_caller(env: Env, who: str) -> tuple[str, dict[str, Any]]:
+    """``who``'s ticket, aimed at the caller, and a stored preset on that spot at the widest
+    zoom (62 deg): as good a view of the caller, and it lands exactly, so an aim would take
+    it. Returns the ticket and the aim's answer."""
+    calibrate(env)
+    ticket = env.view(who)
+    first: dict[str, Any] = env.aim(who, ticket).json()  # the caller fills the picture
+    at = first["requested"]
+    env.fake.head.presets = {"7": ("Toàn cảnh", (at["pan"], at["tilt"], 0.0))}
+    return ticket, first
+
+
 def test_a_wider_preset_is_not_used_where_its_picture_reaches_a_zone_the_aim_does_not(
     env: Env,
 ) -> None:
-    calibrate(env)
-    ticket = env.view("ann")
-    first = env.aim("ann", ticket).json()  # the computed move: the caller fills the picture
+    ticket, first = _wide_preset_on_the_caller(env, "ann")
     assert first["move"] == "absolute"
     at = first["requested"]
-    # A preset on the same spot, zoomed out to the widest (62 deg): as good a view of the
-    # caller, and it lands exactly, so the aim would take it; its picture, though, reaches a
-    # never zone 32 deg off the caller's bearing (a 10 m square: 23-41 deg) that the computed
-    # picture does not.
-    env.fake.head.presets = {"7": ("Toàn cảnh", (at["pan"], at["tilt"], 0.0))}
+    # The preset's picture reaches a never zone 32 deg off the caller's bearing (a 10 m
+    # square: 23-41 deg) that the computed picture does not.
     assert first["hfov_deg"] / 2 + first["expected_error_deg"] < 22.0, first
     add_zone(env, "Z-WIDE", bearing_deg=32.0, distance_m=45.0, policy="never")
     again = env.aim("ann", ticket)
@@ -220,10 +227,8 @@ def test_a_wider_preset_is_not_used_where_its_picture_reaches_a_zone_the_aim_doe
 def test_a_preset_is_judged_by_its_own_picture_and_used_when_nothing_refuses_it(
     env: Env,
 ) -> None:
-    calibrate(env)
-    ticket = env.view("ann")
-    at = env.aim("ann", ticket).json()["requested"]
-    env.fake.head.presets = {"7": ("Toàn cảnh", (at["pan"], at["tilt"], 0.0))}
+    ticket, first = _wide_preset_on_the_caller(env, "ann")
+    at = first["requested"]
     add_zone(env, "Z-FAR", bearing_deg=60.0, distance_m=45.0, policy="never")  # beyond 31 deg
     again = env.aim("ann", ticket)
     assert again.status_code == 200, again.text
@@ -234,10 +239,7 @@ def test_a_preset_is_judged_by_its_own_picture_and_used_when_nothing_refuses_it(
 def test_a_supervisor_with_a_reason_is_not_given_a_wider_preset_reaching_another_zone(
     env: Env,
 ) -> None:
-    calibrate(env)
-    ticket = env.view("sue")
-    at = env.aim("sue", ticket).json()["requested"]
-    env.fake.head.presets = {"7": ("Toàn cảnh", (at["pan"], at["tilt"], 0.0))}
+    ticket, _ = _wide_preset_on_the_caller(env, "sue")
     add_zone(env, "Z-SUP", bearing_deg=32.0, distance_m=45.0, policy="supervisor")
     why = "caller reports smoke near the school fence"
     again = env.aim("sue", ticket, reason=why)

@@ -164,18 +164,6 @@ def share_in_picture(
     return round(_clamp(across * along, 0.0, 1.0), 4)
 
 
-def better_preset(
-    presets: list[Preset],
-    calibration: Calibration,
-    camera: CameraPose,
-    target: Target,
-    solution: AimSolution,
-) -> Preset | None:
-    """The best of :func:`good_presets`, or None."""
-    good = good_presets(presets, calibration, camera, target, solution)
-    return good[0] if good else None
-
-
 def good_presets(
     presets: list[Preset],
     calibration: Calibration,

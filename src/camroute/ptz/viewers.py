@@ -56,8 +56,8 @@ def close_other_views(
             r for r in rows if (r["user_name"], r["incident_id"]) != (actor.name, incident_id)
         ]
         closed = [r for r in others if revoke_ticket(conn, r, because=TURNED_TO_ZONE, now=now)]
-    for row in closed:
-        if ctx.bus is not None:
+    if ctx.bus is not None:
+        for row in closed:
             ctx.bus.publish(
                 ViewChanged(
                     kind="view.revoked",
